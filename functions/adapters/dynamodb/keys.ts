@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The key scheme: every partition and sort key the application writes is built here, so the
+ * layout of both tables can be read in one file. Access patterns (docs/data-model.md):
+ *
+ * Research table            pk                    sk
+ *   study                   STUDY#<id>            STUDY
+ *   code counter            STUDY#<id>            COUNTER#participant
+ *   participant             STUDY#<id>            PARTICIPANT#<code>
+ *   instance                STUDY#<id>            INSTANCE#<code>#<timepoint>
+ *   message                 STUDY#<id>            MESSAGE#<code>#<timepoint>#<kind>#<nn>
+ *   participant link        LINK#<token hash>     LINK
+ *   staff member            STAFF#<email>         STAFF
+ *   sign-in code            SIGNIN#<code hash>    SIGNIN
+ *   staff session           SESSION#<hash>        SESSION
+ *   audit entry             AUDIT#<scope>         <at>#<id>
+ * Due index (sparse: only items with work pending carry duePk/dueSk)
+ *   planned message         DUE#MESSAGE#<shard>   <sendAt>#<pk>#<sk>
+ *   pending (re)plan        DUE#PLAN#<shard>      <requestedAt>#<pk>#<sk>
+ * Contacts table
+ *   contact                 STUDY#<id>            CONTACT#<code>
+ *   email reservation       STUDY#<id>            EMAIL#<sha256 of lower-cased email>
+ */
+
+/** Due-index partitions per kind of work, so no single partition takes every write. */
+export const DUE_SHARDS = 4;
+
+export type DueKind = 'MESSAGE' | 'PLAN';
+
+export const keys = {
+  study: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'STUDY' }),
+  codeCounter: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'COUNTER#participant' }),
+  participant: (studyId: string, code: string) => ({ pk: `STUDY#${studyId}`, sk: `PARTICIPANT#${code}` }),
+  participantPrefix: 'PARTICIPANT#',
+  instance: (studyId: string, code: string, timepoint: string) => ({
+    pk: `STUDY#${studyId}`,
+    sk: `INSTANCE#${code}#${timepoint}`,
+  }),
+  instancePrefix: (code?: string) => (code === undefined ? 'INSTANCE#' : `INSTANCE#${code}#`),
+  message: (studyId: string, code: string, timepoint: string, kind: string, n: number) => ({
+    pk: `STUDY#${studyId}`,
+    sk: `MESSAGE#${code}#${timepoint}#${kind}#${String(n).padStart(2, '0')}`,
+  }),
+  messagePrefix: (code: string) => `MESSAGE#${code}#`,
+  link: (hash: string) => ({ pk: `LINK#${hash}`, sk: 'LINK' }),
+  staff: (email: string) => ({ pk: `STAFF#${email.toLowerCase()}`, sk: 'STAFF' }),
+  signInCode: (hash: string) => ({ pk: `SIGNIN#${hash}`, sk: 'SIGNIN' }),
+  session: (hash: string) => ({ pk: `SESSION#${hash}`, sk: 'SESSION' }),
+  audit: (scope: string, at: string, id: string) => ({ pk: `AUDIT#${scope}`, sk: `${at}#${id}` }),
+  auditPartition: (scope: string) => `AUDIT#${scope}`,
+  contact: (studyId: string, code: string) => ({ pk: `STUDY#${studyId}`, sk: `CONTACT#${code}` }),
+  emailReservation: (studyId: string, email: string) => ({
+    pk: `STUDY#${studyId}`,
+    sk: `EMAIL#${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`,
+  }),
+
+  /** The due-index keys that put an item in the queue of pending work. */
+  due: (kind: DueKind, at: string, key: { pk: string; sk: string }) => ({
+    duePk: `DUE#${kind}#${shardOf(key)}`,
+    dueSk: `${at}#${key.pk}#${key.sk}`,
+  }),
+  duePartitions: (kind: DueKind) => Array.from({ length: DUE_SHARDS }, (_, n) => `DUE#${kind}#${n}`),
+  /** The highest due-index sort key that is due at `nowIso`. */
+  dueUpTo: (nowIso: string) => `${nowIso}~`,
+};
+
+function shardOf(key: { pk: string; sk: string }): number {
+  return createHash('sha1').update(`${key.pk}|${key.sk}`).digest()[0]! % DUE_SHARDS;
+}

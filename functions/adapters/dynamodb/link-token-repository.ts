@@ -1,0 +1,24 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { LinkTokenRepository } from '../../core/ports';
+import type { Db } from './client';
+import { keys } from './keys';
+
+/** Participant links, by token hash: the token itself is never stored. */
+export function createLinkTokenRepository(db: Db): LinkTokenRepository {
+  const TableName = db.tables.research;
+  return {
+    async put(hash, link) {
+      await db.doc.send(
+        new PutCommand({
+          TableName,
+          Item: { ...keys.link(hash), type: 'link', ...link },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+    async get(hash) {
+      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.link(hash) }));
+      return Item ? { studyId: Item.studyId as string, code: Item.code as string, timepoint: Item.timepoint as string } : null;
+    },
+  };
+}

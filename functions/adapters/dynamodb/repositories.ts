@@ -1,0 +1,25 @@
+import type { Db } from './client';
+import { createAuditLog } from './audit-log';
+import { createContactRepository } from './contact-repository';
+import { createInstanceRepository } from './instance-repository';
+import { createLinkTokenRepository } from './link-token-repository';
+import { createMessageRepository } from './message-repository';
+import { createParticipantRepository } from './participant-repository';
+import { createStaffRepository } from './staff-repository';
+import { createStudyRepository } from './study-repository';
+
+/** Every repository, over one pair of tables. */
+export function createRepositories(db: Db) {
+  return {
+    studies: createStudyRepository(db),
+    participants: createParticipantRepository(db),
+    contacts: createContactRepository(db),
+    instances: createInstanceRepository(db),
+    messages: createMessageRepository(db),
+    links: createLinkTokenRepository(db),
+    staff: createStaffRepository(db),
+    audit: createAuditLog(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;

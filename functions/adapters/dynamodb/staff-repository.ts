@@ -1,0 +1,75 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { StaffMember, StaffSession } from '../../core/auth/staff';
+import type { StaffRepository } from '../../core/ports';
+import { conditionally, type Db } from './client';
+import { keys } from './keys';
+import { withoutKeys } from './query';
+
+const epochSeconds = (date: Date | string) => Math.floor(new Date(date).getTime() / 1000);
+
+export function createStaffRepository(db: Db): StaffRepository {
+  const TableName = db.tables.research;
+  return {
+    async get(email) {
+      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.staff(email) }));
+      return Item ? (withoutKeys(Item) as unknown as StaffMember) : null;
+    },
+
+    async put(member) {
+      await db.doc.send(
+        new PutCommand({ TableName, Item: { ...keys.staff(member.email), type: 'staff', ...member, email: member.email.toLowerCase() } }),
+      );
+    },
+
+    async putLoginCode(hash, email, expiresAt) {
+      await db.doc.send(
+        new PutCommand({
+          TableName,
+          Item: {
+            ...keys.signInCode(hash),
+            type: 'sign-in-code',
+            email,
+            used: false,
+            expiresAt: expiresAt.toISOString(),
+            expiresAtEpoch: epochSeconds(expiresAt),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    async consumeLoginCode(hash, now) {
+      let email: string | null = null;
+      await conditionally(async () => {
+        const { Attributes } = await db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.signInCode(hash),
+            UpdateExpression: 'SET used = :true, usedAt = :now',
+            ConditionExpression: 'used = :false AND expiresAt > :now',
+            ExpressionAttributeValues: { ':true': true, ':false': false, ':now': now.toISOString() },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        email = (Attributes?.email as string | undefined) ?? null;
+      });
+      return email;
+    },
+
+    async putSession(hash, session) {
+      await db.doc.send(
+        new PutCommand({
+          TableName,
+          Item: { ...keys.session(hash), type: 'session', ...session, expiresAtEpoch: epochSeconds(session.expiresAt) },
+        }),
+      );
+    },
+
+    async getSession(hash) {
+      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.session(hash) }));
+      if (!Item) return null;
+      const { expiresAtEpoch: _e, ...session } = withoutKeys(Item);
+      return session as unknown as StaffSession;
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/**
+ * Runtime configuration, read once from the environment and checked, so a Lambda with a
+ * missing setting fails at cold start with a clear message instead of mid-request.
+ */
+export const configSchema = z.object({
+  /** Public URL that participant and sign-in links point to (https://… in AWS), no trailing slash. */
+  TIMEPOINT_BASE_URL: z.url().transform((u) => u.replace(/\/+$/, '')),
+  /** Name of the research-data table (CDK generates it). */
+  RESEARCH_TABLE: z.string().min(3),
+  /** Name of the contact-details (PII) table. */
+  CONTACTS_TABLE: z.string().min(3),
+  /** AWS region; set by Lambda itself. */
+  AWS_REGION: z.string().default('eu-west-2'),
+  /** DynamoDB endpoint override: only for the local emulator. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  /** SES endpoint override: only for the local emulator. */
+  SES_ENDPOINT: z.url().optional(),
+  /** SES configuration set whose events (delivery, bounce, complaint) feed the message ledger. */
+  SES_CONFIGURATION_SET: z.string().optional(),
+  /** From address of staff emails (sign-in links); an SES-verified identity in AWS. */
+  TIMEPOINT_SYSTEM_SENDER: z.email().default('no-reply@example.org'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,58 @@
+import { DateTime } from 'luxon';
+import type { MessageKind } from '../schedule/records';
+import type { Study, Timepoint } from '../study/study';
+import { emailLayout } from './html';
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const formatLocal = (iso: string, zone: string) =>
+  DateTime.fromISO(iso, { zone }).setLocale('en-GB').toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+
+/** The invitation or a reminder to complete one timepoint's questionnaires. */
+export function renderParticipantEmail(input: {
+  study: Study;
+  timepoint: Timepoint;
+  kind: MessageKind;
+  link: string;
+  closesAt: string;
+  timezone: string;
+}): RenderedEmail {
+  const { study, timepoint, kind, link } = input;
+  const contact = study.contacts[0];
+  const closes = formatLocal(input.closesAt, input.timezone);
+  const subject =
+    kind === 'invitation'
+      ? `${study.name}: your ${timepoint.label} questionnaires`
+      : `Reminder — ${study.name}: your ${timepoint.label} questionnaires`;
+  const opening =
+    kind === 'invitation'
+      ? `Thank you for taking part in ${study.name}. Your ${timepoint.label} questionnaires are ready.`
+      : `This is a reminder that your ${timepoint.label} questionnaires for ${study.name} are still waiting for you.`;
+  const paragraphs = [
+    opening,
+    `Please complete them by ${closes}. Your answers are saved as you go, so you can stop and come back using the same link.`,
+    'This link is personal to you: please do not forward this email.',
+  ];
+  const footer = [
+    contact ? `Questions? Contact ${contact.name} at ${contact.email}.` : `Questions? Reply to this email.`,
+    'If you are in crisis or worried about your safety, contact your local emergency services now.',
+  ];
+  const text = [...paragraphs.slice(0, 1), '', `Open your questionnaires: ${link}`, '', ...paragraphs.slice(1), '', '—', ...footer].join('\n');
+  return { subject, text, html: emailLayout({ heading: subject, paragraphs, button: { label: 'Open my questionnaires', href: link }, footer }) };
+}
+
+/** The staff sign-in email: a link and, for another device, the code itself. */
+export function renderSignInEmail(input: { link: string; code: string; minutes: number }): RenderedEmail {
+  const subject = 'Your Timepoint sign-in link';
+  const paragraphs = [
+    `Use this link to sign in to Timepoint. It works once and expires in ${input.minutes} minutes.`,
+    `On another device, paste this code instead: ${input.code}`,
+  ];
+  const footer = ['If you did not ask to sign in, you can ignore this email: nobody can sign in without the link.'];
+  const text = [paragraphs[0], '', input.link, '', paragraphs[1], '', '—', ...footer].join('\n');
+  return { subject, text, html: emailLayout({ heading: subject, paragraphs, button: { label: 'Sign in to Timepoint', href: input.link }, footer }) };
+}

@@ -1,0 +1,152 @@
+import type { Answers } from '../schedule/records';
+import type { Bounds, ItemDefinition, MissingRule, ScaleDefinition, ScoringDefinition } from './definition';
+
+export type ScaleStatus = 'complete' | 'prorated' | 'not_scored';
+
+export interface ScaleScore {
+  /** The reported score (T-score, mean, ×2 score …); null when not scored. */
+  value: number | null;
+  /** The score `value` was derived from: the (prorated) sum, or the mean, before lookup or transform. */
+  raw: number | null;
+  se?: number | null;
+  band: string | null;
+  status: ScaleStatus;
+  reason?: string;
+  answered: number;
+  items: number;
+  /** The id of the missing-data rule applied. */
+  rule: string;
+}
+
+export interface Flag {
+  id: string;
+  label: string;
+  item?: string;
+  scale?: string;
+  urgent: boolean;
+}
+
+export interface ScoreResult {
+  instrument: string;
+  version: string;
+  scoringVersion: string;
+  scales: Record<string, ScaleScore>;
+  flags: Flag[];
+}
+
+export interface ScoreOptions {
+  /** A named missing-data rule of the instrument that replaces each scale's default. */
+  missingRule?: string;
+}
+
+const within = (value: number, b: Bounds): boolean =>
+  (b.gte === undefined || value >= b.gte) &&
+  (b.gt === undefined || value > b.gt) &&
+  (b.lte === undefined || value <= b.lte) &&
+  (b.lt === undefined || value < b.lt);
+
+const itemBounds = (item: ItemDefinition): { min: number; max: number } =>
+  item.range ?? { min: Math.min(...(item.codes ?? [])), max: Math.max(...(item.codes ?? [])) };
+
+/** An answer as an item score: null when unanswered or answered with a missing code. */
+function itemScore(item: ItemDefinition, answer: Answers[string] | undefined, reversed: boolean): number | null {
+  if (typeof answer !== 'number' || item.missingCodes.includes(answer)) return null;
+  if (!reversed) return answer;
+  const { min, max } = itemBounds(item);
+  return min + max - answer;
+}
+
+function roundProrated(value: number, round: 'none' | 'up' | 'nearest'): number {
+  if (round === 'up') return Math.ceil(value);
+  if (round === 'nearest') return Math.floor(value + 0.5);
+  return value;
+}
+
+/** Whether a rule lets a scale be scored with `answered` of `total` items. */
+function ruleAllows(rule: MissingRule, answered: number, total: number): boolean {
+  if (rule.kind === 'all_required') return answered === total;
+  if (answered === 0) return false;
+  if (rule.minAnswered !== undefined && answered < rule.minAnswered) return false;
+  if (rule.maxMissing !== undefined && total - answered > rule.maxMissing) return false;
+  if (rule.minFraction !== undefined && answered < rule.minFraction * total) return false;
+  return true;
+}
+
+function scoreScale(def: ScoringDefinition, scale: ScaleDefinition, answers: Answers, ruleId: string): ScaleScore {
+  const rule = def.missingRules[ruleId];
+  if (rule === undefined) throw new Error(`${def.id}: unknown missing rule ${ruleId}`);
+  const itemsById = new Map(def.items.map((i) => [i.id, i]));
+  const reversed = new Set(scale.reversed);
+  const scores = scale.items.map((id) => itemScore(itemsById.get(id)!, answers[id], reversed.has(id)));
+  const answeredScores = scores.filter((s): s is number => s !== null);
+  const total = scale.items.length;
+  const answered = answeredScores.length;
+  const base = { answered, items: total, rule: ruleId };
+
+  if (!ruleAllows(rule, answered, total)) {
+    const missing = scale.items.filter((_, i) => scores[i] === null);
+    return {
+      ...base,
+      value: null,
+      raw: null,
+      band: null,
+      status: 'not_scored',
+      reason: `${missing.length} of ${total} items missing (${missing.join(', ')}); rule ${ruleId}: ${rule.description}`,
+    };
+  }
+
+  const sum = answeredScores.reduce((a, b) => a + b, 0);
+  const prorated = answered < total;
+  let raw: number;
+  if (scale.formula === 'mean') {
+    raw = sum / answered;
+  } else {
+    // Multiply before dividing so whole-number proration stays exact before rounding (9 × 4 / 3 = 12, not 12.000…2).
+    raw = prorated && rule.kind === 'prorate' ? roundProrated((sum * total) / answered, rule.round) : sum;
+  }
+
+  let value: number | null = raw;
+  let se: number | null | undefined;
+  if (scale.formula === 'lookup') {
+    const row = scale.table?.[String(raw)];
+    if (row === undefined) {
+      return { ...base, value: null, raw, band: null, status: 'not_scored', reason: `no table entry for raw score ${raw}` };
+    }
+    value = row.value;
+    se = row.se ?? null;
+  }
+  if (scale.transform) value = value * scale.transform.multiply + scale.transform.add;
+
+  const band = scale.bands.find((b) => within(value, b))?.label ?? null;
+  return { ...base, value, raw, ...(se !== undefined ? { se } : {}), band, status: prorated ? 'prorated' : 'complete' };
+}
+
+/**
+ * Scores one instrument from item answers (item id → code or null). Pure and generic: every
+ * instrument is data. Answers are assumed already checked by `checkAnswers`.
+ */
+export function scoreInstrument(def: ScoringDefinition, answers: Answers, options: ScoreOptions = {}): ScoreResult {
+  if (options.missingRule !== undefined && def.missingRules[options.missingRule] === undefined) {
+    throw new Error(`${def.id} has no missing-data rule "${options.missingRule}" (it has: ${Object.keys(def.missingRules).join(', ')})`);
+  }
+  const scales: Record<string, ScaleScore> = {};
+  for (const scale of def.scales) {
+    scales[scale.id] = scoreScale(def, scale, answers, options.missingRule ?? scale.missing);
+  }
+
+  const flags: Flag[] = [];
+  for (const flag of def.flags) {
+    const out = { id: flag.id, label: flag.label, urgent: flag.urgent };
+    if ('whenMissing' in flag) {
+      const answer = answers[flag.item];
+      if (typeof answer !== 'number') flags.push({ ...out, item: flag.item });
+    } else if ('item' in flag) {
+      const answer = answers[flag.item];
+      if (typeof answer === 'number' && within(answer, flag)) flags.push({ ...out, item: flag.item });
+    } else {
+      const value = scales[flag.scale]?.value;
+      if (typeof value === 'number' && within(value, flag)) flags.push({ ...out, scale: flag.scale });
+    }
+  }
+  return { instrument: def.id, version: def.version, scoringVersion: def.scoringVersion, scales, flags };
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { isIanaZone } from './time-zone';
+
+const slug = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _ (start with a letter)');
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
+const zone = z.string().refine(isIanaZone, 'an IANA time zone such as Europe/London');
+
+/**
+ * When a timepoint falls due: days after an anchor, at a local wall-clock time.
+ * `enrollment`, `<timepoint>.completed`, or `date:<field>` (a date on the participant record).
+ */
+export const anchorSchema = z.union([
+  z.literal('enrollment'),
+  z.string().regex(/^[a-z][a-z0-9_]*\.completed$/, '<timepoint>.completed'),
+  z.string().regex(/^date:[a-z][a-z0-9_]*$/, 'date:<participant field>'),
+]);
+
+export const timepointSchema = z.object({
+  id: slug,
+  label: z.string().min(1).max(80),
+  anchor: anchorSchema,
+  /** Days after the anchor's local date (baseline 0, week 8 56). */
+  offsetDays: z.number().int().min(0).max(3650),
+  /** Local wall-clock time in the participant's zone at which the invitation goes out. */
+  sendAt: localTime,
+  /** The window, in days relative to the due date: open from `opensDaysBefore` before to `closesDaysAfter` after. */
+  window: z.object({
+    opensDaysBefore: z.number().int().min(0).max(365),
+    closesDaysAfter: z.number().int().min(1).max(365),
+  }),
+  /** Reminder ladder: days after the due date, at the same local time. Stopped by completion, withdrawal or window close. */
+  reminders: z.array(z.number().int().min(1).max(365)).max(10),
+  /** The ordered battery; each instrument pinned to a version. */
+  instruments: z.array(z.object({ id: z.string().min(1), version: z.string().min(1) })).min(1),
+  /** The arms that get this timepoint. */
+  arms: z.array(slug).min(1),
+});
+
+export const protocolSchema = z
+  .object({
+    version: z.number().int().min(1),
+    timepoints: z.array(timepointSchema).min(1),
+  })
+  .superRefine((protocol, ctx) => {
+    const ids = protocol.timepoints.map((t) => t.id);
+    protocol.timepoints.forEach((t, i) => {
+      if (ids.indexOf(t.id) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['timepoints', i, 'id'], message: `duplicate timepoint id "${t.id}"` });
+      }
+      const completed = /^(.+)\.completed$/.exec(t.anchor)?.[1];
+      if (completed !== undefined && (!ids.includes(completed) || completed === t.id)) {
+        ctx.addIssue({ code: 'custom', path: ['timepoints', i, 'anchor'], message: `anchors on unknown timepoint "${completed}"` });
+      }
+      for (const days of t.reminders) {
+        if (days >= t.window.closesDaysAfter) {
+          ctx.addIssue({ code: 'custom', path: ['timepoints', i, 'reminders'], message: `a reminder ${days} days after the due date falls after the window closes` });
+        }
+      }
+    });
+  });
+
+export const studySchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and -'),
+    name: z.string().min(1).max(200),
+    timezone: zone,
+    arms: z.array(z.object({ id: slug, label: z.string().min(1) })).min(1),
+    /** The From address of every participant email; must be an SES-verified identity in AWS. */
+    sender: z.object({ name: z.string().min(1), email: z.email() }),
+    /** People who receive safety alerts, and whom participants may contact. */
+    contacts: z.array(z.object({ name: z.string().min(1), email: z.email(), safety: z.boolean() })).min(1),
+    protocol: protocolSchema,
+  })
+  .superRefine((study, ctx) => {
+    const arms = new Set(study.arms.map((a) => a.id));
+    study.protocol.timepoints.forEach((t, i) =>
+      t.arms.forEach((arm, j) => {
+        if (!arms.has(arm)) {
+          ctx.addIssue({ code: 'custom', path: ['protocol', 'timepoints', i, 'arms', j], message: `unknown arm "${arm}"` });
+        }
+      }),
+    );
+  });
+
+export type Study = z.infer<typeof studySchema>;
+export type Protocol = z.infer<typeof protocolSchema>;
+export type Timepoint = z.infer<typeof timepointSchema>;
+
+export type ParticipantStatus = 'active' | 'withdrawn' | 'completed';
+
+/** The research record of a participant: pseudonymous, no contact details. */
+export interface Participant {
+  studyId: string;
+  code: string;
+  arm: string;
+  timezone: string;
+  status: ParticipantStatus;
+  /** ISO instant of enrolment. */
+  enrolledAt: string;
+  protocolVersion: number;
+  /** Named dates (ISO yyyy-mm-dd) that `date:<field>` anchors refer to. */
+  dates: Record<string, string>;
+}
+
+export const participantCodeSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'letters, digits, - and _ (at most 32)');
+export const timezoneSchema = zone;

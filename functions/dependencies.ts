@@ -1,0 +1,37 @@
+import { createDb } from './adapters/dynamodb/client';
+import { createRepositories } from './adapters/dynamodb/repositories';
+import { createSesMailer } from './adapters/ses/ses-mailer';
+import { cryptoSecrets } from './adapters/system/crypto-secrets';
+import { systemClock } from './adapters/system/system-clock';
+import type { Config } from './config';
+import type { Clock, Mailer } from './core/ports';
+import type { AppDeps } from './http/env';
+import { bundledCatalogue } from './instruments/catalogue';
+
+/**
+ * The composition root: real adapters wired from configuration. Lambda entries and the local
+ * platform both build their dependencies here; tests override single ports.
+ */
+export function buildDependencies(config: Config, overrides: { clock?: Clock; mailer?: Mailer; onEnrolled?: () => void } = {}): AppDeps {
+  const db = createDb(
+    { region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) },
+    { research: config.RESEARCH_TABLE, contacts: config.CONTACTS_TABLE },
+  );
+  return {
+    ...createRepositories(db),
+    mailer:
+      overrides.mailer ??
+      createSesMailer({
+        region: config.AWS_REGION,
+        ...(config.SES_ENDPOINT ? { endpoint: config.SES_ENDPOINT } : {}),
+        ...(config.SES_CONFIGURATION_SET ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),
+      }),
+    clock: overrides.clock ?? systemClock,
+    secrets: cryptoSecrets,
+    catalogue: bundledCatalogue,
+    baseUrl: config.TIMEPOINT_BASE_URL,
+    systemSender: config.TIMEPOINT_SYSTEM_SENDER,
+    secureCookies: config.TIMEPOINT_BASE_URL.startsWith('https://'),
+    ...(overrides.onEnrolled ? { onEnrolled: overrides.onEnrolled } : {}),
+  };
+}

@@ -1,0 +1,23 @@
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { canAccessStudy, type StaffRole } from '../core/auth/staff';
+import { forbidden, unauthorized } from '../core/errors';
+import { authenticate } from '../use-cases/sign-in';
+import type { AppDeps, AppEnv } from './env';
+
+export const SESSION_COOKIE = 'tp_session';
+
+/** Requires a signed-in staff member (bearer token or session cookie) with one of `roles`. */
+export function requireStaff(deps: AppDeps, roles: readonly StaffRole[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : getCookie(c, SESSION_COOKIE);
+    const session = token ? await authenticate(deps, token) : null;
+    if (session === null) throw unauthorized();
+    if (!roles.includes(session.role)) throw forbidden();
+    const studyId = c.req.param('studyId');
+    if (studyId !== undefined && !canAccessStudy(session, studyId)) throw forbidden();
+    c.set('session', session);
+    await next();
+  };
+}

@@ -1,0 +1,15 @@
+import type { StaffSession } from '../core/auth/staff';
+import type { Deps } from '../use-cases/deps';
+
+/** Per-request values set by middleware. Dependencies never travel here: createApp closes over them. */
+export interface AppEnv {
+  Variables: { session: StaffSession };
+}
+
+/** What the HTTP app needs: the use-case dependencies plus HTTP-only settings. */
+export interface AppDeps extends Deps {
+  /** Mark the session cookie Secure (true whenever the base URL is https). */
+  secureCookies: boolean;
+  /** Called after a participant is enrolled (locally: run the dispatcher at once). */
+  onEnrolled?: () => void;
+}

@@ -1,0 +1,14 @@
+import type { Context } from 'hono';
+import { badRequest } from '../core/errors';
+
+/** The request body as JSON; a malformed or non-object body is a 400, not a 500. */
+export async function readJson(c: Context): Promise<unknown> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw badRequest('body', 'expected a JSON object');
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('body', 'expected a JSON object');
+  return body;
+}

@@ -1,0 +1,12 @@
+import { Hono } from 'hono';
+import { openSurvey } from '../../use-cases/open-survey';
+import { submitAnswers } from '../../use-cases/submit-answers';
+import type { AppDeps, AppEnv } from '../env';
+import { readJson } from '../read-json';
+
+/** Participant endpoints: the token in the path is the only credential. */
+export function participantRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .get('/:token', async (c) => c.json(await openSurvey(deps, c.req.param('token'))))
+    .post('/:token/submit', async (c) => c.json(await submitAnswers(deps, c.req.param('token'), await readJson(c))));
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { SESSION_HOURS, SIGN_IN_CODE_MINUTES, type StaffSession } from '../core/auth/staff';
+import { renderSignInEmail } from '../core/email/templates';
+import { unauthorized } from '../core/errors';
+import { recordAudit } from './audit';
+import type { Deps } from './deps';
+import { parseInput } from './parse-input';
+
+export const signInRequestSchema = z.object({ email: z.email().max(254) });
+export const signInVerifySchema = z.object({ code: z.string().min(16).max(128) });
+
+/**
+ * Emails a one-time sign-in link to a staff address. Unknown addresses get the same answer and
+ * no email, so the endpoint does not reveal who has an account.
+ */
+export async function requestSignIn(
+  deps: Pick<Deps, 'staff' | 'mailer' | 'clock' | 'secrets' | 'baseUrl' | 'systemSender' | 'audit'>,
+  body: unknown,
+): Promise<void> {
+  const { email } = parseInput(signInRequestSchema, body);
+  const member = await deps.staff.get(email.toLowerCase());
+  if (member === null) return;
+  const code = deps.secrets.token();
+  const expiresAt = new Date(deps.clock.now().getTime() + SIGN_IN_CODE_MINUTES * 60_000);
+  await deps.staff.putLoginCode(deps.secrets.hash(code), member.email, expiresAt);
+  // The code travels in the fragment so it never reaches a server log or a Referer header.
+  const link = `${deps.baseUrl}/staff/sign-in#code=${code}`;
+  await deps.mailer.send({ from: deps.systemSender, to: member.email, ...renderSignInEmail({ link, code, minutes: SIGN_IN_CODE_MINUTES }) });
+  await recordAudit(deps, { scope: 'staff', actor: `staff:${member.email}`, action: 'sign-in.requested', target: `staff:${member.email}` });
+}
+
+/** Exchanges an unused, unexpired sign-in code for a session token. */
+export async function verifySignIn(
+  deps: Pick<Deps, 'staff' | 'clock' | 'secrets' | 'audit'>,
+  body: unknown,
+): Promise<{ token: string; session: StaffSession }> {
+  const { code } = parseInput(signInVerifySchema, body);
+  const now = deps.clock.now();
+  const email = await deps.staff.consumeLoginCode(deps.secrets.hash(code), now);
+  if (email === null) throw unauthorized('this sign-in code is invalid, already used or expired: ask for a new one');
+  const member = await deps.staff.get(email);
+  if (member === null) throw unauthorized('this staff account no longer exists');
+  const token = deps.secrets.token();
+  const session: StaffSession = {
+    email: member.email,
+    role: member.role,
+    studies: member.studies,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString(),
+  };
+  await deps.staff.putSession(deps.secrets.hash(token), session);
+  await recordAudit(deps, { scope: 'staff', actor: `staff:${member.email}`, action: 'sign-in.completed', target: `staff:${member.email}` });
+  return { token, session };
+}
+
+/** The live session a bearer token stands for, or null. */
+export async function authenticate(deps: Pick<Deps, 'staff' | 'clock' | 'secrets'>, token: string): Promise<StaffSession | null> {
+  if (token.length < 16 || token.length > 128) return null;
+  const session = await deps.staff.getSession(deps.secrets.hash(token));
+  if (session === null || Date.parse(session.expiresAt) <= deps.clock.now().getTime()) return null;
+  return session;
+}

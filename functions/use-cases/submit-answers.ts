@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { AppError, conflict, gone, invalidFields } from '../core/errors';
+import { answersFor, checkAnswers } from '../core/scoring/check-answers';
+import { scoreInstrument } from '../core/scoring/engine';
+import type { Answers } from '../core/schedule/records';
+import { validateWithSurvey } from '../instruments/survey-validation';
+import { recordAudit } from './audit';
+import type { Deps } from './deps';
+import { parseInput } from './parse-input';
+import { resolveLink } from './participant-link';
+
+/** At most this many answers in one submission: far above any battery, far below abuse. */
+const MAX_ANSWERS = 2_000;
+
+export const submissionSchema = z.object({
+  answers: z
+    .record(z.string().max(64), z.unknown())
+    .refine((a) => Object.keys(a).length <= MAX_ANSWERS, `at most ${MAX_ANSWERS} answers`),
+});
+
+/**
+ * Final submission of a timepoint's battery. Every answer is checked against the allowed
+ * codes of its item and against the SurveyJS form; only then is everything scored and stored,
+ * with completion, in one conditional write. Any problem: 400 naming the item, nothing stored.
+ */
+export async function submitAnswers(
+  deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock' | 'catalogue' | 'audit'>,
+  token: string,
+  body: unknown,
+): Promise<{ status: 'completed'; completedAt: string }> {
+  const { answers } = parseInput(submissionSchema, body);
+  const { instance, status } = await resolveLink(deps, token);
+  if (status === 'completed') throw conflict('these questionnaires have already been completed');
+  if (status === 'expired') throw gone('the time to complete these questionnaires has passed');
+  if (status === 'withdrawn') throw gone('this participation has ended');
+  if (status === 'not_yet_open') throw new AppError('conflict', 'these questionnaires are not open yet');
+
+  const battery = instance.instruments.map(({ id, version }) => {
+    const instrument = deps.catalogue.find(id, version);
+    if (instrument === undefined) throw new Error(`instrument ${id}@${version} is not installed`);
+    return instrument;
+  });
+  const strict = checkAnswers(battery.map((i) => i.scoring), answers);
+  if (strict.length > 0) throw invalidFields(strict.map((p) => ({ field: `answers.${p.item}`, message: p.message })));
+  const checked = answers as Answers;
+  const form = battery.flatMap((i) => validateWithSurvey(i.survey, answersFor(i.scoring, checked)));
+  if (form.length > 0) throw invalidFields(form.map((p) => ({ field: `answers.${p.item}`, message: p.message })));
+
+  const scores = battery.map((i) => scoreInstrument(i.scoring, answersFor(i.scoring, checked)));
+  const completedAt = deps.clock.now().toISOString();
+  const stored = await deps.instances.complete(instance.studyId, instance.code, instance.timepoint, {
+    answers: checked,
+    scores,
+    completedAt,
+  });
+  if (!stored) throw conflict('these questionnaires have already been completed');
+  await recordAudit(deps, {
+    scope: `study:${instance.studyId}`,
+    actor: `participant:${instance.code}`,
+    action: 'instance.completed',
+    target: `instance:${instance.code}/${instance.timepoint}`,
+    after: { instruments: instance.instruments.map((i) => `${i.id}@${i.version}`), flags: scores.flatMap((s) => s.flags.map((f) => f.id)) },
+  });
+  return { status: 'completed', completedAt };
+}
