@@ -11,7 +11,7 @@ const itemSchema = z
     /** The allowed numeric codes, as printed on the official form. */
     codes: z.array(z.number()).min(2).optional(),
     /** Or an inclusive numeric range (visual analogue and rating scales). */
-    range: z.object({ min: z.number(), max: z.number(), integer: z.boolean().default(true) }).optional(),
+    range: z.strictObject({ min: z.number(), max: z.number(), integer: z.boolean().default(true) }).optional(),
     /** Codes that record a non-answer such as "not applicable"; scored as missing. */
     missingCodes: z.array(z.number()).default([]),
   })
@@ -20,17 +20,17 @@ const itemSchema = z
 const boundSchema = { gte: z.number().optional(), gt: z.number().optional(), lte: z.number().optional(), lt: z.number().optional() };
 
 /** A named interval of values; bounds are explicit about inclusivity, as manuals differ. */
-const bandSchema = z.object({ label: z.string().min(1), ...boundSchema });
+const bandSchema = z.strictObject({ label: z.string().min(1), ...boundSchema });
 
 const missingRuleSchema = z.discriminatedUnion('kind', [
   /** Any missing item and the scale is not scored. */
-  z.object({ kind: z.literal('all_required'), description: z.string(), source: z.string().optional() }),
+  z.strictObject({ kind: z.literal('all_required'), description: z.string(), source: z.string().optional() }),
   /**
    * Score from the answered items when enough are answered: a sum is scaled up to the full
    * item count (equivalently, each missing item takes the mean of the answered ones), a mean
    * is the mean of the answered items. `round` applies to the prorated sum before any lookup.
    */
-  z.object({
+  z.strictObject({
     kind: z.literal('prorate'),
     minAnswered: z.number().int().min(1).optional(),
     maxMissing: z.number().int().min(0).optional(),
@@ -41,7 +41,7 @@ const missingRuleSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-const scaleSchema = z.object({
+const scaleSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9_]*$/),
   label: z.string().min(1),
   items: z.array(z.string()).min(1),
@@ -50,21 +50,22 @@ const scaleSchema = z.object({
   /** sum or mean of item scores; lookup maps the (integer) summed score through `table`. */
   formula: z.enum(['sum', 'mean', 'lookup']),
   /** raw score (as a string key) → value, and its standard error where published. */
-  table: z.record(z.string(), z.object({ value: z.number(), se: z.number().optional() })).optional(),
+  table: z.record(z.string(), z.strictObject({ value: z.number(), se: z.number().optional() })).optional(),
   /** value = raw × multiply + add, after sum or mean (e.g. DASS-21 × 2, WHO-5 × 4). */
-  transform: z.object({ multiply: z.number().default(1), add: z.number().default(0) }).optional(),
+  transform: z.strictObject({ multiply: z.number().default(1), add: z.number().default(0) }).optional(),
   /** The missing-data rule used unless a study chooses another: a key of `missingRules`. */
   missing: z.string(),
   bands: z.array(bandSchema).default([]),
 });
 
+// Strict variants: a loose union would match the first shape and silently drop `whenMissing`.
 const flagSchema = z.union([
-  z.object({ id: z.string(), label: z.string(), item: z.string(), ...boundSchema, urgent: z.boolean().default(false) }),
-  z.object({ id: z.string(), label: z.string(), item: z.string(), whenMissing: z.literal(true), urgent: z.boolean().default(false) }),
-  z.object({ id: z.string(), label: z.string(), scale: z.string(), ...boundSchema, urgent: z.boolean().default(false) }),
+  z.strictObject({ id: z.string(), label: z.string(), item: z.string(), whenMissing: z.literal(true), urgent: z.boolean().default(false) }),
+  z.strictObject({ id: z.string(), label: z.string(), item: z.string(), ...boundSchema, urgent: z.boolean().default(false) }),
+  z.strictObject({ id: z.string(), label: z.string(), scale: z.string(), ...boundSchema, urgent: z.boolean().default(false) }),
 ]);
 
-export const licenceSchema = z.object({
+export const licenceSchema = z.strictObject({
   /** PD, FREE-ATTR, FREE-REG, CC-NC or LICENSE (see docs/instruments.md). */
   category: z.enum(['PD', 'FREE-ATTR', 'FREE-REG', 'CC-NC', 'LICENSE']),
   holder: z.string(),
