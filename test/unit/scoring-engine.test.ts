@@ -97,6 +97,53 @@ describe('the scoring engine', () => {
   });
 });
 
+describe('engine features for particular instruments', () => {
+  const special = scoringDefinitionSchema.parse({
+    ...toy,
+    items: [
+      // Options 0, 1a, 1b, 2a, 2b coded 0–4 on the form; both letters of a level score the level.
+      { id: 'R', codes: [0, 1, 2, 3, 4], recode: { '1': 1, '2': 1, '3': 2, '4': 2 } },
+      { id: 'S', codes: [0, 1, 2] },
+      { id: 'P1', codes: [1, 2, 3, 4], missingCodes: [5] },
+      { id: 'P2', codes: [1, 2, 3, 4], missingCodes: [5] },
+    ],
+    scales: [
+      { id: 'recoded', label: 'r', items: ['R', 'S'], formula: 'sum', missing: 'strict' },
+      { id: 'reversed_recoded', label: 'rr', items: ['R'], reversed: ['R'], formula: 'sum', missing: 'strict' },
+      { id: 'activation', label: 'a', items: ['P1', 'P2'], formula: 'plugin', plugin: 'acme', missing: 'strict',
+        bands: [{ label: 'level 1', lte: 50 }, { label: 'level 2', gt: 50 }] },
+    ],
+    flags: [{ id: 'any_low', label: 'any item 0', anyOf: ['R', 'S'], lte: 0 }],
+  });
+
+  it('scores a recoded item by its mapped score, and reverses within the mapped range', () => {
+    const result = scoreInstrument(special, { R: 4, S: 2 });
+    expect(result.scales.recoded?.value).toBe(4);
+    expect(result.scales.reversed_recoded?.value).toBe(0);
+  });
+
+  it('raises an any-of flag once, listing every item that met it', () => {
+    expect(scoreInstrument(special, { R: 0, S: 0 }).flags).toEqual([{ id: 'any_low', label: 'any item 0', urgent: false, items: ['R', 'S'] }]);
+    expect(scoreInstrument(special, { R: 1, S: 1 }).flags).toEqual([]);
+  });
+
+  it('leaves a plug-in scale not scored, with the reason, until its plug-in is installed', () => {
+    const s = scoreInstrument(special, { P1: 4, P2: 4 }).scales.activation!;
+    expect(s).toMatchObject({ value: null, status: 'not_scored', reason: 'licensed scoring plug-in "acme" is not installed' });
+  });
+
+  it('scores a plug-in scale through the installed plug-in, passing item scores with N/A as missing', () => {
+    const seen: unknown[] = [];
+    const acme = (scores: Record<string, number | null>) => {
+      seen.push(scores);
+      return { value: 55.5, raw: 7 };
+    };
+    const s = scoreInstrument(special, { P1: 3, P2: 5 }, { plugins: { acme } }).scales.activation!;
+    expect(seen).toEqual([{ P1: 3, P2: null }]);
+    expect(s).toMatchObject({ value: 55.5, raw: 7, band: 'level 2', status: 'prorated', rule: 'plugin:acme' });
+  });
+});
+
 describe('scoring definitions', () => {
   it('reject a scale that names an unknown item or missing rule', () => {
     const bad = { ...toy, scales: [{ ...toy.scales[0], items: ['NOPE'], missing: 'nope' }] };

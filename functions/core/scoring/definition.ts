@@ -14,6 +14,11 @@ const itemSchema = z
     range: z.strictObject({ min: z.number(), max: z.number(), integer: z.boolean().default(true) }).optional(),
     /** Codes that record a non-answer such as "not applicable"; scored as missing. */
     missingCodes: z.array(z.number()).default([]),
+    /**
+     * Item score of each code, when it is not the code itself (e.g. BDI-II items 16 and 18,
+     * whose options 1a and 1b both score 1). Keys are codes; unlisted codes score themselves.
+     */
+    recode: z.record(z.string(), z.number()).optional(),
   })
   .refine((item) => (item.codes === undefined) !== (item.range === undefined), 'give exactly one of codes or range');
 
@@ -47,8 +52,13 @@ const scaleSchema = z.strictObject({
   items: z.array(z.string()).min(1),
   /** Items scored min + max − x. */
   reversed: z.array(z.string()).default([]),
-  /** sum or mean of item scores; lookup maps the (integer) summed score through `table`. */
-  formula: z.enum(['sum', 'mean', 'lookup']),
+  /**
+   * sum or mean of item scores; lookup maps the (integer) summed score through `table`;
+   * plugin hands the item scores to a licensee-installed scorer named by `plugin`.
+   */
+  formula: z.enum(['sum', 'mean', 'lookup', 'plugin']),
+  /** The plug-in that scores a `plugin` scale (proprietary algorithms, e.g. PAM-13). */
+  plugin: z.string().optional(),
   /** raw score (as a string key) → value, and its standard error where published. */
   table: z.record(z.string(), z.strictObject({ value: z.number(), se: z.number().optional() })).optional(),
   /** value = raw × multiply + add, after sum or mean (e.g. DASS-21 × 2, WHO-5 × 4). */
@@ -62,6 +72,8 @@ const scaleSchema = z.strictObject({
 const flagSchema = z.union([
   z.strictObject({ id: z.string(), label: z.string(), item: z.string(), whenMissing: z.literal(true), urgent: z.boolean().default(false) }),
   z.strictObject({ id: z.string(), label: z.string(), item: z.string(), ...boundSchema, urgent: z.boolean().default(false) }),
+  /** Raised once when any of the items is within the bounds (e.g. WHO-5: any item 0 or 1). */
+  z.strictObject({ id: z.string(), label: z.string(), anyOf: z.array(z.string()).min(1), ...boundSchema, urgent: z.boolean().default(false) }),
   z.strictObject({ id: z.string(), label: z.string(), scale: z.string(), ...boundSchema, urgent: z.boolean().default(false) }),
 ]);
 
@@ -101,11 +113,17 @@ export const scoringDefinitionSchema = z
       if (def.missingRules[scale.missing] === undefined) {
         ctx.addIssue({ code: 'custom', path: ['scales', s, 'missing'], message: `unknown missing rule ${scale.missing}` });
       }
+      if (scale.formula === 'plugin' && scale.plugin === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['scales', s, 'plugin'], message: 'a plugin scale needs a plugin name' });
+      }
       if (scale.formula === 'lookup' && scale.table === undefined) {
         ctx.addIssue({ code: 'custom', path: ['scales', s, 'table'], message: 'a lookup scale needs a table' });
       }
     });
     def.flags.forEach((flag, f) => {
+      for (const id of 'anyOf' in flag ? flag.anyOf : []) {
+        if (!items.has(id)) ctx.addIssue({ code: 'custom', path: ['flags', f], message: `unknown item ${id}` });
+      }
       if ('item' in flag && !items.has(flag.item)) ctx.addIssue({ code: 'custom', path: ['flags', f], message: `unknown item ${flag.item}` });
       if ('scale' in flag && !def.scales.some((s) => s.id === flag.scale)) {
         ctx.addIssue({ code: 'custom', path: ['flags', f], message: `unknown scale ${flag.scale}` });

@@ -22,6 +22,8 @@ export interface Flag {
   id: string;
   label: string;
   item?: string;
+  /** For an any-of flag: every item that met the condition. */
+  items?: string[];
   scale?: string;
   urgent: boolean;
 }
@@ -34,9 +36,19 @@ export interface ScoreResult {
   flags: Flag[];
 }
 
+/**
+ * A licensee-supplied scorer for a proprietary algorithm. It receives the item scores (null for
+ * unanswered) and returns the score, or a reason it cannot score.
+ */
+export type ScoringPlugin = (
+  itemScores: Record<string, number | null>,
+) => { value: number; raw?: number; band?: string | null } | { notScored: string };
+
 export interface ScoreOptions {
   /** A named missing-data rule of the instrument that replaces each scale's default. */
   missingRule?: string;
+  /** Installed plug-ins by name, for `plugin` scales. */
+  plugins?: Record<string, ScoringPlugin>;
 }
 
 const within = (value: number, b: Bounds): boolean =>
@@ -45,15 +57,22 @@ const within = (value: number, b: Bounds): boolean =>
   (b.lte === undefined || value <= b.lte) &&
   (b.lt === undefined || value < b.lt);
 
-const itemBounds = (item: ItemDefinition): { min: number; max: number } =>
-  item.range ?? { min: Math.min(...(item.codes ?? [])), max: Math.max(...(item.codes ?? [])) };
+/** The lowest and highest item score (after recoding), the bounds reversal mirrors within. */
+function itemBounds(item: ItemDefinition): { min: number; max: number } {
+  if (item.range) return item.range;
+  const scores = (item.codes ?? []).filter((c) => !item.missingCodes.includes(c)).map((c) => recoded(item, c));
+  return { min: Math.min(...scores), max: Math.max(...scores) };
+}
+
+const recoded = (item: ItemDefinition, code: number): number => item.recode?.[String(code)] ?? code;
 
 /** An answer as an item score: null when unanswered or answered with a missing code. */
 function itemScore(item: ItemDefinition, answer: Answers[string] | undefined, reversed: boolean): number | null {
   if (typeof answer !== 'number' || item.missingCodes.includes(answer)) return null;
-  if (!reversed) return answer;
+  const score = recoded(item, answer);
+  if (!reversed) return score;
   const { min, max } = itemBounds(item);
-  return min + max - answer;
+  return min + max - score;
 }
 
 function roundProrated(value: number, round: 'none' | 'up' | 'nearest'): number {
@@ -70,6 +89,26 @@ function ruleAllows(rule: MissingRule, answered: number, total: number): boolean
   if (rule.maxMissing !== undefined && total - answered > rule.maxMissing) return false;
   if (rule.minFraction !== undefined && answered < rule.minFraction * total) return false;
   return true;
+}
+
+function scorePlugin(
+  def: ScoringDefinition,
+  scale: ScaleDefinition,
+  answers: Answers,
+  plugins: Record<string, ScoringPlugin>,
+): ScaleScore {
+  const itemsById = new Map(def.items.map((i) => [i.id, i]));
+  const itemScores = Object.fromEntries(scale.items.map((id) => [id, itemScore(itemsById.get(id)!, answers[id], false)]));
+  const answered = Object.values(itemScores).filter((v) => v !== null).length;
+  const base = { answered, items: scale.items.length, rule: `plugin:${scale.plugin}` };
+  const plugin = plugins[scale.plugin!];
+  if (plugin === undefined) {
+    return { ...base, value: null, raw: null, band: null, status: 'not_scored', reason: `licensed scoring plug-in "${scale.plugin}" is not installed` };
+  }
+  const result = plugin(itemScores);
+  if ('notScored' in result) return { ...base, value: null, raw: null, band: null, status: 'not_scored', reason: result.notScored };
+  const band = result.band !== undefined ? result.band : (scale.bands.find((b) => within(result.value, b))?.label ?? null);
+  return { ...base, value: result.value, raw: result.raw ?? null, band, status: answered < scale.items.length ? 'prorated' : 'complete' };
 }
 
 function scoreScale(def: ScoringDefinition, scale: ScaleDefinition, answers: Answers, ruleId: string): ScaleScore {
@@ -131,7 +170,10 @@ export function scoreInstrument(def: ScoringDefinition, answers: Answers, option
   }
   const scales: Record<string, ScaleScore> = {};
   for (const scale of def.scales) {
-    scales[scale.id] = scoreScale(def, scale, answers, options.missingRule ?? scale.missing);
+    scales[scale.id] =
+      scale.formula === 'plugin'
+        ? scorePlugin(def, scale, answers, options.plugins ?? {})
+        : scoreScale(def, scale, answers, options.missingRule ?? scale.missing);
   }
 
   const flags: Flag[] = [];
@@ -140,6 +182,12 @@ export function scoreInstrument(def: ScoringDefinition, answers: Answers, option
     if ('whenMissing' in flag) {
       const answer = answers[flag.item];
       if (typeof answer !== 'number') flags.push({ ...out, item: flag.item });
+    } else if ('anyOf' in flag) {
+      const hits = flag.anyOf.filter((id) => {
+        const answer = answers[id];
+        return typeof answer === 'number' && within(answer, flag);
+      });
+      if (hits.length > 0) flags.push({ ...out, items: hits });
     } else if ('item' in flag) {
       const answer = answers[flag.item];
       if (typeof answer === 'number' && within(answer, flag)) flags.push({ ...out, item: flag.item });
