@@ -1,0 +1,109 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { relative, resolve } from 'node:path';
+import { createDb } from '../../functions/adapters/dynamodb/client';
+import { ensureTables } from '../../functions/adapters/dynamodb/create-tables';
+import { loadConfig } from '../../functions/config';
+import { buildDependencies } from '../../functions/dependencies';
+import { createApp } from '../../functions/http/app';
+import { runDispatch } from '../../functions/use-cases/dispatch';
+import { seedDemo } from '../../functions/use-cases/seed-demo';
+import { startDispatcherLoop } from './dispatcher-loop';
+import { startEmulators } from './emulators';
+import { ensureWebBuild } from './web-build';
+
+export interface PlatformOptions {
+  root: string;
+  port: number;
+  dynamoPort: number;
+  sesPort: number;
+  /** dynalite's on-disk folder; in memory when null (tests). */
+  dataDir: string | null;
+  /** Milliseconds between dispatcher passes. */
+  dispatchEveryMs: number;
+  seedDemo: boolean;
+  log: (line: string) => void;
+}
+
+export interface Platform {
+  url: string;
+  inboxUrl: string;
+  dynamoEndpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole platform in one process: emulators, tables from the shared definitions, the demo
+ * study, the API and web app on one port, and the dispatcher on a timer. The app and the
+ * dispatcher are the same code the Lambdas run; only the adapters' endpoints differ.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const { log } = options;
+  const emulators = await startEmulators({
+    ...(options.dataDir ? { dataDir: resolve(options.dataDir, 'dynamodb') } : {}),
+    dynamoPort: options.dynamoPort,
+    sesPort: options.sesPort,
+  });
+  try {
+    const url = `http://localhost:${options.port}`;
+    const config = loadConfig({
+      TIMEPOINT_BASE_URL: url,
+      RESEARCH_TABLE: 'timepoint-research',
+      CONTACTS_TABLE: 'timepoint-contacts',
+      AWS_REGION: 'eu-west-2',
+      DYNAMODB_ENDPOINT: emulators.dynamoEndpoint,
+      SES_ENDPOINT: emulators.sesEndpoint,
+      TIMEPOINT_SYSTEM_SENDER: 'timepoint@example.org',
+    });
+    await ensureTables(createDb({ endpoint: emulators.dynamoEndpoint, region: config.AWS_REGION }, { research: config.RESEARCH_TABLE, contacts: config.CONTACTS_TABLE }));
+
+    let kick = () => {};
+    const deps = buildDependencies(config, { onEnrolled: () => kick() });
+    if (options.seedDemo) {
+      const { created } = await seedDemo(deps);
+      if (created) log('Created the demo study "demo" and staff accounts coordinator@, analyst@ and admin@example.org.');
+    }
+    const dist = await ensureWebBuild(options.root, log);
+    const web = relative(process.cwd(), dist) || '.';
+
+    const site = new Hono();
+    site.route('/', createApp(deps));
+    // Client-side routes: participant links get the lean participant page, everything else the staff console.
+    site.get('/p/*', serveStatic({ path: `${web}/participant.html` }));
+    site.use('/*', serveStatic({ root: web }));
+    site.get('*', serveStatic({ path: `${web}/index.html` }));
+
+    const loop = startDispatcherLoop(
+      async () => {
+        const report = await runDispatch(deps);
+        if (report.planned + report.sent + report.skipped + report.failed > 0) {
+          log(`dispatcher: planned ${report.planned}, sent ${report.sent}, skipped ${report.skipped}, failed ${report.failed}`);
+        }
+      },
+      options.dispatchEveryMs,
+      (error) => log(`dispatcher error: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    kick = loop.kick;
+    loop.kick();
+
+    const server: ServerType = await new Promise((resolveServer, reject) => {
+      const s = serve({ fetch: site.fetch, port: options.port, hostname: '127.0.0.1' }, () => resolveServer(s));
+      s.once('error', reject);
+    });
+
+    return {
+      url,
+      inboxUrl: emulators.sesEndpoint,
+      dynamoEndpoint: emulators.dynamoEndpoint,
+      async stop() {
+        await loop.stop();
+        await new Promise<void>((r) => server.close(() => r()));
+        await emulators.stop();
+      },
+    };
+  } catch (error) {
+    await emulators.stop();
+    throw error;
+  }
+}
