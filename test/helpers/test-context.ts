@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { createDb, type Db } from '../../functions/adapters/dynamodb/client';
+import { ensureTables } from '../../functions/adapters/dynamodb/create-tables';
+import { fixedClock } from '../../functions/adapters/system/system-clock';
+import { loadConfig } from '../../functions/config';
+import type { StaffMember } from '../../functions/core/auth/staff';
+import type { Study } from '../../functions/core/study/study';
+import { buildDependencies } from '../../functions/dependencies';
+import { createApp } from '../../functions/http/app';
+import type { AppDeps } from '../../functions/http/env';
+import { demoStudy } from '../../functions/demo/demo-study';
+
+export const BASE_URL = 'https://timepoint.test';
+
+export interface InboxEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text: string; html?: string };
+  at: number;
+}
+
+/**
+ * A fresh pair of tables on the shared emulators, the real adapters over them, a movable clock
+ * and the app. Each test file gets its own tables; each test its own recipient addresses.
+ */
+export async function createTestContext(options: { now?: string; study?: Study } = {}) {
+  const suffix = randomBytes(4).toString('hex');
+  const dynamoEndpoint = inject('dynamoEndpoint');
+  const sesEndpoint = inject('sesEndpoint');
+  const config = loadConfig({
+    TIMEPOINT_BASE_URL: BASE_URL,
+    RESEARCH_TABLE: `research-${suffix}`,
+    CONTACTS_TABLE: `contacts-${suffix}`,
+    AWS_REGION: 'eu-west-2',
+    DYNAMODB_ENDPOINT: dynamoEndpoint,
+    SES_ENDPOINT: sesEndpoint,
+    TIMEPOINT_SYSTEM_SENDER: 'timepoint@example.org',
+  });
+  const db: Db = createDb({ endpoint: dynamoEndpoint, region: 'eu-west-2' }, { research: config.RESEARCH_TABLE, contacts: config.CONTACTS_TABLE });
+  await ensureTables(db);
+  const clock = fixedClock(options.now ?? '2026-03-02T10:00:00.000Z');
+  const deps: AppDeps = buildDependencies(config, { clock });
+  const app = createApp(deps);
+  const study = options.study ?? demoStudy;
+  await deps.studies.createIfAbsent(study);
+
+  const request = (method: string, path: string, init: { body?: unknown; token?: string; raw?: string } = {}) =>
+    app.request(path, {
+      method,
+      headers: {
+        ...(init.body !== undefined || init.raw !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      },
+      ...(init.raw !== undefined ? { body: init.raw } : init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    });
+
+  /** Emails the SES emulator received for one recipient. */
+  const inbox = async (to: string): Promise<InboxEmail[]> => {
+    const response = await fetch(`${sesEndpoint}/store`);
+    const { emails } = (await response.json()) as { emails: InboxEmail[] };
+    return emails.filter((e) => e.destination.to.some((address) => address.includes(to)));
+  };
+
+  /** A staff member signed in through the real flow (login email → code → verify); returns the bearer token. */
+  const signIn = async (member: Omit<StaffMember, 'name'> & { name?: string }): Promise<string> => {
+    await deps.staff.put({ name: member.email, ...member });
+    const before = (await inbox(member.email)).length;
+    const login = await request('POST', '/api/auth/login', { body: { email: member.email } });
+    if (login.status !== 202) throw new Error(`login failed: ${login.status}`);
+    const mail = (await inbox(member.email)).slice(before).at(-1);
+    const code = /#code=([A-Za-z0-9_-]+)/.exec(mail?.body.text ?? '')?.[1];
+    if (!code) throw new Error('no sign-in code in the inbox');
+    const verify = await request('POST', '/api/auth/verify', { body: { code } });
+    return ((await verify.json()) as { token: string }).token;
+  };
+
+  /** Every item of a table, for assertions about what is (not) stored. */
+  const scan = async (table: 'research' | 'contacts') =>
+    (await db.doc.send(new ScanCommand({ TableName: db.tables[table] }))).Items ?? [];
+
+  const uniqueEmail = (label: string) => `${label}-${randomBytes(4).toString('hex')}@participants.test`;
+
+  return { deps, app, db, clock, study, request, inbox, signIn, scan, uniqueEmail };
+}
+
+export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
+
+/** The participant link token in an email, or undefined. */
+export const linkToken = (email: InboxEmail | undefined): string | undefined =>
+  /\/p\/([A-Za-z0-9_-]+)/.exec(email?.body.text ?? '')?.[1];

@@ -1,0 +1,114 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runDispatch } from '../../functions/use-cases/dispatch';
+import { createTestContext, linkToken, type TestContext } from '../helpers/test-context';
+
+let t: TestContext;
+let coordinator: string;
+beforeAll(async () => {
+  t = await createTestContext({ now: '2026-03-02T10:00:00.000Z' });
+  coordinator = await t.signIn({ email: 'coordinator@staff.test', role: 'coordinator', studies: ['demo'] });
+});
+
+/** Enrols someone and returns the link token from their invitation. */
+async function invited(): Promise<{ token: string; code: string }> {
+  const email = t.uniqueEmail('p');
+  const response = await t.request('POST', '/api/studies/demo/participants', { token: coordinator, body: { email, arm: 'mbpm' } });
+  const { code } = (await response.json()) as { code: string };
+  await runDispatch(t.deps);
+  return { token: linkToken((await t.inbox(email))[0])!, code };
+}
+
+const complete = {
+  PHQ9_1: 1, PHQ9_2: 2, PHQ9_3: 1, PHQ9_4: 1, PHQ9_5: 0, PHQ9_6: 1, PHQ9_7: 2, PHQ9_8: 0, PHQ9_9: 0, PHQ9_10: 1,
+  PEG_1: 7, PEG_2: 5, PEG_3: 6,
+};
+
+describe('the participant link', () => {
+  it('opens the timepoint battery as SurveyJS forms', async () => {
+    const { token } = await invited();
+    const response = await t.request('GET', `/api/p/${token}`);
+    expect(response.status).toBe(200);
+    const view = (await response.json()) as Record<string, unknown> & { instruments: Array<{ id: string; version: string; survey: { pages: unknown[] } }> };
+    expect(view).toMatchObject({ study: { id: 'demo' }, timepoint: { id: 'baseline', label: 'Baseline' }, status: 'open', answers: {} });
+    expect(view.instruments.map((i) => `${i.id}@${i.version}`)).toEqual(['phq9@1.0', 'peg3@1.0']);
+    expect(view.instruments[0]!.survey.pages.length).toBeGreaterThan(0);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  it('answers 404 for an unknown or malformed token', async () => {
+    expect((await t.request('GET', `/api/p/${'A'.repeat(43)}`)).status).toBe(404);
+    expect((await t.request('GET', '/api/p/short')).status).toBe(404);
+    expect((await t.request('POST', `/api/p/${'A'.repeat(43)}/submit`, { body: { answers: complete } })).status).toBe(404);
+  });
+});
+
+describe('submitting answers', () => {
+  it('scores each instrument, stores answers and scores, and completes the instance', async () => {
+    const { token, code } = await invited();
+    const response = await t.request('POST', `/api/p/${token}/submit`, { body: { answers: complete } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'completed' });
+    const instance = await t.deps.instances.get('demo', code, 'baseline');
+    expect(instance?.status).toBe('completed');
+    expect(instance?.answers).toEqual(complete);
+    const [phq9, peg3] = instance!.scores!;
+    expect(phq9).toMatchObject({ instrument: 'phq9', version: '1.0', scales: { total: { value: 8, band: 'mild', status: 'complete', answered: 9 } }, flags: [] });
+    expect(peg3).toMatchObject({ instrument: 'peg3', scales: { peg: { value: 6, status: 'complete' } } });
+    // The link now only shows the completed state: no form, no answers.
+    expect(await (await t.request('GET', `/api/p/${token}`)).json()).toMatchObject({ status: 'completed', instruments: [], answers: {} });
+  });
+
+  it('refuses a second submission with 409 and changes nothing', async () => {
+    const { token, code } = await invited();
+    await t.request('POST', `/api/p/${token}/submit`, { body: { answers: complete } });
+    const first = await t.deps.instances.get('demo', code, 'baseline');
+    const again = await t.request('POST', `/api/p/${token}/submit`, { body: { answers: { ...complete, PHQ9_1: 3 } } });
+    expect(again.status).toBe(409);
+    expect(await t.deps.instances.get('demo', code, 'baseline')).toEqual(first);
+  });
+
+  it.each([
+    ['an out-of-range code', { PHQ9_3: 7 }, 'answers.PHQ9_3', /7 is not an allowed code/],
+    ['a rating above the scale', { PEG_2: 15 }, 'answers.PEG_2', /outside 0–10/],
+    ['a string where the code is a number', { PHQ9_3: '2' }, 'answers.PHQ9_3', /expected a number/],
+    ['a fractional rating', { PEG_1: 6.5 }, 'answers.PEG_1', /not a whole number/],
+    ['an item that is not in the battery', { GAD7_1: 2 }, 'answers.GAD7_1', /not an item of this questionnaire/],
+    ['a required answer left empty', { PHQ9_4: null }, 'answers.PHQ9_4', /required/i],
+  ])('refuses %s with a 400 naming the item, storing nothing', async (_label, change, field, message) => {
+    const { token, code } = await invited();
+    const before = await t.deps.instances.get('demo', code, 'baseline');
+    const response = await t.request('POST', `/api/p/${token}/submit`, { body: { answers: { ...complete, ...change } } });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { field: string; message: string } };
+    expect(body.error.field).toBe(field);
+    expect(body.error.message).toMatch(message);
+    expect(await t.deps.instances.get('demo', code, 'baseline')).toEqual(before);
+  });
+
+  it('refuses a body without answers, or not JSON, with a 400', async () => {
+    const { token } = await invited();
+    expect(await (await t.request('POST', `/api/p/${token}/submit`, { body: { answer: {} } })).json()).toMatchObject({ error: { field: 'answers' } });
+    expect((await t.request('POST', `/api/p/${token}/submit`, { raw: 'answers=1' })).status).toBe(400);
+    expect((await t.request('POST', `/api/p/${token}/submit`, { body: { answers: [1, 2] } })).status).toBe(400);
+  });
+
+  it('refuses answers once the window has closed (410), and shows the expired state', async () => {
+    const local = await createTestContext({ now: '2026-03-02T10:00:00.000Z' });
+    const token = await local.signIn({ email: 'c@staff.test', role: 'coordinator', studies: ['demo'] });
+    const email = local.uniqueEmail('expired');
+    await local.request('POST', '/api/studies/demo/participants', { token, body: { email, arm: 'mbpm' } });
+    await runDispatch(local.deps);
+    const link = linkToken((await local.inbox(email))[0]);
+    local.clock.set('2026-03-09T09:00:00.000Z');
+    expect(await (await local.request('GET', `/api/p/${link}`)).json()).toMatchObject({ status: 'expired', instruments: [] });
+    expect((await local.request('POST', `/api/p/${link}/submit`, { body: { answers: complete } })).status).toBe(410);
+  });
+
+  it('keeps the safety flag of PHQ-9 item 9 with the scores', async () => {
+    const { token, code } = await invited();
+    await t.request('POST', `/api/p/${token}/submit`, { body: { answers: { ...complete, PHQ9_9: 1 } } });
+    const [phq9] = (await t.deps.instances.get('demo', code, 'baseline'))!.scores!;
+    expect(phq9!.flags).toEqual([expect.objectContaining({ id: 'phq9_item9_positive', item: 'PHQ9_9', urgent: true })]);
+  });
+});
