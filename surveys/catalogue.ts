@@ -8,6 +8,8 @@ import phq9Scoring from './phq9/scoring.json' with { type: 'json' };
 import phq9Survey from './phq9/survey.json' with { type: 'json' };
 import peg3Scoring from './peg3/scoring.json' with { type: 'json' };
 import peg3Survey from './peg3/survey.json' with { type: 'json' };
+import promis29Scoring from './promis29/scoring.json' with { type: 'json' };
+import promis29Survey from './promis29/survey.json' with { type: 'json' };
 
 /** A SurveyJS form definition (kept opaque here: survey-core reads it). */
 export type SurveyJson = Record<string, unknown>;
@@ -22,6 +24,7 @@ export interface Instrument {
 const bundled: Array<{ scoring: unknown; survey: SurveyJson }> = [
   { scoring: phq9Scoring, survey: phq9Survey },
   { scoring: peg3Scoring, survey: peg3Survey },
+  { scoring: promis29Scoring, survey: promis29Survey },
 ];
 
 let cache: Instrument[] | undefined;
