@@ -1,0 +1,36 @@
+import { App } from 'aws-cdk-lib';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppStack } from '../lib/app-stack';
+import { applyNag } from '../lib/nag';
+import { StatefulStack } from '../lib/stateful-stack';
+
+/**
+ * Context values (cdk.json or `-c key=value`):
+ * - stage: name prefix of the stacks (default "dev"); "prod" turns on deletion protection.
+ * - senderDomain: the domain emails are sent from (default "example.org": set it before deploying).
+ * - systemSender: From address of staff sign-in emails (default "timepoint@<senderDomain>").
+ */
+const app = new App();
+const stage = (app.node.tryGetContext('stage') as string | undefined) ?? 'dev';
+const senderDomain = (app.node.tryGetContext('senderDomain') as string | undefined) ?? 'example.org';
+const systemSender = (app.node.tryGetContext('systemSender') as string | undefined) ?? `timepoint@${senderDomain}`;
+const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+
+const root = join(import.meta.dirname, '..', '..');
+const webAssets = join(root, 'web', 'dist');
+if (!existsSync(join(webAssets, 'index.html'))) {
+  const { build } = await import('vite');
+  await build({ configFile: join(root, 'web', 'vite.config.ts'), logLevel: 'warn' });
+}
+
+const stateful = new StatefulStack(app, `Timepoint-${stage}-Data`, { env, deletionProtection: stage === 'prod' });
+new AppStack(app, `Timepoint-${stage}-App`, {
+  env,
+  research: stateful.research,
+  contacts: stateful.contacts,
+  senderDomain,
+  systemSender,
+  webAssets,
+});
+applyNag(app);

@@ -1,0 +1,102 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import type { TableDefinition } from '../../functions/adapters/dynamodb/table-definitions';
+
+/** What the application calls, and nothing more (no Scan, no table management). */
+const tableActions = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
+  readWrite: [
+    'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable',
+    'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem',
+  ],
+};
+/** What DynamoDB needs of a customer-managed table key on the caller's behalf, spelled out instead of wildcards. */
+const keyActions = {
+  read: ['kms:Decrypt', 'kms:DescribeKey'],
+  readWrite: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+};
+
+const root = join(import.meta.dirname, '..', '..');
+
+export interface TimepointFunctionProps {
+  /** The handler module, relative to the repository root (e.g. functions/entrypoints/api-lambda.ts). */
+  entry: string;
+  /** @default 512 */
+  memorySize?: number;
+  /** @default 30 seconds */
+  timeout?: Duration;
+  /** Extra environment variables; table names arrive through `bindTable`. */
+  environment?: Record<string, string>;
+  /** Bundling overrides, for tests. */
+  bundling?: NodejsFunctionProps['bundling'];
+}
+
+/**
+ * A Lambda function with Timepoint's defaults: Node 22 on arm64, ESM bundle built by the local
+ * esbuild (never Docker), the AWS SDK bundled and pinned to the version the tests ran, source
+ * maps, X-Ray, and a log group with bounded retention.
+ */
+export class TimepointFunction extends Construct {
+  readonly fn: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: TimepointFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS });
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: join(root, props.entry),
+      handler: 'handler',
+      projectRoot: root,
+      depsLockFilePath: join(root, 'package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        // The runtime's own SDK lags behind ours; bundle the one the tests ran against.
+        bundleAwsSDK: true,
+        // CommonJS dependencies (survey-core, luxon) call require(); ESM output needs it defined.
+        banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+        ...props.bundling,
+      },
+    });
+  }
+
+  /**
+   * Passes a table's name in `envVar` and grants exactly the access asked for: the named
+   * actions on the table and on each of its indexes by name, and the matching use of its key.
+   */
+  bindTable(table: TableV2, definition: TableDefinition, envVar: string, access: 'read' | 'readWrite'): this {
+    this.fn.addEnvironment(envVar, table.tableName);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: tableActions[access],
+        resources: [table.tableArn, ...definition.indexes.map((index) => `${table.tableArn}/index/${index.name}`)],
+      }),
+    );
+    table.encryptionKey?.grant(this.fn, ...keyActions[access]);
+    return this;
+  }
+
+  /** The stack-relative ARN pattern of an SES resource, for grants. */
+  static sesArn(scope: Construct, resource: string): string {
+    return Stack.of(scope).formatArn({ service: 'ses', resource });
+  }
+}

@@ -1,0 +1,171 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpApi, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  Function as CloudFrontFunction,
+  FunctionCode,
+  FunctionEventType,
+  HttpVersion,
+  OriginRequestPolicy,
+  ResponseHeadersPolicy,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import type { Construct } from 'constructs';
+import { contactsTable, researchTable } from '../../functions/adapters/dynamodb/table-definitions';
+import { TimepointFunction, type TimepointFunctionProps } from '../constructs/timepoint-function';
+
+export interface AppStackProps extends StackProps {
+  research: TableV2;
+  contacts: TableV2;
+  /** The domain participant emails are sent from (an SES domain identity is created for it). */
+  senderDomain: string;
+  /** From address of staff sign-in emails; must be in `senderDomain`. */
+  systemSender: string;
+  /** Folder of the built web app (vite output). */
+  webAssets: string;
+  /** Bundling overrides, for tests. */
+  bundling?: TimepointFunctionProps['bundling'];
+}
+
+/**
+ * Everything stateless: the API Lambda (the Hono app) behind an HTTP API's $default stage,
+ * the dispatcher Lambda on a one-minute schedule, the web app on S3 behind CloudFront (which
+ * also fronts the API under /api/*, so the site is one origin), and the SES configuration.
+ */
+export class AppStack extends Stack {
+  readonly api: TimepointFunction;
+  readonly dispatcher: TimepointFunction;
+  readonly distribution: Distribution;
+
+  constructor(scope: Construct, id: string, props: AppStackProps) {
+    super(scope, id, props);
+
+    // ---- Email ----
+    const identity = new EmailIdentity(this, 'SenderIdentity', { identity: Identity.domain(props.senderDomain) });
+    const configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {});
+
+    // ---- Web hosting ----
+    const logs = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // CloudFront standard logging writes with ACLs.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const site = new Bucket(this, 'Site', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 'site/',
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: false,
+    });
+
+    // ---- API ----
+    const sharedEnv = { TIMEPOINT_SYSTEM_SENDER: props.systemSender, SES_CONFIGURATION_SET: configurationSet.configurationSetName };
+    this.api = new TimepointFunction(this, 'Api', {
+      entry: 'functions/entrypoints/api-lambda.ts',
+      memorySize: 1024,
+      environment: sharedEnv,
+      ...(props.bundling ? { bundling: props.bundling } : {}),
+    })
+      .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
+      .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'readWrite');
+
+    const apiAccessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
+    const httpApi = new HttpApi(this, 'HttpApi', {
+      defaultIntegration: new HttpLambdaIntegration('AppIntegration', this.api.fn),
+      createDefaultStage: true,
+    });
+    const stage = httpApi.defaultStage!.node.defaultChild as CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: apiAccessLogs.logGroupArn,
+      format: JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', method: '$context.httpMethod', path: '$context.routeKey', status: '$context.status', latency: '$context.responseLatency' }),
+    };
+    stage.defaultRouteSettings = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
+
+    // ---- CloudFront: the web app, and /api/* passed to the HTTP API ----
+    const spaRouting = new CloudFrontFunction(this, 'SpaRouting', {
+      code: FunctionCode.fromInline(
+        // Participant links get the lean participant page; other app routes the console.
+        "function handler(event){var r=event.request;var u=r.uri;if(u.indexOf('/p/')===0){r.uri='/participant.html';}else if(u.indexOf('.')===-1){r.uri='/index.html';}return r;}",
+      ),
+    });
+    this.distribution = new Distribution(this, 'Site Distribution', {
+      defaultRootObject: 'index.html',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      enableLogging: true,
+      logBucket: logs,
+      logFilePrefix: 'cloudfront/',
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(site),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        functionAssociations: [{ function: spaRouting, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+      additionalBehaviors: {
+        '/api/*': {
+          origin: new HttpOrigin(`${httpApi.apiId}.execute-api.${this.region}.${this.urlSuffix}`),
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_ALL,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        },
+      },
+    });
+    const baseUrl = `https://${this.distribution.distributionDomainName}`;
+    this.api.fn.addEnvironment('TIMEPOINT_BASE_URL', baseUrl);
+
+    new BucketDeployment(this, 'DeployWeb', {
+      sources: [Source.asset(props.webAssets)],
+      destinationBucket: site,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+    });
+
+    // ---- Dispatcher ----
+    this.dispatcher = new TimepointFunction(this, 'Dispatcher', {
+      entry: 'functions/entrypoints/dispatcher-lambda.ts',
+      memorySize: 512,
+      timeout: Duration.seconds(55),
+      environment: { ...sharedEnv, TIMEPOINT_BASE_URL: baseUrl },
+      ...(props.bundling ? { bundling: props.bundling } : {}),
+    })
+      .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
+      .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'read');
+    // One pass at a time: overlapping passes would be safe (claims), but wasteful.
+    new Rule(this, 'EveryMinute', {
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(this.dispatcher.fn, { retryAttempts: 0 })],
+    });
+
+    // ---- Sending rights: the sender identity and the configuration set, nothing else ----
+    for (const fn of [this.api.fn, this.dispatcher.fn]) {
+      identity.grantSendEmail(fn);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+          resources: [TimepointFunction.sesArn(this, `configuration-set/${configurationSet.configurationSetName}`)],
+        }),
+      );
+    }
+
+    new CfnOutput(this, 'Url', { value: baseUrl, description: 'The site: staff console, participant links and API' });
+    new CfnOutput(this, 'SenderDomain', { value: props.senderDomain, description: 'Verify this domain in SES (DKIM records) before sending' });
+  }
+}
