@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createDb } from '../../functions/adapters/dynamodb/client';
+import { ensureTables } from '../../functions/adapters/dynamodb/create-tables';
+import { createStaffRepository } from '../../functions/adapters/dynamodb/staff-repository';
+
+interface V2Result {
+  statusCode: number;
+  headers?: Record<string, string>;
+  cookies?: string[];
+  body: string;
+  isBase64Encoded: boolean;
+}
+type Handler = (event: unknown, context: unknown) => Promise<V2Result>;
+
+let handler: Handler;
+const sesEndpoint = () => inject('sesEndpoint');
+
+/** An API Gateway HTTP API (payload v2) event, as the $default stage sends it. */
+function event(method: string, path: string, init: { body?: unknown; cookies?: string[]; base64?: boolean } = {}) {
+  const raw = init.body === undefined ? undefined : JSON.stringify(init.body);
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    ...(init.cookies ? { cookies: init.cookies } : {}),
+    headers: { host: 'abc123.execute-api.eu-west-2.amazonaws.com', 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      domainName: 'abc123.execute-api.eu-west-2.amazonaws.com',
+      domainPrefix: 'abc123',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'vitest' },
+      requestId: randomBytes(8).toString('hex'),
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+    ...(raw === undefined ? {} : { body: init.base64 ? Buffer.from(raw).toString('base64') : raw, isBase64Encoded: Boolean(init.base64) }),
+  };
+}
+
+beforeAll(async () => {
+  const suffix = randomBytes(4).toString('hex');
+  Object.assign(process.env, {
+    TIMEPOINT_BASE_URL: 'https://d111.cloudfront.net',
+    RESEARCH_TABLE: `lambda-research-${suffix}`,
+    CONTACTS_TABLE: `lambda-contacts-${suffix}`,
+    AWS_REGION: 'eu-west-2',
+    DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+    SES_ENDPOINT: sesEndpoint(),
+    TIMEPOINT_SYSTEM_SENDER: 'timepoint@trial.example',
+  });
+  const db = createDb({ endpoint: inject('dynamoEndpoint'), region: 'eu-west-2' }, { research: process.env.RESEARCH_TABLE!, contacts: process.env.CONTACTS_TABLE! });
+  await ensureTables(db);
+  await createStaffRepository(db).put({ email: 'lambda@staff.test', name: 'L', role: 'coordinator', studies: ['demo'] });
+  ({ handler } = (await import('../../functions/entrypoints/api-lambda')) as { handler: Handler });
+});
+
+describe('the API Lambda entry', () => {
+  it('answers an HTTP API v2 event through the Hono app', async () => {
+    const result = await handler(event('GET', '/api/health'), {});
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toEqual({ ok: true });
+  });
+
+  it('reads base64-encoded bodies, sets the session cookie in v2 `cookies`, and accepts it back', async () => {
+    const login = await handler(event('POST', '/api/auth/login', { body: { email: 'lambda@staff.test' }, base64: true }), {});
+    expect(login.statusCode).toBe(202);
+    const { emails } = (await (await fetch(`${sesEndpoint()}/store`)).json()) as { emails: Array<{ destination: { to: string[] }; body: { text: string } }> };
+    const mail = emails.filter((e) => e.destination.to.includes('lambda@staff.test')).at(-1)!;
+    expect(mail.body.text).toContain('https://d111.cloudfront.net/staff/sign-in#code=');
+    const code = /#code=([\w-]+)/.exec(mail.body.text)![1];
+
+    const verify = await handler(event('POST', '/api/auth/verify', { body: { code } }), {});
+    expect(verify.statusCode).toBe(200);
+    const cookie = (verify.cookies ?? []).find((c) => c.startsWith('tp_session='));
+    expect(cookie).toMatch(/HttpOnly/);
+    const me = await handler(event('GET', '/api/auth/me', { cookies: [cookie!.split(';')[0]!] }), {});
+    expect(me.statusCode).toBe(200);
+    expect(JSON.parse(me.body)).toMatchObject({ email: 'lambda@staff.test', role: 'coordinator' });
+  });
+
+  it('turns a malformed body into a 400, not a 500', async () => {
+    const bad = { ...event('POST', '/api/auth/login'), body: '{"email":', isBase64Encoded: false };
+    const result = await handler(bad, {});
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body)).toMatchObject({ error: { field: 'body' } });
+  });
+});
+
+describe('the dispatcher Lambda entry', () => {
+  it('runs one pass and reports what it did', async () => {
+    const { handler: dispatch } = (await import('../../functions/entrypoints/dispatcher-lambda')) as { handler: () => Promise<Record<string, number>> };
+    expect(await dispatch()).toEqual({ planned: 0, sent: 0, skipped: 0, failed: 0 });
+  });
+});
