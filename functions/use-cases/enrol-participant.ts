@@ -27,7 +27,7 @@ export async function enrolParticipant(
   actor: Actor,
   studyId: string,
   body: unknown,
-): Promise<{ code: string }> {
+): Promise<{ code: string; firstInvitationAt: string | null }> {
   const input = parseInput(enrolmentSchema, body);
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
@@ -77,9 +77,12 @@ export async function enrolParticipant(
   });
 
   // Plan now so the schedule exists at once; if this fails, the plan request left on the participant lets the dispatcher finish it.
-  await planAndStore(deps, studyId, code);
+  const plan = await planAndStore(deps, studyId, code);
   await deps.participants.clearPlanRequest(studyId, code, participant.enrolledAt);
-  return { code };
+  const invitations = plan.messages.filter((m) => m.kind === 'invitation').map((m) => m.sendAt).sort();
+  // An invitation already due goes out on the dispatcher's next pass: report it as now.
+  const first = invitations[0];
+  return { code, firstInvitationAt: first === undefined ? null : first < participant.enrolledAt ? participant.enrolledAt : first };
 }
 
 /** The next counter code not already taken by a code a coordinator chose by hand. */

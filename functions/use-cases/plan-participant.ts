@@ -1,4 +1,4 @@
-import { planParticipant, type Completions } from '../core/schedule/plan';
+import { planParticipant, type Completions, type Plan } from '../core/schedule/plan';
 import type { Deps } from './deps';
 
 /**
@@ -10,9 +10,9 @@ export async function planAndStore(
   deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages'>,
   studyId: string,
   code: string,
-): Promise<{ instances: number; messages: number }> {
+): Promise<Plan> {
   const [study, participant] = await Promise.all([deps.studies.get(studyId), deps.participants.get(studyId, code)]);
-  if (study === null || participant === null) return { instances: 0, messages: 0 };
+  if (study === null || participant === null) return { instances: [], messages: [] };
   const existing = await deps.instances.listForParticipant(studyId, code);
   const completions: Completions = Object.fromEntries(
     existing.filter((i) => i.completedAt !== undefined).map((i) => [i.timepoint, i.completedAt!]),
@@ -20,5 +20,5 @@ export async function planAndStore(
   const plan = planParticipant(study, participant, completions);
   for (const instance of plan.instances) await deps.instances.upsertPlanned(instance);
   for (const message of plan.messages) await deps.messages.upsertPlanned(message);
-  return { instances: plan.instances.length, messages: plan.messages.length };
+  return plan;
 }

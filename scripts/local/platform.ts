@@ -6,6 +6,7 @@ import { createDb } from '../../functions/adapters/dynamodb/client';
 import { ensureTables } from '../../functions/adapters/dynamodb/create-tables';
 import { loadConfig } from '../../functions/config';
 import { buildDependencies } from '../../functions/dependencies';
+import type { Clock } from '../../functions/core/ports';
 import { createApp } from '../../functions/http/app';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { seedDemo } from '../../functions/use-cases/seed-demo';
@@ -24,6 +25,8 @@ export interface PlatformOptions {
   dispatchEveryMs: number;
   seedDemo: boolean;
   log: (line: string) => void;
+  /** Replaces the system clock (tests, demos at a chosen local time). */
+  clock?: Clock;
 }
 
 export interface Platform {
@@ -59,7 +62,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await ensureTables(createDb({ endpoint: emulators.dynamoEndpoint, region: config.AWS_REGION }, { research: config.RESEARCH_TABLE, contacts: config.CONTACTS_TABLE }));
 
     let kick = () => {};
-    const deps = buildDependencies(config, { onEnrolled: () => kick() });
+    const deps = buildDependencies(config, { onEnrolled: () => kick(), ...(options.clock ? { clock: options.clock } : {}) });
     if (options.seedDemo) {
       const { created } = await seedDemo(deps);
       if (created) log('Created the demo study "demo" and staff accounts coordinator@, analyst@ and admin@example.org.');

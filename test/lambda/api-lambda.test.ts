@@ -94,7 +94,7 @@ describe('the API Lambda entry', () => {
 
 describe('the dispatcher Lambda entry', () => {
   it('runs one pass and reports what it did', async () => {
-    const { handler: dispatch } = (await import('../../functions/entrypoints/dispatcher-lambda')) as { handler: () => Promise<Record<string, number>> };
+    const { handler: dispatch } = await import('../../functions/entrypoints/dispatcher-lambda');
     expect(await dispatch()).toEqual({ planned: 0, sent: 0, skipped: 0, failed: 0 });
   });
 });

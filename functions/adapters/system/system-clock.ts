@@ -15,3 +15,9 @@ export function fixedClock(start: Date | string): Clock & { set(to: Date | strin
     },
   };
 }
+
+/** A clock that runs at real speed from a chosen start: for browser tests and demos at a fixed local time. */
+export function runningClockFrom(start: Date | string): Clock {
+  const offset = new Date(start).getTime() - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
+}

@@ -104,9 +104,10 @@ function Enrol({ study, onEnrolled }: { study: StudySummary; onEnrolled: () => v
         onSubmit={(e) => {
           e.preventDefault();
           setResult(null);
-          api<{ code: string }>(`/api/studies/${study.id}/participants`, { method: 'POST', body: { email, arm, timezone } })
-            .then(({ code }) => {
-              setResult({ ok: true, text: `Enrolled as ${code}. The baseline invitation is being sent.` });
+          api<{ code: string; firstInvitationAt: string | null }>(`/api/studies/${study.id}/participants`, { method: 'POST', body: { email, arm, timezone } })
+            .then(({ code, firstInvitationAt }) => {
+              const when = firstInvitationAt === null ? 'No invitation is planned for this arm.' : `First invitation: ${new Date(firstInvitationAt).toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' })}.`;
+              setResult({ ok: true, text: `Enrolled as ${code}. ${when}` });
               setEmail('');
               onEnrolled();
             })

@@ -1,0 +1,50 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { runningClockFrom } from '../../functions/adapters/system/system-clock';
+import { startPlatform, type Platform } from '../../scripts/local/platform';
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+/**
+ * The whole local platform, in memory, on free ports: what `npm start` runs. Its clock starts at
+ * 10:00 London time on a Monday, so the 09:00 baseline invitation is due whatever the real hour.
+ */
+export async function startTestPlatform(): Promise<Platform> {
+  return startPlatform({
+    root: join(import.meta.dirname, '..', '..'),
+    port: await freePort(),
+    dynamoPort: 0,
+    sesPort: 0,
+    dataDir: null,
+    dispatchEveryMs: 60_000,
+    seedDemo: true,
+    log: () => {},
+    clock: runningClockFrom('2026-03-02T10:00:00.000Z'),
+  });
+}
+
+export interface InboxEmail {
+  destination: { to: string[] };
+  subject: string;
+  body: { text: string; html?: string };
+}
+
+/** Waits for an email to arrive for `to` whose subject matches. */
+export async function waitForEmail(platform: Platform, to: string, subject: RegExp, timeoutMs = 15_000): Promise<InboxEmail> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { emails } = (await (await fetch(`${platform.inboxUrl}/store`)).json()) as { emails: InboxEmail[] };
+    const found = emails.filter((e) => e.destination.to.some((a) => a.includes(to)) && subject.test(e.subject)).at(-1);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no email to ${to} matching ${subject}`);
+}
