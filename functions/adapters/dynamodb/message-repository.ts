@@ -62,6 +62,7 @@ export function createMessageRepository(db: Db): MessageRepository {
         TableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': keys.study(studyId).pk, ':prefix': keys.messagePrefix(code) },
+        ConsistentRead: true,
       });
       return items.map((item) => withoutKeys(item) as unknown as StoredMessage);
     },

@@ -10,7 +10,8 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
   const TableName = db.tables.research;
   return {
     async get(studyId, code) {
-      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.participant(studyId, code) }));
+      // Consistent: the dispatcher checks withdrawal here just before sending.
+      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.participant(studyId, code), ConsistentRead: true }));
       return Item ? (withoutKeys(Item) as Participant) : null;
     },
 
