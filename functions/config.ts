@@ -21,6 +21,8 @@ export const configSchema = z.object({
   SES_CONFIGURATION_SET: z.string().optional(),
   /** From address of staff emails (sign-in links); an SES-verified identity in AWS. */
   TIMEPOINT_SYSTEM_SENDER: z.email().default('no-reply@example.org'),
+  /** Path of a licensee's scoring plug-in module (e.g. PAM-13); none by default. */
+  TIMEPOINT_SCORING_PLUGINS: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -5,6 +5,7 @@ import { cryptoSecrets } from './adapters/system/crypto-secrets';
 import { systemClock } from './adapters/system/system-clock';
 import type { Config } from './config';
 import type { Clock, Mailer } from './core/ports';
+import type { ScoringPlugin } from './core/scoring/engine';
 import type { AppDeps } from './http/env';
 import { bundledCatalogue } from './instruments/catalogue';
 
@@ -12,7 +13,10 @@ import { bundledCatalogue } from './instruments/catalogue';
  * The composition root: real adapters wired from configuration. Lambda entries and the local
  * platform both build their dependencies here; tests override single ports.
  */
-export function buildDependencies(config: Config, overrides: { clock?: Clock; mailer?: Mailer; onEnrolled?: () => void } = {}): AppDeps {
+export function buildDependencies(
+  config: Config,
+  overrides: { clock?: Clock; mailer?: Mailer; onEnrolled?: () => void; scoringPlugins?: Record<string, ScoringPlugin> } = {},
+): AppDeps {
   const db = createDb(
     { region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) },
     { research: config.RESEARCH_TABLE, contacts: config.CONTACTS_TABLE },
@@ -29,6 +33,7 @@ export function buildDependencies(config: Config, overrides: { clock?: Clock; ma
     clock: overrides.clock ?? systemClock,
     secrets: cryptoSecrets,
     catalogue: bundledCatalogue,
+    scoringPlugins: overrides.scoringPlugins ?? {},
     baseUrl: config.TIMEPOINT_BASE_URL,
     systemSender: config.TIMEPOINT_SYSTEM_SENDER,
     secureCookies: config.TIMEPOINT_BASE_URL.startsWith('https://'),

@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerInstrumentsCommand } from './commands/instruments';
+import { registerScoreCommand } from './commands/score';
 import { registerStartCommand } from './commands/start';
 
 /** The `timepoint` command line: what `npm start`, tests, benchmarks and analysts use. Keep it stable. */
@@ -9,5 +11,7 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerStartCommand(program);
+  registerInstrumentsCommand(program);
+  registerScoreCommand(program);
   await program.parseAsync(argv);
 }

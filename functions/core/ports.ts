@@ -119,6 +119,12 @@ export interface AuditLog {
   list(scope: string): Promise<AuditEntry[]>;
 }
 
+/** Licensee-supplied wording of licensed instruments, stored in the deployment's database. */
+export interface LicensedTextRepository {
+  get(instrument: string, version: string): Promise<import('./instruments/licensed-text').LicensedText | null>;
+  put(text: import('./instruments/licensed-text').LicensedText): Promise<void>;
+}
+
 /** An instrument version as the use cases see it: its form and its scoring rules. */
 export interface CatalogueInstrument {
   id: string;

@@ -7,6 +7,7 @@ import type { Study } from '../core/study/study';
  * plus healthy controls who are measured at baseline only.
  */
 export const demoStudy: Study = {
+  missingRules: {},
   id: 'demo',
   name: 'Mindfulness-Based Pain Management (demo)',
   timezone: 'Europe/London',

@@ -14,6 +14,27 @@ export function validateStudy(deps: Pick<Deps, 'catalogue'>, input: unknown): St
         message: `instrument ${id}@${version} is not installed (see \`timepoint instruments\`)`,
       })),
   );
+  for (const [instrument, rule] of Object.entries(study.missingRules)) {
+    const versions = deps.catalogue.list().filter((i) => i.id === instrument);
+    if (versions.length === 0) problems.push({ field: `missingRules.${instrument}`, message: `unknown instrument ${instrument}` });
+    else if (!versions.some((i) => i.scoring.missingRules[rule] !== undefined)) {
+      problems.push({ field: `missingRules.${instrument}`, message: `${instrument} has no missing-data rule "${rule}" (it has: ${Object.keys(versions[0]!.scoring.missingRules).join(', ')})` });
+    }
+  }
+  // Answers are keyed by item id, so one battery cannot hold two instruments sharing items (FFMQ-39 and FFMQ-15).
+  study.protocol.timepoints.forEach((t, i) => {
+    const seen = new Map<string, string>();
+    for (const { id, version } of t.instruments) {
+      for (const item of deps.catalogue.find(id, version)?.scoring.items ?? []) {
+        const other = seen.get(item.id);
+        if (other !== undefined && other !== id) {
+          problems.push({ field: `protocol.timepoints.${i}.instruments`, message: `${other} and ${id} share item ${item.id}: use one of them per timepoint` });
+          break;
+        }
+        seen.set(item.id, id);
+      }
+    }
+  });
   if (problems.length > 0) throw invalidFields(problems);
   return study;
 }

@@ -4,6 +4,7 @@ import type {
   ContactRepository,
   InstanceRepository,
   InstrumentCatalogue,
+  LicensedTextRepository,
   LinkTokenRepository,
   Mailer,
   MessageRepository,
@@ -23,6 +24,9 @@ export interface Deps {
   links: LinkTokenRepository;
   staff: StaffRepository;
   audit: AuditLog;
+  licensedTexts: LicensedTextRepository;
+  /** Licensee-installed scorers for proprietary algorithms (e.g. PAM-13), by plug-in name. */
+  scoringPlugins: Record<string, import('../core/scoring/engine').ScoringPlugin>;
   mailer: Mailer;
   clock: Clock;
   secrets: Secrets;

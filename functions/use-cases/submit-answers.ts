@@ -4,6 +4,7 @@ import { answersFor, checkAnswers } from '../core/scoring/check-answers';
 import { scoreInstrument } from '../core/scoring/engine';
 import type { Answers } from '../core/schedule/records';
 import { validateWithSurvey } from '../instruments/survey-validation';
+import { loadBattery } from './battery';
 import { recordAudit } from './audit';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
@@ -24,29 +25,34 @@ export const submissionSchema = z.object({
  * with completion, in one conditional write. Any problem: 400 naming the item, nothing stored.
  */
 export async function submitAnswers(
-  deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock' | 'catalogue' | 'audit'>,
+  deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock' | 'catalogue' | 'licensedTexts' | 'audit' | 'scoringPlugins'>,
   token: string,
   body: unknown,
 ): Promise<{ status: 'completed'; completedAt: string }> {
   const { answers } = parseInput(submissionSchema, body);
-  const { instance, status } = await resolveLink(deps, token);
+  const { study, instance, status } = await resolveLink(deps, token);
   if (status === 'completed') throw conflict('these questionnaires have already been completed');
   if (status === 'expired') throw gone('the time to complete these questionnaires has passed');
   if (status === 'withdrawn') throw gone('this participation has ended');
   if (status === 'not_yet_open') throw new AppError('conflict', 'these questionnaires are not open yet');
 
-  const battery = instance.instruments.map(({ id, version }) => {
-    const instrument = deps.catalogue.find(id, version);
-    if (instrument === undefined) throw new Error(`instrument ${id}@${version} is not installed`);
-    return instrument;
-  });
+  const battery = await loadBattery(deps, instance.instruments);
+  const missingText = battery.filter((i) => !i.textInstalled);
+  if (missingText.length > 0) {
+    throw conflict(`the licensed wording of ${missingText.map((i) => i.id).join(', ')} is not installed, so these questionnaires cannot be answered yet`);
+  }
   const strict = checkAnswers(battery.map((i) => i.scoring), answers);
   if (strict.length > 0) throw invalidFields(strict.map((p) => ({ field: `answers.${p.item}`, message: p.message })));
   const checked = answers as Answers;
   const form = battery.flatMap((i) => validateWithSurvey(i.survey, answersFor(i.scoring, checked)));
   if (form.length > 0) throw invalidFields(form.map((p) => ({ field: `answers.${p.item}`, message: p.message })));
 
-  const scores = battery.map((i) => scoreInstrument(i.scoring, answersFor(i.scoring, checked)));
+  const scores = battery.map((i) =>
+    scoreInstrument(i.scoring, answersFor(i.scoring, checked), {
+      ...(study.missingRules[i.id] ? { missingRule: study.missingRules[i.id] } : {}),
+      plugins: deps.scoringPlugins,
+    }),
+  );
   const completedAt = deps.clock.now().toISOString();
   const stored = await deps.instances.complete(instance.studyId, instance.code, instance.timepoint, {
     answers: checked,

@@ -10,6 +10,7 @@ import type { Clock } from '../../functions/core/ports';
 import { createApp } from '../../functions/http/app';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { seedDemo } from '../../functions/use-cases/seed-demo';
+import { LOCAL_TABLES } from './data-connection';
 import { startDispatcherLoop } from './dispatcher-loop';
 import { startEmulators } from './emulators';
 import { ensureWebBuild } from './web-build';
@@ -52,8 +53,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const url = `http://localhost:${options.port}`;
     const config = loadConfig({
       TIMEPOINT_BASE_URL: url,
-      RESEARCH_TABLE: 'timepoint-research',
-      CONTACTS_TABLE: 'timepoint-contacts',
+      ...LOCAL_TABLES,
       AWS_REGION: 'eu-west-2',
       DYNAMODB_ENDPOINT: emulators.dynamoEndpoint,
       SES_ENDPOINT: emulators.sesEndpoint,

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
  *   sign-in code            SIGNIN#<code hash>    SIGNIN
  *   staff session           SESSION#<hash>        SESSION
  *   audit entry             AUDIT#<scope>         <at>#<id>
+ *   licensed wording        LICENSED_TEXT#<id>@<version>  LICENSED_TEXT
  * Due index (sparse: only items with work pending carry duePk/dueSk)
  *   planned message         DUE#MESSAGE#<shard>   <sendAt>#<pk>#<sk>
  *   pending (re)plan        DUE#PLAN#<shard>      <requestedAt>#<pk>#<sk>
@@ -49,6 +50,7 @@ export const keys = {
   session: (hash: string) => ({ pk: `SESSION#${hash}`, sk: 'SESSION' }),
   audit: (scope: string, at: string, id: string) => ({ pk: `AUDIT#${scope}`, sk: `${at}#${id}` }),
   auditPartition: (scope: string) => `AUDIT#${scope}`,
+  licensedText: (instrument: string, version: string) => ({ pk: `LICENSED_TEXT#${instrument}@${version}`, sk: 'LICENSED_TEXT' }),
   contact: (studyId: string, code: string) => ({ pk: `STUDY#${studyId}`, sk: `CONTACT#${code}` }),
   emailReservation: (studyId: string, email: string) => ({
     pk: `STUDY#${studyId}`,

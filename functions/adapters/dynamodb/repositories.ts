@@ -2,6 +2,7 @@ import type { Db } from './client';
 import { createAuditLog } from './audit-log';
 import { createContactRepository } from './contact-repository';
 import { createInstanceRepository } from './instance-repository';
+import { createLicensedTextRepository } from './licensed-text-repository';
 import { createLinkTokenRepository } from './link-token-repository';
 import { createMessageRepository } from './message-repository';
 import { createParticipantRepository } from './participant-repository';
@@ -19,6 +20,7 @@ export function createRepositories(db: Db) {
     links: createLinkTokenRepository(db),
     staff: createStaffRepository(db),
     audit: createAuditLog(db),
+    licensedTexts: createLicensedTextRepository(db),
   };
 }
 

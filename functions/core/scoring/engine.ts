@@ -51,6 +51,12 @@ export interface ScoreOptions {
   plugins?: Record<string, ScoringPlugin>;
 }
 
+/** A scale result with its fields in reading order (value first), whatever order they were computed in. */
+function scaleScore(fields: ScaleScore): ScaleScore {
+  const { value, raw, se, band, status, reason, answered, items, rule } = fields;
+  return { value, raw, ...(se !== undefined ? { se } : {}), band, status, ...(reason !== undefined ? { reason } : {}), answered, items, rule };
+}
+
 const within = (value: number, b: Bounds): boolean =>
   (b.gte === undefined || value >= b.gte) &&
   (b.gt === undefined || value > b.gt) &&
@@ -170,10 +176,11 @@ export function scoreInstrument(def: ScoringDefinition, answers: Answers, option
   }
   const scales: Record<string, ScaleScore> = {};
   for (const scale of def.scales) {
-    scales[scale.id] =
+    scales[scale.id] = scaleScore(
       scale.formula === 'plugin'
         ? scorePlugin(def, scale, answers, options.plugins ?? {})
-        : scoreScale(def, scale, answers, options.missingRule ?? scale.missing);
+        : scoreScale(def, scale, answers, options.missingRule ?? scale.missing),
+    );
   }
 
   const flags: Flag[] = [];

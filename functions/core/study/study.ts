@@ -70,6 +70,11 @@ export const studySchema = z
     /** People who receive safety alerts, and whom participants may contact. */
     contacts: z.array(z.object({ name: z.string().min(1), email: z.email(), safety: z.boolean() })).min(1),
     protocol: protocolSchema,
+    /**
+     * Missing-data rule chosen per instrument (instrument id → a named rule of that instrument),
+     * replacing its default; recorded with every score. Unlisted instruments use their default.
+     */
+    missingRules: z.record(z.string(), z.string()).default({}),
   })
   .superRefine((study, ctx) => {
     const arms = new Set(study.arms.map((a) => a.id));
