@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { checkLicensedText, licensedTextSchema } from '../../functions/core/instruments/licensed-text';
 import { listInstruments } from '../../surveys/catalogue';
-import { connectToData } from '../local/data-connection';
 import { fail } from './fail';
 
 export function registerInstrumentsCommand(program: Command): void {
@@ -57,6 +56,7 @@ export function registerInstrumentsCommand(program: Command): void {
       if (instrument.scoring.licence.textIncluded) return fail(`${text.instrument} already ships its wording; nothing to load`);
       const problems = checkLicensedText(instrument.scoring, text);
       if (problems.length > 0) return fail(problems.map((p) => `${opts.file}: ${p.field}: ${p.message}`).join('\n'));
+      const { connectToData } = await import('../local/data-connection');
       const data = await connectToData({ dataDir: opts.dataDir, dynamoPort: Number(opts.dynamodbPort) });
       try {
         await data.deps.licensedTexts.put(text);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { startPlatform } from '../local/platform';
 
 const port = (value: string) => {
   const n = Number(value);
@@ -24,6 +23,8 @@ export function registerStartCommand(program: Command): void {
     .action(async (opts: { port: string; dynamodbPort: string; sesPort: string; dataDir: string; demo: boolean }) => {
       const log = (line: string) => console.log(line);
       const started = Date.now();
+      // Loaded on use, so other commands don't pay for the emulators, the server and Vite.
+      const { startPlatform } = await import('../local/platform');
       const platform = await startPlatform({
         root: resolve(import.meta.dirname, '..', '..'),
         port: port(opts.port),

@@ -65,7 +65,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const deps = buildDependencies(config, { onEnrolled: () => kick(), ...(options.clock ? { clock: options.clock } : {}) });
     if (options.seedDemo) {
       const { created } = await seedDemo(deps);
-      if (created) log('Created the demo study "demo" and staff accounts coordinator@, analyst@ and admin@example.org.');
+      if (created.length > 0) log(`Created the demo studies ${created.map((id) => `"${id}"`).join(' and ')}, and staff accounts coordinator@, analyst@ and admin@example.org.`);
     }
     const dist = await ensureWebBuild(options.root, log);
     const web = relative(process.cwd(), dist) || '.';

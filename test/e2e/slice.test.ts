@@ -57,6 +57,11 @@ describe('the whole slice in a browser', () => {
     }
     await phone.screenshot({ path: join(artifactsDir, 'participant-phq9.png'), fullPage: true });
     await phone.getByRole('button', { name: 'Next' }).click();
+    const gad = [1, 1, 0, 0, 2, 1, 0];
+    for (const [i, answer] of gad.entries()) {
+      await phone.locator(`[data-name="GAD7_${i + 1}"]`).getByText(labels[answer]!, { exact: true }).click();
+    }
+    await phone.getByRole('button', { name: 'Next' }).click();
     for (const [item, value] of [['PEG_1', '7'], ['PEG_2', '5'], ['PEG_3', '6']] as const) {
       await phone.locator(`[data-name="${item}"]`).getByText(value, { exact: true }).click();
     }
@@ -76,6 +81,7 @@ describe('the whole slice in a browser', () => {
     const mine = rows.filter((r) => r.participant === code && r.timepoint === 'baseline');
     expect(mine.map((r) => [r.instrument, r.scale, r.value, r.band, r.status])).toEqual([
       ['phq9', 'total', '8', 'mild', 'complete'],
+      ['gad7', 'total', '5', 'mild', 'complete'],
       ['peg3', 'peg', '6', '', 'complete'],
     ]);
   });

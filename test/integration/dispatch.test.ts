@@ -86,7 +86,7 @@ describe('the dispatcher', () => {
     await local.request('POST', '/api/studies/demo/participants', { token, body: { email, arm: 'mbpm' } });
     await runDispatch(local.deps);
     const link = linkToken((await local.inbox(email))[0]);
-    const answers = { PHQ9_1: 0, PHQ9_2: 0, PHQ9_3: 0, PHQ9_4: 0, PHQ9_5: 0, PHQ9_6: 0, PHQ9_7: 0, PHQ9_8: 0, PHQ9_9: 0, PEG_1: 1, PEG_2: 1, PEG_3: 1 };
+    const answers = { PHQ9_1: 0, PHQ9_2: 0, PHQ9_3: 0, PHQ9_4: 0, PHQ9_5: 0, PHQ9_6: 0, PHQ9_7: 0, PHQ9_8: 0, PHQ9_9: 0, GAD7_1: 0, GAD7_2: 0, GAD7_3: 0, GAD7_4: 0, GAD7_5: 0, GAD7_6: 0, GAD7_7: 0, PEG_1: 1, PEG_2: 1, PEG_3: 1 };
     expect((await local.request('POST', `/api/p/${link}/submit`, { body: { answers } })).status).toBe(200);
     local.clock.set('2026-03-08T12:00:00.000Z');
     const report = await runDispatch(local.deps);

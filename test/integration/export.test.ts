@@ -16,7 +16,11 @@ beforeAll(async () => {
   }
   await runDispatch(t.deps);
   const token = linkToken((await t.inbox(emails[0]!))[0]);
-  const answers = { PHQ9_1: 3, PHQ9_2: 3, PHQ9_3: 2, PHQ9_4: 2, PHQ9_5: 1, PHQ9_6: 1, PHQ9_7: 1, PHQ9_8: 1, PHQ9_9: 0, PEG_1: 8, PEG_2: 6, PEG_3: 7 };
+  const answers = {
+    PHQ9_1: 3, PHQ9_2: 3, PHQ9_3: 2, PHQ9_4: 2, PHQ9_5: 1, PHQ9_6: 1, PHQ9_7: 1, PHQ9_8: 1, PHQ9_9: 0,
+    GAD7_1: 2, GAD7_2: 2, GAD7_3: 2, GAD7_4: 2, GAD7_5: 1, GAD7_6: 1, GAD7_7: 0,
+    PEG_1: 8, PEG_2: 6, PEG_3: 7,
+  };
   t.clock.set('2026-03-02T18:30:00.000Z');
   await t.request('POST', `/api/p/${token}/submit`, { body: { answers } });
 });
@@ -34,17 +38,19 @@ describe('the long export', () => {
     expect(response.headers.get('content-disposition')).toMatch(/attachment; filename="demo-long-\d{4}-\d{2}-\d{2}\.csv"/);
     const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
     const [mbpm, healthy] = (await t.deps.participants.list('demo')).map((p) => p.code);
-    // mbpm: baseline + week8, each phq9.total and peg3.peg; healthy: baseline only.
-    expect(rows).toHaveLength(6);
-    expect(rows.find((r) => r.participant === mbpm && r.timepoint === 'baseline' && r.scale === 'total')).toEqual({
+    // mbpm: baseline + week8, each phq9.total, gad7.total and peg3.peg; healthy: baseline only.
+    expect(rows).toHaveLength(9);
+    expect(rows.find((r) => r.participant === mbpm && r.timepoint === 'baseline' && r.instrument === 'phq9')).toEqual({
       participant: mbpm, arm: 'mbpm', timepoint: 'baseline', instrument: 'phq9', instrument_version: '1.0', scoring_version: '1',
       scale: 'total', value: '14', raw: '14', se: '', band: 'moderate', status: 'complete', missing_rule: 'nhs_mean_substitution',
       answered: '9', items: '9', completed_at: '2026-03-02T18:30:00.000Z',
     });
     expect(rows.find((r) => r.participant === mbpm && r.timepoint === 'baseline' && r.scale === 'peg')?.value).toBe('7');
+    // GAD-7: 2 + 2 + 2 + 2 + 1 + 1 + 0 = 10, moderate (10–14).
+    expect(rows.find((r) => r.participant === mbpm && r.timepoint === 'baseline' && r.instrument === 'gad7')).toMatchObject({ value: '10', band: 'moderate' });
     // Planned but not completed: an explicit row with the instance state and no value.
-    expect(rows.find((r) => r.participant === mbpm && r.timepoint === 'week8' && r.scale === 'total')).toMatchObject({ value: '', status: 'scheduled' });
-    expect(rows.filter((r) => r.participant === healthy).map((r) => r.timepoint)).toEqual(['baseline', 'baseline']);
+    expect(rows.find((r) => r.participant === mbpm && r.timepoint === 'week8' && r.instrument === 'phq9')).toMatchObject({ value: '', status: 'scheduled' });
+    expect(rows.filter((r) => r.participant === healthy).map((r) => r.timepoint)).toEqual(['baseline', 'baseline', 'baseline']);
   });
 
   it('never contains contact details', async () => {

@@ -20,6 +20,7 @@ async function invited(): Promise<{ token: string; code: string }> {
 
 const complete = {
   PHQ9_1: 1, PHQ9_2: 2, PHQ9_3: 1, PHQ9_4: 1, PHQ9_5: 0, PHQ9_6: 1, PHQ9_7: 2, PHQ9_8: 0, PHQ9_9: 0, PHQ9_10: 1,
+  GAD7_1: 1, GAD7_2: 1, GAD7_3: 0, GAD7_4: 0, GAD7_5: 2, GAD7_6: 1, GAD7_7: 0, 
   PEG_1: 7, PEG_2: 5, PEG_3: 6,
 };
 
@@ -30,7 +31,7 @@ describe('the participant link', () => {
     expect(response.status).toBe(200);
     const view = (await response.json()) as Record<string, unknown> & { instruments: Array<{ id: string; version: string; survey: { pages: unknown[] } }> };
     expect(view).toMatchObject({ study: { id: 'demo' }, timepoint: { id: 'baseline', label: 'Baseline' }, status: 'open', answers: {} });
-    expect(view.instruments.map((i) => `${i.id}@${i.version}`)).toEqual(['phq9@1.0', 'peg3@1.0']);
+    expect(view.instruments.map((i) => `${i.id}@${i.version}`)).toEqual(['phq9@1.0', 'gad7@1.0', 'peg3@1.0']);
     expect(view.instruments[0]!.survey.pages.length).toBeGreaterThan(0);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
@@ -52,8 +53,10 @@ describe('submitting answers', () => {
     const instance = await t.deps.instances.get('demo', code, 'baseline');
     expect(instance?.status).toBe('completed');
     expect(instance?.answers).toEqual(complete);
-    const [phq9, peg3] = instance!.scores!;
+    const [phq9, gad7, peg3] = instance!.scores!;
     expect(phq9).toMatchObject({ instrument: 'phq9', version: '1.0', scales: { total: { value: 8, band: 'mild', status: 'complete', answered: 9 } }, flags: [] });
+    // 1 + 1 + 0 + 0 + 2 + 1 + 0 = 5: mild (5–9).
+    expect(gad7).toMatchObject({ instrument: 'gad7', scales: { total: { value: 5, band: 'mild', status: 'complete' } } });
     expect(peg3).toMatchObject({ instrument: 'peg3', scales: { peg: { value: 6, status: 'complete' } } });
     // The link now only shows the completed state: no form, no answers.
     expect(await (await t.request('GET', `/api/p/${token}`)).json()).toMatchObject({ status: 'completed', instruments: [], answers: {} });
@@ -73,7 +76,7 @@ describe('submitting answers', () => {
     ['a rating above the scale', { PEG_2: 15 }, 'answers.PEG_2', /outside 0–10/],
     ['a string where the code is a number', { PHQ9_3: '2' }, 'answers.PHQ9_3', /expected a number/],
     ['a fractional rating', { PEG_1: 6.5 }, 'answers.PEG_1', /not a whole number/],
-    ['an item that is not in the battery', { GAD7_1: 2 }, 'answers.GAD7_1', /not an item of this questionnaire/],
+    ['an item that is not in the battery', { BDI2_1: 2 }, 'answers.BDI2_1', /not an item of this questionnaire/],
     ['a required answer left empty', { PHQ9_4: null }, 'answers.PHQ9_4', /required/i],
   ])('refuses %s with a 400 naming the item, storing nothing', async (_label, change, field, message) => {
     const { token, code } = await invited();

@@ -209,19 +209,35 @@ function App() {
   }, []);
   if (me === undefined) return <p className="muted page">Loading…</p>;
   if (me === null) return <SignIn onSignedIn={setMe} />;
-  const studyId = me.studies[0] ?? 'demo';
+  return <SignedIn me={me} onSignedOut={() => setMe(null)} />;
+}
+
+function SignedIn({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
+  const [studyId, setStudyId] = useState(me.studies[0] ?? 'demo');
   return (
     <main className="page">
       <p className="muted">
         Signed in as {me.email} ({me.role}) ·{' '}
         <button
           className="secondary"
-          onClick={() => void api('/api/auth/logout', { method: 'POST' }).then(() => setMe(null))}
+          onClick={() => void api('/api/auth/logout', { method: 'POST' }).then(onSignedOut)}
         >
           Sign out
         </button>
       </p>
-      <StudyPage me={me} studyId={studyId} />
+      {me.studies.length > 1 && (
+        <p>
+          <label htmlFor="study">Study</label>
+          <select id="study" value={studyId} onChange={(e) => setStudyId(e.target.value)}>
+            {me.studies.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        </p>
+      )}
+      <StudyPage key={studyId} me={me} studyId={studyId} />
     </main>
   );
 }

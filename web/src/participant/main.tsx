@@ -9,9 +9,10 @@ import { ApiError, api } from '../shared/api';
 interface SurveyView {
   study: { id: string; name: string; contact: { name: string; email: string } | null };
   timepoint: { id: string; label: string; closesAt: string };
-  status: 'not_yet_open' | 'open' | 'started' | 'completed' | 'expired' | 'withdrawn';
+  status: 'not_yet_open' | 'open' | 'started' | 'completed' | 'expired' | 'withdrawn' | 'licensed_text_missing';
   instruments: Array<{ id: string; version: string; name: string; survey: { title?: string; description?: string; pages?: Array<Record<string, unknown>> } }>;
   answers: Record<string, unknown>;
+  missingText: string[];
 }
 
 const token = decodeURIComponent(window.location.pathname.split('/').filter(Boolean)[1] ?? '');
@@ -135,6 +136,17 @@ function App() {
     return (
       <StatePage title="Your participation has ended">
         <p>There is nothing more to complete. Thank you for your time.</p>
+        <Contact view={view} />
+      </StatePage>
+    );
+  }
+  if (view.status === 'licensed_text_missing') {
+    return (
+      <StatePage title="These questionnaires are not ready yet">
+        <p>
+          Some questionnaires in this study are licensed, and their wording has not been installed on this site yet, so they
+          cannot be shown. Nothing is lost: please come back to this link later.
+        </p>
         <Contact view={view} />
       </StatePage>
     );

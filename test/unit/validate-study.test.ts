@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { aygunStudy, demoStudy } from '../../functions/demo/demo-study';
+import { bundledCatalogue } from '../../functions/instruments/catalogue';
+import { validateStudy } from '../../functions/use-cases/create-study';
+
+const deps = { catalogue: bundledCatalogue };
+const problemsOf = (input: unknown) => {
+  try {
+    validateStudy(deps, input);
+    return [];
+  } catch (error) {
+    return (error as { details?: Array<{ field: string; message: string }> }).details ?? [];
+  }
+};
+
+describe('study definitions', () => {
+  it('accept both seeded studies', () => {
+    expect(problemsOf(demoStudy)).toEqual([]);
+    expect(problemsOf(aygunStudy)).toEqual([]);
+  });
+
+  it('refuse an instrument version that is not installed', () => {
+    const study = { ...demoStudy, protocol: { ...demoStudy.protocol, timepoints: [{ ...demoStudy.protocol.timepoints[0]!, instruments: [{ id: 'phq9', version: '7' }] }] } };
+    expect(problemsOf(study)).toEqual([{ field: 'protocol.timepoints.0.instruments', message: 'instrument phq9@7 is not installed (see `timepoint instruments`)' }]);
+  });
+
+  it('accept a named missing-data rule of the instrument and refuse an unknown one', () => {
+    expect(problemsOf({ ...demoStudy, missingRules: { phq9: 'all_required', promis29: 'promis_legacy_50' } })).toEqual([]);
+    expect(problemsOf({ ...demoStudy, missingRules: { phq9: 'round_up' } })).toEqual([
+      { field: 'missingRules.phq9', message: 'phq9 has no missing-data rule "round_up" (it has: nhs_mean_substitution, all_required)' },
+    ]);
+  });
+
+  it('refuse a timepoint holding two instruments that share item ids (FFMQ-39 and FFMQ-15)', () => {
+    const both = [{ id: 'ffmq39', version: '1.0' }, { id: 'ffmq15', version: '1.0' }];
+    const study = { ...demoStudy, protocol: { ...demoStudy.protocol, timepoints: [{ ...demoStudy.protocol.timepoints[0]!, instruments: both }] } };
+    expect(problemsOf(study)[0]?.message).toMatch(/ffmq39 and ffmq15 share item FFMQ_/);
+  });
+
+  it('refuse timepoints for arms the study does not have, and anchors on unknown timepoints', () => {
+    const t = demoStudy.protocol.timepoints[1]!;
+    const study = { ...demoStudy, protocol: { version: 1, timepoints: [{ ...t, arms: ['placebo'], anchor: 'screening.completed' }] } };
+    expect(problemsOf(study).map((p) => p.message)).toEqual(expect.arrayContaining(['anchors on unknown timepoint "screening"', 'unknown arm "placebo"']));
+  });
+});
