@@ -110,7 +110,7 @@ describe('engine features for particular instruments', () => {
     scales: [
       { id: 'recoded', label: 'r', items: ['R', 'S'], formula: 'sum', missing: 'strict' },
       { id: 'reversed_recoded', label: 'rr', items: ['R'], reversed: ['R'], formula: 'sum', missing: 'strict' },
-      { id: 'activation', label: 'a', items: ['P1', 'P2'], formula: 'plugin', plugin: 'acme', missing: 'strict',
+      { id: 'activation', label: 'a', items: ['P1', 'P2'], formula: 'plugin', plugin: 'acme', missing: 'legacy',
         bands: [{ label: 'level 1', lte: 50 }, { label: 'level 2', gt: 50 }] },
     ],
     flags: [{ id: 'any_low', label: 'any item 0', anyOf: ['R', 'S'], lte: 0 }],
@@ -140,7 +140,17 @@ describe('engine features for particular instruments', () => {
     };
     const s = scoreInstrument(special, { P1: 3, P2: 5 }, { plugins: { acme } }).scales.activation!;
     expect(seen).toEqual([{ P1: 3, P2: null }]);
-    expect(s).toMatchObject({ value: 55.5, raw: 7, band: 'level 2', status: 'prorated', rule: 'plugin:acme' });
+    expect(s).toMatchObject({ value: 55.5, raw: 7, band: 'level 2', status: 'prorated', rule: 'legacy' });
+  });
+
+  it('does not ask a plug-in to score what the missing-data rule refuses', () => {
+    const acme = () => ({ value: 99 });
+    // Both answered "not applicable": nothing answered, which the rule (at least half) refuses.
+    expect(scoreInstrument(special, { P1: 5, P2: 5 }, { plugins: { acme } }).scales.activation).toMatchObject({ status: 'not_scored', value: null, rule: 'legacy' });
+  });
+
+  it('treats a "not applicable" code as unanswered for flags too', () => {
+    expect(scoreInstrument(toy, { T_4: 9 }).flags.map((f) => f.id)).toContain('t4_missing');
   });
 });
 

@@ -334,20 +334,20 @@ describe('scoring properties hold for every bundled instrument', () => {
     const hasAllRequired = allRequiredRules(def).length > 0 || engineScales(def).some((s) => def.missingRules[s.missing]!.kind === 'all_required');
     const hasBands = bandedScales(def).some((b) => b.domain !== undefined);
 
-    it.runIf(hasEngineScales)('1. scores stay within the range the definition implies', () => fc.assert(scoresStayInRange(def), { numRuns: RUNS }));
-    it.runIf(def.scales.some((s) => s.formula === 'lookup'))('1b. lookup tables cover every reachable raw score, monotonically', () =>
+    if (hasEngineScales) it('1. scores stay within the range the definition implies', () => fc.assert(scoresStayInRange(def), { numRuns: RUNS }));
+    if (def.scales.some((s) => s.formula === 'lookup')) it('1b. lookup tables cover every reachable raw score, monotonically', () =>
       lookupTablesAreCompleteAndMonotone(def));
     it('2a. reversing an item is min + max − x, and reversing twice is the identity', () => fc.assert(reversalIsAnInvolution(def), { numRuns: RUNS }));
-    it.runIf(hasReversal)('2b. a scale with reversed items differs from it unreversed by exactly the mirrored scores', () =>
+    if (hasReversal) it('2b. a scale with reversed items differs from it unreversed by exactly the mirrored scores', () =>
       fc.assert(reversedScalesDifferByTheMirror(def), { numRuns: RUNS }));
     it('3. a complete response is complete on every engine scale', () => fc.assert(completeResponsesScoreComplete(def), { numRuns: RUNS }));
     it('4. scoring is deterministic and does not mutate its inputs', () => fc.assert(scoringIsPure(def), { numRuns: RUNS }));
-    it.runIf(hasAllRequired)('5a. under all_required, blanking any one item of a scale leaves it not scored', () =>
+    if (hasAllRequired) it('5a. under all_required, blanking any one item of a scale leaves it not scored', () =>
       fc.assert(allRequiredNeedsEveryItem(def), { numRuns: RUNS }));
-    it.runIf(hasEngineScales)('5b. the status is exactly what the missing-data rule allows', () => fc.assert(statusFollowsTheRule(def), { numRuns: RUNS }));
-    it.runIf(hasEngineScales)('5c. removing an answer never makes a not-scored scale scored', () => fc.assert(fewerAnswersNeverScoreMore(def), { numRuns: RUNS }));
-    it.runIf(hasBands)('6a. bands cover the range exactly once, fractions included', () => fc.assert(bandsPartitionTheRange(def), { numRuns: RUNS * 3 }));
-    it.runIf(hasEngineScales)('6b. the engine reports the one band containing the value', () => fc.assert(engineReportsTheMatchingBand(def), { numRuns: RUNS }));
+    if (hasEngineScales) it('5b. the status is exactly what the missing-data rule allows', () => fc.assert(statusFollowsTheRule(def), { numRuns: RUNS }));
+    if (hasEngineScales) it('5c. removing an answer never makes a not-scored scale scored', () => fc.assert(fewerAnswersNeverScoreMore(def), { numRuns: RUNS }));
+    if (hasBands) it('6a. bands cover the range exactly once, fractions included', () => fc.assert(bandsPartitionTheRange(def), { numRuns: RUNS * 3 }));
+    if (hasEngineScales) it('6b. the engine reports the one band containing the value', () => fc.assert(engineReportsTheMatchingBand(def), { numRuns: RUNS }));
     it('7a. the strict check accepts every generated answer set', () => fc.assert(checkAcceptsAllowedAnswers(def), { numRuns: RUNS }));
     it('7b. the strict check rejects any value outside the allowed codes', () => fc.assert(checkRejectsOtherValues(def), { numRuns: RUNS * 2 }));
     it('7c. the strict check rejects items of other instruments or none', () => fc.assert(checkRejectsUnknownItems(def), { numRuns: RUNS / 2 }));

@@ -101,18 +101,22 @@ function scorePlugin(
   def: ScoringDefinition,
   scale: ScaleDefinition,
   answers: Answers,
+  ruleId: string,
   plugins: Record<string, ScoringPlugin>,
 ): ScaleScore {
   const itemsById = new Map(def.items.map((i) => [i.id, i]));
   const itemScores = Object.fromEntries(scale.items.map((id) => [id, itemScore(itemsById.get(id)!, answers[id], false)]));
   const answered = Object.values(itemScores).filter((v) => v !== null).length;
-  const base = { answered, items: scale.items.length, rule: `plugin:${scale.plugin}` };
+  const base = { answered, items: scale.items.length, rule: ruleId };
+  const notScored = (reason: string): ScaleScore => ({ ...base, value: null, raw: null, band: null, status: 'not_scored', reason });
+  // The scale's missing-data rule still gates the plug-in: it is not asked to score what the rule refuses.
+  const rule = def.missingRules[ruleId];
+  if (rule === undefined) throw new Error(`${def.id}: unknown missing rule ${ruleId}`);
+  if (!ruleAllows(rule, answered, scale.items.length)) return notScored(`${scale.items.length - answered} of ${scale.items.length} items missing; rule ${ruleId}: ${rule.description}`);
   const plugin = plugins[scale.plugin!];
-  if (plugin === undefined) {
-    return { ...base, value: null, raw: null, band: null, status: 'not_scored', reason: `licensed scoring plug-in "${scale.plugin}" is not installed` };
-  }
+  if (plugin === undefined) return notScored(`licensed scoring plug-in "${scale.plugin}" is not installed`);
   const result = plugin(itemScores);
-  if ('notScored' in result) return { ...base, value: null, raw: null, band: null, status: 'not_scored', reason: result.notScored };
+  if ('notScored' in result) return notScored(result.notScored);
   const band = result.band !== undefined ? result.band : (scale.bands.find((b) => within(result.value, b))?.label ?? null);
   return { ...base, value: result.value, raw: result.raw ?? null, band, status: answered < scale.items.length ? 'prorated' : 'complete' };
 }
@@ -178,26 +182,31 @@ export function scoreInstrument(def: ScoringDefinition, answers: Answers, option
   for (const scale of def.scales) {
     scales[scale.id] = scaleScore(
       scale.formula === 'plugin'
-        ? scorePlugin(def, scale, answers, options.plugins ?? {})
+        ? scorePlugin(def, scale, answers, options.missingRule ?? scale.missing, options.plugins ?? {})
         : scoreScale(def, scale, answers, options.missingRule ?? scale.missing),
     );
   }
 
+  const itemsById = new Map(def.items.map((i) => [i.id, i]));
+  /** The code given for an item, or null when unanswered or answered "not applicable". */
+  const answerOf = (id: string): number | null => {
+    const answer = answers[id];
+    return typeof answer === 'number' && !itemsById.get(id)!.missingCodes.includes(answer) ? answer : null;
+  };
   const flags: Flag[] = [];
   for (const flag of def.flags) {
     const out = { id: flag.id, label: flag.label, urgent: flag.urgent };
     if ('whenMissing' in flag) {
-      const answer = answers[flag.item];
-      if (typeof answer !== 'number') flags.push({ ...out, item: flag.item });
+      if (answerOf(flag.item) === null) flags.push({ ...out, item: flag.item });
     } else if ('anyOf' in flag) {
       const hits = flag.anyOf.filter((id) => {
-        const answer = answers[id];
-        return typeof answer === 'number' && within(answer, flag);
+        const answer = answerOf(id);
+        return answer !== null && within(answer, flag);
       });
       if (hits.length > 0) flags.push({ ...out, items: hits });
     } else if ('item' in flag) {
-      const answer = answers[flag.item];
-      if (typeof answer === 'number' && within(answer, flag)) flags.push({ ...out, item: flag.item });
+      const answer = answerOf(flag.item);
+      if (answer !== null && within(answer, flag)) flags.push({ ...out, item: flag.item });
     } else {
       const value = scales[flag.scale]?.value;
       if (typeof value === 'number' && within(value, flag)) flags.push({ ...out, scale: flag.scale });
