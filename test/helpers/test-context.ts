@@ -11,6 +11,7 @@ import { buildDependencies } from '../../functions/dependencies';
 import { createApp } from '../../functions/http/app';
 import type { AppDeps } from '../../functions/http/env';
 import { demoStudy } from '../../functions/demo/demo-study';
+import { runDispatch } from '../../functions/use-cases/dispatch';
 
 export const BASE_URL = 'https://timepoint.test';
 
@@ -84,7 +85,30 @@ export async function createTestContext(options: { now?: string; study?: Study }
 
   const uniqueEmail = (label: string) => `${label}-${randomBytes(4).toString('hex')}@participants.test`;
 
-  return { deps, app, db, clock, study, request, inbox, signIn, scan, uniqueEmail };
+  let coordinatorToken: string | undefined;
+  /** The bearer token of a coordinator of this study, signed in once per context. */
+  const coordinator = async () =>
+    (coordinatorToken ??= await signIn({ email: 'coordinator@staff.test', role: 'coordinator', studies: [study.id] }));
+
+  /** Enrols a participant with a fresh address through the API. */
+  const enrol = async (body: { arm: string; timezone?: string }, label = 'participant') => {
+    const email = uniqueEmail(label);
+    const response = await request('POST', `/api/studies/${study.id}/participants`, { token: await coordinator(), body: { email, ...body } });
+    if (response.status !== 201) throw new Error(`enrolment failed: ${response.status} ${await response.text()}`);
+    const { code } = (await response.json()) as { code: string };
+    return { email, code };
+  };
+
+  /** Enrols a participant, runs the dispatcher and returns the link token from their invitation. */
+  const invite = async (arm = 'mbpm') => {
+    const participant = await enrol({ arm }, 'invited');
+    await runDispatch(deps);
+    const token = linkToken((await inbox(participant.email))[0]);
+    if (!token) throw new Error('no invitation arrived');
+    return { ...participant, token };
+  };
+
+  return { deps, app, db, clock, study, request, inbox, signIn, scan, uniqueEmail, coordinator, enrol, invite };
 }
 
 export type TestContext = Awaited<ReturnType<typeof createTestContext>>;

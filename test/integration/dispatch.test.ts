@@ -2,20 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { createTestContext, linkToken, type TestContext } from '../helpers/test-context';
 
+// Monday 2 March 2026, 10:00 in London (GMT): after 09:00, so the baseline invitation is already due.
+const MONDAY_10AM = '2026-03-02T10:00:00.000Z';
 let t: TestContext;
-let coordinator: string;
 beforeAll(async () => {
-  // Monday 2 March 2026, 10:00 in London (GMT): after 09:00, so the baseline invitation is already due.
-  t = await createTestContext({ now: '2026-03-02T10:00:00.000Z' });
-  coordinator = await t.signIn({ email: 'coordinator@staff.test', role: 'coordinator', studies: ['demo'] });
+  t = await createTestContext({ now: MONDAY_10AM });
 });
 
-async function enrol(arm = 'mbpm', timezone?: string) {
-  const email = t.uniqueEmail('dispatch');
-  const response = await t.request('POST', '/api/studies/demo/participants', { token: coordinator, body: { email, arm, ...(timezone ? { timezone } : {}) } });
-  const { code } = (await response.json()) as { code: string };
-  return { email, code };
-}
+const enrol = (arm = 'mbpm', timezone?: string) => t.enrol({ arm, ...(timezone ? { timezone } : {}) }, 'dispatch');
 
 const message = async (code: string, timepoint: string, kind: string, n: number) =>
   (await t.deps.messages.listForParticipant('demo', code)).find((m) => m.timepoint === timepoint && m.kind === kind && m.n === n)!;
@@ -60,12 +54,8 @@ describe('the dispatcher', () => {
   });
 
   it('does not send what is not yet due, and sends each reminder once when it is', async () => {
-    const local = await createTestContext({ now: '2026-03-02T10:00:00.000Z' });
-    await local.deps.staff.put({ email: 'c@staff.test', name: 'c', role: 'coordinator', studies: ['demo'] });
-    const token = await local.signIn({ email: 'c@staff.test', role: 'coordinator', studies: ['demo'] });
-    const email = local.uniqueEmail('ladder');
-    await local.request('POST', '/api/studies/demo/participants', { token, body: { email, arm: 'mbpm' } });
-    await runDispatch(local.deps);
+    const local = await createTestContext({ now: MONDAY_10AM });
+    const { email } = await local.invite();
     local.clock.set('2026-03-04T08:59:00.000Z');
     await runDispatch(local.deps);
     expect(await local.inbox(email)).toHaveLength(1);
@@ -80,20 +70,15 @@ describe('the dispatcher', () => {
   });
 
   it('sends no reminder after the participant has completed', async () => {
-    const local = await createTestContext({ now: '2026-03-02T10:00:00.000Z' });
-    const token = await local.signIn({ email: 'c@staff.test', role: 'coordinator', studies: ['demo'] });
-    const email = local.uniqueEmail('done');
-    await local.request('POST', '/api/studies/demo/participants', { token, body: { email, arm: 'mbpm' } });
-    await runDispatch(local.deps);
-    const link = linkToken((await local.inbox(email))[0]);
+    const local = await createTestContext({ now: MONDAY_10AM });
+    const { email, code, token: link } = await local.invite();
     const answers = { PHQ9_1: 0, PHQ9_2: 0, PHQ9_3: 0, PHQ9_4: 0, PHQ9_5: 0, PHQ9_6: 0, PHQ9_7: 0, PHQ9_8: 0, PHQ9_9: 0, GAD7_1: 0, GAD7_2: 0, GAD7_3: 0, GAD7_4: 0, GAD7_5: 0, GAD7_6: 0, GAD7_7: 0, PEG_1: 1, PEG_2: 1, PEG_3: 1 };
     expect((await local.request('POST', `/api/p/${link}/submit`, { body: { answers } })).status).toBe(200);
     local.clock.set('2026-03-08T12:00:00.000Z');
     const report = await runDispatch(local.deps);
     expect(report.sent).toBe(0);
     expect(await local.inbox(email)).toHaveLength(1);
-    const [code] = (await local.deps.participants.list('demo')).map((p) => p.code);
-    const reminders = (await local.deps.messages.listForParticipant('demo', code!)).filter((m) => m.timepoint === 'baseline' && m.kind === 'reminder');
+    const reminders = (await local.deps.messages.listForParticipant('demo', code)).filter((m) => m.timepoint === 'baseline' && m.kind === 'reminder');
     expect(reminders.map((m) => [m.status, m.reason])).toEqual([
       ['skipped', 'instance completed'],
       ['skipped', 'instance completed'],
@@ -101,19 +86,16 @@ describe('the dispatcher', () => {
   });
 
   it('after downtime sends one catch-up message, not a burst, and nothing once the window has closed', async () => {
-    const local = await createTestContext({ now: '2026-03-02T10:00:00.000Z' });
-    const token = await local.signIn({ email: 'c@staff.test', role: 'coordinator', studies: ['demo'] });
-    const email = local.uniqueEmail('downtime');
-    await local.request('POST', '/api/studies/demo/participants', { token, body: { email, arm: 'mbpm' } });
+    const local = await createTestContext({ now: MONDAY_10AM });
+    const { email } = await local.enrol({ arm: 'mbpm' });
     // The dispatcher never ran until day 6: the invitation and both reminders are all due.
     local.clock.set('2026-03-08T12:00:00.000Z');
     await runDispatch(local.deps);
     const mails = await local.inbox(email);
     expect(mails.map((m) => m.subject.startsWith('Reminder'))).toEqual([false]);
 
-    const late = local.uniqueEmail('late');
-    local.clock.set('2026-03-02T10:00:00.000Z');
-    await local.request('POST', '/api/studies/demo/participants', { token, body: { email: late, arm: 'healthy' } });
+    local.clock.set(MONDAY_10AM);
+    const { email: late } = await local.enrol({ arm: 'healthy' });
     local.clock.set('2026-03-10T12:00:00.000Z');
     await runDispatch(local.deps);
     expect(await local.inbox(late)).toEqual([]);

@@ -1,24 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aygunStudy } from '../../functions/demo/demo-study';
-import { runDispatch } from '../../functions/use-cases/dispatch';
 import { completeAnswers, fakeLicensedText } from '../helpers/licensed-fixtures';
-import { createTestContext, linkToken, type TestContext } from '../helpers/test-context';
+import { createTestContext, type TestContext } from '../helpers/test-context';
 
 let t: TestContext;
-let coordinator: string;
 beforeAll(async () => {
   t = await createTestContext({ now: '2026-03-02T10:00:00.000Z', study: aygunStudy });
-  coordinator = await t.signIn({ email: 'coordinator@staff.test', role: 'coordinator', studies: ['aygun2024'] });
 });
 
 const battery = () => aygunStudy.protocol.timepoints[0]!.instruments.map(({ id, version }) => t.deps.catalogue.find(id, version)!);
 
-async function invited(): Promise<string> {
-  const email = t.uniqueEmail('trial');
-  await t.request('POST', '/api/studies/aygun2024/participants', { token: coordinator, body: { email, arm: 'mbpm' } });
-  await runDispatch(t.deps);
-  return linkToken((await t.inbox(email))[0])!;
-}
+const invited = async () => (await t.invite()).token;
 
 describe("the motivating trial's licensed battery", () => {
   it('says the licensed text is not installed, shows no form, and refuses answers until it is', async () => {
@@ -33,7 +25,7 @@ describe("the motivating trial's licensed battery", () => {
 
   it('once the wording is loaded, shows it and scores every instrument, PAM-13 waiting for its plug-in', async () => {
     for (const instrument of battery()) await t.deps.licensedTexts.put(fakeLicensedText(instrument.scoring));
-    const token = await invited();
+    const { token, code } = await t.invite();
     const view = (await (await t.request('GET', `/api/p/${token}`)).json()) as { status: string; instruments: Array<{ id: string; survey: unknown }> };
     expect(view.status).toBe('open');
     expect(view.instruments.map((i) => i.id)).toEqual(['promis29', 'sfmpq', 'pam13', 'pcs', 'bdi2', 'maia1', 'ffmq39']);
@@ -42,8 +34,7 @@ describe("the motivating trial's licensed battery", () => {
     const answers = completeAnswers(battery().map((i) => i.scoring));
     const response = await t.request('POST', `/api/p/${token}/submit`, { body: { answers } });
     expect(response.status).toBe(200);
-    const participants = await t.deps.participants.list('aygun2024');
-    const instance = await t.deps.instances.get('aygun2024', participants.at(-1)!.code, 'baseline');
+    const instance = await t.deps.instances.get('aygun2024', code, 'baseline');
     const scores = Object.fromEntries(instance!.scores!.map((s) => [s.instrument, s]));
     // Each item took its first listed code; physical function lists 5 ("without any difficulty") first:
     // 5 × 4 = raw 20 → T 57.0, SE 6.6 in the v2.0 table.

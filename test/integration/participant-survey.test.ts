@@ -1,22 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runDispatch } from '../../functions/use-cases/dispatch';
-import { createTestContext, linkToken, type TestContext } from '../helpers/test-context';
+import { createTestContext, type TestContext } from '../helpers/test-context';
 
 let t: TestContext;
-let coordinator: string;
 beforeAll(async () => {
   t = await createTestContext({ now: '2026-03-02T10:00:00.000Z' });
-  coordinator = await t.signIn({ email: 'coordinator@staff.test', role: 'coordinator', studies: ['demo'] });
 });
 
-/** Enrols someone and returns the link token from their invitation. */
-async function invited(): Promise<{ token: string; code: string }> {
-  const email = t.uniqueEmail('p');
-  const response = await t.request('POST', '/api/studies/demo/participants', { token: coordinator, body: { email, arm: 'mbpm' } });
-  const { code } = (await response.json()) as { code: string };
-  await runDispatch(t.deps);
-  return { token: linkToken((await t.inbox(email))[0])!, code };
-}
+const invited = () => t.invite();
 
 const complete = {
   PHQ9_1: 1, PHQ9_2: 2, PHQ9_3: 1, PHQ9_4: 1, PHQ9_5: 0, PHQ9_6: 1, PHQ9_7: 2, PHQ9_8: 0, PHQ9_9: 0, PHQ9_10: 1,
@@ -98,11 +88,7 @@ describe('submitting answers', () => {
 
   it('refuses answers once the window has closed (410), and shows the expired state', async () => {
     const local = await createTestContext({ now: '2026-03-02T10:00:00.000Z' });
-    const token = await local.signIn({ email: 'c@staff.test', role: 'coordinator', studies: ['demo'] });
-    const email = local.uniqueEmail('expired');
-    await local.request('POST', '/api/studies/demo/participants', { token, body: { email, arm: 'mbpm' } });
-    await runDispatch(local.deps);
-    const link = linkToken((await local.inbox(email))[0]);
+    const { token: link } = await local.invite();
     local.clock.set('2026-03-09T09:00:00.000Z');
     expect(await (await local.request('GET', `/api/p/${link}`)).json()).toMatchObject({ status: 'expired', instruments: [] });
     expect((await local.request('POST', `/api/p/${link}/submit`, { body: { answers: complete } })).status).toBe(410);

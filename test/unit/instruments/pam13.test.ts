@@ -21,7 +21,7 @@ describe('PAM-13', () => {
   it('is not scored, with the reason, until the licensed plug-in is installed', () => {
     expect(score(allAgree).scales.activation).toMatchObject({
       value: null, raw: null, band: null, status: 'not_scored',
-      reason: 'licensed scoring plug-in "pam13" is not installed', rule: 'plugin:pam13', answered: 13, items: 13,
+      reason: 'licensed scoring plug-in "pam13" is not installed', rule: 'licensed_scoring', answered: 13, items: 13,
     });
   });
 
@@ -36,7 +36,7 @@ describe('PAM-13', () => {
       PAM_1: 4, PAM_2: 3, PAM_3: 3, PAM_4: null, PAM_5: 2, PAM_6: 1, PAM_7: 4,
       PAM_8: null, PAM_9: 3, PAM_10: 3, PAM_11: null, PAM_12: 4, PAM_13: 2,
     }]);
-    expect(result).toMatchObject({ value: 58.1, raw: 3.1, band: 'level_3', status: 'prorated', answered: 10, items: 13, rule: 'plugin:pam13' });
+    expect(result).toMatchObject({ value: 58.1, raw: 3.1, band: 'level_3', status: 'prorated', answered: 10, items: 13, rule: 'licensed_scoring' });
   });
 
   it('leaves validity to the plug-in: it is called even with 6 of 13 answered, and its refusal is reported', () => {
