@@ -54,7 +54,22 @@ export interface ScoreOptions {
 /** A scale result with its fields in reading order (value first), whatever order they were computed in. */
 function scaleScore(fields: ScaleScore): ScaleScore {
   const { value, raw, se, band, status, reason, answered, items, rule } = fields;
-  return { value, raw, ...(se !== undefined ? { se } : {}), band, status, ...(reason !== undefined ? { reason } : {}), answered, items, rule };
+  // Explicit literals, not conditional spreads: on Node 20 the spread form costs microseconds per object.
+  if (reason === undefined) {
+    return se === undefined ? { value, raw, band, status, answered, items, rule } : { value, raw, se, band, status, answered, items, rule };
+  }
+  return se === undefined ? { value, raw, band, status, reason, answered, items, rule } : { value, raw, se, band, status, reason, answered, items, rule };
+}
+
+/** Item definitions by id, built once per (immutable) definition rather than once per scale per response. */
+const itemIndexes = new WeakMap<ScoringDefinition, Map<string, ItemDefinition>>();
+function itemIndex(def: ScoringDefinition): Map<string, ItemDefinition> {
+  let index = itemIndexes.get(def);
+  if (index === undefined) {
+    index = new Map(def.items.map((i) => [i.id, i]));
+    itemIndexes.set(def, index);
+  }
+  return index;
 }
 
 const within = (value: number, b: Bounds): boolean =>
@@ -104,7 +119,7 @@ function scorePlugin(
   ruleId: string,
   plugins: Record<string, ScoringPlugin>,
 ): ScaleScore {
-  const itemsById = new Map(def.items.map((i) => [i.id, i]));
+  const itemsById = itemIndex(def);
   const itemScores = Object.fromEntries(scale.items.map((id) => [id, itemScore(itemsById.get(id)!, answers[id], false)]));
   const answered = Object.values(itemScores).filter((v) => v !== null).length;
   const base = { answered, items: scale.items.length, rule: ruleId };
@@ -124,7 +139,7 @@ function scorePlugin(
 function scoreScale(def: ScoringDefinition, scale: ScaleDefinition, answers: Answers, ruleId: string): ScaleScore {
   const rule = def.missingRules[ruleId];
   if (rule === undefined) throw new Error(`${def.id}: unknown missing rule ${ruleId}`);
-  const itemsById = new Map(def.items.map((i) => [i.id, i]));
+  const itemsById = itemIndex(def);
   const reversed = new Set(scale.reversed);
   const scores = scale.items.map((id) => itemScore(itemsById.get(id)!, answers[id], reversed.has(id)));
   const answeredScores = scores.filter((s): s is number => s !== null);
@@ -167,7 +182,10 @@ function scoreScale(def: ScoringDefinition, scale: ScaleDefinition, answers: Ans
   if (scale.transform) value = value * scale.transform.multiply + scale.transform.add;
 
   const band = scale.bands.find((b) => within(value, b))?.label ?? null;
-  return { ...base, value, raw, ...(se !== undefined ? { se } : {}), band, status: prorated ? 'prorated' : 'complete' };
+  const status: ScaleStatus = prorated ? 'prorated' : 'complete';
+  return se === undefined
+    ? { value, raw, band, status, answered, items: total, rule: ruleId }
+    : { value, raw, se, band, status, answered, items: total, rule: ruleId };
 }
 
 /**
@@ -187,7 +205,7 @@ export function scoreInstrument(def: ScoringDefinition, answers: Answers, option
     );
   }
 
-  const itemsById = new Map(def.items.map((i) => [i.id, i]));
+  const itemsById = itemIndex(def);
   /** The code given for an item, or null when unanswered or answered "not applicable". */
   const answerOf = (id: string): number | null => {
     const answer = answers[id];
