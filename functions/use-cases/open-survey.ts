@@ -23,9 +23,10 @@ export async function openSurvey(
   const { study, instance, status } = await resolveLink(deps, token);
   const timepoint = study.protocol.timepoints.find((t) => t.id === instance.timepoint);
   const contact = study.contacts[0];
-  const battery = await loadBattery(deps, instance.instruments);
-  const missingText = battery.filter((i) => !i.textInstalled).map((i) => `${i.id}@${i.version}`);
   const open = status === 'open' || status === 'started';
+  // Only an answerable link needs the forms (and any licensed wording): other states show a message.
+  const battery = open ? await loadBattery(deps, instance.instruments) : [];
+  const missingText = battery.filter((i) => !i.textInstalled).map((i) => `${i.id}@${i.version}`);
   const answerable = open && missingText.length === 0;
   return {
     study: { id: study.id, name: study.name, contact: contact ? { name: contact.name, email: contact.email } : null },
@@ -33,6 +34,6 @@ export async function openSurvey(
     status: open && !answerable ? 'licensed_text_missing' : status,
     instruments: answerable ? battery.map(({ id, version, scoring, survey }) => ({ id, version, name: scoring.name, survey })) : [],
     answers: answerable ? (instance.answers ?? {}) : {},
-    missingText: open ? missingText : [],
+    missingText,
   };
 }

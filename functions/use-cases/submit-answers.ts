@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, conflict, gone, invalidFields } from '../core/errors';
+import { conflict, gone, invalidFields } from '../core/errors';
 import { answersFor, checkAnswers } from '../core/scoring/check-answers';
 import { scoreInstrument } from '../core/scoring/engine';
 import type { Answers } from '../core/schedule/records';
@@ -34,7 +34,7 @@ export async function submitAnswers(
   if (status === 'completed') throw conflict('these questionnaires have already been completed');
   if (status === 'expired') throw gone('the time to complete these questionnaires has passed');
   if (status === 'withdrawn') throw gone('this participation has ended');
-  if (status === 'not_yet_open') throw new AppError('conflict', 'these questionnaires are not open yet');
+  if (status === 'not_yet_open') throw conflict('these questionnaires are not open yet');
 
   const battery = await loadBattery(deps, instance.instruments);
   const missingText = battery.filter((i) => !i.textInstalled);
