@@ -21,6 +21,8 @@ export const configSchema = z.object({
   SES_CONFIGURATION_SET: z.string().optional(),
   /** From address of staff emails (sign-in links); an SES-verified identity in AWS. */
   TIMEPOINT_SYSTEM_SENDER: z.email().default('no-reply@example.org'),
+  /** Most emails per second the dispatcher sends: the SES account's sending quota (1 in the SES sandbox). */
+  TIMEPOINT_MAX_SEND_RATE: z.coerce.number().positive().default(10),
   /** Path of a licensee's scoring plug-in module (e.g. PAM-13); none by default. */
   TIMEPOINT_SCORING_PLUGINS: z.string().optional(),
 });

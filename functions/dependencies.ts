@@ -8,6 +8,7 @@ import type { Clock, Mailer } from './core/ports';
 import type { ScoringPlugin } from './core/scoring/engine';
 import type { AppDeps } from './http/env';
 import { bundledCatalogue } from './instruments/catalogue';
+import { defaultDispatchSettings, type DispatchSettings } from './use-cases/deps';
 
 /**
  * The composition root: real adapters wired from configuration. Lambda entries and the local
@@ -15,7 +16,13 @@ import { bundledCatalogue } from './instruments/catalogue';
  */
 export function buildDependencies(
   config: Config,
-  overrides: { clock?: Clock; mailer?: Mailer; onEnrolled?: () => void; scoringPlugins?: Record<string, ScoringPlugin> } = {},
+  overrides: {
+    clock?: Clock;
+    mailer?: Mailer;
+    onScheduleChanged?: () => void;
+    scoringPlugins?: Record<string, ScoringPlugin>;
+    dispatch?: Partial<DispatchSettings>;
+  } = {},
 ): AppDeps {
   const db = createDb(
     { region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) },
@@ -37,6 +44,7 @@ export function buildDependencies(
     baseUrl: config.TIMEPOINT_BASE_URL,
     systemSender: config.TIMEPOINT_SYSTEM_SENDER,
     secureCookies: config.TIMEPOINT_BASE_URL.startsWith('https://'),
-    ...(overrides.onEnrolled ? { onEnrolled: overrides.onEnrolled } : {}),
+    dispatch: { ...defaultDispatchSettings, maxSendRate: config.TIMEPOINT_MAX_SEND_RATE, ...overrides.dispatch },
+    ...(overrides.onScheduleChanged ? { onScheduleChanged: overrides.onScheduleChanged } : {}),
   };
 }

@@ -2,7 +2,7 @@
  * Ports: what the use cases need from the outside world. Adapters in functions/adapters
  * implement them against DynamoDB, SES and the system; tests may pass fakes for pure units.
  */
-import type { Participant, Study } from './study/study';
+import type { Participant, Protocol, Study } from './study/study';
 import type { Instance, PlannedMessage, StoredMessage } from './schedule/records';
 import type { StaffMember, StaffSession } from './auth/staff';
 import type { AuditEntry } from './audit';
@@ -24,30 +24,60 @@ export interface Secrets {
 
 export interface OutgoingEmail {
   from: string;
-  to: string;
+  to: string[];
   subject: string;
   text: string;
   html: string;
+  /** A stable RFC 5322 Message-ID, so a resend after a crash can be recognised as the same message. */
+  messageId?: string;
+  /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). */
+  headers?: Record<string, string>;
 }
 
-/** Sends one email and returns the provider's message id. */
+/** A send the provider refused; `transient` failures (throttling, timeouts, 5xx) are worth retrying. */
+export class MailerError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
+    super(message);
+    this.name = 'MailerError';
+  }
+}
+
+/** Sends one email and returns the provider's message id. Throws MailerError when refused. */
 export interface Mailer {
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
 }
 
 export interface StudyRepository {
+  /** The study with its latest published protocol. */
   get(studyId: string): Promise<Study | null>;
-  /** Creates the study if absent; returns false when it already existed. */
+  /** Creates the study (and its protocol as version 1… as given) if absent; false when it already existed. */
   createIfAbsent(study: Study): Promise<boolean>;
+  /** A published protocol version; published versions never change. */
+  getProtocol(studyId: string, version: number): Promise<Protocol | null>;
+  /**
+   * Publishes `protocol` as the next version (its `version` must be the latest + 1) and makes it
+   * the study's current one; false when that version number was taken meanwhile.
+   */
+  publishProtocol(studyId: string, protocol: Protocol, at: Date): Promise<boolean>;
 }
 
 export interface ParticipantRepository {
   get(studyId: string, code: string): Promise<Participant | null>;
   /** The next free pseudonymous code of a study (P-0001, P-0002 …); never reused. */
   allocateCode(studyId: string): Promise<string>;
-  /** Fails with a conflict when the code is taken. */
+  /** Fails with a conflict when the code is taken. The new participant carries a plan request. */
   create(participant: Participant): Promise<void>;
+  /**
+   * Replaces a participant's record if it is still `expected` (optimistic: false when someone
+   * changed it meanwhile) and asks the dispatcher to re-plan them.
+   */
+  update(expected: Participant, next: Participant, at: Date): Promise<boolean>;
   list(studyId: string): Promise<Participant[]>;
+  /** Asks the dispatcher to re-plan a participant (idempotent). */
+  requestPlan(studyId: string, code: string, at: Date): Promise<void>;
   /** Participants whose schedule must be (re)planned, oldest request first. */
   listPlanRequests(now: Date, limit: number): Promise<Array<{ studyId: string; code: string; requestedAt: string }>>;
   /** Clears a plan request, unless a newer one arrived meanwhile. */
@@ -55,6 +85,14 @@ export interface ParticipantRepository {
 }
 
 /** Contact details: PII, kept in their own table, never exported. */
+export interface Contact {
+  email: string;
+  /** Set by a hard bounce or a complaint: no more mail to this address. */
+  suppressed?: { reason: string; at: string };
+  /** Set when the participant unsubscribed from this study's emails. */
+  unsubscribedAt?: string;
+}
+
 export interface ContactRepository {
   /**
    * Reserves an email address for a participant code within a study.
@@ -64,44 +102,79 @@ export interface ContactRepository {
   /** Moves a reservation left behind by an enrolment that never finished. */
   takeOverEmail(studyId: string, email: string, fromCode: string, toCode: string, now: Date): Promise<boolean>;
   releaseEmail(studyId: string, email: string, code: string): Promise<void>;
+  /** Sets the address (a new address clears any suppression of the old one). */
   putContact(studyId: string, code: string, email: string): Promise<void>;
-  getEmail(studyId: string, code: string): Promise<string | null>;
+  get(studyId: string, code: string): Promise<Contact | null>;
+  suppress(studyId: string, code: string, reason: string, at: Date): Promise<void>;
+  unsubscribe(studyId: string, code: string, at: Date): Promise<void>;
 }
 
 export interface InstanceRepository {
   get(studyId: string, code: string, timepoint: string): Promise<Instance | null>;
   listForStudy(studyId: string): Promise<Instance[]>;
   listForParticipant(studyId: string, code: string): Promise<Instance[]>;
-  /** Creates or re-plans an instance; never touches one that is already completed or cancelled. */
+  /**
+   * Creates or re-plans an instance and queues its expiry at window close; never touches one
+   * that has completed, expired or been cancelled.
+   */
   upsertPlanned(instance: Instance): Promise<void>;
   /** scheduled → open, once; a no-op in any other state. */
   markOpened(studyId: string, code: string, timepoint: string, at: Date): Promise<void>;
-  /** Stores answers, scores and completion in one conditional write; false when no longer open. */
+  /**
+   * Stores answers, scores and completion in one conditional write, and queues the
+   * post-completion work (safety alerts, re-planning anchored timepoints) on the same item, so
+   * neither can be lost. False when the instance is no longer open.
+   */
   complete(
     studyId: string,
     code: string,
     timepoint: string,
     result: Pick<Instance, 'answers' | 'scores' | 'completedAt'>,
   ): Promise<boolean>;
+  /** Completed instances whose post-completion work is pending. */
+  listPendingCompletions(now: Date, limit: number): Promise<Instance[]>;
+  clearPendingCompletion(instance: Instance): Promise<void>;
+  /** Open instances whose expiry time has come. */
+  listDueExpiries(now: Date, limit: number): Promise<Instance[]>;
+  /** Open → expired (or cancelled), from the open states only; false if it had already moved on. */
+  end(instance: Instance, status: 'expired' | 'cancelled', reason: string, at: Date): Promise<boolean>;
+  /** Moves a started instance's expiry to the end of its grace period. */
+  postponeExpiry(instance: Instance, until: string): Promise<void>;
 }
 
 export interface MessageRepository {
-  /** Plans a message, or moves it while it is still only planned. Sent messages never change. */
+  /** Plans a message, or moves it while it is still only planned (or revives a cancelled one). Sent messages never change. */
   upsertPlanned(message: PlannedMessage): Promise<void>;
+  /** Creates a staff message (alert, notice) once; a second call with the same key changes nothing. */
+  createOnce(message: PlannedMessage & { flags?: string[]; reason?: string }): Promise<void>;
   listForParticipant(studyId: string, code: string): Promise<StoredMessage[]>;
   /** Planned messages due at or before `now`, through the sparse due index. */
   listDue(now: Date, limit: number): Promise<StoredMessage[]>;
-  /** planned → claimed with a conditional write; false when someone else claimed it first. */
-  claim(message: StoredMessage, claimant: string, at: Date): Promise<boolean>;
-  markSent(message: StoredMessage, providerId: string, at: Date): Promise<void>;
-  markSkipped(message: StoredMessage, reason: string, at: Date): Promise<void>;
-  markFailed(message: StoredMessage, reason: string, at: Date): Promise<void>;
+  /** Claimed messages whose lease ran out (their dispatcher died), through the due index. */
+  listExpiredLeases(now: Date, limit: number): Promise<StoredMessage[]>;
+  /**
+   * planned → claimed (or an expired claim → claimed again) with a conditional write on the
+   * exact state read; false when someone else got there first. Counts an attempt.
+   */
+  claim(message: StoredMessage, claimant: string, at: Date, leaseMs: number): Promise<boolean>;
+  /** claimed (by `claimant`) → sent; also indexes the provider id for delivery feedback. */
+  markSent(message: StoredMessage, claimant: string, providerId: string, at: Date): Promise<boolean>;
+  markSkipped(message: StoredMessage, claimant: string, reason: string, at: Date): Promise<void>;
+  markFailed(message: StoredMessage, claimant: string, reason: string, at: Date): Promise<void>;
+  /** claimed → planned again, due at `retryAt` (a transient failure). */
+  release(message: StoredMessage, claimant: string, reason: string, retryAt: Date): Promise<void>;
+  /** planned → cancelled: a re-plan no longer wants it. */
+  cancel(message: StoredMessage, reason: string, at: Date): Promise<void>;
+  /** Records delivery, bounce or complaint for a sent message, found by provider id; null if unknown. */
+  recordFeedback(providerId: string, status: 'delivered' | 'bounced' | 'complained', detail: string, at: Date): Promise<StoredMessage | null>;
 }
 
-/** Participant link tokens, stored by hash only. */
+/** Participant link and unsubscribe tokens, stored by hash only. */
 export interface LinkTokenRepository {
   put(hash: string, link: { studyId: string; code: string; timepoint: string; createdAt: string }): Promise<void>;
   get(hash: string): Promise<{ studyId: string; code: string; timepoint: string } | null>;
+  putUnsubscribe(hash: string, target: { studyId: string; code: string; createdAt: string }): Promise<void>;
+  getUnsubscribe(hash: string): Promise<{ studyId: string; code: string } | null>;
 }
 
 export interface StaffRepository {

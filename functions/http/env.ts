@@ -10,6 +10,4 @@ export interface AppEnv {
 export interface AppDeps extends Deps {
   /** Mark the session cookie Secure (true whenever the base URL is https). */
   secureCookies: boolean;
-  /** Called after a participant is enrolled (locally: run the dispatcher at once). */
-  onEnrolled?: () => void;
 }

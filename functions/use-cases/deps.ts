@@ -14,6 +14,31 @@ import type {
   StudyRepository,
 } from '../core/ports';
 
+/** How the dispatcher paces, retries and recovers (see docs/scheduling.md). */
+export interface DispatchSettings {
+  /** Most emails per second (the SES account's sending quota). */
+  maxSendRate: number;
+  /** How long a claim holds before a dead dispatcher's message is retried. */
+  leaseMs: number;
+  /** Send attempts before a message is parked as failed. */
+  maxAttempts: number;
+  /** Wait before the 1st, 2nd … retry of a transient failure (the last value repeats). */
+  retryDelaysMs: number[];
+  /** Extra time a started (partly answered) instance gets after its window closes. */
+  startedGraceMs: number;
+  /** Waits between sends to honour `maxSendRate` (a no-op under a virtual clock). */
+  sleep(ms: number): Promise<void>;
+}
+
+export const defaultDispatchSettings: DispatchSettings = {
+  maxSendRate: 10,
+  leaseMs: 10 * 60_000,
+  maxAttempts: 5,
+  retryDelaysMs: [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000],
+  startedGraceMs: 24 * 3_600_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 /** Everything a use case may need. Each use case declares the subset it uses with `Pick`. */
 export interface Deps {
   studies: StudyRepository;
@@ -35,6 +60,9 @@ export interface Deps {
   baseUrl: string;
   /** Sender of staff emails (sign-in links). */
   systemSender: string;
+  dispatch: DispatchSettings;
+  /** Called after anything that changes a schedule (locally: run the dispatcher at once). */
+  onScheduleChanged?: () => void;
 }
 
 /** Who is acting, for the audit trail. */

@@ -1,127 +1,239 @@
+import { createHash } from 'node:crypto';
 import { formatMailbox } from '../core/email/html';
-import { renderParticipantEmail } from '../core/email/templates';
+import { renderAlertEmail, renderNoticeEmail, renderParticipantEmail, type RenderedEmail } from '../core/email/templates';
+import { MailerError } from '../core/ports';
 import { decideSends } from '../core/schedule/send-decision';
-import type { StoredMessage } from '../core/schedule/records';
+import { sentStatuses, type StoredMessage } from '../core/schedule/records';
 import type { Study } from '../core/study/study';
 import type { Deps } from './deps';
 import { planAndStore } from './plan-participant';
 
 export interface DispatchReport {
+  /** Participants (re)planned. */
   planned: number;
+  /** Completions whose follow-up (alerts, anchored timepoints) was done. */
+  followedUp: number;
+  expired: number;
   sent: number;
   skipped: number;
+  /** Transient failures put back for a later retry. */
+  retried: number;
   failed: number;
+  /** Claims of dead dispatchers taken over after their lease ran out. */
+  recovered: number;
 }
 
 export interface DispatchOptions {
-  /** Items of each kind of work handled per run. */
+  /** Items of each kind of work handled per pass. */
   limit?: number;
 }
 
 type DispatchDeps = Pick<
   Deps,
-  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'clock' | 'secrets' | 'baseUrl'
+  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'clock' | 'secrets' | 'baseUrl' | 'dispatch'
 >;
 
 /**
- * One dispatcher pass, the same locally (a timer) and in AWS (a scheduled Lambda): finish any
- * pending (re)planning, then send what is due. Each message is claimed with a conditional write
- * before anything is sent, so overlapping passes never send the same message twice.
+ * One dispatcher pass, the same locally (a timer) and in AWS (a scheduled Lambda). Every step
+ * reads its work from the sparse due index and ends it with a conditional write, so a pass may
+ * overlap another or die at any point: the next pass picks up exactly what is left.
+ *
+ * 1. (re)plan participants who asked for it (enrolment, edits, withdrawal, protocol migration);
+ * 2. follow up completions: safety alerts for urgent answers, then re-plan (anchored
+ *    timepoints start; reminders of the completed one are cancelled);
+ * 3. expire instances whose window has closed (a started one gets its grace period first);
+ * 4. send what is due, after claiming it, including messages whose claimant died.
  */
 export async function runDispatch(deps: DispatchDeps, options: DispatchOptions = {}): Promise<DispatchReport> {
-  const limit = options.limit ?? 200;
-  const now = deps.clock.now();
-  const report: DispatchReport = { planned: 0, sent: 0, skipped: 0, failed: 0 };
+  const limit = options.limit ?? 500;
+  const report: DispatchReport = { planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0 };
+  const now = () => deps.clock.now();
+  const studies = new Map<string, Promise<Study | null>>();
+  const studyOf = (id: string) => {
+    if (!studies.has(id)) studies.set(id, deps.studies.get(id));
+    return studies.get(id)!;
+  };
 
-  for (const request of await deps.participants.listPlanRequests(now, limit)) {
+  for (const request of await deps.participants.listPlanRequests(now(), limit)) {
     await planAndStore(deps, request.studyId, request.code);
     await deps.participants.clearPlanRequest(request.studyId, request.code, request.requestedAt);
     report.planned++;
   }
 
-  const claimant = `dispatcher:${deps.secrets.id()}`;
-  const studies = new Map<string, Study | null>();
-  const studyOf = async (id: string) => {
-    if (!studies.has(id)) studies.set(id, await deps.studies.get(id));
-    return studies.get(id)!;
-  };
+  for (const instance of await deps.instances.listPendingCompletions(now(), limit)) {
+    const flags = (instance.scores ?? []).flatMap((s) => s.flags.filter((f) => f.urgent).map((f) => f.label));
+    if (flags.length > 0) {
+      await deps.messages.createOnce({ studyId: instance.studyId, code: instance.code, timepoint: instance.timepoint, kind: 'alert', n: 0, sendAt: instance.completedAt!, flags });
+    }
+    await planAndStore(deps, instance.studyId, instance.code);
+    await deps.instances.clearPendingCompletion(instance);
+    report.followedUp++;
+  }
 
-  const due = await deps.messages.listDue(now, limit);
-  for (const group of groupByInstance(due)) {
+  for (const instance of await deps.instances.listDueExpiries(now(), limit)) {
+    const graceEnds = new Date(Date.parse(instance.closesAt) + deps.dispatch.startedGraceMs).toISOString();
+    if (instance.status === 'started' && now().toISOString() < graceEnds) {
+      await deps.instances.postponeExpiry(instance, graceEnds);
+    } else if (await deps.instances.end(instance, 'expired', instance.status === 'started' ? 'grace period ended' : 'window closed', now())) {
+      report.expired++;
+    }
+  }
+
+  const claimant = `dispatcher:${deps.secrets.id()}`;
+  const pacer = createPacer(deps.dispatch);
+  const recovered = await deps.messages.listExpiredLeases(now(), limit);
+  const due = [...recovered, ...(await deps.messages.listDue(now(), limit))];
+  for (const group of groupByRecipient(due)) {
     const claimed: StoredMessage[] = [];
     for (const message of group) {
-      if (await deps.messages.claim(message, claimant, deps.clock.now())) claimed.push({ ...message, status: 'claimed' });
+      if (await deps.messages.claim(message, claimant, now(), deps.dispatch.leaseMs)) {
+        claimed.push({ ...message, status: 'claimed', attempts: (message.attempts ?? 0) + 1 });
+        if (message.status === 'claimed') report.recovered++;
+      }
     }
     if (claimed.length === 0) continue;
-    const { studyId, code, timepoint } = claimed[0]!;
-    // Fresh, consistent reads at send time: the index entry that brought us here may be stale.
-    const [participant, instance, history] = await Promise.all([
-      deps.participants.get(studyId, code),
-      deps.instances.get(studyId, code, timepoint),
-      deps.messages.listForParticipant(studyId, code),
-    ]);
-    const invitationSent = history.some((m) => m.timepoint === timepoint && m.kind === 'invitation' && m.status === 'sent');
-
-    for (const decision of decideSends(claimed, { participant, instance, invitationSent, now: deps.clock.now() })) {
-      if (!decision.send) {
-        await deps.messages.markSkipped(decision.message, decision.reason, deps.clock.now());
-        report.skipped++;
-        continue;
-      }
-      const outcome = await send(deps, decision.message, await studyOf(studyId), participant!.timezone, instance!.closesAt);
-      if (outcome.ok) {
-        await deps.messages.markSent(decision.message, outcome.providerId, deps.clock.now());
-        if (decision.message.kind === 'invitation') await deps.instances.markOpened(studyId, code, timepoint, deps.clock.now());
-        report.sent++;
-      } else {
-        await deps.messages.markFailed(decision.message, outcome.reason, deps.clock.now());
-        report.failed++;
-      }
+    const study = await studyOf(claimed[0]!.studyId);
+    if (claimed[0]!.kind === 'alert' || claimed[0]!.kind === 'notice') {
+      for (const message of claimed) await deliver(deps, claimant, message, study, null, pacer, report);
+    } else {
+      await sendToParticipant(deps, claimant, claimed, study, pacer, report);
     }
   }
   return report;
 }
 
-async function send(
+/** A participant's due invitation or reminders for one instance: re-checked with fresh reads, at most one sent. */
+async function sendToParticipant(deps: DispatchDeps, claimant: string, claimed: StoredMessage[], study: Study | null, pacer: Pacer, report: DispatchReport) {
+  const { studyId, code, timepoint } = claimed[0]!;
+  const [participant, instance, contact, history] = await Promise.all([
+    deps.participants.get(studyId, code),
+    deps.instances.get(studyId, code, timepoint),
+    deps.contacts.get(studyId, code),
+    deps.messages.listForParticipant(studyId, code),
+  ]);
+  const invitationSent = history.some((m) => m.timepoint === timepoint && m.kind === 'invitation' && sentStatuses.has(m.status));
+  for (const decision of decideSends(claimed, { participant, instance, contact, invitationSent, now: deps.clock.now() })) {
+    if (!decision.send) {
+      await deps.messages.markSkipped(decision.message, claimant, decision.reason, deps.clock.now());
+      report.skipped++;
+      continue;
+    }
+    const sent = await deliver(deps, claimant, decision.message, study, { to: contact!.email, timezone: participant!.timezone, closesAt: instance!.closesAt }, pacer, report);
+    if (sent && decision.message.kind === 'invitation') await deps.instances.markOpened(studyId, code, timepoint, deps.clock.now());
+  }
+}
+
+/** Renders, sends and records one claimed message; transient failures go back for a later retry. */
+async function deliver(
   deps: DispatchDeps,
+  claimant: string,
   message: StoredMessage,
   study: Study | null,
-  timezone: string,
-  closesAt: string,
-): Promise<{ ok: true; providerId: string } | { ok: false; reason: string }> {
-  const timepoint = study?.protocol.timepoints.find((t) => t.id === message.timepoint);
-  if (study === null || timepoint === undefined) return { ok: false, reason: 'study or timepoint no longer exists' };
-  const to = await deps.contacts.getEmail(message.studyId, message.code);
-  if (to === null) return { ok: false, reason: 'no contact email on file' };
+  participant: { to: string; timezone: string; closesAt: string } | null,
+  pacer: Pacer,
+  report: DispatchReport,
+): Promise<boolean> {
+  const email = study === null ? null : await render(deps, message, study, participant);
+  if (email === null) {
+    await deps.messages.markFailed(message, claimant, study === null ? 'study no longer exists' : 'no recipient: the study has no contact for this message', deps.clock.now());
+    report.failed++;
+    return false;
+  }
+  await pacer.wait();
+  try {
+    const { messageId } = await deps.mailer.send(email);
+    // False only if our lease ran out and another dispatcher took over: it will find the message sent-or-claimed and we stop here.
+    await deps.messages.markSent(message, claimant, messageId, deps.clock.now());
+    report.sent++;
+    return true;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const attempts = message.attempts ?? 1;
+    const transient = error instanceof MailerError ? error.transient : true;
+    if (transient && attempts < deps.dispatch.maxAttempts) {
+      const delays = deps.dispatch.retryDelaysMs;
+      const delay = delays[Math.min(attempts - 1, delays.length - 1)] ?? 60_000;
+      await deps.messages.release(message, claimant, `attempt ${attempts} failed: ${reason}`, new Date(deps.clock.now().getTime() + delay));
+      report.retried++;
+    } else {
+      await deps.messages.markFailed(message, claimant, transient ? `gave up after ${attempts} attempts: ${reason}` : `refused: ${reason}`, deps.clock.now());
+      report.failed++;
+    }
+    return false;
+  }
+}
 
-  // A fresh token per email: only its hash is stored, so the link can't be rebuilt from the database.
+async function render(
+  deps: DispatchDeps,
+  message: StoredMessage,
+  study: Study,
+  participant: { to: string; timezone: string; closesAt: string } | null,
+): Promise<(RenderedEmail & { from: string; to: string[]; messageId: string; headers?: Record<string, string> }) | null> {
+  const from = formatMailbox(study.sender.name, study.sender.email);
+  // Stable per ledger message: a resend after a crash carries the same Message-ID, which mail systems de-duplicate.
+  const key = `${message.studyId}|${message.code}|${message.timepoint}|${message.kind}|${message.n}`;
+  const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@${study.sender.email.split('@')[1]}>`;
+  const consoleLink = `${deps.baseUrl}/`;
+
+  if (message.kind === 'alert') {
+    const to = study.contacts.filter((c) => c.safety).map((c) => c.email);
+    if (to.length === 0) return null;
+    return { from, to, messageId, ...renderAlertEmail({ study, code: message.code, timepoint: message.timepoint, flags: message.flags ?? [], consoleLink }) };
+  }
+  if (message.kind === 'notice') {
+    const to = study.contacts.map((c) => c.email);
+    if (to.length === 0) return null;
+    return { from, to, messageId, ...renderNoticeEmail({ study, code: message.code, reason: message.reason ?? 'delivery failed', consoleLink }) };
+  }
+  const timepoint = study.protocol.timepoints.find((t) => t.id === message.timepoint) ?? null;
+  if (participant === null || timepoint === null) return null;
+  // Fresh tokens per email: only their hashes are stored, so no link can be rebuilt from the database.
   const token = deps.secrets.token();
-  await deps.links.put(deps.secrets.hash(token), {
-    studyId: message.studyId,
-    code: message.code,
-    timepoint: message.timepoint,
-    createdAt: deps.clock.now().toISOString(),
-  });
-  const email = renderParticipantEmail({
+  const unsubscribeToken = deps.secrets.token();
+  const createdAt = deps.clock.now().toISOString();
+  await deps.links.put(deps.secrets.hash(token), { studyId: message.studyId, code: message.code, timepoint: message.timepoint, createdAt });
+  await deps.links.putUnsubscribe(deps.secrets.hash(unsubscribeToken), { studyId: message.studyId, code: message.code, createdAt });
+  const content = renderParticipantEmail({
     study,
     timepoint,
     kind: message.kind,
     link: `${deps.baseUrl}/p/${token}`,
-    closesAt,
-    timezone,
+    unsubscribeLink: `${deps.baseUrl}/u/${unsubscribeToken}`,
+    closesAt: participant.closesAt,
+    timezone: participant.timezone,
   });
-  try {
-    const { messageId } = await deps.mailer.send({ from: formatMailbox(study.sender.name, study.sender.email), to, ...email });
-    return { ok: true, providerId: messageId };
-  } catch (error) {
-    return { ok: false, reason: `email provider refused: ${error instanceof Error ? error.message : String(error)}` };
-  }
+  return {
+    from,
+    to: [participant.to],
+    messageId,
+    // RFC 8058 one-click unsubscribe: mail providers POST to this URL.
+    headers: { 'List-Unsubscribe': `<${deps.baseUrl}/api/u/${unsubscribeToken}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    ...content,
+  };
 }
 
-function groupByInstance(messages: StoredMessage[]): StoredMessage[][] {
+interface Pacer {
+  wait(): Promise<void>;
+}
+
+/** Spaces sends to stay under the sending quota. */
+function createPacer(settings: Deps['dispatch']): Pacer {
+  const interval = 1000 / settings.maxSendRate;
+  let last = -Infinity;
+  return {
+    async wait() {
+      const gap = last + interval - performance.now();
+      if (gap > 0) await settings.sleep(gap);
+      last = performance.now();
+    },
+  };
+}
+
+/** Participant messages grouped by instance (one decision per instance); staff messages one by one. */
+function groupByRecipient(messages: StoredMessage[]): StoredMessage[][] {
   const groups = new Map<string, StoredMessage[]>();
   for (const m of messages) {
-    const key = `${m.studyId}|${m.code}|${m.timepoint}`;
+    const key = m.kind === 'alert' || m.kind === 'notice' ? `${m.studyId}|${m.code}|${m.timepoint}|${m.kind}|${m.n}` : `${m.studyId}|${m.code}|${m.timepoint}`;
     groups.set(key, [...(groups.get(key) ?? []), m]);
   }
   return [...groups.values()];

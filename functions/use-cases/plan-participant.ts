@@ -1,24 +1,33 @@
 import { planParticipant, type Completions, type Plan } from '../core/schedule/plan';
+import { reconcile } from '../core/schedule/reconcile';
 import type { Deps } from './deps';
 
 /**
- * Computes a participant's plan and writes it. Every write is idempotent (instances and
- * messages are keyed by what they are, and only unsent messages move), so running this again
- * after a crash, or after any change, converges on the same ledger.
+ * Brings a participant's stored schedule in line with their protocol version and the events so
+ * far: writes the plan (idempotent: instances and messages are keyed by what they are, and only
+ * unsent messages move), then cancels what the plan no longer contains. Running it again after a
+ * crash, or after any change, converges on the same ledger; nothing sent is ever touched.
  */
 export async function planAndStore(
-  deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages'>,
+  deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages' | 'clock'>,
   studyId: string,
   code: string,
 ): Promise<Plan> {
-  const [study, participant] = await Promise.all([deps.studies.get(studyId), deps.participants.get(studyId, code)]);
-  if (study === null || participant === null) return { instances: [], messages: [] };
-  const existing = await deps.instances.listForParticipant(studyId, code);
+  const participant = await deps.participants.get(studyId, code);
+  if (participant === null) return { instances: [], messages: [] };
+  const protocol = await deps.studies.getProtocol(studyId, participant.protocolVersion);
+  if (protocol === null) throw new Error(`study ${studyId} has no protocol version ${participant.protocolVersion}`);
+  const [instances, messages] = await Promise.all([deps.instances.listForParticipant(studyId, code), deps.messages.listForParticipant(studyId, code)]);
   const completions: Completions = Object.fromEntries(
-    existing.filter((i) => i.completedAt !== undefined).map((i) => [i.timepoint, i.completedAt!]),
+    instances.filter((i) => i.completedAt !== undefined).map((i) => [i.timepoint, i.completedAt!]),
   );
-  const plan = planParticipant(study, participant, completions);
+  const plan = planParticipant(protocol, participant, completions);
   for (const instance of plan.instances) await deps.instances.upsertPlanned(instance);
   for (const message of plan.messages) await deps.messages.upsertPlanned(message);
+
+  const now = deps.clock.now();
+  const { cancelMessages, cancelInstances } = reconcile(plan, participant, { messages, instances });
+  for (const { message, reason } of cancelMessages) await deps.messages.cancel(message, reason, now);
+  for (const { instance, reason } of cancelInstances) await deps.instances.end(instance, 'cancelled', reason, now);
   return plan;
 }

@@ -25,7 +25,7 @@ export async function requestSignIn(
   await deps.staff.putLoginCode(deps.secrets.hash(code), member.email, expiresAt);
   // The code travels in the fragment so it never reaches a server log or a Referer header.
   const link = `${deps.baseUrl}/staff/sign-in#code=${code}`;
-  await deps.mailer.send({ from: deps.systemSender, to: member.email, ...renderSignInEmail({ link, code, minutes: SIGN_IN_CODE_MINUTES }) });
+  await deps.mailer.send({ from: deps.systemSender, to: [member.email], ...renderSignInEmail({ link, code, minutes: SIGN_IN_CODE_MINUTES }) });
   await recordAudit(deps, { scope: 'staff', actor: `staff:${member.email}`, action: 'sign-in.requested', target: `staff:${member.email}` });
 }
 

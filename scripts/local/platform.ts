@@ -62,7 +62,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await ensureTables(createDb({ endpoint: emulators.dynamoEndpoint, region: config.AWS_REGION }, { research: config.RESEARCH_TABLE, contacts: config.CONTACTS_TABLE }));
 
     let kick = () => {};
-    const deps = buildDependencies(config, { onEnrolled: () => kick(), ...(options.clock ? { clock: options.clock } : {}) });
+    const deps = buildDependencies(config, { onScheduleChanged: () => kick(), ...(options.clock ? { clock: options.clock } : {}) });
     if (options.seedDemo) {
       const { created } = await seedDemo(deps);
       if (created.length > 0) log(`Created the demo studies ${created.map((id) => `"${id}"`).join(' and ')}, and staff accounts coordinator@, analyst@ and admin@example.org.`);

@@ -21,7 +21,7 @@ describe('enrolling a participant', () => {
     const participant = await t.deps.participants.get('demo', code);
     expect(participant).toMatchObject({ arm: 'mbpm', timezone: 'America/Chicago', status: 'active', protocolVersion: 1 });
     expect(JSON.stringify(await t.scan('research'))).not.toContain(email);
-    expect(await t.deps.contacts.getEmail('demo', code)).toBe(email);
+    expect((await t.deps.contacts.get('demo', code))?.email).toBe(email);
   });
 
   it("defaults the time zone to the study's", async () => {

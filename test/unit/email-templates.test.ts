@@ -9,6 +9,7 @@ describe('participant emails', () => {
     timepoint: demoStudy.protocol.timepoints[0]!,
     kind: 'invitation',
     link: 'https://x.test/p/abc',
+    unsubscribeLink: 'https://x.test/u/def',
     closesAt: '2026-03-09T09:00:00.000Z',
     timezone: 'Europe/London',
   });
@@ -23,6 +24,11 @@ describe('participant emails', () => {
     expect(email.html).toContain('href="https://x.test/p/abc"');
     expect(email.html).not.toContain('<b>');
     expect(email.html).toContain('Pain &lt;b&gt;&amp; Mind&lt;/b&gt;');
+  });
+
+  it('offer a visible way to stop the emails', () => {
+    expect(email.text).toContain('To stop receiving emails from this study: https://x.test/u/def');
+    expect(email.html).toContain('href="https://x.test/u/def"');
   });
 
   it('name a contact and what to do in a crisis', () => {

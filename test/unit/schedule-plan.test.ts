@@ -20,30 +20,30 @@ const sendAt = (plan: ReturnType<typeof planParticipant>, timepoint: string, kin
 
 describe('the planner keeps 09:00 local across daylight-saving changes', () => {
   it.each([
-    // zone, enrolment instant, baseline 09:00 local, week 8 09:00 local (after the spring change)
-    ['Europe/London', '2026-03-02T10:00:00.000Z', '2026-03-02T09:00:00.000Z', '2026-04-27T08:00:00.000Z'],
-    ['Europe/Paris', '2026-03-02T10:00:00.000Z', '2026-03-02T08:00:00.000Z', '2026-04-27T07:00:00.000Z'],
-    ['America/Chicago', '2026-03-02T18:00:00.000Z', '2026-03-02T15:00:00.000Z', '2026-04-27T14:00:00.000Z'],
+    // zone, enrolment early that morning, baseline 09:00 local, week 8 09:00 local (after the spring change)
+    ['Europe/London', '2026-03-02T06:00:00.000Z', '2026-03-02T09:00:00.000Z', '2026-04-27T08:00:00.000Z'],
+    ['Europe/Paris', '2026-03-02T06:00:00.000Z', '2026-03-02T08:00:00.000Z', '2026-04-27T07:00:00.000Z'],
+    ['America/Chicago', '2026-03-02T12:00:00.000Z', '2026-03-02T15:00:00.000Z', '2026-04-27T14:00:00.000Z'],
   ])('in %s', (timezone, enrolledAt, baseline, week8) => {
-    const plan = planParticipant(demoStudy, participant({ timezone, enrolledAt }));
+    const plan = planParticipant(demoStudy.protocol, participant({ timezone, enrolledAt }));
     expect(sendAt(plan, 'baseline', 'invitation')).toBe(baseline);
     expect(sendAt(plan, 'week8', 'invitation')).toBe(week8);
   });
 
   it('across the autumn change too (Chicago: CDT → CST on 1 November 2026)', () => {
-    const plan = planParticipant(demoStudy, participant({ timezone: 'America/Chicago', enrolledAt: '2026-09-14T15:00:00.000Z' }));
+    const plan = planParticipant(demoStudy.protocol, participant({ timezone: 'America/Chicago', enrolledAt: '2026-09-14T12:00:00.000Z' }));
     expect(sendAt(plan, 'baseline', 'invitation')).toBe('2026-09-14T14:00:00.000Z'); // 09:00 CDT
     expect(sendAt(plan, 'week8', 'invitation')).toBe('2026-11-09T15:00:00.000Z'); // 09:00 CST
   });
 
   it('counts days on the local calendar: a late-evening enrolment in Chicago is still that local day', () => {
-    // 23:30 on 2 March in Chicago is already 3 March in UTC.
-    const plan = planParticipant(demoStudy, participant({ timezone: 'America/Chicago', enrolledAt: '2026-03-03T05:30:00.000Z' }));
-    expect(sendAt(plan, 'baseline', 'invitation')).toBe('2026-03-02T15:00:00.000Z');
+    // 23:30 on 2 March in Chicago is already 3 March in UTC; week 8 is 56 days after 2 March.
+    const plan = planParticipant(demoStudy.protocol, participant({ timezone: 'America/Chicago', enrolledAt: '2026-03-03T05:30:00.000Z' }));
+    expect(sendAt(plan, 'week8', 'invitation')).toBe('2026-04-27T14:00:00.000Z');
   });
 
   it('places reminders on days 2 and 5 and the window from its opening to its close, all at the local send time', () => {
-    const plan = planParticipant(demoStudy, participant());
+    const plan = planParticipant(demoStudy.protocol, participant());
     expect(sendAt(plan, 'baseline', 'reminder', 1)).toBe('2026-03-04T09:00:00.000Z');
     expect(sendAt(plan, 'baseline', 'reminder', 2)).toBe('2026-03-07T09:00:00.000Z');
     const week8 = plan.instances.find((i) => i.timepoint === 'week8');
@@ -53,14 +53,35 @@ describe('the planner keeps 09:00 local across daylight-saving changes', () => {
   });
 });
 
+describe('the planner never sends ahead of events', () => {
+  it('sends an invitation whose 09:00 has passed at the moment of enrolment, not before it', () => {
+    const plan = planParticipant(demoStudy.protocol, participant({ enrolledAt: '2026-03-02T14:30:00.000Z' }));
+    expect(sendAt(plan, 'baseline', 'invitation')).toBe('2026-03-02T14:30:00.000Z');
+    // The instance keeps its protocol due time, which defines the window.
+    expect(plan.instances[0]!.dueAt).toBe('2026-03-02T09:00:00.000Z');
+  });
+
+  it('plans no reminder that would already be in the past (a back-dated anchor)', () => {
+    const protocol = { version: 1, timepoints: [{ ...demoStudy.protocol.timepoints[0]!, anchor: 'date:surgery', window: { opensDaysBefore: 0, closesDaysAfter: 7 } }] };
+    // Surgery on 27 Feb, enrolled on 2 March at 10:00: the day-2 reminder (1 March) is past; day 5 (4 March) is not.
+    const plan = planParticipant(protocol, participant({ dates: { surgery: '2026-02-27' } }));
+    expect(plan.messages.map((m) => `${m.kind}${m.n}@${m.sendAt}`)).toEqual(['invitation0@2026-03-02T10:00:00.000Z', 'reminder2@2026-03-04T09:00:00.000Z']);
+  });
+
+  it('keeps none of a completed timepoint\'s messages due after its completion', () => {
+    const plan = planParticipant(demoStudy.protocol, participant(), { baseline: '2026-03-03T12:00:00.000Z' });
+    expect(plan.messages.filter((m) => m.timepoint === 'baseline').map((m) => m.kind)).toEqual(['invitation']);
+  });
+});
+
 describe('the planner follows the protocol', () => {
   it('gives each arm only its timepoints (healthy controls: baseline only)', () => {
-    expect(planParticipant(demoStudy, participant({ arm: 'healthy' })).instances.map((i) => i.timepoint)).toEqual(['baseline']);
-    expect(planParticipant(demoStudy, participant({ arm: 'waitlist' })).instances.map((i) => i.timepoint)).toEqual(['baseline', 'week8']);
+    expect(planParticipant(demoStudy.protocol, participant({ arm: 'healthy' })).instances.map((i) => i.timepoint)).toEqual(['baseline']);
+    expect(planParticipant(demoStudy.protocol, participant({ arm: 'waitlist' })).instances.map((i) => i.timepoint)).toEqual(['baseline', 'week8']);
   });
 
   it('plans nothing for a withdrawn participant', () => {
-    expect(planParticipant(demoStudy, participant({ status: 'withdrawn' }))).toEqual({ instances: [], messages: [] });
+    expect(planParticipant(demoStudy.protocol, participant({ status: 'withdrawn' }))).toEqual({ instances: [], messages: [] });
   });
 
   const anchored: Study = {
@@ -76,18 +97,18 @@ describe('the planner follows the protocol', () => {
   };
 
   it('waits for an anchoring completion, then counts from its local date', () => {
-    expect(planParticipant(anchored, participant()).instances.map((i) => i.timepoint)).toEqual(['baseline']);
+    expect(planParticipant(anchored.protocol, participant()).instances.map((i) => i.timepoint)).toEqual(['baseline']);
     // Completed at 23:00 on 5 March London time → week 8 is 56 days after 5 March.
-    const plan = planParticipant(anchored, participant(), { baseline: '2026-03-05T23:00:00.000Z' });
+    const plan = planParticipant(anchored.protocol, participant(), { baseline: '2026-03-05T23:00:00.000Z' });
     expect(sendAt(plan, 'week8', 'invitation')).toBe('2026-04-30T08:00:00.000Z');
   });
 
   it('anchors on a participant date field when the protocol says so', () => {
-    const plan = planParticipant(anchored, participant({ dates: { surgery: '2026-06-01' } }));
+    const plan = planParticipant(anchored.protocol, participant({ dates: { surgery: '2026-06-01' } }));
     expect(sendAt(plan, 'surgery_followup', 'invitation')).toBe('2026-06-15T08:00:00.000Z');
   });
 
   it('is deterministic: the same inputs give the same plan', () => {
-    expect(planParticipant(demoStudy, participant())).toEqual(planParticipant(demoStudy, participant()));
+    expect(planParticipant(demoStudy.protocol, participant())).toEqual(planParticipant(demoStudy.protocol, participant()));
   });
 });

@@ -14,14 +14,15 @@ const message = (kind: 'invitation' | 'reminder', n: number): StoredMessage => (
   studyId: 's', code: 'P-1', timepoint: 't', kind, n, sendAt: '2026-01-01T09:00:00.000Z', status: 'claimed',
 });
 const now = new Date('2026-01-06T10:00:00.000Z');
+const contact = { email: 'p@x.test' };
 
 describe('deciding at send time', () => {
   it('sends a due invitation', () => {
-    expect(decideSends([message('invitation', 0)], { participant, instance, invitationSent: false, now })).toEqual([{ message: message('invitation', 0), send: true }]);
+    expect(decideSends([message('invitation', 0)], { participant, instance, contact, invitationSent: false, now })).toEqual([{ message: message('invitation', 0), send: true }]);
   });
 
   it('sends only the latest of several due reminders and skips the rest as superseded', () => {
-    const decisions = decideSends([message('reminder', 2), message('reminder', 1)], { participant, instance, invitationSent: true, now });
+    const decisions = decideSends([message('reminder', 2), message('reminder', 1)], { participant, instance, contact, invitationSent: true, now });
     expect(decisions.map((d) => [d.message.n, d.send, d.send ? null : d.reason])).toEqual([
       [1, false, 'superseded by a later message'],
       [2, true, null],
@@ -29,12 +30,12 @@ describe('deciding at send time', () => {
   });
 
   it('sends the invitation, not a reminder, when both are due', () => {
-    const decisions = decideSends([message('invitation', 0), message('reminder', 1)], { participant, instance, invitationSent: false, now });
+    const decisions = decideSends([message('invitation', 0), message('reminder', 1)], { participant, instance, contact, invitationSent: false, now });
     expect(decisions.filter((d) => d.send).map((d) => d.message.kind)).toEqual(['invitation']);
   });
 
   it('sends no reminder for an instance whose invitation never went out', () => {
-    expect(decideSends([message('reminder', 1)], { participant, instance, invitationSent: false, now })[0]).toMatchObject({ send: false });
+    expect(decideSends([message('reminder', 1)], { participant, instance, contact, invitationSent: false, now })[0]).toMatchObject({ send: false });
   });
 
   it.each([
@@ -43,8 +44,11 @@ describe('deciding at send time', () => {
     ['a cancelled instance', { instance: { ...instance, status: 'cancelled' as const } }, 'instance cancelled'],
     ['a closed window', { now: new Date('2026-01-08T09:00:00.000Z') }, 'window closed'],
     ['a participant no longer on record', { participant: null }, 'participant not found'],
+    ['an address that bounced', { contact: { ...contact, suppressed: { reason: 'hard bounce', at: '' } } }, 'address suppressed: hard bounce'],
+    ['a participant who unsubscribed', { contact: { ...contact, unsubscribedAt: '2026-01-02T00:00:00.000Z' } }, 'participant unsubscribed'],
+    ['a participant without an address', { contact: null }, 'no contact email on file'],
   ])('sends nothing for %s', (_label, change, reason) => {
-    const decisions = decideSends([message('invitation', 0), message('reminder', 1)], { participant, instance, invitationSent: false, now, ...change });
+    const decisions = decideSends([message('invitation', 0), message('reminder', 1)], { participant, instance, contact, invitationSent: false, now, ...change });
     expect(decisions.every((d) => !d.send && d.reason === reason)).toBe(true);
   });
 });

@@ -51,12 +51,53 @@ export function createContactRepository(db: Db): ContactRepository {
     },
 
     async putContact(studyId, code, email) {
-      await db.doc.send(new PutCommand({ TableName, Item: { ...keys.contact(studyId, code), type: 'contact', email } }));
+      // A whole new item: a new address starts with no suppression (an unsubscribe is about the person, so it stays).
+      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.contact(studyId, code), ConsistentRead: true }));
+      await db.doc.send(
+        new PutCommand({
+          TableName,
+          Item: { ...keys.contact(studyId, code), type: 'contact', email, ...(Item?.unsubscribedAt ? { unsubscribedAt: Item.unsubscribedAt } : {}) },
+        }),
+      );
     },
 
-    async getEmail(studyId, code) {
-      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.contact(studyId, code) }));
-      return (Item?.email as string | undefined) ?? null;
+    async get(studyId, code) {
+      // Consistent: the dispatcher checks suppression and unsubscription here just before sending.
+      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.contact(studyId, code), ConsistentRead: true }));
+      if (!Item) return null;
+      return {
+        email: Item.email as string,
+        ...(Item.suppressed ? { suppressed: Item.suppressed as { reason: string; at: string } } : {}),
+        ...(Item.unsubscribedAt ? { unsubscribedAt: Item.unsubscribedAt as string } : {}),
+      };
+    },
+
+    async suppress(studyId, code, reason, at) {
+      await conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.contact(studyId, code),
+            UpdateExpression: 'SET suppressed = if_not_exists(suppressed, :s)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':s': { reason, at: at.toISOString() } },
+          }),
+        ),
+      );
+    },
+
+    async unsubscribe(studyId, code, at) {
+      await conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.contact(studyId, code),
+            UpdateExpression: 'SET unsubscribedAt = if_not_exists(unsubscribedAt, :at)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': at.toISOString() },
+          }),
+        ),
+      );
     },
   };
 }

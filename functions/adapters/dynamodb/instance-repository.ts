@@ -3,10 +3,12 @@ import type { InstanceRepository } from '../../core/ports';
 import type { Instance } from '../../core/schedule/records';
 import { conditionally, type Db } from './client';
 import { keys } from './keys';
-import { queryAll, withoutKeys } from './query';
+import { queryAll, queryDue, withoutKeys } from './query';
 
 const OPEN = { ':scheduled': 'scheduled', ':open': 'open', ':started': 'started' };
 const IS_OPEN = '#status IN (:scheduled, :open, :started)';
+const keyOf = (i: Pick<Instance, 'studyId' | 'code' | 'timepoint'>) => keys.instance(i.studyId, i.code, i.timepoint);
+const toInstance = (item: Record<string, unknown>) => withoutKeys(item) as unknown as Instance;
 
 export function createInstanceRepository(db: Db): InstanceRepository {
   const TableName = db.tables.research;
@@ -16,30 +18,31 @@ export function createInstanceRepository(db: Db): InstanceRepository {
         TableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': keys.study(studyId).pk, ':prefix': keys.instancePrefix(code) },
+        ConsistentRead: true,
       })
-    ).map((item) => withoutKeys(item) as unknown as Instance);
+    ).map(toInstance);
 
   return {
     async get(studyId, code, timepoint) {
-      const { Item } = await db.doc.send(
-        new GetCommand({ TableName, Key: keys.instance(studyId, code, timepoint), ConsistentRead: true }),
-      );
-      return Item ? (withoutKeys(Item) as unknown as Instance) : null;
+      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.instance(studyId, code, timepoint), ConsistentRead: true }));
+      return Item ? toInstance(Item) : null;
     },
 
     listForStudy: (studyId) => list(studyId),
     listForParticipant: (studyId, code) => list(studyId, code),
 
     async upsertPlanned(instance) {
+      const key = keyOf(instance);
+      const expiry = keys.due('EXPIRE', instance.closesAt, key);
       await conditionally(() =>
         db.doc.send(
           new UpdateCommand({
             TableName,
-            Key: keys.instance(instance.studyId, instance.code, instance.timepoint),
+            Key: key,
             UpdateExpression:
               'SET #type = :type, studyId = :studyId, code = :code, timepoint = :timepoint, arm = :arm, ' +
               'dueAt = :dueAt, opensAt = :opensAt, closesAt = :closesAt, instruments = :instruments, ' +
-              '#status = if_not_exists(#status, :scheduled)',
+              '#status = if_not_exists(#status, :scheduled), duePk = :duePk, dueSk = :dueSk',
             ConditionExpression: `attribute_not_exists(pk) OR ${IS_OPEN}`,
             ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
             ExpressionAttributeValues: {
@@ -53,6 +56,8 @@ export function createInstanceRepository(db: Db): InstanceRepository {
               ':opensAt': instance.opensAt,
               ':closesAt': instance.closesAt,
               ':instruments': instance.instruments,
+              ':duePk': expiry.duePk,
+              ':dueSk': expiry.dueSk,
             },
           }),
         ),
@@ -75,12 +80,15 @@ export function createInstanceRepository(db: Db): InstanceRepository {
     },
 
     async complete(studyId, code, timepoint, result) {
+      const key = keys.instance(studyId, code, timepoint);
+      // Post-completion work rides on the completion write itself: it cannot be lost between two writes.
+      const pending = keys.due('DONE', result.completedAt!, key);
       return conditionally(() =>
         db.doc.send(
           new UpdateCommand({
             TableName,
-            Key: keys.instance(studyId, code, timepoint),
-            UpdateExpression: 'SET #status = :completed, answers = :answers, scores = :scores, completedAt = :completedAt',
+            Key: key,
+            UpdateExpression: 'SET #status = :completed, answers = :answers, scores = :scores, completedAt = :completedAt, duePk = :duePk, dueSk = :dueSk',
             ConditionExpression: `attribute_exists(pk) AND ${IS_OPEN}`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
@@ -89,7 +97,64 @@ export function createInstanceRepository(db: Db): InstanceRepository {
               ':answers': result.answers,
               ':scores': result.scores,
               ':completedAt': result.completedAt,
+              ':duePk': pending.duePk,
+              ':dueSk': pending.dueSk,
             },
+          }),
+        ),
+      );
+    },
+
+    async listPendingCompletions(now, limit) {
+      return (await queryDue<Record<string, unknown>>(db, 'DONE', now, limit)).map(toInstance);
+    },
+
+    async clearPendingCompletion(instance) {
+      await conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keyOf(instance),
+            UpdateExpression: 'REMOVE duePk, dueSk',
+            ConditionExpression: '#status = :completed',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':completed': 'completed' },
+          }),
+        ),
+      );
+    },
+
+    async listDueExpiries(now, limit) {
+      return (await queryDue<Record<string, unknown>>(db, 'EXPIRE', now, limit)).map(toInstance);
+    },
+
+    async end(instance, status, reason, at) {
+      return conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keyOf(instance),
+            UpdateExpression: 'SET #status = :to, endedAt = :at, endReason = :reason REMOVE duePk, dueSk',
+            ConditionExpression: IS_OPEN,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ...OPEN, ':to': status, ':at': at.toISOString(), ':reason': reason },
+          }),
+        ),
+      );
+    },
+
+    async postponeExpiry(instance, until) {
+      const key = keyOf(instance);
+      const expiry = keys.due('EXPIRE', until, key);
+      await conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: key,
+            UpdateExpression: 'SET duePk = :duePk, dueSk = :dueSk',
+            ConditionExpression: '#status = :started',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':started': 'started', ':duePk': expiry.duePk, ':dueSk': expiry.dueSk },
           }),
         ),
       );

@@ -5,20 +5,26 @@ import { createHash } from 'node:crypto';
  * layout of both tables can be read in one file. Access patterns (docs/data-model.md):
  *
  * Research table            pk                    sk
- *   study                   STUDY#<id>            STUDY
+ *   study                   STUDY#<id>            STUDY                       (latest protocol inline)
+ *   protocol version        STUDY#<id>            PROTOCOL#<nnnn>             (immutable once published)
  *   code counter            STUDY#<id>            COUNTER#participant
  *   participant             STUDY#<id>            PARTICIPANT#<code>
  *   instance                STUDY#<id>            INSTANCE#<code>#<timepoint>
  *   message                 STUDY#<id>            MESSAGE#<code>#<timepoint>#<kind>#<nn>
  *   participant link        LINK#<token hash>     LINK
+ *   unsubscribe link        UNSUB#<token hash>    UNSUB
+ *   SES message id          SES#<message id>      SES                         (→ the ledger message, for feedback)
  *   staff member            STAFF#<email>         STAFF
  *   sign-in code            SIGNIN#<code hash>    SIGNIN
  *   staff session           SESSION#<hash>        SESSION
  *   audit entry             AUDIT#<scope>         <at>#<id>
  *   licensed wording        LICENSED_TEXT#<id>@<version>  LICENSED_TEXT
- * Due index (sparse: only items with work pending carry duePk/dueSk)
- *   planned message         DUE#MESSAGE#<shard>   <sendAt>#<pk>#<sk>
+ * Due index (sparse: only items with work pending carry duePk/dueSk; one entry per item at a time)
+ *   planned message         DUE#MESSAGE#<shard>   <send or retry time>#<pk>#<sk>
+ *   claimed message         DUE#LEASE#<shard>     <lease expiry>#<pk>#<sk>
  *   pending (re)plan        DUE#PLAN#<shard>      <requestedAt>#<pk>#<sk>
+ *   open instance           DUE#EXPIRE#<shard>    <closesAt, or end of grace>#<pk>#<sk>
+ *   just-completed instance DUE#DONE#<shard>      <completedAt>#<pk>#<sk>      (alerts, re-plan)
  * Contacts table
  *   contact                 STUDY#<id>            CONTACT#<code>
  *   email reservation       STUDY#<id>            EMAIL#<sha256 of lower-cased email>
@@ -27,10 +33,11 @@ import { createHash } from 'node:crypto';
 /** Due-index partitions per kind of work, so no single partition takes every write. */
 export const DUE_SHARDS = 4;
 
-export type DueKind = 'MESSAGE' | 'PLAN';
+export type DueKind = 'MESSAGE' | 'LEASE' | 'PLAN' | 'EXPIRE' | 'DONE';
 
 export const keys = {
   study: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'STUDY' }),
+  protocol: (studyId: string, version: number) => ({ pk: `STUDY#${studyId}`, sk: `PROTOCOL#${String(version).padStart(4, '0')}` }),
   codeCounter: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'COUNTER#participant' }),
   participant: (studyId: string, code: string) => ({ pk: `STUDY#${studyId}`, sk: `PARTICIPANT#${code}` }),
   participantPrefix: 'PARTICIPANT#',
@@ -45,6 +52,8 @@ export const keys = {
   }),
   messagePrefix: (code: string) => `MESSAGE#${code}#`,
   link: (hash: string) => ({ pk: `LINK#${hash}`, sk: 'LINK' }),
+  unsubscribe: (hash: string) => ({ pk: `UNSUB#${hash}`, sk: 'UNSUB' }),
+  providerMessage: (providerId: string) => ({ pk: `SES#${providerId}`, sk: 'SES' }),
   staff: (email: string) => ({ pk: `STAFF#${email.toLowerCase()}`, sk: 'STAFF' }),
   signInCode: (hash: string) => ({ pk: `SIGNIN#${hash}`, sk: 'SIGNIN' }),
   session: (hash: string) => ({ pk: `SESSION#${hash}`, sk: 'SESSION' }),

@@ -3,7 +3,7 @@ import type { LinkTokenRepository } from '../../core/ports';
 import type { Db } from './client';
 import { keys } from './keys';
 
-/** Participant links, by token hash: the token itself is never stored. */
+/** Participant and unsubscribe links, by token hash: a token itself is never stored. */
 export function createLinkTokenRepository(db: Db): LinkTokenRepository {
   const TableName = db.tables.research;
   return {
@@ -19,6 +19,15 @@ export function createLinkTokenRepository(db: Db): LinkTokenRepository {
     async get(hash) {
       const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.link(hash) }));
       return Item ? { studyId: Item.studyId as string, code: Item.code as string, timepoint: Item.timepoint as string } : null;
+    },
+    async putUnsubscribe(hash, target) {
+      await db.doc.send(
+        new PutCommand({ TableName, Item: { ...keys.unsubscribe(hash), type: 'unsubscribe-link', ...target }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    },
+    async getUnsubscribe(hash) {
+      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.unsubscribe(hash) }));
+      return Item ? { studyId: Item.studyId as string, code: Item.code as string } : null;
     },
   };
 }

@@ -1,29 +1,35 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MessageRepository } from '../../core/ports';
 import type { PlannedMessage, StoredMessage } from '../../core/schedule/records';
 import { conditionally, type Db } from './client';
 import { keys } from './keys';
-import { queryAll, withoutKeys } from './query';
+import { queryAll, queryDue, withoutKeys } from './query';
 
-const keyOf = (m: PlannedMessage) => keys.message(m.studyId, m.code, m.timepoint, m.kind, m.n);
+const keyOf = (m: Pick<PlannedMessage, 'studyId' | 'code' | 'timepoint' | 'kind' | 'n'>) => keys.message(m.studyId, m.code, m.timepoint, m.kind, m.n);
+const toMessage = (item: Record<string, unknown>) => withoutKeys(item) as unknown as StoredMessage & { notBefore?: string };
 
 /**
- * The message ledger. A message is planned (and sits in the due index), then claimed with a
- * conditional write (leaving the index) before it is sent, so two dispatchers never both send it.
+ * The message ledger. A planned message waits in the due index until its time; a dispatcher
+ * claims it with a conditional write (moving it to the lease queue) before anything is sent,
+ * so two dispatchers never both send it, and a dispatcher that dies mid-send is noticed when
+ * its lease runs out.
  */
 export function createMessageRepository(db: Db): MessageRepository {
   const TableName = db.tables.research;
 
-  const transition = (message: StoredMessage, from: string, set: string, values: Record<string, unknown>) =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName,
-        Key: keyOf(message),
-        UpdateExpression: `SET ${set}`,
-        ConditionExpression: '#status = :from',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':from': from, ...values },
-      }),
+  /** A state change allowed only from `from` (and, for claims, only to their holder). */
+  const settle = (message: StoredMessage, claimant: string, set: string, values: Record<string, unknown>) =>
+    conditionally(() =>
+      db.doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: keyOf(message),
+          UpdateExpression: `SET ${set} REMOVE duePk, dueSk, leaseExpiresAt`,
+          ConditionExpression: '#status = :claimed AND claimedBy = :me',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':me': claimant, ...values },
+        }),
+      ),
     );
 
   return {
@@ -37,8 +43,9 @@ export function createMessageRepository(db: Db): MessageRepository {
             Key: key,
             UpdateExpression:
               'SET #type = :type, studyId = :studyId, code = :code, timepoint = :timepoint, kind = :kind, n = :n, ' +
-              'sendAt = :sendAt, #status = :planned, duePk = :duePk, dueSk = :dueSk',
-            ConditionExpression: 'attribute_not_exists(pk) OR #status = :planned',
+              'sendAt = :sendAt, notBefore = :sendAt, #status = :planned, duePk = :duePk, dueSk = :dueSk REMOVE reason',
+            // A cancelled message comes back if a later plan wants it again (e.g. an arm changed back).
+            ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:planned, :cancelled)',
             ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
             ExpressionAttributeValues: {
               ':type': 'message',
@@ -49,9 +56,23 @@ export function createMessageRepository(db: Db): MessageRepository {
               ':n': message.n,
               ':sendAt': message.sendAt,
               ':planned': 'planned',
+              ':cancelled': 'cancelled',
               ':duePk': due.duePk,
               ':dueSk': due.dueSk,
             },
+          }),
+        ),
+      );
+    },
+
+    async createOnce(message) {
+      const key = keyOf(message);
+      await conditionally(() =>
+        db.doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...key, type: 'message', ...message, notBefore: message.sendAt, status: 'planned', ...keys.due('MESSAGE', message.sendAt, key) },
+            ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),
       );
@@ -64,68 +85,136 @@ export function createMessageRepository(db: Db): MessageRepository {
         ExpressionAttributeValues: { ':pk': keys.study(studyId).pk, ':prefix': keys.messagePrefix(code) },
         ConsistentRead: true,
       });
-      return items.map((item) => withoutKeys(item) as unknown as StoredMessage);
+      return items.map(toMessage);
     },
 
     async listDue(now, limit) {
-      const due: StoredMessage[] = [];
-      for (const duePk of keys.duePartitions('MESSAGE')) {
-        const items = await queryAll<Record<string, unknown>>(db, {
-          TableName,
-          IndexName: 'due',
-          KeyConditionExpression: 'duePk = :p AND dueSk <= :upTo',
-          ExpressionAttributeValues: { ':p': duePk, ':upTo': keys.dueUpTo(now.toISOString()) },
-          Limit: limit,
-        });
-        due.push(...items.map((item) => withoutKeys(item) as unknown as StoredMessage));
-      }
-      return due.sort((a, b) => a.sendAt.localeCompare(b.sendAt)).slice(0, limit);
+      return (await queryDue<Record<string, unknown>>(db, 'MESSAGE', now, limit)).map(toMessage);
     },
 
-    async claim(message, claimant, at) {
-      // The condition on sendAt makes a claim based on a stale index read (the message was re-planned meanwhile) fail.
+    async listExpiredLeases(now, limit) {
+      return (await queryDue<Record<string, unknown>>(db, 'LEASE', now, limit)).map(toMessage);
+    },
+
+    async claim(message, claimant, at, leaseMs) {
+      const key = keyOf(message);
+      const leaseExpiresAt = new Date(at.getTime() + leaseMs).toISOString();
+      const lease = keys.due('LEASE', leaseExpiresAt, key);
+      // Conditioned on exactly the state that was read, so a stale index read (re-planned, claimed
+      // by someone else, settled) can never lead to a claim.
+      const fresh = message.status === 'planned';
       return conditionally(() =>
         db.doc.send(
           new UpdateCommand({
             TableName,
-            Key: keyOf(message),
-            UpdateExpression: 'SET #status = :claimed, claimedBy = :by, claimedAt = :at REMOVE duePk, dueSk',
-            ConditionExpression: '#status = :planned AND sendAt = :sendAt',
+            Key: key,
+            UpdateExpression:
+              'SET #status = :claimed, claimedBy = :by, claimedAt = :at, leaseExpiresAt = :lease, duePk = :duePk, dueSk = :dueSk, ' +
+              'attempts = if_not_exists(attempts, :zero) + :one',
+            ConditionExpression: fresh
+              ? '#status = :planned AND notBefore = :notBefore'
+              : '#status = :claimed AND leaseExpiresAt = :oldLease AND leaseExpiresAt <= :atIso',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':claimed': 'claimed',
-              ':planned': 'planned',
               ':by': claimant,
               ':at': at.toISOString(),
-              ':sendAt': message.sendAt,
+              ':lease': leaseExpiresAt,
+              ':duePk': lease.duePk,
+              ':dueSk': lease.dueSk,
+              ':zero': 0,
+              ':one': 1,
+              ...(fresh
+                ? { ':planned': 'planned', ':notBefore': (message as { notBefore?: string }).notBefore ?? message.sendAt }
+                : { ':oldLease': message.leaseExpiresAt ?? '', ':atIso': at.toISOString() }),
             },
           }),
         ),
       );
     },
 
-    async markSent(message, providerId, at) {
-      await transition(message, 'claimed', '#status = :sent, providerId = :id, sentAt = :at', {
-        ':sent': 'sent',
-        ':id': providerId,
-        ':at': at.toISOString(),
-      });
+    async markSent(message, claimant, providerId, at) {
+      // The provider id is indexed first: feedback may arrive before the ledger write below.
+      await db.doc.send(
+        new PutCommand({
+          TableName,
+          Item: { ...keys.providerMessage(providerId), type: 'provider-message', message: keyOf(message), at: at.toISOString() },
+        }),
+      );
+      return settle(message, claimant, '#status = :sent, providerId = :id, sentAt = :at', { ':sent': 'sent', ':id': providerId, ':at': at.toISOString() });
     },
 
-    async markSkipped(message, reason, at) {
-      await transition(message, 'claimed', '#status = :skipped, reason = :reason, settledAt = :at', {
-        ':skipped': 'skipped',
-        ':reason': reason,
-        ':at': at.toISOString(),
-      });
+    async markSkipped(message, claimant, reason, at) {
+      await settle(message, claimant, '#status = :skipped, reason = :reason, settledAt = :at', { ':skipped': 'skipped', ':reason': reason, ':at': at.toISOString() });
     },
 
-    async markFailed(message, reason, at) {
-      await transition(message, 'claimed', '#status = :failed, reason = :reason, settledAt = :at', {
-        ':failed': 'failed',
-        ':reason': reason,
-        ':at': at.toISOString(),
+    async markFailed(message, claimant, reason, at) {
+      await settle(message, claimant, '#status = :failed, reason = :reason, settledAt = :at', { ':failed': 'failed', ':reason': reason, ':at': at.toISOString() });
+    },
+
+    async release(message, claimant, reason, retryAt) {
+      const key = keyOf(message);
+      const due = keys.due('MESSAGE', retryAt.toISOString(), key);
+      await conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: key,
+            UpdateExpression: 'SET #status = :planned, notBefore = :retry, reason = :reason, duePk = :duePk, dueSk = :dueSk REMOVE leaseExpiresAt',
+            ConditionExpression: '#status = :claimed AND claimedBy = :me',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':planned': 'planned',
+              ':claimed': 'claimed',
+              ':me': claimant,
+              ':retry': retryAt.toISOString(),
+              ':reason': reason,
+              ':duePk': due.duePk,
+              ':dueSk': due.dueSk,
+            },
+          }),
+        ),
+      );
+    },
+
+    async cancel(message, reason, at) {
+      await conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keyOf(message),
+            UpdateExpression: 'SET #status = :cancelled, reason = :reason, settledAt = :at REMOVE duePk, dueSk',
+            ConditionExpression: '#status = :planned',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':cancelled': 'cancelled', ':planned': 'planned', ':reason': reason, ':at': at.toISOString() },
+          }),
+        ),
+      );
+    },
+
+    async recordFeedback(providerId, status, detail, at) {
+      const { Item: link } = await db.doc.send(new GetCommand({ TableName, Key: keys.providerMessage(providerId) }));
+      if (!link) return null;
+      // Delivery never overwrites a bounce or complaint; a complaint may follow a delivery.
+      const from = status === 'delivered' ? [':sent'] : [':sent', ':delivered'];
+      let updated: StoredMessage | null = null;
+      await conditionally(async () => {
+        const { Attributes } = await db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: link.message as { pk: string; sk: string },
+            UpdateExpression: 'SET #status = :status, feedback = :detail, feedbackAt = :at',
+            ConditionExpression: `#status IN (${from.join(', ')})`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':status': status, ':detail': detail, ':at': at.toISOString(), ':sent': 'sent', ...(from.length > 1 ? { ':delivered': 'delivered' } : {}) },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        updated = Attributes ? toMessage(Attributes) : null;
       });
+      if (updated) return updated;
+      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: link.message as { pk: string; sk: string }, ConsistentRead: true }));
+      return Item ? toMessage(Item) : null;
     },
   };
 }

@@ -4,15 +4,25 @@ import type { ParticipantRepository } from '../../core/ports';
 import type { Participant } from '../../core/study/study';
 import { conditionally, type Db } from './client';
 import { keys } from './keys';
-import { queryAll, withoutKeys } from './query';
+import { queryAll, queryDue, withoutKeys } from './query';
+
+const toParticipant = (item: Record<string, unknown>): Participant => {
+  const { planRequestedAt: _p, rev: _r, ...participant } = withoutKeys(item);
+  return participant as unknown as Participant;
+};
 
 export function createParticipantRepository(db: Db): ParticipantRepository {
   const TableName = db.tables.research;
+  const planRequest = (studyId: string, code: string, at: string) => ({
+    planRequestedAt: at,
+    ...keys.due('PLAN', at, keys.participant(studyId, code)),
+  });
+
   return {
     async get(studyId, code) {
       // Consistent: the dispatcher checks withdrawal here just before sending.
       const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.participant(studyId, code), ConsistentRead: true }));
-      return Item ? (withoutKeys(Item) as Participant) : null;
+      return Item ? toParticipant(Item) : null;
     },
 
     async allocateCode(studyId) {
@@ -36,18 +46,46 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
         db.doc.send(
           new PutCommand({
             TableName,
-            Item: {
-              ...key,
-              type: 'participant',
-              ...participant,
-              planRequestedAt: participant.enrolledAt,
-              ...keys.due('PLAN', participant.enrolledAt, key),
-            },
+            Item: { ...key, type: 'participant', ...participant, rev: 1, ...planRequest(participant.studyId, participant.code, participant.enrolledAt) },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),
       );
       if (!created) throw conflict(`participant code ${participant.code} is already in use in this study`, 'code');
+    },
+
+    async update(expected, next, at) {
+      const key = keys.participant(expected.studyId, expected.code);
+      const request = planRequest(expected.studyId, expected.code, at.toISOString());
+      return conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: key,
+            UpdateExpression:
+              'SET arm = :arm, timezone = :timezone, #status = :status, protocolVersion = :version, dates = :dates, ' +
+              'planRequestedAt = :requested, duePk = :duePk, dueSk = :dueSk, rev = rev + :one',
+            // Optimistic: only if nothing changed since `expected` was read.
+            ConditionExpression: 'arm = :oldArm AND timezone = :oldTimezone AND #status = :oldStatus AND protocolVersion = :oldVersion',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':arm': next.arm,
+              ':timezone': next.timezone,
+              ':status': next.status,
+              ':version': next.protocolVersion,
+              ':dates': next.dates,
+              ':requested': request.planRequestedAt,
+              ':duePk': request.duePk,
+              ':dueSk': request.dueSk,
+              ':one': 1,
+              ':oldArm': expected.arm,
+              ':oldTimezone': expected.timezone,
+              ':oldStatus': expected.status,
+              ':oldVersion': expected.protocolVersion,
+            },
+          }),
+        ),
+      );
     },
 
     async list(studyId) {
@@ -56,27 +94,27 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': keys.study(studyId).pk, ':prefix': keys.participantPrefix },
       });
-      return items.map((item) => {
-        const { planRequestedAt: _p, ...participant } = withoutKeys(item);
-        return participant as unknown as Participant;
-      });
+      return items.map(toParticipant);
+    },
+
+    async requestPlan(studyId, code, at) {
+      const request = planRequest(studyId, code, at.toISOString());
+      await conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.participant(studyId, code),
+            UpdateExpression: 'SET planRequestedAt = :at, duePk = :duePk, dueSk = :dueSk',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': request.planRequestedAt, ':duePk': request.duePk, ':dueSk': request.dueSk },
+          }),
+        ),
+      );
     },
 
     async listPlanRequests(now, limit) {
-      const requests: Array<{ studyId: string; code: string; requestedAt: string }> = [];
-      for (const duePk of keys.duePartitions('PLAN')) {
-        const items = await queryAll<Record<string, unknown>>(db, {
-          TableName,
-          IndexName: 'due',
-          KeyConditionExpression: 'duePk = :p AND dueSk <= :upTo',
-          ExpressionAttributeValues: { ':p': duePk, ':upTo': keys.dueUpTo(now.toISOString()) },
-          Limit: limit,
-        });
-        for (const item of items) {
-          requests.push({ studyId: item.studyId as string, code: item.code as string, requestedAt: item.planRequestedAt as string });
-        }
-      }
-      return requests.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt)).slice(0, limit);
+      const items = await queryDue<Record<string, unknown>>(db, 'PLAN', now, limit);
+      return items.map((item) => ({ studyId: item.studyId as string, code: item.code as string, requestedAt: item.planRequestedAt as string }));
     },
 
     async clearPlanRequest(studyId, code, requestedAt) {

@@ -1,7 +1,8 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client';
+import { keys, type DueKind } from './keys';
 
-/** Every item a query matches, following pagination. */
+/** Every item a query matches, following pagination (up to `Limit` items when one is given). */
 export async function queryAll<T>(db: Db, input: QueryCommandInput): Promise<T[]> {
   const items: T[] = [];
   let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
@@ -10,7 +11,29 @@ export async function queryAll<T>(db: Db, input: QueryCommandInput): Promise<T[]
     items.push(...((page.Items ?? []) as T[]));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey !== undefined && (input.Limit === undefined || items.length < input.Limit));
-  return items;
+  return input.Limit === undefined ? items : items.slice(0, input.Limit);
+}
+
+/**
+ * Items of one kind of pending work due at or before `now`, oldest first, across the due
+ * index's shards. Reads only due items: the index is sparse, so it never holds history.
+ */
+export async function queryDue<T extends { dueSk?: unknown }>(db: Db, kind: DueKind, now: Date, limit: number): Promise<T[]> {
+  const shards = await Promise.all(
+    keys.duePartitions(kind).map((duePk) =>
+      queryAll<T>(db, {
+        TableName: db.tables.research,
+        IndexName: 'due',
+        KeyConditionExpression: 'duePk = :p AND dueSk <= :upTo',
+        ExpressionAttributeValues: { ':p': duePk, ':upTo': keys.dueUpTo(now.toISOString()) },
+        Limit: limit,
+      }),
+    ),
+  );
+  return shards
+    .flat()
+    .sort((a, b) => String(a.dueSk).localeCompare(String(b.dueSk)))
+    .slice(0, limit);
 }
 
 /** Strips the storage-only attributes from an item. */

@@ -1,5 +1,6 @@
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
-import type { Mailer } from '../../core/ports';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { MailerError, type Mailer, type OutgoingEmail } from '../../core/ports';
 
 export interface SesConnection {
   /** Set for the local emulator; unset in AWS. */
@@ -9,7 +10,38 @@ export interface SesConnection {
   configurationSet?: string;
 }
 
-/** The only module that talks to SES. */
+/** Errors worth another try later: throttling, timeouts, the service's own failures. */
+const transientNames = new Set([
+  'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'MaxSendingRateExceeded', 'ServiceUnavailable',
+  'ServiceUnavailableException', 'InternalFailure', 'InternalServerError', 'RequestTimeout', 'RequestTimeoutException',
+  'TimeoutError', 'NetworkingError',
+]);
+
+export function isTransientSesError(error: unknown): boolean {
+  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  return (
+    transientNames.has(e.name ?? '') ||
+    (status !== undefined && (status === 429 || status >= 500)) ||
+    ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'].includes(e.code ?? '')
+  );
+}
+
+/** The RFC 5322 message: text and HTML alternatives, a stable Message-ID, extra headers. */
+export async function composeMime(email: OutgoingEmail): Promise<Buffer> {
+  const composer = new MailComposer({
+    from: email.from,
+    to: email.to,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    ...(email.messageId ? { messageId: email.messageId } : {}),
+    ...(email.headers ? { headers: email.headers } : {}),
+  });
+  return composer.compile().build();
+}
+
+/** The only module that talks to SES. Sends raw MIME so List-Unsubscribe and Message-ID headers survive. */
 export function createSesMailer(connection: SesConnection): Mailer {
   const client = new SESClient({
     region: connection.region,
@@ -22,21 +54,25 @@ export function createSesMailer(connection: SesConnection): Mailer {
   });
   return {
     async send(email) {
-      // SES (unlike the emulator) rejects an empty recipient; check here so both behave alike.
-      if (!/^[^\s@]+@[^\s@]+$/.test(email.to)) throw new Error('refusing to send: invalid recipient address');
-      const result = await client.send(
-        new SendEmailCommand({
-          Source: email.from,
-          Destination: { ToAddresses: [email.to] },
-          Message: {
-            Subject: { Data: email.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
-          },
-          ...(connection.configurationSet ? { ConfigurationSetName: connection.configurationSet } : {}),
-        }),
-      );
-      if (!result.MessageId) throw new Error('SES returned no message id');
-      return { messageId: result.MessageId };
+      // SES (unlike the emulator) rejects an empty or malformed recipient; check here so both behave alike.
+      if (email.to.length === 0 || email.to.some((to) => !/^[^\s@<>]+@[^\s@<>]+$/.test(to))) {
+        throw new MailerError('refusing to send: invalid recipient address', false);
+      }
+      try {
+        const result = await client.send(
+          new SendRawEmailCommand({
+            RawMessage: { Data: await composeMime(email) },
+            Destinations: email.to,
+            ...(connection.configurationSet ? { ConfigurationSetName: connection.configurationSet } : {}),
+          }),
+        );
+        if (!result.MessageId) throw new MailerError('SES returned no message id', true);
+        return { messageId: result.MessageId };
+      } catch (error) {
+        if (error instanceof MailerError) throw error;
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        throw new MailerError(message, isTransientSesError(error));
+      }
     },
   };
 }

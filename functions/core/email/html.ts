@@ -4,7 +4,7 @@ const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => entities[c]!);
 
 /** A plain, readable email layout: one column, system fonts, a single clear button. */
-export function emailLayout(opts: { heading: string; paragraphs: string[]; button?: { label: string; href: string }; footer: string[] }): string {
+export function emailLayout(opts: { heading: string; paragraphs: string[]; button?: { label: string; href: string }; footer: string[]; unsubscribe?: string }): string {
   const p = (text: string) => `<p style="margin:0 0 16px;line-height:1.5">${escapeHtml(text)}</p>`;
   const button = opts.button
     ? `<p style="margin:24px 0"><a href="${escapeHtml(opts.button.href)}" style="background:#1d4ed8;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:600;display:inline-block">${escapeHtml(opts.button.label)}</a></p>
@@ -19,6 +19,7 @@ ${opts.paragraphs.map(p).join('\n')}
 ${button}
 <hr style="border:none;border-top:1px solid #e5e7eb;margin:24px 0">
 ${opts.footer.map((f) => `<p style="margin:0 0 8px;font-size:13px;color:#4b5563;line-height:1.5">${escapeHtml(f)}</p>`).join('\n')}
+${opts.unsubscribe ? `<p style="margin:0 0 8px;font-size:13px;color:#4b5563;line-height:1.5"><a href="${escapeHtml(opts.unsubscribe)}" style="color:#4b5563">Stop receiving emails from this study</a></p>` : ''}
 </div></body></html>`;
 }
 

@@ -16,8 +16,10 @@ const formatLocal = (iso: string, zone: string) =>
 export function renderParticipantEmail(input: {
   study: Study;
   timepoint: Timepoint;
-  kind: MessageKind;
+  kind: Extract<MessageKind, 'invitation' | 'reminder'>;
   link: string;
+  /** One-click unsubscribe page for this participant in this study. */
+  unsubscribeLink: string;
   closesAt: string;
   timezone: string;
 }): RenderedEmail {
@@ -41,8 +43,13 @@ export function renderParticipantEmail(input: {
     contact ? `Questions? Contact ${contact.name} at ${contact.email}.` : `Questions? Reply to this email.`,
     'If you are in crisis or worried about your safety, contact your local emergency services now.',
   ];
-  const text = [...paragraphs.slice(0, 1), '', `Open your questionnaires: ${link}`, '', ...paragraphs.slice(1), '', '—', ...footer].join('\n');
-  return { subject, text, html: emailLayout({ heading: subject, paragraphs, button: { label: 'Open my questionnaires', href: link }, footer }) };
+  const unsubscribe = `To stop receiving emails from this study: ${input.unsubscribeLink}`;
+  const text = [...paragraphs.slice(0, 1), '', `Open your questionnaires: ${link}`, '', ...paragraphs.slice(1), '', '—', ...footer, unsubscribe].join('\n');
+  return {
+    subject,
+    text,
+    html: emailLayout({ heading: subject, paragraphs, button: { label: 'Open my questionnaires', href: link }, footer, unsubscribe: input.unsubscribeLink }),
+  };
 }
 
 /** The staff sign-in email: a link and, for another device, the code itself. */
@@ -55,4 +62,29 @@ export function renderSignInEmail(input: { link: string; code: string; minutes: 
   const footer = ['If you did not ask to sign in, you can ignore this email: nobody can sign in without the link.'];
   const text = [paragraphs[0], '', input.link, '', paragraphs[1], '', '—', ...footer].join('\n');
   return { subject, text, html: emailLayout({ heading: subject, paragraphs, button: { label: 'Sign in to Timepoint', href: input.link }, footer }) };
+}
+
+/** To the study's safety contacts when a submission raised an urgent flag. Names the code and the flags, never the answers. */
+export function renderAlertEmail(input: { study: Study; code: string; timepoint: string; flags: string[]; consoleLink: string }): RenderedEmail {
+  const subject = `Safety alert — ${input.study.name}: participant ${input.code} (${input.timepoint})`;
+  const paragraphs = [
+    `Participant ${input.code} has just completed their ${input.timepoint} questionnaires, and an answer needs your attention under the study's safety procedure:`,
+    ...input.flags.map((f) => `• ${f}`),
+    'Open the participant in Timepoint to review and acknowledge this alert.',
+  ];
+  const footer = ['You receive this because you are a safety contact of this study in Timepoint.'];
+  const text = [...paragraphs, '', input.consoleLink, '', '—', ...footer].join('\n');
+  return { subject, text, html: emailLayout({ heading: subject, paragraphs, button: { label: 'Open in Timepoint', href: input.consoleLink }, footer }) };
+}
+
+/** To the study's contacts when a participant's address bounced or complained: mail to it has stopped. */
+export function renderNoticeEmail(input: { study: Study; code: string; reason: string; consoleLink: string }): RenderedEmail {
+  const subject = `${input.study.name}: emails to participant ${input.code} have stopped`;
+  const paragraphs = [
+    `Timepoint has stopped emailing participant ${input.code}: ${input.reason}.`,
+    'Their questionnaires stay open; please check the address with the participant and update it in Timepoint.',
+  ];
+  const footer = ['You receive this because you are a contact of this study in Timepoint.'];
+  const text = [...paragraphs, '', input.consoleLink, '', '—', ...footer].join('\n');
+  return { subject, text, html: emailLayout({ heading: subject, paragraphs, button: { label: 'Open in Timepoint', href: input.consoleLink }, footer }) };
 }

@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import type { Participant, Study, Timepoint } from '../study/study';
+import type { Participant, Protocol, Timepoint } from '../study/study';
 import type { Instance, PlannedMessage } from './records';
 import { localDateFromIsoDate, localDateOf, localToUtc, toIso } from './local-time';
 
@@ -11,37 +11,55 @@ export interface Plan {
 /** Completion instants (ISO) by timepoint id: what `<timepoint>.completed` anchors wait for. */
 export type Completions = Record<string, string>;
 
-/** The local date a timepoint's offset counts from, or null while its anchor has not happened. */
-function anchorDate(timepoint: Timepoint, participant: Participant, completions: Completions): DateTime | null {
-  const zone = participant.timezone;
-  if (timepoint.anchor === 'enrollment') return localDateOf(participant.enrolledAt, zone);
-  if (timepoint.anchor.endsWith('.completed')) {
-    const completedAt = completions[timepoint.anchor.slice(0, -'.completed'.length)];
-    return completedAt === undefined ? null : localDateOf(completedAt, zone);
-  }
-  const date = participant.dates[timepoint.anchor.slice('date:'.length)];
-  return date === undefined ? null : localDateFromIsoDate(date, zone);
+interface Anchor {
+  /** The local calendar date the offset counts from. */
+  date: DateTime;
+  /** No email for this timepoint may go out before this instant (the anchoring event). */
+  notBefore: string;
 }
 
+function anchorOf(timepoint: Timepoint, participant: Participant, completions: Completions): Anchor | null {
+  const zone = participant.timezone;
+  if (timepoint.anchor === 'enrollment') return { date: localDateOf(participant.enrolledAt, zone), notBefore: participant.enrolledAt };
+  if (timepoint.anchor.endsWith('.completed')) {
+    const completedAt = completions[timepoint.anchor.slice(0, -'.completed'.length)];
+    return completedAt === undefined ? null : { date: localDateOf(completedAt, zone), notBefore: completedAt };
+  }
+  const date = participant.dates[timepoint.anchor.slice('date:'.length)];
+  return date === undefined ? null : { date: localDateFromIsoDate(date, zone), notBefore: participant.enrolledAt };
+}
+
+const later = (a: string, b: string) => (a > b ? a : b);
+
 /**
- * Everything a participant should receive under a study's protocol, as of the events so far:
- * one instance per timepoint of their arm whose anchor has happened, and its invitation and
- * reminders, each at its local wall-clock time converted to UTC. Pure: the caller persists it,
- * and persisting the same plan twice changes nothing.
+ * Everything a participant should receive under a protocol, as of the events so far: one
+ * instance per timepoint of their arm whose anchor has happened, and its invitation and
+ * reminders, each at its local wall-clock time converted to UTC.
+ *
+ * - Nothing is sent before the anchoring event (enrolment, or the completion it waits for): an
+ *   invitation whose local time has passed goes out at that instant; reminders already in the
+ *   past are not planned at all.
+ * - A completed timepoint keeps only the messages due before its completion.
+ * - A withdrawn participant gets nothing.
+ *
+ * Pure: the caller persists it; persisting the same plan twice changes nothing, and whatever
+ * unsent message a new plan no longer contains is cancelled by the caller.
  */
-export function planParticipant(study: Study, participant: Participant, completions: Completions = {}): Plan {
+export function planParticipant(protocol: Protocol, participant: Participant, completions: Completions = {}): Plan {
   const plan: Plan = { instances: [], messages: [] };
   if (participant.status !== 'active') return plan;
   const zone = participant.timezone;
 
-  for (const timepoint of study.protocol.timepoints) {
+  for (const timepoint of protocol.timepoints) {
     if (!timepoint.arms.includes(participant.arm)) continue;
-    const anchor = anchorDate(timepoint, participant, completions);
+    const anchor = anchorOf(timepoint, participant, completions);
     if (anchor === null) continue;
 
-    const dueDate = anchor.plus({ days: timepoint.offsetDays });
+    const dueDate = anchor.date.plus({ days: timepoint.offsetDays });
     const at = (date: DateTime) => toIso(localToUtc(date, timepoint.sendAt, zone));
-    const key = { studyId: study.id, code: participant.code, timepoint: timepoint.id };
+    const key = { studyId: participant.studyId, code: participant.code, timepoint: timepoint.id };
+    const completedAt = completions[timepoint.id];
+    const wanted = (sendAt: string) => completedAt === undefined || sendAt < completedAt;
 
     plan.instances.push({
       ...key,
@@ -52,10 +70,12 @@ export function planParticipant(study: Study, participant: Participant, completi
       closesAt: at(dueDate.plus({ days: timepoint.window.closesDaysAfter })),
       instruments: timepoint.instruments,
     });
-    plan.messages.push({ ...key, kind: 'invitation', n: 0, sendAt: at(dueDate) });
-    timepoint.reminders.forEach((days, i) =>
-      plan.messages.push({ ...key, kind: 'reminder', n: i + 1, sendAt: at(dueDate.plus({ days })) }),
-    );
+    const invitationAt = later(at(dueDate), anchor.notBefore);
+    if (wanted(invitationAt)) plan.messages.push({ ...key, kind: 'invitation', n: 0, sendAt: invitationAt });
+    timepoint.reminders.forEach((days, i) => {
+      const sendAt = at(dueDate.plus({ days }));
+      if (sendAt > anchor.notBefore && wanted(sendAt)) plan.messages.push({ ...key, kind: 'reminder', n: i + 1, sendAt });
+    });
   }
   return plan;
 }

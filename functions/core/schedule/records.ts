@@ -24,11 +24,28 @@ export interface Instance {
   scores?: ScoreResult[];
   completedAt?: string;
   openedAt?: string;
+  /** When the instance left the open states other than by completion, and why. */
+  endedAt?: string;
+  endReason?: string;
 }
 
-export type MessageKind = 'invitation' | 'reminder';
+/**
+ * To the participant: invitation and reminders. To the study's safety contacts: alert (an
+ * urgent answer). To the study's contacts: notice (an address bounced or complained).
+ */
+export type MessageKind = 'invitation' | 'reminder' | 'alert' | 'notice';
 
-export type MessageStatus = 'planned' | 'claimed' | 'sent' | 'skipped' | 'failed';
+export const participantKinds: ReadonlySet<MessageKind> = new Set(['invitation', 'reminder']);
+
+/**
+ * planned → claimed → sent → delivered | bounced | complained, with side exits:
+ * planned → cancelled (a re-plan no longer wants it), claimed → skipped (not wanted at send
+ * time), claimed → planned (a transient failure, retried later), claimed → failed (gave up).
+ */
+export type MessageStatus = 'planned' | 'claimed' | 'sent' | 'delivered' | 'bounced' | 'complained' | 'skipped' | 'cancelled' | 'failed';
+
+/** States in which a message has left Timepoint (at least one send was accepted by SES). */
+export const sentStatuses: ReadonlySet<MessageStatus> = new Set(['sent', 'delivered', 'bounced', 'complained']);
 
 /** One intended email, keyed by instance × kind × n so that planning twice writes one record. */
 export interface PlannedMessage {
@@ -43,10 +60,17 @@ export interface PlannedMessage {
 
 export interface StoredMessage extends PlannedMessage {
   status: MessageStatus;
+  /** Send attempts so far (claims that did not end in sent or skipped). */
+  attempts?: number;
   claimedAt?: string;
+  /** A claim not settled by then is presumed dead and retried (see docs/scheduling.md). */
+  leaseExpiresAt?: string;
   sentAt?: string;
   providerId?: string;
+  /** Why it was skipped, cancelled, failed, bounced or complained about. */
   reason?: string;
+  /** Alerts: the flags that raised it. */
+  flags?: string[];
 }
 
 export const openStatuses: ReadonlySet<InstanceStatus> = new Set(['scheduled', 'open', 'started']);

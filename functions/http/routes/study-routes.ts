@@ -20,7 +20,7 @@ export function studyRoutes(deps: AppDeps) {
     })
     .post('/:studyId/participants', requireStaff(deps, ['admin', 'coordinator']), async (c) => {
       const result = await enrolParticipant(deps, `staff:${c.get('session').email}`, c.req.param('studyId'), await readJson(c));
-      deps.onEnrolled?.();
+      deps.onScheduleChanged?.();
       return c.json(result, 201);
     })
     .get('/:studyId/export', requireStaff(deps, ['admin', 'coordinator', 'analyst']), async (c) => {

@@ -1,0 +1,36 @@
+import type { Participant } from '../study/study';
+import type { Plan } from './plan';
+import { openStatuses, participantKinds, type Instance, type StoredMessage } from './records';
+
+export interface Reconciliation {
+  /** Planned messages the new plan no longer contains. */
+  cancelMessages: Array<{ message: StoredMessage; reason: string }>;
+  /** Open instances the new plan no longer contains. */
+  cancelInstances: Array<{ instance: Instance; reason: string }>;
+}
+
+/**
+ * What a new plan takes away from what is stored: every still-planned participant message and
+ * every open instance it no longer contains, each with the reason. Sent messages and finished
+ * instances are history and are never touched.
+ */
+export function reconcile(plan: Plan, participant: Participant, stored: { messages: StoredMessage[]; instances: Instance[] }): Reconciliation {
+  const wantedMessages = new Set(plan.messages.map((m) => `${m.timepoint}|${m.kind}|${m.n}`));
+  const wantedInstances = new Set(plan.instances.map((i) => i.timepoint));
+  const completed = new Set(stored.instances.filter((i) => i.status === 'completed').map((i) => i.timepoint));
+  const reasonFor = (timepoint: string) =>
+    participant.status !== 'active'
+      ? `participant ${participant.status}`
+      : completed.has(timepoint)
+        ? 'instance completed'
+        : 'no longer in the protocol for this participant';
+
+  return {
+    cancelMessages: stored.messages
+      .filter((m) => participantKinds.has(m.kind) && m.status === 'planned' && !wantedMessages.has(`${m.timepoint}|${m.kind}|${m.n}`))
+      .map((message) => ({ message, reason: reasonFor(message.timepoint) })),
+    cancelInstances: stored.instances
+      .filter((i) => openStatuses.has(i.status) && !wantedInstances.has(i.timepoint))
+      .map((instance) => ({ instance, reason: reasonFor(instance.timepoint) })),
+  };
+}
