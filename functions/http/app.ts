@@ -5,7 +5,7 @@ import { notFound } from '../core/errors';
 import type { AppDeps, AppEnv } from './env';
 import { errorResponse } from './errors';
 import { authRoutes } from './routes/auth-routes';
-import { participantRoutes } from './routes/participant-routes';
+import { participantRoutes, unsubscribeRoutes } from './routes/participant-routes';
 import { studyRoutes } from './routes/study-routes';
 
 export type { AppDeps } from './env';
@@ -32,6 +32,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/studies', studyRoutes(deps));
   app.route('/api/p', participantRoutes(deps));
+  app.route('/api/u', unsubscribeRoutes(deps));
   app.all('/api/*', () => {
     throw notFound('endpoint');
   });

@@ -12,3 +12,17 @@ export async function readJson(c: Context): Promise<unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('body', 'expected a JSON object');
   return body;
 }
+
+/** Like readJson, but an empty body is `{}` (for actions whose fields are all optional). */
+export async function readOptionalJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw badRequest('body', 'expected a JSON object');
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('body', 'expected a JSON object');
+  return body;
+}

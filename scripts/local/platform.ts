@@ -72,8 +72,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const site = new Hono();
     site.route('/', createApp(deps));
-    // Client-side routes: participant links get the lean participant page, everything else the staff console.
+    // Client-side routes: participant and unsubscribe links get the lean participant page, everything else the staff console.
     site.get('/p/*', serveStatic({ path: `${web}/participant.html` }));
+    site.get('/u/*', serveStatic({ path: `${web}/participant.html` }));
     site.use('/*', serveStatic({ root: web }));
     site.get('*', serveStatic({ path: `${web}/index.html` }));
 

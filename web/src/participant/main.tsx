@@ -15,7 +15,8 @@ interface SurveyView {
   missingText: string[];
 }
 
-const token = decodeURIComponent(window.location.pathname.split('/').filter(Boolean)[1] ?? '');
+const [route, rawToken] = window.location.pathname.split('/').filter(Boolean);
+const token = decodeURIComponent(rawToken ?? '');
 
 /** One SurveyJS model for the whole battery: each instrument's pages in protocol order, one progress bar. */
 function batteryModel(view: SurveyView): Model {
@@ -172,8 +173,42 @@ function App() {
   );
 }
 
+/** /u/<token>: stop this study's emails (the link at the foot of every participant email). */
+function Unsubscribe() {
+  const [state, setState] = useState<{ study: string; unsubscribed: boolean } | 'not_found' | 'error' | null>(null);
+  useEffect(() => {
+    api<{ study: { name: string }; unsubscribed: boolean }>(`/api/u/${encodeURIComponent(token)}`)
+      .then((r) => setState({ study: r.study.name, unsubscribed: r.unsubscribed }))
+      .catch((e: unknown) => setState(e instanceof ApiError && e.status === 404 ? 'not_found' : 'error'));
+  }, []);
+  if (state === null) return <p className="muted">Loading…</p>;
+  if (state === 'not_found') return <StatePage title="This link is not valid"><p>Please check that you copied the whole link from your email.</p></StatePage>;
+  if (state === 'error') return <StatePage title="Something went wrong"><p>Please check your connection and reload this page.</p></StatePage>;
+  if (state.unsubscribed) {
+    return (
+      <StatePage title="You will get no more emails from this study">
+        <p>{state.study} will not email you again. Questionnaires you have already been sent stay open: you can still use their links.</p>
+      </StatePage>
+    );
+  }
+  return (
+    <StatePage title="Stop emails from this study?">
+      <p>You will no longer receive invitations or reminders from {state.study}. This does not withdraw you from the study.</p>
+      <p>
+        <button
+          onClick={() =>
+            void api<{ unsubscribed: boolean }>(`/api/u/${encodeURIComponent(token)}`, { method: 'POST' })
+              .then(() => setState({ ...state, unsubscribed: true }))
+              .catch(() => setState('error'))
+          }
+        >
+          Stop the emails
+        </button>
+      </p>
+    </StatePage>
+  );
+}
+
 createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+  <StrictMode>{route === 'u' ? <Unsubscribe /> : <App />}</StrictMode>,
 );

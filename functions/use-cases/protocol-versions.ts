@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { badRequest, conflict, notFound } from '../core/errors';
+import { planParticipant } from '../core/schedule/plan';
+import type { Protocol } from '../core/study/study';
+import { recordAudit } from './audit';
+import { validateStudy } from './create-study';
+import type { Actor, Deps } from './deps';
+import { parseInput } from './parse-input';
+
+/** The edited protocol; its version is assigned on publishing. The full check happens with the study. */
+export const publishSchema = z.strictObject({ protocol: z.looseObject({ timepoints: z.array(z.unknown()).min(1) }) });
+
+/**
+ * Publishes an edited protocol as the next version. Published versions never change:
+ * participants stay on the version they were enrolled under until a coordinator migrates them.
+ */
+export async function publishProtocol(
+  deps: Pick<Deps, 'studies' | 'catalogue' | 'audit' | 'clock' | 'secrets'>,
+  actor: Actor,
+  studyId: string,
+  body: unknown,
+): Promise<Protocol> {
+  const study = await deps.studies.get(studyId);
+  if (study === null) throw notFound(`study ${studyId}`);
+  const { protocol: draft } = parseInput(publishSchema, body);
+  // Checked as part of the whole study (arms, installed instruments, shared item ids, anchors), so
+  // errors name fields as the body does: protocol.timepoints.0.sendAt …
+  const { protocol } = validateStudy(deps, { ...study, protocol: { ...draft, version: study.protocol.version + 1 } });
+  if (!(await deps.studies.publishProtocol(studyId, protocol, deps.clock.now()))) {
+    throw conflict(`protocol version ${protocol.version} was published by someone else meanwhile: reload and try again`);
+  }
+  await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'protocol.published', target: `study:${studyId}`, before: { version: study.protocol.version }, after: protocol });
+  return protocol;
+}
+
+export const migrationSchema = z.strictObject({
+  version: z.number().int().min(1),
+  /** Only these participants; all participants on older versions when omitted. */
+  codes: z.array(z.string()).max(10_000).optional(),
+});
+
+/** Moves participants to a protocol version; each is re-planned, so their unsent messages move. */
+export async function migrateParticipants(
+  deps: Pick<Deps, 'studies' | 'participants' | 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>,
+  actor: Actor,
+  studyId: string,
+  body: unknown,
+): Promise<{ migrated: string[]; unchanged: string[] }> {
+  const { version, codes } = parseInput(migrationSchema, body);
+  if ((await deps.studies.getProtocol(studyId, version)) === null) throw badRequest('version', `study ${studyId} has no protocol version ${version}`);
+  const participants = await deps.participants.list(studyId);
+  const known = new Set(participants.map((p) => p.code));
+  const unknown = (codes ?? []).filter((c) => !known.has(c));
+  if (unknown.length > 0) throw badRequest('codes', `no participant ${unknown.slice(0, 5).join(', ')} in this study`);
+  const targets = participants.filter((p) => (codes ? codes.includes(p.code) : true));
+  const migrated: string[] = [];
+  const unchanged: string[] = [];
+  for (const participant of targets) {
+    if (participant.protocolVersion === version || participant.status !== 'active') {
+      unchanged.push(participant.code);
+      continue;
+    }
+    if (await deps.participants.update(participant, { ...participant, protocolVersion: version }, deps.clock.now())) migrated.push(participant.code);
+    else unchanged.push(participant.code);
+  }
+  if (migrated.length > 0) {
+    await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'protocol.migrated', target: `study:${studyId}`, after: { version, participants: migrated } });
+    deps.onScheduleChanged?.();
+  }
+  return { migrated, unchanged };
+}
+
+/**
+ * What a participant's schedule would become under a protocol, against what is planned now:
+ * the planner's output, for a coordinator to check before publishing or migrating.
+ */
+export async function previewSchedule(
+  deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages'>,
+  studyId: string,
+  code: string,
+  protocol?: Protocol,
+) {
+  const participant = await deps.participants.get(studyId, code);
+  if (participant === null) throw notFound(`participant ${code}`);
+  const target = protocol ?? (await deps.studies.getProtocol(studyId, participant.protocolVersion));
+  if (target === null) throw notFound(`protocol version ${participant.protocolVersion}`);
+  const [instances, messages] = await Promise.all([deps.instances.listForParticipant(studyId, code), deps.messages.listForParticipant(studyId, code)]);
+  const completions = Object.fromEntries(instances.filter((i) => i.completedAt).map((i) => [i.timepoint, i.completedAt!]));
+  const plan = planParticipant(target, participant, completions);
+  const current = new Map(messages.map((m) => [`${m.timepoint}|${m.kind}|${m.n}`, m]));
+  return plan.messages.map((m) => {
+    const stored = current.get(`${m.timepoint}|${m.kind}|${m.n}`);
+    const change = stored === undefined ? 'new' : stored.status !== 'planned' ? 'already handled' : stored.sendAt === m.sendAt ? 'unchanged' : 'moved';
+    return { timepoint: m.timepoint, kind: m.kind, n: m.n, sendAt: m.sendAt, change, ...(stored && stored.sendAt !== m.sendAt ? { was: stored.sendAt } : {}) };
+  });
+}

@@ -1,0 +1,33 @@
+import { notFound } from '../core/errors';
+import { recordAudit } from './audit';
+import type { Deps } from './deps';
+
+type UnsubscribeDeps = Pick<Deps, 'links' | 'contacts' | 'studies' | 'secrets' | 'clock' | 'audit'>;
+
+async function resolve(deps: UnsubscribeDeps, token: string) {
+  if (!/^[A-Za-z0-9_-]{32,64}$/.test(token)) throw notFound('link');
+  const target = await deps.links.getUnsubscribe(deps.secrets.hash(token));
+  if (target === null) throw notFound('link');
+  const [study, contact] = await Promise.all([deps.studies.get(target.studyId), deps.contacts.get(target.studyId, target.code)]);
+  if (study === null) throw notFound('link');
+  return { target, study, contact };
+}
+
+/** Whether this participant still receives the study's emails (for the unsubscribe page). */
+export async function unsubscribeStatus(deps: UnsubscribeDeps, token: string) {
+  const { study, contact } = await resolve(deps, token);
+  return { study: { name: study.name }, unsubscribed: Boolean(contact?.unsubscribedAt) };
+}
+
+/**
+ * Stops the study's emails to a participant (one-click, RFC 8058). Their open questionnaires
+ * stay answerable with the links they already have; the coordinator sees the unsubscription.
+ */
+export async function unsubscribe(deps: UnsubscribeDeps, token: string) {
+  const { target, study, contact } = await resolve(deps, token);
+  if (!contact?.unsubscribedAt) {
+    await deps.contacts.unsubscribe(target.studyId, target.code, deps.clock.now());
+    await recordAudit(deps, { scope: `study:${target.studyId}`, actor: `participant:${target.code}`, action: 'participant.unsubscribed', target: `participant:${target.code}` });
+  }
+  return { study: { name: study.name }, unsubscribed: true };
+}
