@@ -9,7 +9,8 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'gone'
-  | 'too_many_requests';
+  | 'too_many_requests'
+  | 'unavailable';
 
 const statusOfKind: Record<ErrorKind, number> = {
   bad_request: 400,
@@ -19,6 +20,7 @@ const statusOfKind: Record<ErrorKind, number> = {
   conflict: 409,
   gone: 410,
   too_many_requests: 429,
+  unavailable: 503,
 };
 
 export class AppError extends Error {
@@ -55,5 +57,7 @@ export const forbidden = (message = 'not allowed for your role') => new AppError
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
 export const conflict = (message: string, field?: string) => new AppError('conflict', message, field);
 export const gone = (message: string) => new AppError('gone', message);
+/** A dependency (the email provider) refused for now: worth trying again shortly. */
+export const unavailable = (message: string) => new AppError('unavailable', message);
 
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError;

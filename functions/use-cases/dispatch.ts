@@ -140,12 +140,9 @@ async function deliver(
     return false;
   }
   await pacer.wait();
+  let providerId: string;
   try {
-    const { messageId } = await deps.mailer.send(email);
-    // False only if our lease ran out and another dispatcher took over: it will find the message sent-or-claimed and we stop here.
-    await deps.messages.markSent(message, claimant, messageId, deps.clock.now());
-    report.sent++;
-    return true;
+    ({ messageId: providerId } = await deps.mailer.send(email));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const attempts = message.attempts ?? 1;
@@ -161,6 +158,12 @@ async function deliver(
     }
     return false;
   }
+  // Outside the try: once SES has accepted, a failing ledger write must not look like a failed send
+  // (that would resend at once). It propagates; the claim's lease expiry is the only path to a resend.
+  // False only if our lease ran out and another dispatcher took over.
+  await deps.messages.markSent(message, claimant, providerId, deps.clock.now());
+  report.sent++;
+  return true;
 }
 
 async function render(

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { SESSION_HOURS, SIGN_IN_CODE_MINUTES, type StaffSession } from '../core/auth/staff';
 import { renderSignInEmail } from '../core/email/templates';
-import { unauthorized } from '../core/errors';
+import { unauthorized, unavailable } from '../core/errors';
+import { MailerError } from '../core/ports';
 import { recordAudit } from './audit';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
@@ -25,7 +26,13 @@ export async function requestSignIn(
   await deps.staff.putLoginCode(deps.secrets.hash(code), member.email, expiresAt);
   // The code travels in the fragment so it never reaches a server log or a Referer header.
   const link = `${deps.baseUrl}/staff/sign-in#code=${code}`;
-  await deps.mailer.send({ from: deps.systemSender, to: [member.email], ...renderSignInEmail({ link, code, minutes: SIGN_IN_CODE_MINUTES }) });
+  try {
+    await deps.mailer.send({ from: deps.systemSender, to: [member.email], ...renderSignInEmail({ link, code, minutes: SIGN_IN_CODE_MINUTES }) });
+  } catch (error) {
+    // Saying so reveals that the address is a staff one, but only to someone who can't receive its mail anyway.
+    if (error instanceof MailerError) throw unavailable('the sign-in email could not be sent just now: please try again in a minute');
+    throw error;
+  }
   await recordAudit(deps, { scope: 'staff', actor: `staff:${member.email}`, action: 'sign-in.requested', target: `staff:${member.email}` });
 }
 

@@ -11,7 +11,10 @@ import { buildDependencies } from '../../functions/dependencies';
 import { createApp } from '../../functions/http/app';
 import type { AppDeps } from '../../functions/http/env';
 import { demoStudy } from '../../functions/demo/demo-study';
+import { createSesMailer } from '../../functions/adapters/ses/ses-mailer';
+import type { Mailer } from '../../functions/core/ports';
 import { runDispatch } from '../../functions/use-cases/dispatch';
+import type { DispatchSettings } from '../../functions/use-cases/deps';
 
 export const BASE_URL = 'https://timepoint.test';
 
@@ -28,7 +31,15 @@ export interface InboxEmail {
  * A fresh pair of tables on the shared emulators, the real adapters over them, a movable clock
  * and the app. Each test file gets its own tables; each test its own recipient addresses.
  */
-export async function createTestContext(options: { now?: string; study?: Study } = {}) {
+export async function createTestContext(
+  options: {
+    now?: string;
+    study?: Study;
+    /** Wraps the real SES mailer (to spy on or to inject failures). */
+    mailer?: (real: Mailer) => Mailer;
+    dispatch?: Partial<DispatchSettings>;
+  } = {},
+) {
   const suffix = randomBytes(4).toString('hex');
   const dynamoEndpoint = inject('dynamoEndpoint');
   const sesEndpoint = inject('sesEndpoint');
@@ -44,7 +55,13 @@ export async function createTestContext(options: { now?: string; study?: Study }
   const db: Db = createDb({ endpoint: dynamoEndpoint, region: 'eu-west-2' }, { research: config.RESEARCH_TABLE, contacts: config.CONTACTS_TABLE });
   await ensureTables(db);
   const clock = fixedClock(options.now ?? '2026-03-02T10:00:00.000Z');
-  const deps: AppDeps = buildDependencies(config, { clock });
+  const realMailer = createSesMailer({ endpoint: sesEndpoint, region: 'eu-west-2' });
+  const deps: AppDeps = buildDependencies(config, {
+    clock,
+    mailer: options.mailer ? options.mailer(realMailer) : realMailer,
+    // No real waiting in tests: pacing is checked through the requested waits.
+    dispatch: { sleep: async () => {}, ...options.dispatch },
+  });
   const app = createApp(deps);
   const study = options.study ?? demoStudy;
   await deps.studies.createIfAbsent(study);

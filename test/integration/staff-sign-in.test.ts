@@ -25,6 +25,15 @@ describe('staff sign-in without passwords', () => {
     expect(await t.inbox('stranger@nowhere.test')).toEqual([]);
   });
 
+  it('answers 503 with a clear message, not 500, when the email provider refuses', async () => {
+    const { MailerError } = await import('../../functions/core/ports');
+    const down = await createTestContext({ mailer: () => ({ send: () => Promise.reject(new MailerError('ServiceUnavailable', true)) }) });
+    await down.deps.staff.put({ email: 'known@staff.test', name: 'Known', role: 'coordinator', studies: ['demo'] });
+    const response = await down.request('POST', '/api/auth/login', { body: { email: 'known@staff.test' } });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: { code: 'unavailable', message: expect.stringMatching(/try again/) } });
+  });
+
   it('refuses a malformed address with a 400 naming the field', async () => {
     const response = await t.request('POST', '/api/auth/login', { body: { email: 'not-an-address' } });
     expect(response.status).toBe(400);

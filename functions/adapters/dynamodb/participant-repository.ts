@@ -62,12 +62,13 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
           new UpdateCommand({
             TableName,
             Key: key,
+            // Names for every attribute: several (timezone, status) are DynamoDB reserved words.
             UpdateExpression:
-              'SET arm = :arm, timezone = :timezone, #status = :status, protocolVersion = :version, dates = :dates, ' +
-              'planRequestedAt = :requested, duePk = :duePk, dueSk = :dueSk, rev = rev + :one',
+              'SET #arm = :arm, #tz = :timezone, #status = :status, #version = :version, #dates = :dates, ' +
+              'planRequestedAt = :requested, duePk = :duePk, dueSk = :dueSk, #rev = #rev + :one',
             // Optimistic: only if nothing changed since `expected` was read.
-            ConditionExpression: 'arm = :oldArm AND timezone = :oldTimezone AND #status = :oldStatus AND protocolVersion = :oldVersion',
-            ExpressionAttributeNames: { '#status': 'status' },
+            ConditionExpression: '#arm = :oldArm AND #tz = :oldTimezone AND #status = :oldStatus AND #version = :oldVersion',
+            ExpressionAttributeNames: { '#arm': 'arm', '#tz': 'timezone', '#status': 'status', '#version': 'protocolVersion', '#dates': 'dates', '#rev': 'rev' },
             ExpressionAttributeValues: {
               ':arm': next.arm,
               ':timezone': next.timezone,
