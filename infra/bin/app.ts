@@ -10,11 +10,13 @@ import { StatefulStack } from '../lib/stateful-stack';
  * - stage: name prefix of the stacks (default "dev"); "prod" turns on deletion protection.
  * - senderDomain: the domain emails are sent from (default "example.org": set it before deploying).
  * - systemSender: From address of staff sign-in emails (default "timepoint@<senderDomain>").
+ * - maxSendRate: the SES sending quota, emails per second (default 1, the SES sandbox's).
  */
 const app = new App();
 const stage = (app.node.tryGetContext('stage') as string | undefined) ?? 'dev';
 const senderDomain = (app.node.tryGetContext('senderDomain') as string | undefined) ?? 'example.org';
 const systemSender = (app.node.tryGetContext('systemSender') as string | undefined) ?? `timepoint@${senderDomain}`;
+const maxSendRate = Number((app.node.tryGetContext('maxSendRate') as string | number | undefined) ?? 1);
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
 
 const root = join(import.meta.dirname, '..', '..');
@@ -32,5 +34,6 @@ new AppStack(app, `Timepoint-${stage}-App`, {
   senderDomain,
   systemSender,
   webAssets,
+  maxSendRate,
 });
 applyNag(app);

@@ -17,11 +17,14 @@ import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
-import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { ConfigurationSet, ConfigurationSetEventDestination, EmailIdentity, EmailSendingEvent, EventDestination, Identity } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { contactsTable, researchTable } from '../../functions/adapters/dynamodb/table-definitions';
 import { TimepointFunction, type TimepointFunctionProps } from '../constructs/timepoint-function';
@@ -35,6 +38,8 @@ export interface AppStackProps extends StackProps {
   systemSender: string;
   /** Folder of the built web app (vite output). */
   webAssets: string;
+  /** The SES account's sending quota in emails per second (1 in the SES sandbox). */
+  maxSendRate: number;
   /** Bundling overrides, for tests. */
   bundling?: TimepointFunctionProps['bundling'];
 }
@@ -47,6 +52,7 @@ export interface AppStackProps extends StackProps {
 export class AppStack extends Stack {
   readonly api: TimepointFunction;
   readonly dispatcher: TimepointFunction;
+  readonly feedback: TimepointFunction;
   readonly distribution: Distribution;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
@@ -143,7 +149,7 @@ export class AppStack extends Stack {
       entry: 'functions/entrypoints/dispatcher-lambda.ts',
       memorySize: 512,
       timeout: Duration.seconds(55),
-      environment: { ...sharedEnv, TIMEPOINT_BASE_URL: baseUrl },
+      environment: { ...sharedEnv, TIMEPOINT_BASE_URL: baseUrl, TIMEPOINT_MAX_SEND_RATE: String(props.maxSendRate) },
       ...(props.bundling ? { bundling: props.bundling } : {}),
     })
       .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
@@ -153,6 +159,26 @@ export class AppStack extends Stack {
       schedule: Schedule.rate(Duration.minutes(1)),
       targets: [new LambdaFunction(this.dispatcher.fn, { retryAttempts: 0 })],
     });
+
+    // ---- Delivery feedback: SES events → SNS → Lambda → the message ledger ----
+    const feedbackKey = new Key(this, 'FeedbackKey', { description: 'Timepoint SES feedback topic', enableKeyRotation: true });
+    const feedbackTopic = new Topic(this, 'SesFeedback', { masterKey: feedbackKey, enforceSSL: true });
+    // SES publishes to the encrypted topic, so it must be able to use the key.
+    feedbackKey.grant(new ServicePrincipal('ses.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Decrypt');
+    new ConfigurationSetEventDestination(this, 'FeedbackEvents', {
+      configurationSet,
+      destination: EventDestination.snsTopic(feedbackTopic),
+      events: [EmailSendingEvent.DELIVERY, EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    this.feedback = new TimepointFunction(this, 'Feedback', {
+      entry: 'functions/entrypoints/ses-feedback-lambda.ts',
+      memorySize: 256,
+      environment: { ...sharedEnv, TIMEPOINT_BASE_URL: baseUrl },
+      ...(props.bundling ? { bundling: props.bundling } : {}),
+    })
+      .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
+      .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'readWrite');
+    feedbackTopic.addSubscription(new LambdaSubscription(this.feedback.fn));
 
     // ---- Sending rights: the sender identity and the configuration set, nothing else ----
     for (const fn of [this.api.fn, this.dispatcher.fn]) {

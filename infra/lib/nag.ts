@@ -10,12 +10,12 @@ import type { IConstruct } from 'constructs';
 export const acceptedFindings: Array<{ rule: RegExp; path: RegExp; reason: string }> = [
   {
     rule: /^AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\]$/,
-    path: /\/(Api|Dispatcher)\/Function\/ServiceRole\/|\/Custom::CDKBucketDeployment/,
+    path: /\/(Api|Dispatcher|Feedback)\/Function\/ServiceRole\/|\/Custom::CDKBucketDeployment/,
     reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.',
   },
   {
     rule: /^AwsSolutions-IAM5\[Resource::\*\]$/,
-    path: /\/(Api|Dispatcher)\/Function\/ServiceRole\/DefaultPolicy\//,
+    path: /\/(Api|Dispatcher|Feedback)\/Function\/ServiceRole\/DefaultPolicy\//,
     reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
   },
   {
@@ -25,7 +25,7 @@ export const acceptedFindings: Array<{ rule: RegExp; path: RegExp; reason: strin
   },
   {
     rule: /^AwsSolutions-L1$/,
-    path: /\/(Api|Dispatcher)\/Function\/Resource$|\/Custom::CDKBucketDeployment/,
+    path: /\/(Api|Dispatcher|Feedback)\/Function\/Resource$|\/Custom::CDKBucketDeployment/,
     reason: 'Runtime pinned deliberately (nodejs22.x, the version CI bundles for); upgraded in a tested release, not silently.',
   },
   {

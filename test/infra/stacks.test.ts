@@ -22,7 +22,7 @@ beforeAll(() => {
   writeFileSync(join(web, 'index.html'), '<!doctype html>');
   const env = { account: '123456789012', region: 'eu-west-2' };
   const stateful = new StatefulStack(app, 'Data', { env, deletionProtection: true });
-  const stack = new AppStack(app, 'App', { env, research: stateful.research, contacts: stateful.contacts, senderDomain: 'trial.example', systemSender: 'timepoint@trial.example', webAssets: web });
+  const stack = new AppStack(app, 'App', { env, research: stateful.research, contacts: stateful.contacts, senderDomain: 'trial.example', systemSender: 'timepoint@trial.example', webAssets: web, maxSendRate: 14 });
   applyNag(app);
   data = Template.fromStack(stateful);
   appTemplate = Template.fromStack(stack);
@@ -58,11 +58,19 @@ describe('the stateful stack', () => {
 });
 
 describe('the app stack', () => {
-  it('runs the API and the dispatcher on Node 22, arm64, with table names and the public URL in their environment', () => {
-    appTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'] }, 2);
-    for (const handlerEnv of [Match.objectLike({ RESEARCH_TABLE: Match.anyValue(), CONTACTS_TABLE: Match.anyValue(), TIMEPOINT_BASE_URL: Match.anyValue() })]) {
-      appTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: handlerEnv } }, 2);
-    }
+  it('runs the API, the dispatcher and the feedback handler on Node 22, arm64, with table names and the public URL', () => {
+    appTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'] }, 3);
+    const env = Match.objectLike({ RESEARCH_TABLE: Match.anyValue(), CONTACTS_TABLE: Match.anyValue(), TIMEPOINT_BASE_URL: Match.anyValue() });
+    appTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: env } }, 3);
+    appTemplate.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TIMEPOINT_MAX_SEND_RATE: '14' }) } });
+  });
+
+  it('feeds SES delivery, bounce and complaint events through an encrypted, TLS-only topic to the feedback Lambda', () => {
+    appTemplate.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({ Enabled: true, MatchingEventTypes: ['delivery', 'bounce', 'complaint'], SnsDestination: Match.anyValue() }),
+    });
+    appTemplate.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    appTemplate.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
   });
 
   it('runs the dispatcher every minute', () => {

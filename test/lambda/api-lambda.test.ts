@@ -98,3 +98,18 @@ describe('the dispatcher Lambda entry', () => {
     expect(await dispatch()).toEqual({ planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0 });
   });
 });
+
+describe('the SES feedback Lambda entry', () => {
+  it('reads SES notifications out of SNS records, tolerating ones it cannot parse', async () => {
+    const { handler: feedback } = await import('../../functions/entrypoints/ses-feedback-lambda');
+    const record = (message: string) => ({ EventSource: 'aws:sns', Sns: { Type: 'Notification', TopicArn: 'arn:aws:sns:eu-west-2:123456789012:feedback', Message: message } });
+    const result = await feedback({
+      Records: [
+        record(JSON.stringify({ eventType: 'Delivery', mail: { messageId: 'not-one-of-ours' } })),
+        record('not json'),
+        record(JSON.stringify({ eventType: 'Open', mail: { messageId: 'x' } })),
+      ],
+    });
+    expect(result).toEqual({ outcomes: ['unknown-message', 'ignored', 'ignored'] });
+  });
+});

@@ -177,11 +177,37 @@ const UNTIL = Date.UTC(2028, 0, 1);
 
 const slug = fc.stringMatching(/^[a-z][a-z0-9_]{0,9}$/);
 
-const sendTime = fc.oneof(
-  { weight: 5, arbitrary: fc.constantFrom(...CHANGE_SEND_TIMES) },
-  { weight: 2, arbitrary: fc.constantFrom(...OTHER_SEND_TIMES) },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${pad(h)}:${pad(m)}`) },
-);
+const changeTimeCache = new Map<string, string[]>();
+
+/** The local times (on the half hour and quarter hour) a zone skips or repeats on its change days. */
+export function changingTimes(zone: string): string[] {
+  let times = changeTimeCache.get(zone);
+  if (times !== undefined) return times;
+  const found = new Set<string>();
+  for (const day of changeDays(zone).slice(0, 2)) {
+    for (const date of [addDays(day, -1), day]) {
+      for (let minutes = 0; minutes < 1440; minutes += 15) {
+        const hhmm = addMinutes('00:00', minutes);
+        const { instants, gapMinutes } = resolveWallClock(date, hhmm, zone);
+        if (gapMinutes > 0 || instants.length > 1) found.add(hhmm);
+      }
+    }
+  }
+  times = [...found].sort();
+  changeTimeCache.set(zone, times);
+  return times;
+}
+
+/** A send time: one the zone skips or repeats, one of the issue's four, a day's edge, or any. */
+function sendTime(zone: string): fc.Arbitrary<string> {
+  const changing = changingTimes(zone);
+  return fc.oneof(
+    ...(changing.length > 0 ? [{ weight: 4, arbitrary: fc.constantFrom(...changing) }] : []),
+    { weight: 4, arbitrary: fc.constantFrom(...CHANGE_SEND_TIMES) },
+    { weight: 2, arbitrary: fc.constantFrom(...OTHER_SEND_TIMES) },
+    { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${pad(h)}:${pad(m)}`) },
+  );
+}
 
 const offsetDays = fc.oneof(fc.constantFrom(0, 1, 7, 14, 28, 56, 84, 120), fc.integer({ min: 0, max: 120 }));
 
@@ -201,7 +227,7 @@ function reminderLadder(closesDaysAfter: number): fc.Arbitrary<number[]> {
   );
 }
 
-function timepointArbitrary(id: string, earlier: string[]): fc.Arbitrary<Timepoint> {
+function timepointArbitrary(id: string, earlier: string[], zone: string): fc.Arbitrary<Timepoint> {
   const anchor = fc.oneof(
     { weight: 3, arbitrary: fc.constant('enrollment') },
     ...(earlier.length > 0 ? [{ weight: 3, arbitrary: fc.constantFrom(...earlier).map((e) => `${e}.completed`) }] : []),
@@ -212,7 +238,7 @@ function timepointArbitrary(id: string, earlier: string[]): fc.Arbitrary<Timepoi
     closesDaysAfter: fc.oneof(fc.constantFrom(1, 2, 7), fc.integer({ min: 1, max: 21 })),
   });
   return fc
-    .record({ anchor, offsetDays, sendAt: sendTime, window, arms })
+    .record({ anchor, offsetDays, sendAt: sendTime(zone), window, arms })
     .chain((t) =>
       reminderLadder(t.window.closesDaysAfter).map((reminders) => ({
         id,
@@ -224,16 +250,22 @@ function timepointArbitrary(id: string, earlier: string[]): fc.Arbitrary<Timepoi
     );
 }
 
-/** A protocol of 1–4 timepoints, valid by construction and parsed by `protocolSchema` to prove it. */
-export const protocolArbitrary: fc.Arbitrary<Protocol> = fc
-  .tuple(fc.integer({ min: 1, max: 5 }), fc.uniqueArray(slug, { minLength: 1, maxLength: 4 }))
-  .chain(([version, ids]) =>
-    fc.tuple(...ids.map((id, i) => timepointArbitrary(id, ids.slice(0, i)))).map((timepoints) => protocolSchema.parse({ version, timepoints })),
-  );
+/**
+ * A protocol of 1–4 timepoints, valid by construction and parsed by `protocolSchema` to prove it;
+ * its send times favour those that `zone` (the participant's, in a scenario) skips or repeats.
+ */
+export const protocolArbitrary = (zone = 'Europe/London'): fc.Arbitrary<Protocol> =>
+  fc
+    .tuple(fc.integer({ min: 1, max: 5 }), fc.uniqueArray(slug, { minLength: 1, maxLength: 4 }))
+    .chain(([version, ids]) =>
+      fc.tuple(...ids.map((id, i) => timepointArbitrary(id, ids.slice(0, i), zone))).map((timepoints) => protocolSchema.parse({ version, timepoints })),
+    );
 
 /** Days after an anchor's local date on which something of this timepoint happens (due, reminders, window edges). */
 const interestingDays = (t: Timepoint): number[] => [
   t.offsetDays,
+  t.offsetDays,
+  ...t.reminders.map((r) => t.offsetDays + r),
   ...t.reminders.map((r) => t.offsetDays + r),
   t.offsetDays - t.window.opensDaysBefore,
   t.offsetDays + t.window.closesDaysAfter,
@@ -264,7 +296,7 @@ function chooseDate(choice: DayChoice, zone: string, targets: number[], fallback
 }
 
 const completionChoice = fc.record({
-  present: fc.boolean(),
+  present: fc.constantFrom(true, true, false),
   mode: fc.constantFrom('free', 'free', 'aimed', 'boundary', 'boundary', 'notBefore'),
   day: dayChoice,
   afterEnrolment: fc.integer({ min: 0, max: 240 * DAY }),
@@ -299,18 +331,20 @@ export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<S
     : fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...DST_ZONES) }, { weight: 2, arbitrary: fc.constantFrom(...OTHER_ZONES) });
   const status = options.statuses
     ? fc.constantFrom(...options.statuses)
-    : fc.constantFrom<ParticipantStatus>('active', 'active', 'active', 'active', 'active', 'active', 'active', 'active', 'withdrawn', 'completed');
-  return protocolArbitrary.chain((protocol) =>
-    fc
-      .record({
-        zone,
-        status,
-        arm: fc.constantFrom(...ARMS, ...ARMS, 'none'),
-        enrolment: dayChoice,
-        dates: fc.tuple(...DATE_FIELDS.map(() => fc.record({ present: fc.boolean(), day: dayChoice, relative: fc.integer({ min: -60, max: 60 }) }))),
-        completions: fc.tuple(...protocol.timepoints.map(() => completionChoice)),
-      })
-      .map((choice) => buildScenario(protocol, choice)),
+    : fc.oneof({ weight: 12, arbitrary: fc.constant<ParticipantStatus>('active') }, fc.constantFrom<ParticipantStatus>('withdrawn', 'completed'));
+  return zone.chain((zone) =>
+    protocolArbitrary(zone).chain((protocol) =>
+      fc
+        .record({
+          status,
+          // Usually an arm some timepoint has; sometimes any, or one no timepoint has.
+          arm: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...protocol.timepoints.flatMap((t) => t.arms)) }, fc.constantFrom(...ARMS, 'none')),
+          enrolment: dayChoice,
+          dates: fc.tuple(...DATE_FIELDS.map(() => fc.record({ present: fc.constantFrom(true, true, true, false), day: dayChoice, relative: fc.integer({ min: -60, max: 60 }) }))),
+          completions: fc.tuple(...protocol.timepoints.map(() => completionChoice)),
+        })
+        .map((choice) => buildScenario(protocol, { ...choice, zone })),
+    ),
   );
 }
 

@@ -10,9 +10,9 @@
 import fc from 'fast-check';
 import { DateTime, Duration, type DurationLike } from 'luxon';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { planParticipant, type Plan } from '../../functions/core/schedule/plan';
+import { planParticipant, type Completions, type Plan } from '../../functions/core/schedule/plan';
 import type { PlannedMessage } from '../../functions/core/schedule/records';
-import { protocolSchema, type Protocol, type Timepoint } from '../../functions/core/study/study';
+import { protocolSchema, type Participant, type Protocol, type Timepoint } from '../../functions/core/study/study';
 import {
   addDays,
   addMinutes,
@@ -32,7 +32,7 @@ import {
   type Scenario,
 } from './schedule-arbitraries';
 
-type Planner = typeof planParticipant;
+type Planner = (protocol: Protocol, participant: Participant, completions: Completions) => Plan;
 
 /**
  * Runs per property: 9 properties × 400 runs take a few seconds. For a deeper search, e.g.
