@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { registerDispatchCommand } from './commands/dispatch';
 import { registerInstrumentsCommand } from './commands/instruments';
 import { registerScoreCommand } from './commands/score';
+import { registerSimulateCommand } from './commands/simulate';
 import { registerStartCommand } from './commands/start';
 
 /** The `timepoint` command line: what `npm start`, tests, benchmarks and analysts use. Keep it stable. */
@@ -13,5 +15,7 @@ export async function main(argv: string[]): Promise<void> {
   registerStartCommand(program);
   registerInstrumentsCommand(program);
   registerScoreCommand(program);
+  registerDispatchCommand(program);
+  registerSimulateCommand(program);
   await program.parseAsync(argv);
 }
