@@ -158,16 +158,17 @@ export const dueDateOf = (t: Timepoint, anchor: AnchorReading): string => addDay
 export const DST_ZONES = ['Europe/London', 'Europe/Paris', 'America/Chicago'] as const;
 /**
  * Besides UTC and the two named in the issue: Lord Howe (a 30-minute change), Santiago (changes
- * at local midnight, so some days have no midnight and the repeated hour is on the eve) and
- * Kiritimati (UTC+14: the local date differs from the UTC date for most of the day).
+ * at local midnight, so some days have no midnight and the repeated hour is on the eve), Nuuk
+ * (changes at 23:00 local, so 23:30 on the eve is skipped or repeated and a skipped time moves
+ * into the next day) and Kiritimati (UTC+14: the local date differs from the UTC date most of the day).
  */
-export const OTHER_ZONES = ['UTC', 'Asia/Kolkata', 'Australia/Sydney', 'Australia/Lord_Howe', 'America/Santiago', 'Pacific/Kiritimati'] as const;
+export const OTHER_ZONES = ['UTC', 'Asia/Kolkata', 'Australia/Sydney', 'Australia/Lord_Howe', 'America/Santiago', 'America/Nuuk', 'Pacific/Kiritimati'] as const;
 export const ARMS = ['a', 'b', 'c'] as const;
 export const DATE_FIELDS = ['surgery', 'discharge'] as const;
 /**
- * Send times around the changes (London skips or repeats 01:00–02:00, Paris and Chicago
- * 02:00–03:00 in spring and 01:00–02:00 (Chicago) or 02:00–03:00 (Paris) in autumn, Santiago
- * skips midnight and repeats 23:00), at the day's edges, and the rest at random.
+ * The issue's send times around the changes (London skips or repeats 01:00–02:00, Paris
+ * 02:00–03:00; Chicago skips 02:00–03:00 and repeats 01:00–02:00; Santiago skips 00:00–01:00 and
+ * repeats 23:00–24:00 on the eve; Nuuk skips and repeats 23:00–24:00 on the eve).
  */
 export const CHANGE_SEND_TIMES = ['00:30', '01:30', '02:30', '23:30'] as const;
 export const OTHER_SEND_TIMES = ['00:00', '01:00', '02:00', '02:15', '03:00', '09:00', '23:59'] as const;

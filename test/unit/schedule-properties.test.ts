@@ -35,10 +35,12 @@ import {
 type Planner = (protocol: Protocol, participant: Participant, completions: Completions) => Plan;
 
 /**
- * Runs per property: 9 properties × 400 runs take a few seconds. For a deeper search, e.g.
- * `SCHEDULE_PROPERTY_RUNS=20000 npx vitest run test/unit/schedule-properties.test.ts`.
+ * Runs per property (twice that for 5 and 6): the whole file takes about 8 s. For a deeper
+ * search, e.g. `SCHEDULE_PROPERTY_RUNS=10000 npx vitest run test/unit/schedule-properties.test.ts`.
  */
 const RUNS = Number(process.env.SCHEDULE_PROPERTY_RUNS ?? 400);
+/** A test's time limit, grown with the runs (a few milliseconds each, more on a slow machine). */
+const TIMEOUT = 5_000 + RUNS * 25;
 
 const ms = (iso: string) => Date.parse(iso);
 const timepointOf = (protocol: Protocol, id: string): Timepoint => protocol.timepoints.find((t) => t.id === id)!;
@@ -60,7 +62,7 @@ const plannerProperty = (planner: Planner, check: (s: Scenario, plan: Plan) => v
  * 1. Nothing goes out before enrolment, and nothing of a timepoint anchored on `<t>.completed`
  *    before that completion (which must exist for the timepoint to be planned at all).
  */
-export function noMessageBeforeItsEvents(planner: Planner = planParticipant) {
+function noMessageBeforeItsEvents(planner: Planner = planParticipant) {
   return plannerProperty(planner, (s, plan) => {
     for (const m of plan.messages) {
       expect(ms(m.sendAt), `${label(m)}: before enrolment ${s.participant.enrolledAt}`).toBeGreaterThanOrEqual(ms(s.participant.enrolledAt));
@@ -74,7 +76,7 @@ export function noMessageBeforeItsEvents(planner: Planner = planParticipant) {
 }
 
 /** 2a. A completed timepoint keeps no message due at or after its completion. */
-export function noMessageAfterCompletion(planner: Planner = planParticipant) {
+function noMessageAfterCompletion(planner: Planner = planParticipant) {
   return plannerProperty(planner, (s, plan) => {
     for (const m of plan.messages) {
       const completedAt = s.completions[m.timepoint];
@@ -84,7 +86,7 @@ export function noMessageAfterCompletion(planner: Planner = planParticipant) {
 }
 
 /** 2b. A withdrawn (or completed) participant gets no plan at all. */
-export function nothingForInactiveParticipants(planner: Planner = planParticipant) {
+function nothingForInactiveParticipants(planner: Planner = planParticipant) {
   return plannerProperty(
     planner,
     (_s, plan) => {
@@ -102,7 +104,7 @@ export function nothingForInactiveParticipants(planner: Planner = planParticipan
  *    instant. Only a back-dated `date:` anchor can cause that (for the other anchors the event
  *    falls on the anchor date, a full day before any window closes).
  */
-export function messagesInsideTheWindow(planner: Planner = planParticipant) {
+function messagesInsideTheWindow(planner: Planner = planParticipant) {
   return plannerProperty(planner, (s, plan) => {
     for (const m of plan.messages) {
       const instance = plan.instances.find((i) => i.timepoint === m.timepoint)!;
@@ -121,7 +123,7 @@ export function messagesInsideTheWindow(planner: Planner = planParticipant) {
 }
 
 /** 4. At most one message per (instance, kind, n), one instance per timepoint, and every message belongs to a planned instance. */
-export function oneOfEach(planner: Planner = planParticipant) {
+function oneOfEach(planner: Planner = planParticipant) {
   return plannerProperty(planner, (s, plan) => {
     const instanceKeys = plan.instances.map((i) => `${i.studyId}|${i.code}|${i.timepoint}`);
     expect(new Set(instanceKeys).size, `instances: ${instanceKeys.join(', ')}`).toBe(instanceKeys.length);
@@ -137,24 +139,26 @@ export function oneOfEach(planner: Planner = planParticipant) {
 }
 
 /**
- * 5. Every planned instant is the timepoint's local wall-clock `sendAt` in the participant's zone
- *    on its local date: every message not moved forward to its anchoring event, and the instance's
- *    due, opening and closing instants. On a fall-back day either occurrence of a repeated time
- *    qualifies. Inside a spring-forward gap the time moves forward by the gap, as clocks do (the
- *    documented behaviour of local-time.ts): Paris or Chicago 02:30 on the change day is 03:30,
- *    London 01:30 is 02:30, Lord Howe 02:15 is 02:45.
+ * 5. Every planned instant is the timepoint's local wall-clock `sendAt` in the participant's zone:
+ *    every message not moved forward to its anchoring event, and the instance's due, opening and
+ *    closing instants. On a fall-back day either occurrence of a repeated time qualifies. Inside a
+ *    spring-forward gap the time moves forward by the gap, as clocks do (the documented behaviour
+ *    of local-time.ts): Paris or Chicago 02:30 on the change day is 03:30, London 01:30 is 02:30,
+ *    Lord Howe 02:15 is 02:45, and Nuuk 23:30 on the eve of its change (its gap is 23:00–24:00)
+ *    is 00:30 the next day.
  */
-export function localSendTimePreserved(planner: Planner = planParticipant, arbitrary = scenarioArbitrary()) {
+function localSendTimePreserved(planner: Planner = planParticipant, arbitrary = scenarioArbitrary()) {
   return plannerProperty(
     planner,
     (s, plan) => {
       const zone = s.participant.timezone;
       const expectAtSendTime = (t: Timepoint, iso: string, what: string) => {
         const date = localDate(ms(iso), zone);
-        const { instants, gapMinutes } = resolveWallClock(date, t.sendAt, zone);
-        const wanted = gapMinutes > 0 ? addMinutes(t.sendAt, gapMinutes) : t.sendAt;
-        expect(localTime(ms(iso), zone), `${what} (${iso}): local time on ${date} in ${zone}, send time ${t.sendAt}`).toBe(wanted);
-        expect(instants, `${what} (${iso}): not ${t.sendAt} on ${date} in ${zone}`).toContain(ms(iso));
+        // Meant for its own local date, or for the day before if a gap pushed it past midnight.
+        const meant = [date, addDays(date, -1)].map((d) => ({ d, ...resolveWallClock(d, t.sendAt, zone) })).find((r) => r.instants.includes(ms(iso)));
+        expect(meant, `${what} (${iso}): not ${t.sendAt} in ${zone} (it is ${localTime(ms(iso), zone)} on ${date})`).toBeDefined();
+        const wanted = meant!.gapMinutes > 0 ? addMinutes(t.sendAt, meant!.gapMinutes) : t.sendAt;
+        expect(localTime(ms(iso), zone), `${what} (${iso}): local time in ${zone}, send time ${t.sendAt} on ${meant!.d}`).toBe(wanted);
       };
       for (const m of plan.messages) if (!isClamped(m, s)) expectAtSendTime(timepointOf(s.protocol, m.timepoint), m.sendAt, label(m));
       for (const i of plan.instances) {
@@ -172,32 +176,40 @@ export function localSendTimePreserved(planner: Planner = planParticipant, arbit
  *    written) plus offsetDays; the invitation is on it unless moved to the anchoring event, which
  *    happens only when the due time (either reading of a repeated time) had passed by then;
  *    reminder n is on the due date + reminders[n − 1]; the window opens and closes on the due date
- *    − opensDaysBefore and + closesDaysAfter.
+ *    − opensDaysBefore and + closesDaysAfter. "On" a date means at the send time on that date, so
+ *    the local date of the instant is that date, except where a gap that ends at midnight moves
+ *    the time into the next day (Nuuk, 23:30 on the eve of its spring change).
  */
-export function daysCountedOnTheLocalCalendar(planner: Planner = planParticipant) {
-  return plannerProperty(planner, (s, plan) => {
-    const zone = s.participant.timezone;
-    const dateOf = (iso: string) => localDate(ms(iso), zone);
-    for (const i of plan.instances) {
-      const t = timepointOf(s.protocol, i.timepoint);
-      const anchor = anchorReading(t, s.participant, s.completions)!;
-      const due = dueDateOf(t, anchor);
-      const what = `${i.timepoint} (anchor ${t.anchor} on ${anchor.date} in ${zone}, +${t.offsetDays} days)`;
-      expect(dateOf(i.dueAt), `${what}: dueAt ${i.dueAt}`).toBe(due);
-      expect(dateOf(i.opensAt), `${what}: opensAt ${i.opensAt}`).toBe(addDays(due, -t.window.opensDaysBefore));
-      expect(dateOf(i.closesAt), `${what}: closesAt ${i.closesAt}`).toBe(addDays(due, t.window.closesDaysAfter));
-      for (const m of plan.messages.filter((m) => m.timepoint === i.timepoint)) {
-        if (m.kind === 'reminder') {
-          expect(dateOf(m.sendAt), `${what}: ${label(m)}`).toBe(addDays(due, reminderDays(t, m)));
-        } else if (isClamped(m, s)) {
-          const earliestDueTime = resolveWallClock(due, t.sendAt, zone).instants[0]!;
-          expect(earliestDueTime, `${what}: ${label(m)} moved to the event although the due time had not passed`).toBeLessThanOrEqual(anchor.notBefore);
-        } else {
-          expect(dateOf(m.sendAt), `${what}: ${label(m)}`).toBe(due);
+function daysCountedOnTheLocalCalendar(planner: Planner = planParticipant, arbitrary = scenarioArbitrary()) {
+  return plannerProperty(
+    planner,
+    (s, plan) => {
+      const zone = s.participant.timezone;
+      const dateOf = (iso: string) => localDate(ms(iso), zone);
+      for (const i of plan.instances) {
+        const t = timepointOf(s.protocol, i.timepoint);
+        const anchor = anchorReading(t, s.participant, s.completions)!;
+        const due = dueDateOf(t, anchor);
+        /** The local date of the send time on `date` (the date itself but for a gap crossing midnight). */
+        const on = (date: string) => localDate(resolveWallClock(date, t.sendAt, zone).instants[0]!, zone);
+        const what = `${i.timepoint} (anchor ${t.anchor} on ${anchor.date} in ${zone}, +${t.offsetDays} days)`;
+        expect(dateOf(i.dueAt), `${what}: dueAt ${i.dueAt}`).toBe(on(due));
+        expect(dateOf(i.opensAt), `${what}: opensAt ${i.opensAt}`).toBe(on(addDays(due, -t.window.opensDaysBefore)));
+        expect(dateOf(i.closesAt), `${what}: closesAt ${i.closesAt}`).toBe(on(addDays(due, t.window.closesDaysAfter)));
+        for (const m of plan.messages.filter((m) => m.timepoint === i.timepoint)) {
+          if (m.kind === 'reminder') {
+            expect(dateOf(m.sendAt), `${what}: ${label(m)}`).toBe(on(addDays(due, reminderDays(t, m))));
+          } else if (isClamped(m, s)) {
+            const earliestDueTime = resolveWallClock(due, t.sendAt, zone).instants[0]!;
+            expect(earliestDueTime, `${what}: ${label(m)} moved to the event although the due time had not passed`).toBeLessThanOrEqual(anchor.notBefore);
+          } else {
+            expect(dateOf(m.sendAt), `${what}: ${label(m)}`).toBe(on(due));
+          }
         }
       }
-    }
-  });
+    },
+    arbitrary,
+  );
 }
 
 /**
@@ -205,7 +217,7 @@ export function daysCountedOnTheLocalCalendar(planner: Planner = planParticipant
  *    for enrolment; a recorded completion; a date field present) have an instance, and no
  *    message belongs to any other.
  */
-export function onlyTheArmsTimepoints(planner: Planner = planParticipant) {
+function onlyTheArmsTimepoints(planner: Planner = planParticipant) {
   return plannerProperty(
     planner,
     (s, plan) => {
@@ -220,7 +232,7 @@ export function onlyTheArmsTimepoints(planner: Planner = planParticipant) {
 }
 
 /** 8a. Deterministic and pure: the same inputs give deep-equal plans, and the inputs are left as they were. */
-export function deterministic(planner: Planner = planParticipant) {
+function deterministic(planner: Planner = planParticipant) {
   return fc.property(scenarioArbitrary(), (s) => {
     const before = structuredClone(s);
     const first = planner(s.protocol, s.participant, s.completions);
@@ -241,7 +253,7 @@ function at<T>(now: number, f: () => T): T {
 }
 
 /** 8b. The plan depends on its inputs only, not on the date on which the planner happens to run. */
-export function independentOfTheClock(planner: Planner = planParticipant, arbitrary = scenarioArbitrary()) {
+function independentOfTheClock(planner: Planner = planParticipant, arbitrary = scenarioArbitrary()) {
   return fc.property(arbitrary, clockArbitrary, clockArbitrary, (s, now1, now2) => {
     const plan = (now: number) => at(now, () => planner(s.protocol, s.participant, s.completions));
     expect(plan(now2), `planned at ${new Date(now2).toISOString()} vs ${new Date(now1).toISOString()}`).toEqual(plan(now1));
@@ -293,24 +305,25 @@ const fallBackExample: [Scenario, number, number] = [
 ];
 
 describe('planner properties', () => {
-  it('1. no message before enrolment, nor before the completion an anchor waits for', () => fc.assert(noMessageBeforeItsEvents(), { numRuns: RUNS }));
-  it('2a. a completed timepoint keeps no message at or after its completion', () => fc.assert(noMessageAfterCompletion(), { numRuns: RUNS }));
-  it('2b. a withdrawn or completed participant gets no plan', () => fc.assert(nothingForInactiveParticipants(), { numRuns: RUNS / 4 }));
+  it('1. no message before enrolment, nor before the completion an anchor waits for', () => fc.assert(noMessageBeforeItsEvents(), { numRuns: RUNS }), TIMEOUT);
+  it('2a. a completed timepoint keeps no message at or after its completion', () => fc.assert(noMessageAfterCompletion(), { numRuns: RUNS }), TIMEOUT);
+  it('2b. a withdrawn or completed participant gets no plan', () => fc.assert(nothingForInactiveParticipants(), { numRuns: RUNS / 4 }), TIMEOUT);
   it('3. reminders inside the window; the invitation before it closes unless the event is after the close', () =>
-    fc.assert(messagesInsideTheWindow(), { numRuns: RUNS }));
-  it('4. at most one message per (instance, kind, n), one instance per timepoint', () => fc.assert(oneOfEach(), { numRuns: RUNS }));
+    fc.assert(messagesInsideTheWindow(), { numRuns: RUNS }), TIMEOUT);
+  it('4. at most one message per (instance, kind, n), one instance per timepoint', () => fc.assert(oneOfEach(), { numRuns: RUNS }), TIMEOUT);
   it('5. the local send time is kept across daylight-saving changes (a time in a gap moves forward by the gap)', () =>
-    fc.assert(localSendTimePreserved(), { numRuns: RUNS * 2 }));
-  it('6. days are counted on the local calendar', () => fc.assert(daysCountedOnTheLocalCalendar(), { numRuns: RUNS * 2 }));
-  it('7. only the timepoints of the participant\'s arm whose anchor has happened', () => fc.assert(onlyTheArmsTimepoints(), { numRuns: RUNS }));
-  it('8a. deterministic, and does not change its inputs', () => fc.assert(deterministic(), { numRuns: RUNS / 2 }));
+    fc.assert(localSendTimePreserved(), { numRuns: RUNS * 2 }), TIMEOUT);
+  it('6. days are counted on the local calendar', () => fc.assert(daysCountedOnTheLocalCalendar(), { numRuns: RUNS * 2 }), TIMEOUT);
+  it('7. only the timepoints of the participant\'s arm whose anchor has happened', () => fc.assert(onlyTheArmsTimepoints(), { numRuns: RUNS }), TIMEOUT);
+  it('8a. deterministic, and does not change its inputs', () => fc.assert(deterministic(), { numRuns: RUNS / 2 }), TIMEOUT);
 
   // DEFECT (not fixed here): a send time in the repeated hour of a fall-back day resolves to the
   // first or the second occurrence depending on the date the planner runs (luxon guesses with the
-  // zone's current offset; see fallBackExample). A re-plan in another season moves such an unsent
-  // message by an hour. Remove `.fails` once the planner resolves repeated times deterministically.
+  // zone's current offset; see fallBackExample). Messages and the instance's due, opening and
+  // closing instants are affected: a re-plan in another season moves them by an hour. Remove
+  // `.fails` once the planner resolves repeated times deterministically.
   it.fails('8b. the plan does not depend on the date the planner runs [fails: repeated fall-back hour]', () =>
-    fc.assert(independentOfTheClock(), { numRuns: RUNS / 2, examples: [fallBackExample] }));
+    fc.assert(independentOfTheClock(), { numRuns: RUNS / 2, examples: [fallBackExample] }), TIMEOUT);
 });
 
 describe('the documented behaviour in and around the changes, by example', () => {
@@ -325,6 +338,8 @@ describe('the documented behaviour in and around the changes, by example', () =>
     ['Europe/Paris', '02:30', '2026-03-24T10:00:00.000Z', '2026-03-29T01:30:00.000Z', '03:30'],
     ['America/Chicago', '02:30', '2026-03-03T18:00:00.000Z', '2026-03-08T08:30:00.000Z', '03:30'],
     ['Europe/London', '01:30', '2027-03-23T10:00:00.000Z', '2027-03-28T01:30:00.000Z', '02:30'],
+    // Nuuk (UTC−2, summer UTC−1) changes at 01:00 UTC like the EU: 23:00–24:00 on Saturday is skipped.
+    ['America/Nuuk', '23:30', '2026-03-23T12:00:00.000Z', '2026-03-29T01:30:00.000Z', '00:30'],
   ])('a send time inside the spring-forward gap moves forward by the gap (%s %s)', (zone, sendAt, enrolledAt, expected, local) => {
     const sent = invitation(zone, enrolledAt, sendAt, 5);
     expect(sent).toBe(expected);
@@ -376,7 +391,10 @@ describe('the generators reach the cases the properties are about', () => {
         const messages = plan.messages.filter((m) => m.timepoint === i.timepoint);
         const completedAt = s.completions[i.timepoint];
         if (completedAt !== undefined && messages.length < 1 + t.reminders.length) seen.afterCompletionDropped++;
-        if (completedAt !== undefined && plan.messages.length > 0 && planParticipant(s.protocol, s.participant, { ...s.completions, [i.timepoint]: '9999-12-31T00:00:00.000Z' }).messages.some((m) => m.timepoint === i.timepoint && m.sendAt === completedAt)) seen.completionAtSendTime++;
+        if (completedAt !== undefined) {
+          const uncompleted = planParticipant(s.protocol, s.participant, { ...s.completions, [i.timepoint]: '9999-12-31T00:00:00.000Z' });
+          if (uncompleted.messages.some((m) => m.timepoint === i.timepoint && m.sendAt === completedAt)) seen.completionAtSendTime++;
+        }
         for (const m of messages) {
           const date = localDate(ms(m.sendAt), zone);
           if (nearChange(date, zone)) seen.onChangeDay++;
