@@ -252,6 +252,20 @@ function timepointArbitrary(id: string, earlier: string[], zone: string): fc.Arb
 }
 
 /**
+ * A timepoint anchored on another's completion may only name arms that get that other timepoint
+ * (the schema refuses the rest as unreachable): keep the arms both share, or else the anchor's.
+ */
+function withReachableArms(timepoints: Timepoint[]): Timepoint[] {
+  const result: Timepoint[] = [];
+  for (const t of timepoints) {
+    const anchor = result.find((other) => `${other.id}.completed` === t.anchor);
+    const shared = anchor ? t.arms.filter((arm) => anchor.arms.includes(arm)) : t.arms;
+    result.push({ ...t, arms: shared.length > 0 ? shared : [...anchor!.arms] });
+  }
+  return result;
+}
+
+/**
  * A protocol of 1–4 timepoints, valid by construction and parsed by `protocolSchema` to prove it;
  * its send times favour those that `zone` (the participant's, in a scenario) skips or repeats.
  */
@@ -259,7 +273,9 @@ export const protocolArbitrary = (zone = 'Europe/London'): fc.Arbitrary<Protocol
   fc
     .tuple(fc.integer({ min: 1, max: 5 }), fc.uniqueArray(slug, { minLength: 1, maxLength: 4 }))
     .chain(([version, ids]) =>
-      fc.tuple(...ids.map((id, i) => timepointArbitrary(id, ids.slice(0, i), zone))).map((timepoints) => protocolSchema.parse({ version, timepoints })),
+      fc
+        .tuple(...ids.map((id, i) => timepointArbitrary(id, ids.slice(0, i), zone)))
+        .map((timepoints) => protocolSchema.parse({ version, timepoints: withReachableArms(timepoints) })),
     );
 
 /** Days after an anchor's local date on which something of this timepoint happens (due, reminders, window edges). */

@@ -36,6 +36,20 @@ describe('the planner keeps 09:00 local across daylight-saving changes', () => {
     expect(sendAt(plan, 'week8', 'invitation')).toBe('2026-11-09T15:00:00.000Z'); // 09:00 CST
   });
 
+  it('resolves a time that occurs twice (clocks going back) to the earlier one, whatever the date today', () => {
+    // 01:30 happens twice in London on 25 October 2026: first in BST (00:30Z), then in GMT (01:30Z).
+    const protocol = { version: 1, timepoints: [{ ...demoStudy.protocol.timepoints[0]!, sendAt: '01:30', offsetDays: 5 }] };
+    const plan = planParticipant(protocol, participant({ enrolledAt: '2026-10-20T10:00:00.000Z' }));
+    expect(sendAt(plan, 'baseline', 'invitation')).toBe('2026-10-25T00:30:00.000Z');
+  });
+
+  it('moves a time that does not occur (clocks going forward) forward by the gap', () => {
+    // 01:30 does not exist in London on 29 March 2026: it becomes 02:30 BST (01:30Z).
+    const protocol = { version: 1, timepoints: [{ ...demoStudy.protocol.timepoints[0]!, sendAt: '01:30', offsetDays: 5 }] };
+    const plan = planParticipant(protocol, participant({ enrolledAt: '2026-03-24T10:00:00.000Z' }));
+    expect(sendAt(plan, 'baseline', 'invitation')).toBe('2026-03-29T01:30:00.000Z');
+  });
+
   it('counts days on the local calendar: a late-evening enrolment in Chicago is still that local day', () => {
     // 23:30 on 2 March in Chicago is already 3 March in UTC; week 8 is 56 days after 2 March.
     const plan = planParticipant(demoStudy.protocol, participant({ timezone: 'America/Chicago', enrolledAt: '2026-03-03T05:30:00.000Z' }));

@@ -317,12 +317,11 @@ describe('planner properties', () => {
   it('7. only the timepoints of the participant\'s arm whose anchor has happened', () => fc.assert(onlyTheArmsTimepoints(), { numRuns: RUNS }), TIMEOUT);
   it('8a. deterministic, and does not change its inputs', () => fc.assert(deterministic(), { numRuns: RUNS / 2 }), TIMEOUT);
 
-  // DEFECT (not fixed here): a send time in the repeated hour of a fall-back day resolves to the
-  // first or the second occurrence depending on the date the planner runs (luxon guesses with the
-  // zone's current offset; see fallBackExample). Messages and the instance's due, opening and
-  // closing instants are affected: a re-plan in another season moves them by an hour. Remove
-  // `.fails` once the planner resolves repeated times deterministically.
-  it.fails('8b. the plan does not depend on the date the planner runs [fails: repeated fall-back hour]', () =>
+  // This found a real defect (since fixed): a send time in the repeated hour of a fall-back day
+  // resolved to the first or second occurrence depending on the date the planner ran (luxon
+  // guesses with the zone's current offset; see fallBackExample), so a re-plan in another season
+  // moved messages and windows by an hour.
+  it('8b. the plan does not depend on the date the planner runs', () =>
     fc.assert(independentOfTheClock(), { numRuns: RUNS / 2, examples: [fallBackExample] }), TIMEOUT);
 });
 

@@ -37,6 +37,12 @@ describe('study definitions', () => {
     expect(problemsOf(study)[0]?.message).toMatch(/ffmq39 and ffmq15 share item FFMQ_/);
   });
 
+  it('refuse a timepoint anchored on the completion of one its arms never get', () => {
+    const [baseline, week8] = demoStudy.protocol.timepoints;
+    const study = { ...demoStudy, protocol: { version: 1, timepoints: [{ ...baseline!, arms: ['mbpm'] }, { ...week8!, anchor: 'baseline.completed' }] } };
+    expect(problemsOf(study)).toEqual([{ field: 'protocol.timepoints.1.anchor', message: 'arm waitlist never gets "baseline", so would never get "week8"' }]);
+  });
+
   it('refuse timepoints for arms the study does not have, and anchors on unknown timepoints', () => {
     const t = demoStudy.protocol.timepoints[1]!;
     const study = { ...demoStudy, protocol: { version: 1, timepoints: [{ ...t, arms: ['placebo'], anchor: 'screening.completed' }] } };

@@ -51,6 +51,11 @@ export const protocolSchema = z
       if (completed !== undefined && (!ids.includes(completed) || completed === t.id)) {
         ctx.addIssue({ code: 'custom', path: ['timepoints', i, 'anchor'], message: `anchors on unknown timepoint "${completed}"` });
       }
+      const anchor = protocol.timepoints.find((other) => other.id === completed);
+      const stranded = anchor ? t.arms.filter((arm) => !anchor.arms.includes(arm)) : [];
+      if (stranded.length > 0) {
+        ctx.addIssue({ code: 'custom', path: ['timepoints', i, 'anchor'], message: `arm ${stranded.join(', ')} never gets "${completed}", so would never get "${t.id}"` });
+      }
       for (const days of t.reminders) {
         if (days >= t.window.closesDaysAfter) {
           ctx.addIssue({ code: 'custom', path: ['timepoints', i, 'reminders'], message: `a reminder ${days} days after the due date falls after the window closes` });
