@@ -26,6 +26,8 @@ export interface DispatchSettings {
   retryDelaysMs: number[];
   /** Extra time a started (partly answered) instance gets after its window closes. */
   startedGraceMs: number;
+  /** How long one pass may keep sending before it leaves the rest to the next (the Lambda timeout is 55 s). */
+  passBudgetMs: number;
   /** Waits between sends to honour `maxSendRate` (a no-op under a virtual clock). */
   sleep(ms: number): Promise<void>;
 }
@@ -36,6 +38,7 @@ export const defaultDispatchSettings: DispatchSettings = {
   maxAttempts: 5,
   retryDelaysMs: [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000],
   startedGraceMs: 24 * 3_600_000,
+  passBudgetMs: 45_000,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 

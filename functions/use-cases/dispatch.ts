@@ -81,25 +81,45 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
 
   const claimant = `dispatcher:${deps.secrets.id()}`;
   const pacer = createPacer(deps.dispatch);
-  const recovered = await deps.messages.listExpiredLeases(now(), limit);
-  const due = [...recovered, ...(await deps.messages.listDue(now(), limit))];
-  for (const group of groupByRecipient(due)) {
-    const claimed: StoredMessage[] = [];
-    for (const message of group) {
-      if (await deps.messages.claim(message, claimant, now(), deps.dispatch.leaseMs)) {
-        claimed.push({ ...message, status: 'claimed', attempts: (message.attempts ?? 0) + 1 });
-        if (message.status === 'claimed') report.recovered++;
-      }
+  // Batch after batch until nothing is due or the pass's time is up; what is left waits for the next pass.
+  const deadline = performance.now() + deps.dispatch.passBudgetMs;
+  for (;;) {
+    const recovered = await deps.messages.listExpiredLeases(now(), limit);
+    const due = [...recovered, ...(await deps.messages.listDue(now(), limit))];
+    let claimed = 0;
+    for (const group of groupByRecipient(due)) {
+      if (performance.now() > deadline) return report;
+      claimed += await sendGroup(deps, claimant, group, studyOf, pacer, report);
     }
-    if (claimed.length === 0) continue;
-    const study = await studyOf(claimed[0]!.studyId);
-    if (claimed[0]!.kind === 'alert' || claimed[0]!.kind === 'notice') {
-      for (const message of claimed) await deliver(deps, claimant, message, study, null, pacer, report);
-    } else {
-      await sendToParticipant(deps, claimant, claimed, study, pacer, report);
+    // A batch that claimed nothing is all stale index reads or someone else's work: don't spin on it.
+    if (due.length < limit || claimed === 0 || performance.now() > deadline) return report;
+  }
+}
+
+/** Claims a group of due messages, then sends what is still wanted; returns how many it claimed. */
+async function sendGroup(
+  deps: DispatchDeps,
+  claimant: string,
+  group: StoredMessage[],
+  studyOf: (id: string) => Promise<Study | null>,
+  pacer: Pacer,
+  report: DispatchReport,
+): Promise<number> {
+  const claimed: StoredMessage[] = [];
+  for (const message of group) {
+    if (await deps.messages.claim(message, claimant, deps.clock.now(), deps.dispatch.leaseMs)) {
+      claimed.push({ ...message, status: 'claimed', attempts: (message.attempts ?? 0) + 1 });
+      if (message.status === 'claimed') report.recovered++;
     }
   }
-  return report;
+  if (claimed.length === 0) return 0;
+  const study = await studyOf(claimed[0]!.studyId);
+  if (claimed[0]!.kind === 'alert' || claimed[0]!.kind === 'notice') {
+    for (const message of claimed) await deliver(deps, claimant, message, study, null, pacer, report);
+  } else {
+    await sendToParticipant(deps, claimant, claimed, study, pacer, report);
+  }
+  return claimed.length;
 }
 
 /** A participant's due invitation or reminders for one instance: re-checked with fresh reads, at most one sent. */

@@ -111,6 +111,18 @@ describe('failures and pacing', () => {
     expect((await t.deps.messages.listForParticipant('demo', code)).find((m) => m.kind === 'invitation')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^refused: MessageRejected/) });
   });
 
+  it('keeps sending batch after batch within one pass until nothing is due', async () => {
+    const t = await createTestContext({ now: MONDAY_10AM });
+    for (let i = 0; i < 5; i++) await t.enrol({ arm: 'healthy' }, 'batch');
+    expect(await runDispatch(t.deps, { limit: 2 })).toMatchObject({ sent: 5 });
+  });
+
+  it('leaves the rest for the next pass when its time budget is spent', async () => {
+    const t = await createTestContext({ now: MONDAY_10AM, dispatch: { passBudgetMs: 0 } });
+    for (let i = 0; i < 3; i++) await t.enrol({ arm: 'healthy' }, 'budget');
+    expect((await runDispatch(t.deps)).sent).toBeLessThan(3);
+  });
+
   it('spaces sends to honour the maximum send rate', async () => {
     const waits: number[] = [];
     const t = await createTestContext({ now: MONDAY_10AM, dispatch: { maxSendRate: 2, sleep: async (ms) => void waits.push(ms) } });
