@@ -62,6 +62,12 @@ export interface StudyRepository {
    * the study's current one; false when that version number was taken meanwhile.
    */
   publishProtocol(studyId: string, protocol: Protocol, at: Date): Promise<boolean>;
+  /**
+   * Replaces the study's settings (everything but the protocol) if its protocol is still at
+   * `protocolVersion`, so a concurrent publish is never overwritten; false otherwise.
+   */
+  updateSettings(study: Study, protocolVersion: number): Promise<boolean>;
+  list(): Promise<Study[]>;
 }
 
 export interface ParticipantRepository {
@@ -106,12 +112,22 @@ export interface ContactRepository {
   putContact(studyId: string, code: string, email: string): Promise<void>;
   get(studyId: string, code: string): Promise<Contact | null>;
   suppress(studyId: string, code: string, reason: string, at: Date): Promise<void>;
+  /** The participant code holding an address in a study, if any (a read: reserves nothing). */
+  heldBy(studyId: string, email: string): Promise<string | null>;
+  /** Suppressions and unsubscriptions of a study's participants, without the addresses. */
+  listStatuses(studyId: string): Promise<Array<{ code: string; suppressed?: { reason: string; at: string }; unsubscribedAt?: string }>>;
   unsubscribe(studyId: string, code: string, at: Date): Promise<void>;
 }
 
 export interface InstanceRepository {
   get(studyId: string, code: string, timepoint: string): Promise<Instance | null>;
   listForStudy(studyId: string): Promise<Instance[]>;
+  /**
+   * A study's instances one page at a time, in key order (participant code, then timepoint id),
+   * reading the next page only when the consumer asks: for exports that must not hold a whole
+   * study in memory. `pageSize` caps a page's items (default: DynamoDB's 1 MB pages).
+   */
+  pagesForStudy(studyId: string, options?: { pageSize?: number }): AsyncIterable<Instance[]>;
   listForParticipant(studyId: string, code: string): Promise<Instance[]>;
   /**
    * Creates or re-plans an instance and queues its expiry at window close; never touches one
@@ -148,6 +164,9 @@ export interface MessageRepository {
   /** Creates a staff message (alert, notice) once; a second call with the same key changes nothing. */
   createOnce(message: PlannedMessage & { flags?: string[]; reason?: string }): Promise<void>;
   listForParticipant(studyId: string, code: string): Promise<StoredMessage[]>;
+  listForStudy(studyId: string): Promise<StoredMessage[]>;
+  /** Marks a safety alert acknowledged, once; false when it already was (or is not an alert). */
+  acknowledge(message: Pick<StoredMessage, 'studyId' | 'code' | 'timepoint' | 'kind' | 'n'>, by: string, note: string | undefined, at: Date): Promise<boolean>;
   /** Planned messages due at or before `now`, through the sparse due index. */
   listDue(now: Date, limit: number): Promise<StoredMessage[]>;
   /** Claimed messages whose lease ran out (their dispatcher died), through the due index. */
@@ -179,6 +198,7 @@ export interface LinkTokenRepository {
 
 export interface StaffRepository {
   get(email: string): Promise<StaffMember | null>;
+  list(): Promise<StaffMember[]>;
   put(member: StaffMember): Promise<void>;
   putLoginCode(hash: string, email: string, expiresAt: Date): Promise<void>;
   /** Marks a sign-in code used; returns its owner only if it was unused and unexpired. */

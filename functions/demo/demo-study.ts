@@ -20,6 +20,7 @@ const openBattery = [
  */
 export const demoStudy: Study = {
   missingRules: {},
+  emails: {},
   id: 'demo',
   name: 'Mindfulness-Based Pain Management (demo)',
   timezone: 'Europe/London',

@@ -4,9 +4,13 @@ import { secureHeaders } from 'hono/secure-headers';
 import { notFound } from '../core/errors';
 import type { AppDeps, AppEnv } from './env';
 import { errorResponse } from './errors';
+import { openApiDocument } from './openapi';
 import { authRoutes } from './routes/auth-routes';
+import { participantAdminRoutes } from './routes/participant-admin-routes';
 import { participantRoutes, unsubscribeRoutes } from './routes/participant-routes';
+import { staffRoutes } from './routes/staff-routes';
 import { studyRoutes } from './routes/study-routes';
+import { summaryRoutes } from './routes/summary-routes';
 
 export type { AppDeps } from './env';
 
@@ -21,16 +25,18 @@ export function createApp(deps: AppDeps) {
     await next();
     c.header('Cache-Control', 'no-store');
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: 256 * 1024,
-      onError: (c) => c.json({ error: { code: 'too_large', message: 'body: larger than 256 KB' } }, 413),
-    }),
-  );
+  const limit = (kb: number) =>
+    bodyLimit({ maxSize: kb * 1024, onError: (c) => c.json({ error: { code: 'too_large', message: `body: larger than ${kb} KB` } }, 413) });
+  const [small, csvImport] = [limit(256), limit(5 * 1024)];
+  // A participants CSV may be large; every other body is small.
+  app.use('/api/*', (c, next) => (c.req.path.endsWith('/participants/import') ? csvImport(c, next) : small(c, next)));
   app.get('/api/health', (c) => c.json({ ok: true }));
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/studies', studyRoutes(deps));
+  app.route('/api/studies', participantAdminRoutes(deps));
+  app.route('/api/staff', staffRoutes(deps));
+  app.route('/api/studies', summaryRoutes(deps));
   app.route('/api/p', participantRoutes(deps));
   app.route('/api/u', unsubscribeRoutes(deps));
   app.all('/api/*', () => {

@@ -14,10 +14,14 @@ export function requireStaff(deps: AppDeps, roles: readonly StaffRole[]): Middle
     const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : getCookie(c, SESSION_COOKIE);
     const session = token ? await authenticate(deps, token) : null;
     if (session === null) throw unauthorized();
-    if (!roles.includes(session.role)) throw forbidden();
+    // Role and studies come from the account as it is now: a change by an admin takes effect at once.
+    const member = await deps.staff.get(session.email);
+    if (member === null) throw unauthorized('this staff account no longer exists');
+    const current = { ...session, role: member.role, studies: member.studies };
+    if (!roles.includes(current.role)) throw forbidden();
     const studyId = c.req.param('studyId');
-    if (studyId !== undefined && !canAccessStudy(session, studyId)) throw forbidden();
-    c.set('session', session);
+    if (studyId !== undefined && !canAccessStudy(current, studyId)) throw forbidden();
+    c.set('session', current);
     await next();
   };
 }

@@ -131,7 +131,7 @@ async function sendToParticipant(deps: DispatchDeps, claimant: string, claimed: 
     deps.contacts.get(studyId, code),
     deps.messages.listForParticipant(studyId, code),
   ]);
-  const invitationSent = history.some((m) => m.timepoint === timepoint && m.kind === 'invitation' && sentStatuses.has(m.status));
+  const invitationSent = history.some((m) => m.timepoint === timepoint && (m.kind === 'invitation' || m.kind === 'resend') && sentStatuses.has(m.status));
   for (const decision of decideSends(claimed, { participant, instance, contact, invitationSent, now: deps.clock.now() })) {
     if (!decision.send) {
       await deps.messages.markSkipped(decision.message, claimant, decision.reason, deps.clock.now());

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../core/errors';
 import { participantCodeSchema, timezoneSchema, type Participant } from '../core/study/study';
@@ -6,11 +7,13 @@ import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { planAndStore } from './plan-participant';
 
-export const enrolmentSchema = z.object({
+export const enrolmentSchema = z.strictObject({
   email: z.email().max(254),
   arm: z.string().min(1).max(40),
   timezone: timezoneSchema.optional(),
   code: participantCodeSchema.optional(),
+  /** The day of enrolment when it was not today (YYYY-MM-DD, within a year): the schedule counts from it. */
+  enrolledOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').optional(),
 });
 
 /** How long an email reservation may sit without its participant before another enrolment may take it over. */
@@ -36,6 +39,8 @@ export async function enrolParticipant(
   }
   const email = input.email.trim().toLowerCase();
   const now = deps.clock.now();
+  const timezone = input.timezone ?? study.timezone;
+  const enrolledAt = input.enrolledOn === undefined ? now : enrolmentInstant(input.enrolledOn, timezone, now);
 
   if (input.code !== undefined && (await deps.participants.get(studyId, input.code)) !== null) {
     throw conflict(`participant code ${input.code} is already in use in this study`, 'code');
@@ -56,9 +61,9 @@ export async function enrolParticipant(
     studyId,
     code,
     arm: input.arm,
-    timezone: input.timezone ?? study.timezone,
+    timezone,
     status: 'active',
-    enrolledAt: now.toISOString(),
+    enrolledAt: enrolledAt.toISOString(),
     protocolVersion: study.protocol.version,
     dates: {},
   };
@@ -82,7 +87,8 @@ export async function enrolParticipant(
   const invitations = plan.messages.filter((m) => m.kind === 'invitation').map((m) => m.sendAt).sort();
   // An invitation already due goes out on the dispatcher's next pass: report it as now.
   const first = invitations[0];
-  return { code, firstInvitationAt: first === undefined ? null : first < participant.enrolledAt ? participant.enrolledAt : first };
+  const nowIso = now.toISOString();
+  return { code, firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first };
 }
 
 /** The next counter code not already taken by a code a coordinator chose by hand. */
@@ -92,4 +98,12 @@ async function allocateFreeCode(deps: Pick<Deps, 'participants'>, studyId: strin
     if ((await deps.participants.get(studyId, code)) === null) return code;
   }
   throw conflict('could not allocate a free participant code: give one explicitly', 'code');
+}
+
+/** The start of a local enrolment day; refused outside a year either side of today. */
+function enrolmentInstant(date: string, zone: string, now: Date): Date {
+  const start = DateTime.fromISO(date, { zone }).startOf('day');
+  if (!start.isValid) throw badRequest('enrolledOn', `${date} is not a date`);
+  if (Math.abs(start.toMillis() - now.getTime()) > 366 * 86_400_000) throw badRequest('enrolledOn', `${date} is more than a year from today`);
+  return start.toJSDate();
 }

@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContactRepository } from '../../core/ports';
 import { conditionally, type Db } from './client';
+import { queryAll } from './query';
 import { keys } from './keys';
 
 /** Contact details live in their own table: the only place an email address is stored. */
@@ -84,6 +85,26 @@ export function createContactRepository(db: Db): ContactRepository {
           }),
         ),
       );
+    },
+
+    async heldBy(studyId, email) {
+      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.emailReservation(studyId, email), ConsistentRead: true }));
+      return (Item?.code as string | undefined) ?? null;
+    },
+
+    async listStatuses(studyId) {
+      // Projected: the addresses never leave the table here.
+      const items = await queryAll<Record<string, unknown>>(db, {
+        TableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.study(studyId).pk, ':prefix': 'CONTACT#' },
+        ProjectionExpression: 'sk, suppressed, unsubscribedAt',
+      });
+      return items.map((item) => ({
+        code: (item.sk as string).slice('CONTACT#'.length),
+        ...(item.suppressed ? { suppressed: item.suppressed as { reason: string; at: string } } : {}),
+        ...(item.unsubscribedAt ? { unsubscribedAt: item.unsubscribedAt as string } : {}),
+      }));
     },
 
     async unsubscribe(studyId, code, at) {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
  *
  * Research table            pk                    sk
  *   study                   STUDY#<id>            STUDY                       (latest protocol inline)
+ *   study index             STUDIES               STUDY#<id>                  (lists studies without a Scan)
  *   protocol version        STUDY#<id>            PROTOCOL#<nnnn>             (immutable once published)
  *   code counter            STUDY#<id>            COUNTER#participant
  *   participant             STUDY#<id>            PARTICIPANT#<code>
@@ -15,6 +16,7 @@ import { createHash } from 'node:crypto';
  *   unsubscribe link        UNSUB#<token hash>    UNSUB
  *   SES message id          SES#<message id>      SES                         (→ the ledger message, for feedback)
  *   staff member            STAFF#<email>         STAFF
+ *   staff index             STAFF                 STAFF#<email>
  *   sign-in code            SIGNIN#<code hash>    SIGNIN
  *   staff session           SESSION#<hash>        SESSION
  *   audit entry             AUDIT#<scope>         <at>#<id>
@@ -37,6 +39,8 @@ export type DueKind = 'MESSAGE' | 'LEASE' | 'PLAN' | 'EXPIRE' | 'DONE';
 
 export const keys = {
   study: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'STUDY' }),
+  /** All studies under one partition (few items: one per study). */
+  studyIndex: (studyId = '') => ({ pk: 'STUDIES', sk: `STUDY#${studyId}` }),
   protocol: (studyId: string, version: number) => ({ pk: `STUDY#${studyId}`, sk: `PROTOCOL#${String(version).padStart(4, '0')}` }),
   codeCounter: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'COUNTER#participant' }),
   participant: (studyId: string, code: string) => ({ pk: `STUDY#${studyId}`, sk: `PARTICIPANT#${code}` }),
@@ -55,6 +59,8 @@ export const keys = {
   unsubscribe: (hash: string) => ({ pk: `UNSUB#${hash}`, sk: 'UNSUB' }),
   providerMessage: (providerId: string) => ({ pk: `SES#${providerId}`, sk: 'SES' }),
   staff: (email: string) => ({ pk: `STAFF#${email.toLowerCase()}`, sk: 'STAFF' }),
+  /** All staff accounts under one partition (few items), so they can be listed without a Scan. */
+  staffIndex: (email = '') => ({ pk: 'STAFF', sk: `STAFF#${email.toLowerCase()}` }),
   signInCode: (hash: string) => ({ pk: `SIGNIN#${hash}`, sk: 'SIGNIN' }),
   session: (hash: string) => ({ pk: `SESSION#${hash}`, sk: 'SESSION' }),
   audit: (scope: string, at: string, id: string) => ({ pk: `AUDIT#${scope}`, sk: `${at}#${id}` }),

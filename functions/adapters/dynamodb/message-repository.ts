@@ -88,6 +88,29 @@ export function createMessageRepository(db: Db): MessageRepository {
       return items.map(toMessage);
     },
 
+    async listForStudy(studyId) {
+      const items = await queryAll<Record<string, unknown>>(db, {
+        TableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.study(studyId).pk, ':prefix': 'MESSAGE#' },
+      });
+      return items.map(toMessage);
+    },
+
+    async acknowledge(message, by, note, at) {
+      return conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keyOf(message),
+            UpdateExpression: 'SET acknowledgedBy = :by, acknowledgedAt = :at' + (note ? ', acknowledgementNote = :note' : ''),
+            ConditionExpression: 'kind = :alert AND attribute_not_exists(acknowledgedAt)',
+            ExpressionAttributeValues: { ':by': by, ':at': at.toISOString(), ':alert': 'alert', ...(note ? { ':note': note } : {}) },
+          }),
+        ),
+      );
+    },
+
     async listDue(now, limit) {
       return (await queryDue<Record<string, unknown>>(db, 'MESSAGE', now, limit)).map(toMessage);
     },

@@ -3,19 +3,32 @@ import type { StaffMember, StaffSession } from '../../core/auth/staff';
 import type { StaffRepository } from '../../core/ports';
 import { conditionally, type Db } from './client';
 import { keys } from './keys';
-import { withoutKeys } from './query';
+import { queryAll, withoutKeys } from './query';
 
 const epochSeconds = (date: Date | string) => Math.floor(new Date(date).getTime() / 1000);
 
 export function createStaffRepository(db: Db): StaffRepository {
   const TableName = db.tables.research;
+  const get = async (email: string): Promise<StaffMember | null> => {
+    const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.staff(email) }));
+    return Item ? (withoutKeys(Item) as unknown as StaffMember) : null;
+  };
   return {
-    async get(email) {
-      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.staff(email) }));
-      return Item ? (withoutKeys(Item) as unknown as StaffMember) : null;
+    get,
+
+    async list() {
+      // Staff accounts are few and sit under their own partitions: one index partition lists them.
+      const entries = await queryAll<Record<string, unknown>>(db, {
+        TableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.staffIndex().pk },
+      });
+      const members = await Promise.all(entries.map((e) => get(e.email as string)));
+      return members.filter((m): m is StaffMember => m !== null);
     },
 
     async put(member) {
+      await db.doc.send(new PutCommand({ TableName, Item: { ...keys.staffIndex(member.email), type: 'staff-index', email: member.email.toLowerCase() } }));
       await db.doc.send(
         new PutCommand({ TableName, Item: { ...keys.staff(member.email), type: 'staff', ...member, email: member.email.toLowerCase() } }),
       );

@@ -16,7 +16,7 @@ const formatLocal = (iso: string, zone: string) =>
 export function renderParticipantEmail(input: {
   study: Study;
   timepoint: Timepoint;
-  kind: Extract<MessageKind, 'invitation' | 'reminder'>;
+  kind: Extract<MessageKind, 'invitation' | 'reminder' | 'resend'>;
   link: string;
   /** One-click unsubscribe page for this participant in this study. */
   unsubscribeLink: string;
@@ -26,14 +26,20 @@ export function renderParticipantEmail(input: {
   const { study, timepoint, kind, link } = input;
   const contact = study.contacts[0];
   const closes = formatLocal(input.closesAt, input.timezone);
-  const subject =
-    kind === 'invitation'
-      ? `${study.name}: your ${timepoint.label} questionnaires`
-      : `Reminder — ${study.name}: your ${timepoint.label} questionnaires`;
-  const opening =
-    kind === 'invitation'
-      ? `Thank you for taking part in ${study.name}. Your ${timepoint.label} questionnaires are ready.`
-      : `This is a reminder that your ${timepoint.label} questionnaires for ${study.name} are still waiting for you.`;
+  // A resend reads as the invitation, with its subject marked as a new link.
+  const custom = study.emails[kind === 'resend' ? 'invitation' : kind];
+  const fill = (template: string) => template.replaceAll('{study}', study.name).replaceAll('{timepoint}', timepoint.label).replaceAll('{closes}', closes);
+  const baseSubject = custom?.subject
+    ? fill(custom.subject)
+    : kind === 'reminder'
+      ? `Reminder — ${study.name}: your ${timepoint.label} questionnaires`
+      : `${study.name}: your ${timepoint.label} questionnaires`;
+  const subject = kind === 'resend' ? `${baseSubject} (your link again)` : baseSubject;
+  const opening = custom?.intro
+    ? fill(custom.intro)
+    : kind === 'reminder'
+      ? `This is a reminder that your ${timepoint.label} questionnaires for ${study.name} are still waiting for you.`
+      : `Thank you for taking part in ${study.name}. Your ${timepoint.label} questionnaires are ready.`;
   const paragraphs = [
     opening,
     `Please complete them by ${closes}. Your answers are saved as you go, so you can stop and come back using the same link.`,

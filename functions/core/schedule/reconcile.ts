@@ -1,6 +1,6 @@
 import type { Participant } from '../study/study';
 import type { Plan } from './plan';
-import { openStatuses, participantKinds, type Instance, type StoredMessage } from './records';
+import { openStatuses, plannedKinds, type Instance, type StoredMessage } from './records';
 
 export interface Reconciliation {
   /** Planned messages the new plan no longer contains. */
@@ -10,7 +10,7 @@ export interface Reconciliation {
 }
 
 /**
- * What a new plan takes away from what is stored: every still-planned participant message and
+ * What a new plan takes away from what is stored: every still-planned invitation or reminder and
  * every open instance it no longer contains, each with the reason. Sent messages and finished
  * instances are history and are never touched.
  */
@@ -27,7 +27,7 @@ export function reconcile(plan: Plan, participant: Participant, stored: { messag
 
   return {
     cancelMessages: stored.messages
-      .filter((m) => participantKinds.has(m.kind) && m.status === 'planned' && !wantedMessages.has(`${m.timepoint}|${m.kind}|${m.n}`))
+      .filter((m) => plannedKinds.has(m.kind) && m.status === 'planned' && !wantedMessages.has(`${m.timepoint}|${m.kind}|${m.n}`))
       .map((message) => ({ message, reason: reasonFor(message.timepoint) })),
     cancelInstances: stored.instances
       .filter((i) => openStatuses.has(i.status) && !wantedInstances.has(i.timepoint))

@@ -33,9 +33,13 @@ export interface Instance {
  * To the participant: invitation and reminders. To the study's safety contacts: alert (an
  * urgent answer). To the study's contacts: notice (an address bounced or complained).
  */
-export type MessageKind = 'invitation' | 'reminder' | 'alert' | 'notice';
+export type MessageKind = 'invitation' | 'reminder' | 'resend' | 'alert' | 'notice';
 
-export const participantKinds: ReadonlySet<MessageKind> = new Set(['invitation', 'reminder']);
+/** Messages to the participant (a resend is a coordinator's manual "here is your link again"). */
+export const participantKinds: ReadonlySet<MessageKind> = new Set(['invitation', 'reminder', 'resend']);
+
+/** Messages the planner owns: a re-plan may move or cancel these, never the others. */
+export const plannedKinds: ReadonlySet<MessageKind> = new Set(['invitation', 'reminder']);
 
 /**
  * planned → claimed → sent → delivered | bounced | complained, with side exits:
@@ -71,6 +75,10 @@ export interface StoredMessage extends PlannedMessage {
   reason?: string;
   /** Alerts: the flags that raised it. */
   flags?: string[];
+  /** Alerts: who acknowledged it, when, and their note. */
+  acknowledgedBy?: string;
+  acknowledgedAt?: string;
+  acknowledgementNote?: string;
 }
 
 export const openStatuses: ReadonlySet<InstanceStatus> = new Set(['scheduled', 'open', 'started']);

@@ -39,7 +39,8 @@ export function decideSends(due: StoredMessage[], context: SendContext): SendDec
   if (stop !== null) return due.map((message) => ({ message, send: false, reason: stop }));
 
   const ordered = [...due].sort((a, b) => a.n - b.n);
-  const chosen = ordered.find((m) => m.kind === 'invitation') ?? ordered.at(-1);
+  // An unsent invitation first; then a coordinator's resend (it carries a fresh link); then the latest reminder.
+  const chosen = ordered.find((m) => m.kind === 'invitation') ?? ordered.filter((m) => m.kind === 'resend').at(-1) ?? ordered.at(-1);
   return ordered.map((message) => {
     if (message !== chosen) return { message, send: false, reason: 'superseded by a later message' };
     if (message.kind === 'reminder' && !context.invitationSent) {

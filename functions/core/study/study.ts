@@ -64,6 +64,13 @@ export const protocolSchema = z
     });
   });
 
+/** Study-specific wording of participant emails; {study}, {timepoint} and {closes} are filled in. */
+const emailTemplateSchema = z.strictObject({
+  subject: z.string().min(1).max(200).optional(),
+  /** The opening paragraph. */
+  intro: z.string().min(1).max(2000).optional(),
+});
+
 export const studySchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and -'),
@@ -80,6 +87,8 @@ export const studySchema = z
      * replacing its default; recorded with every score. Unlisted instruments use their default.
      */
     missingRules: z.record(z.string(), z.string()).default({}),
+    /** Overrides of the default invitation and reminder wording. */
+    emails: z.strictObject({ invitation: emailTemplateSchema.optional(), reminder: emailTemplateSchema.optional() }).default({}),
   })
   .superRefine((study, ctx) => {
     const arms = new Set(study.arms.map((a) => a.id));

@@ -1,10 +1,17 @@
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { SESSION_HOURS } from '../../core/auth/staff';
-import { requestSignIn, verifySignIn } from '../../use-cases/sign-in';
+import { requestSignIn, signInRequestSchema, signInVerifySchema, verifySignIn } from '../../use-cases/sign-in';
+import { documented } from '../openapi';
 import { requireStaff, SESSION_COOKIE } from '../auth';
 import type { AppDeps, AppEnv } from '../env';
 import { readJson } from '../read-json';
+
+const tag = 'Sign-in';
+documented({ method: 'post', path: '/api/auth/login', tag, summary: 'Email a one-time sign-in link (same answer for unknown addresses)', body: signInRequestSchema, responses: { 202: 'Accepted', 503: 'The email could not be sent just now' } });
+documented({ method: 'post', path: '/api/auth/verify', tag, summary: 'Exchange the code for a session token (also set as an HttpOnly cookie)', body: signInVerifySchema, responses: { 200: '{token, role, email, studies, expiresAt}', 401: 'Invalid, used or expired code' } });
+documented({ method: 'post', path: '/api/auth/logout', tag, summary: 'Forget the session cookie', responses: { 204: 'Done' } });
+const me = documented({ method: 'get', path: '/api/auth/me', tag, summary: 'Who is signed in', roles: ['admin', 'coordinator', 'analyst'], responses: { 200: '{email, role, studies, expiresAt}' } });
 
 export function authRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
@@ -27,7 +34,7 @@ export function authRoutes(deps: AppDeps) {
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.body(null, 204);
     })
-    .get('/me', requireStaff(deps, ['admin', 'coordinator', 'analyst']), (c) => {
+    .get('/me', requireStaff(deps, me.roles), (c) => {
       const { email, role, studies, expiresAt } = c.get('session');
       return c.json({ email, role, studies, expiresAt });
     });

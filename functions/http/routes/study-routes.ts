@@ -1,70 +1,85 @@
 import { Hono } from 'hono';
 import { Readable } from 'node:stream';
+import { z } from 'zod';
 import { notFound } from '../../core/errors';
-import { enrolParticipant } from '../../use-cases/enrol-participant';
+import { acknowledgeAlert, acknowledgementSchema } from '../../use-cases/acknowledge-alert';
+import { auditQuerySchema, auditTrail } from '../../use-cases/audit-trail';
 import { exportStudy } from '../../use-cases/export-study';
-import { migrateParticipants, previewSchedule, publishProtocol } from '../../use-cases/protocol-versions';
-import { updateParticipant, withdrawParticipant } from '../../use-cases/update-participant';
+import {
+  checkProtocolDraft,
+  createStudy,
+  emailPreviewSchema,
+  listStudies,
+  previewEmail,
+  previewProtocolDraft,
+  settingsSchema,
+  updateStudySettings,
+} from '../../use-cases/manage-study';
+import { migrateParticipants, migrationSchema, publishProtocol, publishSchema } from '../../use-cases/protocol-versions';
+import { studyDashboard } from '../../use-cases/study-dashboard';
 import { requireStaff } from '../auth';
 import type { AppDeps, AppEnv } from '../env';
+import { documented } from '../openapi';
 import { readJson, readOptionalJson } from '../read-json';
 
+const tag = 'Studies';
+const anyStaff = ['admin', 'coordinator', 'analyst'] as const;
+const setup = ['admin', 'coordinator'] as const;
+
+const docs = {
+  list: documented({ method: 'get', path: '/api/studies', tag, summary: 'Studies you can see', roles: anyStaff, responses: { 200: 'Study summaries' } }),
+  create: documented({ method: 'post', path: '/api/studies', tag, summary: 'Create a study (its protocol becomes version 1)', roles: setup, body: z.looseObject({}), responses: { 201: 'The study', 409: 'The id is taken' } }),
+  get: documented({ method: 'get', path: '/api/studies/{studyId}', tag, summary: 'A study with its current protocol', roles: anyStaff, responses: { 200: 'The study', 404: 'No such study' } }),
+  settings: documented({ method: 'put', path: '/api/studies/{studyId}/settings', tag, summary: 'Change name, time zone, arms, sender, contacts, email wording, missing-data rules', roles: setup, body: settingsSchema, responses: { 200: 'The study', 409: 'Changed meanwhile, or an arm still has participants' } }),
+  publish: documented({ method: 'put', path: '/api/studies/{studyId}/protocol', tag, summary: 'Publish an edited protocol as the next version', roles: setup, body: publishSchema, responses: { 201: 'The published protocol' } }),
+  validate: documented({ method: 'post', path: '/api/studies/{studyId}/protocol/validate', tag, summary: 'Validation report of a draft protocol (nothing saved)', roles: setup, body: publishSchema, responses: { 200: '{ok, problems: [{field, message}]}' } }),
+  previewDraft: documented({ method: 'post', path: '/api/studies/{studyId}/protocol/preview', tag, summary: 'Messages a draft would add or move for participants on the current version', roles: setup, body: publishSchema, responses: { 200: 'Validation report and changes' } }),
+  migrate: documented({ method: 'post', path: '/api/studies/{studyId}/protocol/migrate', tag, summary: 'Move participants to a protocol version (unsent messages move)', roles: setup, body: migrationSchema, responses: { 200: '{migrated, unchanged}' } }),
+  emailPreview: documented({ method: 'post', path: '/api/studies/{studyId}/email-preview', tag, summary: 'An invitation or reminder rendered with sample values', roles: setup, body: emailPreviewSchema, responses: { 200: '{subject, text, html}' } }),
+  dashboard: documented({ method: 'get', path: '/api/studies/{studyId}/dashboard', tag, summary: 'Adherence: completion by arm × timepoint, overdue, expiring, delivery problems, alerts', roles: setup, responses: { 200: 'The dashboard' } }),
+  audit: documented({ method: 'get', path: '/api/studies/{studyId}/audit', tag, summary: 'Audit trail, newest first', roles: setup, query: auditQuerySchema, responses: { 200: '{entries, truncated}' } }),
+  acknowledge: documented({ method: 'post', path: '/api/studies/{studyId}/alerts/{code}/{timepoint}/acknowledge', tag, summary: 'Acknowledge a safety alert', roles: setup, body: acknowledgementSchema, responses: { 200: 'Who acknowledged it and when', 409: 'Already acknowledged' } }),
+  export: documented({
+    method: 'get',
+    path: '/api/studies/{studyId}/export',
+    tag: 'Exports',
+    summary: 'Scored data for analysis (never contact details)',
+    roles: anyStaff,
+    query: z.object({ format: z.string().optional().describe('long (default), wide, items, codebook, codebook-json, fhir') }),
+    responses: { 200: { description: 'CSV, JSON or FHIR NDJSON, streamed', mediaType: 'text/csv' } },
+  }),
+};
+
 export function studyRoutes(deps: AppDeps) {
+  const actor = (email: string) => `staff:${email}` as const;
   return new Hono<AppEnv>()
-    .get('/:studyId', requireStaff(deps, ['admin', 'coordinator', 'analyst']), async (c) => {
+    .get('/', requireStaff(deps, docs.list.roles), async (c) => c.json({ studies: await listStudies(deps, c.get('session')) }))
+    .post('/', requireStaff(deps, docs.create.roles), async (c) => c.json({ study: await createStudy(deps, c.get('session'), await readJson(c)) }, 201))
+    .get('/:studyId', requireStaff(deps, docs.get.roles), async (c) => {
       const study = await deps.studies.get(c.req.param('studyId'));
       if (study === null) throw notFound('study');
-      return c.json({ id: study.id, name: study.name, timezone: study.timezone, arms: study.arms, protocol: study.protocol });
+      return c.json(study);
     })
-    .get('/:studyId/participants', requireStaff(deps, ['admin', 'coordinator']), async (c) => {
-      const participants = await deps.participants.list(c.req.param('studyId'));
-      return c.json({ participants });
+    .put('/:studyId/settings', requireStaff(deps, docs.settings.roles), async (c) =>
+      c.json({ study: await updateStudySettings(deps, actor(c.get('session').email), c.req.param('studyId'), await readJson(c)) }),
+    )
+    .put('/:studyId/protocol', requireStaff(deps, docs.publish.roles), async (c) =>
+      c.json({ protocol: await publishProtocol(deps, actor(c.get('session').email), c.req.param('studyId'), await readJson(c)) }, 201),
+    )
+    .post('/:studyId/protocol/validate', requireStaff(deps, docs.validate.roles), async (c) => c.json(await checkProtocolDraft(deps, c.req.param('studyId'), await readJson(c))))
+    .post('/:studyId/protocol/preview', requireStaff(deps, docs.previewDraft.roles), async (c) => c.json(await previewProtocolDraft(deps, c.req.param('studyId'), await readJson(c))))
+    .post('/:studyId/protocol/migrate', requireStaff(deps, docs.migrate.roles), async (c) =>
+      c.json(await migrateParticipants(deps, actor(c.get('session').email), c.req.param('studyId'), await readJson(c))),
+    )
+    .post('/:studyId/email-preview', requireStaff(deps, docs.emailPreview.roles), async (c) => c.json(await previewEmail(deps, c.req.param('studyId'), await readJson(c))))
+    .get('/:studyId/dashboard', requireStaff(deps, docs.dashboard.roles), async (c) => c.json(await studyDashboard(deps, c.req.param('studyId'))))
+    .get('/:studyId/audit', requireStaff(deps, docs.audit.roles), async (c) => c.json(await auditTrail(deps, `study:${c.req.param('studyId')}`, c.req.query())))
+    .post('/:studyId/alerts/:code/:timepoint/acknowledge', requireStaff(deps, docs.acknowledge.roles), async (c) => {
+      const { studyId, code, timepoint } = c.req.param();
+      return c.json(await acknowledgeAlert(deps, actor(c.get('session').email), studyId, code, timepoint, await readOptionalJson(c)));
     })
-    .post('/:studyId/participants', requireStaff(deps, ['admin', 'coordinator']), async (c) => {
-      const result = await enrolParticipant(deps, `staff:${c.get('session').email}`, c.req.param('studyId'), await readJson(c));
-      deps.onScheduleChanged?.();
-      return c.json(result, 201);
-    })
-    .patch('/:studyId/participants/:code', requireStaff(deps, ['admin', 'coordinator']), async (c) => {
-      const participant = await updateParticipant(deps, `staff:${c.get('session').email}`, c.req.param('studyId'), c.req.param('code'), await readJson(c));
-      return c.json({ participant });
-    })
-    .post('/:studyId/participants/:code/withdraw', requireStaff(deps, ['admin', 'coordinator']), async (c) => {
-      const participant = await withdrawParticipant(deps, `staff:${c.get('session').email}`, c.req.param('studyId'), c.req.param('code'), await readOptionalJson(c));
-      return c.json({ participant });
-    })
-    .get('/:studyId/participants/:code/schedule', requireStaff(deps, ['admin', 'coordinator']), async (c) => {
-      const { studyId, code } = c.req.param();
-      const participant = await deps.participants.get(studyId, code);
-      if (participant === null) throw notFound(`participant ${code}`);
-      const [instances, messages, contact] = await Promise.all([
-        deps.instances.listForParticipant(studyId, code),
-        deps.messages.listForParticipant(studyId, code),
-        deps.contacts.get(studyId, code),
-      ]);
-      return c.json({
-        participant,
-        contact: contact && { suppressed: contact.suppressed ?? null, unsubscribedAt: contact.unsubscribedAt ?? null },
-        instances: instances.map(({ answers: _a, ...rest }) => rest),
-        messages: messages.sort((a, b) => a.sendAt.localeCompare(b.sendAt)),
-      });
-    })
-    .get('/:studyId/participants/:code/preview', requireStaff(deps, ['admin', 'coordinator']), async (c) => {
-      const { studyId, code } = c.req.param();
-      const version = c.req.query('version');
-      const protocol = version === undefined ? undefined : await deps.studies.getProtocol(studyId, Number(version));
-      if (protocol === null) throw notFound(`protocol version ${version}`);
-      return c.json({ messages: await previewSchedule(deps, studyId, code, protocol) });
-    })
-    .put('/:studyId/protocol', requireStaff(deps, ['admin', 'coordinator']), async (c) => {
-      const protocol = await publishProtocol(deps, `staff:${c.get('session').email}`, c.req.param('studyId'), await readJson(c));
-      return c.json({ protocol }, 201);
-    })
-    .post('/:studyId/protocol/migrate', requireStaff(deps, ['admin', 'coordinator']), async (c) => {
-      return c.json(await migrateParticipants(deps, `staff:${c.get('session').email}`, c.req.param('studyId'), await readJson(c)));
-    })
-    .get('/:studyId/export', requireStaff(deps, ['admin', 'coordinator', 'analyst']), async (c) => {
-      const file = await exportStudy(deps, `staff:${c.get('session').email}`, c.req.param('studyId'), c.req.query('format'));
+    .get('/:studyId/export', requireStaff(deps, docs.export.roles), async (c) => {
+      const file = await exportStudy(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.query('format'));
       c.header('Content-Type', file.contentType);
       c.header('Content-Disposition', `attachment; filename="${file.filename}"`);
       return c.body(Readable.toWeb(file.body) as ReadableStream);

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import type { StaffRole } from '../core/auth/staff';
+
+/** One documented endpoint: what it takes (the zod schemas that validate it) and who may call it. */
+export interface RouteDoc {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI path, with {param} placeholders. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** Staff roles allowed; omitted for public (participant-token or sign-in) endpoints. */
+  roles?: readonly StaffRole[];
+  body?: z.ZodType;
+  /** Set instead of `body` for a non-JSON request body (e.g. text/csv). */
+  bodyMediaType?: string;
+  query?: z.ZodObject;
+  /** Status code → description (and the media type when it is not JSON). */
+  responses: Record<number, string | { description: string; mediaType: string }>;
+}
+
+const registry: RouteDoc[] = [];
+
+/** Records an endpoint for /api/openapi.json; returns the doc so routes can reuse its roles. */
+export function documented<T extends RouteDoc>(doc: T): T {
+  if (!registry.some((r) => r.method === doc.method && r.path === doc.path)) registry.push(doc);
+  return doc;
+}
+
+export const documentedRoutes = (): readonly RouteDoc[] => registry;
+
+const schemaOf = (schema: z.ZodType) => {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return json;
+};
+
+const errorBody = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string', description: 'Names the field first, e.g. "arm: unknown arm …"' },
+        field: { type: 'string' },
+        details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+      },
+      required: ['code', 'message'],
+    },
+  },
+};
+
+/** The OpenAPI 3.1 document of every documented endpoint, generated from their zod schemas. */
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of registry) {
+    const parameters = [
+      ...[...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+      ...Object.entries(route.query?.shape ?? {}).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        required: !(schema as z.ZodType).safeParse(undefined).success,
+        schema: schemaOf(schema as z.ZodType),
+      })),
+    ];
+    paths[route.path] ??= {};
+    paths[route.path]![route.method] = {
+      summary: route.summary,
+      tags: [route.tag],
+      ...(route.roles ? { security: [{ bearer: [] }, { cookie: [] }], 'x-roles': route.roles } : { security: [] }),
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body) } } } } : {}),
+      ...(route.bodyMediaType ? { requestBody: { required: true, content: { [route.bodyMediaType]: { schema: { type: 'string' } } } } } : {}),
+      responses: Object.fromEntries(
+        Object.entries({
+          ...route.responses,
+          ...(route.body || route.query || route.bodyMediaType ? { 400: 'Invalid input; the message names the field' } : {}),
+          ...(route.roles ? { 401: 'Not signed in', 403: 'Not allowed for this role or study' } : {}),
+        }).map(([status, value]) => {
+          const { description, mediaType } = typeof value === 'string' ? { description: value, mediaType: 'application/json' } : value;
+          const body = Number(status) >= 400 ? { content: { 'application/json': { schema: errorBody } } } : { content: { [mediaType]: {} } };
+          return [status, { description, ...body }];
+        }),
+      ),
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Timepoint API', version: '0.1.0', description: 'Scheduled patient-reported outcomes for clinical research.' },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/auth/verify' },
+        cookie: { type: 'apiKey', in: 'cookie', name: 'tp_session' },
+      },
+    },
+    paths,
+  };
+}

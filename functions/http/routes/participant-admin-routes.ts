@@ -1,0 +1,84 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { notFound } from '../../core/errors';
+import { enrolmentSchema, enrolParticipant } from '../../use-cases/enrol-participant';
+import { importParticipants } from '../../use-cases/import-participants';
+import { previewSchedule } from '../../use-cases/protocol-versions';
+import { resendLink, resendSchema } from '../../use-cases/resend-link';
+import { participantChangeSchema, updateParticipant, withdrawalSchema, withdrawParticipant } from '../../use-cases/update-participant';
+import { requireStaff } from '../auth';
+import type { AppDeps, AppEnv } from '../env';
+import { documented } from '../openapi';
+import { readJson, readOptionalJson } from '../read-json';
+
+const tag = 'Participants';
+const coordinators = ['admin', 'coordinator'] as const;
+
+const docs = {
+  list: documented({ method: 'get', path: '/api/studies/{studyId}/participants', tag, summary: 'Participants (pseudonymous records)', roles: coordinators, responses: { 200: '{participants}' } }),
+  enrol: documented({ method: 'post', path: '/api/studies/{studyId}/participants', tag, summary: 'Enrol a participant', roles: coordinators, body: enrolmentSchema, responses: { 201: '{code, firstInvitationAt}', 409: 'Email or code already in the study' } }),
+  import: documented({
+    method: 'post',
+    path: '/api/studies/{studyId}/participants/import',
+    tag,
+    summary: 'Bulk enrolment from CSV (code, email, arm, timezone, enrolment_date); every bad row reported before anything is written',
+    roles: coordinators,
+    bodyMediaType: 'text/csv',
+    query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
+    responses: { 200: 'Report: every row, its problems, enrolled codes', 400: 'Some rows are invalid (nothing written); the report lists them' },
+  }),
+  update: documented({ method: 'patch', path: '/api/studies/{studyId}/participants/{code}', tag, summary: 'Change arm, time zone, email or anchor dates (unsent messages move)', roles: coordinators, body: participantChangeSchema, responses: { 200: '{participant}', 409: 'Withdrawn, or changed meanwhile' } }),
+  withdraw: documented({ method: 'post', path: '/api/studies/{studyId}/participants/{code}/withdraw', tag, summary: 'Withdraw: stops all mail, keeps data', roles: coordinators, body: withdrawalSchema, responses: { 200: '{participant}' } }),
+  resend: documented({ method: 'post', path: '/api/studies/{studyId}/participants/{code}/resend', tag, summary: 'Send a fresh link to an open timepoint now', roles: coordinators, body: resendSchema, responses: { 202: 'Queued', 409: 'Not open' } }),
+  timeline: documented({ method: 'get', path: '/api/studies/{studyId}/participants/{code}/schedule', tag, summary: 'Timeline: instances, messages with delivery status, completions, scores, contact status', roles: coordinators, responses: { 200: 'The timeline' } }),
+  preview: documented({ method: 'get', path: '/api/studies/{studyId}/participants/{code}/preview', tag, summary: 'The plan under a protocol version, against the ledger', roles: coordinators, query: z.object({ version: z.string().optional() }), responses: { 200: '{messages}' } }),
+};
+
+/** Coordinators' participant management. */
+export function participantAdminRoutes(deps: AppDeps) {
+  const actor = (email: string) => `staff:${email}` as const;
+  return new Hono<AppEnv>()
+    .get('/:studyId/participants', requireStaff(deps, docs.list.roles), async (c) => c.json({ participants: await deps.participants.list(c.req.param('studyId')) }))
+    .post('/:studyId/participants', requireStaff(deps, docs.enrol.roles), async (c) => {
+      const result = await enrolParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), await readJson(c));
+      deps.onScheduleChanged?.();
+      return c.json(result, 201);
+    })
+    .post('/:studyId/participants/import', requireStaff(deps, docs.import.roles), async (c) => {
+      const report = await importParticipants(deps, actor(c.get('session').email), c.req.param('studyId'), await c.req.text(), c.req.query('dryRun') === 'true');
+      return c.json(report, report.invalid > 0 ? 400 : 200);
+    })
+    .patch('/:studyId/participants/:code', requireStaff(deps, docs.update.roles), async (c) =>
+      c.json({ participant: await updateParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readJson(c)) }),
+    )
+    .post('/:studyId/participants/:code/withdraw', requireStaff(deps, docs.withdraw.roles), async (c) =>
+      c.json({ participant: await withdrawParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readOptionalJson(c)) }),
+    )
+    .post('/:studyId/participants/:code/resend', requireStaff(deps, docs.resend.roles), async (c) =>
+      c.json(await resendLink(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readJson(c)), 202),
+    )
+    .get('/:studyId/participants/:code/schedule', requireStaff(deps, docs.timeline.roles), async (c) => {
+      const { studyId, code } = c.req.param();
+      const participant = await deps.participants.get(studyId, code);
+      if (participant === null) throw notFound(`participant ${code}`);
+      const [instances, messages, contact] = await Promise.all([
+        deps.instances.listForParticipant(studyId, code),
+        deps.messages.listForParticipant(studyId, code),
+        deps.contacts.get(studyId, code),
+      ]);
+      return c.json({
+        participant,
+        // Coordinators manage contact; analysts never reach this route.
+        contact: contact && { email: contact.email, suppressed: contact.suppressed ?? null, unsubscribedAt: contact.unsubscribedAt ?? null },
+        instances: instances.map(({ answers: _answers, ...rest }) => rest),
+        messages: messages.sort((a, b) => a.sendAt.localeCompare(b.sendAt)),
+      });
+    })
+    .get('/:studyId/participants/:code/preview', requireStaff(deps, docs.preview.roles), async (c) => {
+      const { studyId, code } = c.req.param();
+      const version = c.req.query('version');
+      const protocol = version === undefined ? undefined : await deps.studies.getProtocol(studyId, Number(version));
+      if (protocol === null) throw notFound(`protocol version ${version}`);
+      return c.json({ messages: await previewSchedule(deps, studyId, code, protocol) });
+    });
+}

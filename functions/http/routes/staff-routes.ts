@@ -1,0 +1,26 @@
+import { Hono } from 'hono';
+import { auditQuerySchema, auditTrail } from '../../use-cases/audit-trail';
+import { putStaffMember, staffMemberSchema } from '../../use-cases/manage-staff';
+import { requireStaff } from '../auth';
+import type { AppDeps, AppEnv } from '../env';
+import { documented } from '../openapi';
+import { readJson } from '../read-json';
+
+const tag = 'Staff';
+const admins = ['admin'] as const;
+
+const docs = {
+  list: documented({ method: 'get', path: '/api/staff', tag, summary: 'Staff accounts', roles: admins, responses: { 200: '{staff}' } }),
+  put: documented({ method: 'put', path: '/api/staff/{email}', tag, summary: 'Create or change a staff account', roles: admins, body: staffMemberSchema, responses: { 200: '{member}' } }),
+  audit: documented({ method: 'get', path: '/api/staff/audit', tag, summary: 'Sign-ins and account changes, newest first', roles: admins, query: auditQuerySchema, responses: { 200: '{entries, truncated}' } }),
+};
+
+/** Admins manage staff accounts. */
+export function staffRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .get('/', requireStaff(deps, docs.list.roles), async (c) => c.json({ staff: await deps.staff.list() }))
+    .get('/audit', requireStaff(deps, docs.audit.roles), async (c) => c.json(await auditTrail(deps, 'staff', c.req.query())))
+    .put('/:email', requireStaff(deps, docs.put.roles), async (c) =>
+      c.json({ member: await putStaffMember(deps, `staff:${c.get('session').email}`, decodeURIComponent(c.req.param('email')), await readJson(c)) }),
+    );
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { conflict, notFound } from '../core/errors';
+import { recordAudit } from './audit';
+import type { Actor, Deps } from './deps';
+import { parseInput } from './parse-input';
+
+export const acknowledgementSchema = z.strictObject({ note: z.string().max(2000).optional() });
+
+/** Records that a safety alert was seen and handled, by whom, once. */
+export async function acknowledgeAlert(
+  deps: Pick<Deps, 'messages' | 'audit' | 'clock' | 'secrets'>,
+  actor: Actor,
+  studyId: string,
+  code: string,
+  timepoint: string,
+  body: unknown,
+) {
+  const { note } = parseInput(acknowledgementSchema, body);
+  const alert = (await deps.messages.listForParticipant(studyId, code)).find((m) => m.kind === 'alert' && m.timepoint === timepoint);
+  if (alert === undefined) throw notFound(`safety alert for ${code} at ${timepoint}`);
+  const at = deps.clock.now();
+  if (!(await deps.messages.acknowledge(alert, actor, note, at))) throw conflict(`this alert was already acknowledged by ${alert.acknowledgedBy ?? 'someone else'}`);
+  await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'alert.acknowledged', target: `instance:${code}/${timepoint}`, after: { note: note ?? null } });
+  return { acknowledgedBy: actor, acknowledgedAt: at.toISOString() };
+}

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { conflict, isAppError, notFound } from '../core/errors';
+import type { StaffSession } from '../core/auth/staff';
+import { renderParticipantEmail } from '../core/email/templates';
+import type { Protocol, Study } from '../core/study/study';
+import { recordAudit } from './audit';
+import { validateStudy } from './create-study';
+import type { Actor, Deps } from './deps';
+import { parseInput } from './parse-input';
+import { previewSchedule } from './protocol-versions';
+
+/**
+ * Creates a study from a full definition. A coordinator who creates one becomes its
+ * coordinator; admins see every study anyway.
+ */
+export async function createStudy(
+  deps: Pick<Deps, 'studies' | 'staff' | 'catalogue' | 'audit' | 'clock' | 'secrets'>,
+  session: StaffSession,
+  body: unknown,
+): Promise<Study> {
+  const study = validateStudy(deps, { missingRules: {}, emails: {}, ...(body as object), protocol: { version: 1, ...((body as { protocol?: object })?.protocol ?? {}) } });
+  if (!(await deps.studies.createIfAbsent(study))) throw conflict(`a study with id "${study.id}" already exists`, 'id');
+  if (session.role === 'coordinator') {
+    const member = await deps.staff.get(session.email);
+    if (member && !member.studies.includes(study.id)) await deps.staff.put({ ...member, studies: [...member.studies, study.id] });
+  }
+  await recordAudit(deps, { scope: `study:${study.id}`, actor: `staff:${session.email}`, action: 'study.created', target: `study:${study.id}`, after: study });
+  return study;
+}
+
+/** Everything about a study but its protocol (which is versioned: see publishProtocol). */
+export const settingsSchema = z.strictObject({
+  name: z.unknown().optional(),
+  timezone: z.unknown().optional(),
+  arms: z.unknown().optional(),
+  sender: z.unknown().optional(),
+  contacts: z.unknown().optional(),
+  missingRules: z.unknown().optional(),
+  emails: z.unknown().optional(),
+});
+
+/** Changes a study's settings; an arm that still has participants can't be removed. */
+export async function updateStudySettings(
+  deps: Pick<Deps, 'studies' | 'participants' | 'catalogue' | 'audit' | 'clock' | 'secrets'>,
+  actor: Actor,
+  studyId: string,
+  body: unknown,
+): Promise<Study> {
+  const changes = parseInput(settingsSchema, body);
+  const study = await deps.studies.get(studyId);
+  if (study === null) throw notFound(`study ${studyId}`);
+  const next = validateStudy(deps, { ...study, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) });
+  const removed = study.arms.filter((a) => !next.arms.some((b) => b.id === a.id)).map((a) => a.id);
+  if (removed.length > 0) {
+    const inUse = (await deps.participants.list(studyId)).filter((p) => removed.includes(p.arm)).map((p) => p.arm);
+    if (inUse.length > 0) throw conflict(`arm ${[...new Set(inUse)].join(', ')} still has participants: move them first`, 'arms');
+  }
+  if (!(await deps.studies.updateSettings(next, study.protocol.version))) {
+    throw conflict('the study changed meanwhile (a protocol was published): reload and try again');
+  }
+  await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'study.settings-changed', target: `study:${studyId}`, before: { ...study, protocol: undefined }, after: { ...next, protocol: undefined } });
+  return next;
+}
+
+/** The validation report of a draft protocol: every problem, each naming its field; nothing is saved. */
+export async function checkProtocolDraft(deps: Pick<Deps, 'studies' | 'catalogue'>, studyId: string, body: unknown) {
+  const study = await deps.studies.get(studyId);
+  if (study === null) throw notFound(`study ${studyId}`);
+  const draft = (body as { protocol?: object } | null)?.protocol ?? {};
+  try {
+    const { protocol } = validateStudy(deps, { ...study, protocol: { ...draft, version: study.protocol.version + 1 } });
+    return { ok: true as const, version: protocol.version, problems: [] };
+  } catch (error) {
+    if (isAppError(error) && error.kind === 'bad_request') {
+      return { ok: false as const, problems: error.details ?? [{ field: error.field ?? 'protocol', message: error.message }] };
+    }
+    throw error;
+  }
+}
+
+/**
+ * What publishing a draft and migrating everyone on the current version would send or move,
+ * participant by participant: the planner's output against the ledger, before anything changes.
+ */
+export async function previewProtocolDraft(deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages' | 'catalogue'>, studyId: string, body: unknown) {
+  const report = await checkProtocolDraft(deps, studyId, body);
+  if (!report.ok) return { ...report, changes: [] };
+  const study = (await deps.studies.get(studyId))!;
+  const protocol = { ...(body as { protocol: object }).protocol, version: report.version } as Protocol;
+  const participants = (await deps.participants.list(studyId)).filter((p) => p.status === 'active' && p.protocolVersion === study.protocol.version);
+  const changes = [];
+  for (const participant of participants) {
+    for (const change of await previewSchedule(deps, studyId, participant.code, protocol)) {
+      if (change.change === 'new' || change.change === 'moved') changes.push({ participant: participant.code, ...change });
+    }
+  }
+  return { ...report, participants: participants.length, changes };
+}
+
+export const emailPreviewSchema = z.strictObject({
+  kind: z.enum(['invitation', 'reminder']),
+  /** Draft wording to preview instead of the saved one. */
+  emails: z.unknown().optional(),
+});
+
+/** An invitation or reminder as a participant would get it, with sample values. */
+export async function previewEmail(deps: Pick<Deps, 'studies' | 'catalogue' | 'baseUrl'>, studyId: string, body: unknown) {
+  const { kind, emails } = parseInput(emailPreviewSchema, body);
+  const saved = await deps.studies.get(studyId);
+  if (saved === null) throw notFound(`study ${studyId}`);
+  const study = emails === undefined ? saved : validateStudy(deps, { ...saved, emails });
+  const timepoint = study.protocol.timepoints[0]!;
+  const closesAt = new Date(Date.now() + timepoint.window.closesDaysAfter * 86_400_000).toISOString();
+  return renderParticipantEmail({
+    study,
+    timepoint,
+    kind,
+    link: `${deps.baseUrl}/p/example-link-token`,
+    unsubscribeLink: `${deps.baseUrl}/u/example-unsubscribe-token`,
+    closesAt,
+    timezone: study.timezone,
+  });
+}
+
+/** Studies a staff member may see. */
+export async function listStudies(deps: Pick<Deps, 'studies'>, session: StaffSession) {
+  const all = await deps.studies.list();
+  return all.filter((s) => session.role === 'admin' || session.studies.includes(s.id)).map(({ id, name, timezone, arms }) => ({ id, name, timezone, arms }));
+}

@@ -1,0 +1,82 @@
+import { notFound } from '../core/errors';
+import { openStatuses } from '../core/schedule/records';
+import type { Deps } from './deps';
+
+const DAY = 86_400_000;
+
+/**
+ * Adherence at a glance: completion by arm × timepoint, what is overdue or about to close,
+ * delivery problems, unsubscribes and safety alerts. Read-only; no contact details.
+ */
+export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages' | 'contacts' | 'clock'>, studyId: string) {
+  const study = await deps.studies.get(studyId);
+  if (study === null) throw notFound(`study ${studyId}`);
+  const [participants, instances, messages, statuses] = await Promise.all([
+    deps.participants.list(studyId),
+    deps.instances.listForStudy(studyId),
+    deps.messages.listForStudy(studyId),
+    deps.contacts.listStatuses(studyId),
+  ]);
+  const now = deps.clock.now().getTime();
+  const armOf = new Map(participants.map((p) => [p.code, p.arm]));
+
+  const completion = study.arms.flatMap((arm) =>
+    study.protocol.timepoints
+      .filter((t) => t.arms.includes(arm.id))
+      .map((t) => {
+        const here = instances.filter((i) => i.timepoint === t.id && (armOf.get(i.code) ?? i.arm) === arm.id);
+        const count = (test: (i: (typeof here)[number]) => boolean) => here.filter(test).length;
+        const completed = count((i) => i.status === 'completed');
+        const expired = count((i) => i.status === 'expired');
+        const open = count((i) => openStatuses.has(i.status) && Date.parse(i.opensAt) <= now);
+        const upcoming = count((i) => openStatuses.has(i.status) && Date.parse(i.opensAt) > now);
+        const cancelled = count((i) => i.status === 'cancelled');
+        // Of those whose window has opened and not been cancelled.
+        const due = completed + expired + open;
+        return { arm: arm.id, timepoint: t.id, completed, open, expired, upcoming, cancelled, rate: due === 0 ? null : completed / due };
+      }),
+  );
+
+  const openInstances = instances.filter((i) => openStatuses.has(i.status));
+  const overdue = openInstances
+    .filter((i) => Date.parse(i.dueAt) + DAY <= now && Date.parse(i.closesAt) > now)
+    .map((i) => ({ participant: i.code, timepoint: i.timepoint, dueAt: i.dueAt, closesAt: i.closesAt, status: i.status }));
+  const expiring = openInstances
+    .filter((i) => Date.parse(i.closesAt) > now && Date.parse(i.closesAt) <= now + 2 * DAY)
+    .map((i) => ({ participant: i.code, timepoint: i.timepoint, closesAt: i.closesAt, status: i.status }));
+  const deliveryProblems = [
+    ...messages
+      .filter((m) => m.status === 'bounced' || m.status === 'complained' || m.status === 'failed')
+      .map((m) => ({ participant: m.code, timepoint: m.timepoint, kind: m.kind, status: m.status, reason: m.reason ?? (m as { feedback?: string }).feedback ?? null })),
+  ];
+  const alerts = messages
+    .filter((m) => m.kind === 'alert')
+    .map((m) => ({
+      participant: m.code,
+      timepoint: m.timepoint,
+      flags: m.flags ?? [],
+      raisedAt: m.sendAt,
+      status: m.status,
+      acknowledgedBy: m.acknowledgedBy ?? null,
+      acknowledgedAt: m.acknowledgedAt ?? null,
+    }))
+    .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
+
+  return {
+    study: { id: study.id, name: study.name },
+    generatedAt: new Date(now).toISOString(),
+    participants: {
+      total: participants.length,
+      active: participants.filter((p) => p.status === 'active').length,
+      withdrawn: participants.filter((p) => p.status === 'withdrawn').length,
+    },
+    completion,
+    overdue,
+    expiring,
+    deliveryProblems,
+    suppressed: statuses.filter((s) => s.suppressed).map((s) => ({ participant: s.code, reason: s.suppressed!.reason, at: s.suppressed!.at })),
+    unsubscribed: statuses.filter((s) => s.unsubscribedAt).map((s) => ({ participant: s.code, at: s.unsubscribedAt! })),
+    alerts,
+    unacknowledgedAlerts: alerts.filter((a) => a.acknowledgedAt === null).length,
+  };
+}
