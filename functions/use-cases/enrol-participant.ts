@@ -13,7 +13,7 @@ export const enrolmentSchema = z.strictObject({
   timezone: timezoneSchema.optional(),
   code: participantCodeSchema.optional(),
   /** The day of enrolment when it was not today (YYYY-MM-DD, within a year): the schedule counts from it. */
-  enrolledOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').optional(),
+  enrolledOn: z.iso.date('a date as YYYY-MM-DD').optional(),
 });
 
 /** How long an email reservation may sit without its participant before another enrolment may take it over. */
@@ -101,7 +101,7 @@ async function allocateFreeCode(deps: Pick<Deps, 'participants'>, studyId: strin
 }
 
 /** The start of a local enrolment day; refused outside a year either side of today. */
-function enrolmentInstant(date: string, zone: string, now: Date): Date {
+export function enrolmentInstant(date: string, zone: string, now: Date): Date {
   const start = DateTime.fromISO(date, { zone }).startOf('day');
   if (!start.isValid) throw badRequest('enrolledOn', `${date} is not a date`);
   if (Math.abs(start.toMillis() - now.getTime()) > 366 * 86_400_000) throw badRequest('enrolledOn', `${date} is more than a year from today`);

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { badRequest, isAppError, notFound } from '../core/errors';
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
-import { enrolmentSchema, enrolParticipant } from './enrol-participant';
+import { enrolmentInstant, enrolmentSchema, enrolParticipant } from './enrol-participant';
 
 /** Columns a participants CSV may have; `email` and `arm` are required. */
 export const importColumns = ['code', 'email', 'arm', 'timezone', 'enrolment_date'] as const;
@@ -66,6 +66,14 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? 'row');
         row.problems.push({ column: field === 'enrolledOn' ? 'enrolment_date' : field, message: issue.message });
+      }
+    }
+    if (parsed.success && parsed.data.enrolledOn) {
+      try {
+        enrolmentInstant(parsed.data.enrolledOn, parsed.data.timezone ?? study.timezone, deps.clock.now());
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        row.problems.push({ column: 'enrolment_date', message: error.message.replace(/^enrolledOn: /, '') });
       }
     }
     if (record.arm && !study.arms.some((a) => a.id === record.arm)) {
