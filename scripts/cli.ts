@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDispatchCommand } from './commands/dispatch';
+import { registerExportCommand } from './commands/export';
 import { registerInstrumentsCommand } from './commands/instruments';
 import { registerScoreCommand } from './commands/score';
 import { registerSimulateCommand } from './commands/simulate';
@@ -17,5 +18,6 @@ export async function main(argv: string[]): Promise<void> {
   registerScoreCommand(program);
   registerDispatchCommand(program);
   registerSimulateCommand(program);
+  registerExportCommand(program);
   await program.parseAsync(argv);
 }

@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { InstanceRepository } from '../../core/ports';
 import type { Instance } from '../../core/schedule/records';
 import { conditionally, type Db } from './client';
@@ -30,6 +30,25 @@ export function createInstanceRepository(db: Db): InstanceRepository {
 
     listForStudy: (studyId) => list(studyId),
     listForParticipant: (studyId, code) => list(studyId, code),
+
+    async *pagesForStudy(studyId, options) {
+      let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
+      do {
+        const page = await db.doc.send(
+          new QueryCommand({
+            TableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': keys.study(studyId).pk, ':prefix': keys.instancePrefix() },
+            ConsistentRead: true,
+            ...(options?.pageSize !== undefined ? { Limit: options.pageSize } : {}),
+            ExclusiveStartKey,
+          }),
+        );
+        const items = (page.Items ?? []).map(toInstance);
+        if (items.length > 0) yield items;
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey !== undefined);
+    },
 
     async upsertPlanned(instance) {
       const key = keyOf(instance);

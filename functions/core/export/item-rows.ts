@@ -1,0 +1,28 @@
+import type { ColumnSpec } from './columns';
+import type { ParticipantGroup } from './participant-groups';
+import type { ExportRow } from './wide-rows';
+
+/**
+ * One participant's rows of the `items` format (columns from `itemColumnSpecs`): one per
+ * timepoint instance, in protocol order, with every answer as the code stored (empty when
+ * unanswered or not asked at that timepoint).
+ */
+export function* itemRows(columns: ColumnSpec[], group: ParticipantGroup, timepointOrder: string[]): Generator<ExportRow> {
+  const order = (timepoint: string) => {
+    const index = timepointOrder.indexOf(timepoint);
+    return index === -1 ? timepointOrder.length : index;
+  };
+  const items = columns.filter((c) => c.item !== undefined).map((c) => c.name);
+  const instances = [...group.instances].sort((a, b) => order(a.timepoint) - order(b.timepoint));
+  for (const instance of instances) {
+    const row: ExportRow = {
+      participant: group.code,
+      arm: group.participant?.arm ?? instance.arm,
+      timepoint: instance.timepoint,
+      status: instance.status,
+      completed_at: instance.completedAt ?? null,
+    };
+    for (const item of items) row[item] = instance.answers?.[item] ?? null;
+    yield row;
+  }
+}

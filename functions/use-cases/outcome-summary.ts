@@ -1,0 +1,108 @@
+import { stringify } from 'csv-stringify/sync';
+import { outcomeSummary, type OutcomeSummary } from '../core/analysis/outcome-summary';
+import { summaryColumns, summaryTableRows } from '../core/analysis/summary-table';
+import { trajectorySvg, type PlotLabels } from '../core/analysis/trajectory-plot';
+import { badRequest, notFound } from '../core/errors';
+import { longRows, type LongRow } from '../core/export/long-rows';
+import type { Study } from '../core/study/study';
+import { recordAudit } from './audit';
+import type { Actor, Deps } from './deps';
+
+export const summaryFormats = ['json', 'csv', 'svg'] as const;
+export type SummaryFormat = (typeof summaryFormats)[number];
+
+type ReadDeps = Pick<Deps, 'studies' | 'participants' | 'instances' | 'catalogue'>;
+
+/**
+ * A study and its long rows, read exactly as the long export reads them (research table only:
+ * contact details live in another table this never touches).
+ */
+export async function studyLongRows(deps: ReadDeps, studyId: string): Promise<{ study: Study; rows: LongRow[] }> {
+  const study = await deps.studies.get(studyId);
+  if (study === null) throw notFound(`study ${studyId}`);
+  const [participants, instances] = await Promise.all([deps.participants.list(studyId), deps.instances.listForStudy(studyId)]);
+  const rows = [...longRows(participants, instances, deps.catalogue.find, study.protocol.timepoints.map((t) => t.id))];
+  return { study, rows };
+}
+
+/** Instrument names and scale labels from the catalogue, for the figure's titles and axis labels. */
+function plotLabels(deps: Pick<Deps, 'catalogue'>, study: Study): PlotLabels {
+  const scales: PlotLabels['scales'] = [];
+  for (const { id, version } of study.protocol.timepoints.flatMap((t) => t.instruments)) {
+    const scoring = deps.catalogue.find(id, version)?.scoring;
+    for (const scale of scoring?.scales ?? []) {
+      if (!scales.some((s) => s.instrument === id && s.scale === scale.id)) {
+        scales.push({ instrument: id, scale: scale.id, instrumentName: scoring!.name, label: scale.label });
+      }
+    }
+  }
+  return { title: study.name, timepoints: study.protocol.timepoints, arms: study.arms, scales };
+}
+
+/** Keeps the instrument × scale panels `scale` names: `phq9.total`, or `phq9` for all of an instrument's scales. */
+function onlyScales(summary: OutcomeSummary, scale: string | undefined): OutcomeSummary {
+  if (scale === undefined) return summary;
+  const [instrument, name] = scale.split('.', 2);
+  const wanted = (s: { instrument: string; scale: string }) => s.instrument === instrument && (name === undefined || s.scale === name);
+  const scales = summary.scales.filter(wanted);
+  if (scales.length === 0) {
+    const known = summary.scales.map((s) => `${s.instrument}.${s.scale}`);
+    throw badRequest('scale', `no scale "${scale}" in this study's data (available: ${known.join(', ') || 'none yet'})`);
+  }
+  return { ...summary, scales, rows: summary.rows.filter(wanted), trajectories: summary.trajectories.filter(wanted) };
+}
+
+export interface SummaryQuery {
+  format?: string | undefined;
+  followup?: string | undefined;
+  reference?: string | undefined;
+  scale?: string | undefined;
+}
+
+export type SummaryResponse =
+  | { format: 'json'; summary: OutcomeSummary }
+  | { format: 'csv' | 'svg'; contentType: string; filename: string; body: string };
+
+/**
+ * The outcome summary of a study (docs/outcome-summary.md) as JSON, CSV (one row per
+ * instrument × scale × arm) or an SVG figure of each scale's trajectory by arm.
+ */
+export async function studyOutcomeSummary(
+  deps: ReadDeps & Pick<Deps, 'audit' | 'clock' | 'secrets'>,
+  actor: Actor,
+  studyId: string,
+  query: SummaryQuery,
+): Promise<SummaryResponse> {
+  const format = query.format ?? 'json';
+  if (!(summaryFormats as readonly string[]).includes(format)) {
+    throw badRequest('format', `unknown summary format "${format}" (available: ${summaryFormats.join(', ')})`);
+  }
+  const { study, rows } = await studyLongRows(deps, studyId);
+  const summary = onlyScales(
+    outcomeSummary(rows, { timepoints: study.protocol.timepoints, arms: study.arms, followup: query.followup, reference: query.reference }),
+    query.scale,
+  );
+  await recordAudit(deps, {
+    scope: `study:${studyId}`,
+    actor,
+    action: 'summary.viewed',
+    target: `study:${studyId}`,
+    after: { format, followup: summary.followup, reference: summary.reference, ...(query.scale ? { scale: query.scale } : {}) },
+  });
+
+  const date = deps.clock.now().toISOString().slice(0, 10);
+  const stem = `${studyId}-summary-${summary.followup}${query.scale ? `-${query.scale}` : ''}-${date}`;
+  switch (format) {
+    case 'csv':
+      return {
+        format,
+        contentType: 'text/csv; charset=utf-8',
+        filename: `${stem}.csv`,
+        body: stringify([...summaryTableRows(summary)], { header: true, columns: [...summaryColumns], cast: { number: (n) => String(n) } }),
+      };
+    case 'svg':
+      return { format, contentType: 'image/svg+xml; charset=utf-8', filename: `${stem}.svg`, body: trajectorySvg(summary, plotLabels(deps, study)) };
+    default:
+      return { format: 'json', summary };
+  }
+}

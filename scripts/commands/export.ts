@@ -1,0 +1,124 @@
+import type { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fail } from './fail';
+
+/** Kept here (not imported from the use case) so `--help` and a bad --format answer without loading the platform. */
+const FORMATS = ['long', 'wide', 'items', 'codebook', 'codebook-json', 'fhir'] as const;
+
+export interface ProgressState {
+  participants: number;
+  participantsTotal: number;
+  rows: number;
+}
+
+/** One line of the progress bar: participants done of total, rows written, rows per second. */
+export function progressLine(p: ProgressState, elapsedMs: number, width = 24): string {
+  const fraction = p.participantsTotal > 0 ? Math.min(1, p.participants / p.participantsTotal) : 1;
+  const filled = Math.round(fraction * width);
+  const rate = elapsedMs > 0 ? Math.round((p.rows * 1000) / elapsedMs) : 0;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.participants}/${p.participantsTotal} participants · ${p.rows} rows · ${rate} rows/s`;
+}
+
+/** A progress bar redrawn in place on stderr at most ten times a second. */
+function progressBar(stream: NodeJS.WriteStream) {
+  const started = Date.now();
+  let last = 0;
+  let latest: ProgressState = { participants: 0, participantsTotal: 0, rows: 0 };
+  const draw = () => stream.write(`\r\x1b[K${progressLine(latest, Date.now() - started)}`);
+  return {
+    update(progress: ProgressState) {
+      latest = progress;
+      if (Date.now() - last >= 100) {
+        last = Date.now();
+        draw();
+      }
+    },
+    done() {
+      draw();
+      stream.write('\n');
+    },
+  };
+}
+
+function actor(): `system:${string}` {
+  try {
+    return `system:cli:${userInfo().username}`;
+  } catch {
+    return 'system:cli';
+  }
+}
+
+export function registerExportCommand(program: Command): void {
+  program
+    .command('export')
+    .description("Export a study's data for analysis: scores (long or wide), item answers, the codebook, or FHIR R4.")
+    .requiredOption('--study <id>', 'the study')
+    .requiredOption('--format <format>', `one of ${FORMATS.join(', ')}`)
+    .option('--out <file>', 'write to this file (written whole or not at all) instead of standard output')
+    .option('--data-dir <dir>', 'local data folder (env TIMEPOINT_DATA_DIR)', process.env.TIMEPOINT_DATA_DIR ?? '.data')
+    .option('--dynamodb-port <n>', 'DynamoDB port of a running local platform (env DYNAMODB_PORT)', process.env.DYNAMODB_PORT ?? '4567')
+    .addHelpText(
+      'after',
+      `
+Formats (columns: docs/exports.md):
+  long           CSV, one row per participant × timepoint × instrument × scale
+  wide           CSV, one row per participant; <timepoint>_<instrument>_<scale> columns (SPSS/Stata names)
+  items          CSV, one row per participant × timepoint; one column per item, the codes as answered
+  codebook       CSV, every column of long, wide and items: label, type, codes, instrument, licence
+  codebook-json  the codebook as JSON
+  fhir           HL7 FHIR R4 NDJSON: Questionnaire, QuestionnaireResponse, Observation resources
+
+No format contains contact details: exports read only the research table. Reads the running
+local platform, else the data folder; with RESEARCH_TABLE (and AWS credentials) set, that
+deployment. With --out, the file appears only once complete, and a progress bar shows on
+stderr when it is a terminal.
+
+Examples:
+  timepoint export --study demo --format long --out demo-long.csv
+  timepoint export --study demo --format wide > demo-wide.csv
+  timepoint export --study aygun2024 --format codebook-json --out codebook.json
+  timepoint export --study demo --format fhir --out demo.ndjson`,
+    )
+    .action(async (opts: { study: string; format: string; out?: string; dataDir: string; dynamodbPort: string }) => {
+      if (!(FORMATS as readonly string[]).includes(opts.format)) fail(`--format: unknown format "${opts.format}" (available: ${FORMATS.join(', ')})`);
+      const out = opts.out === undefined ? undefined : resolve(opts.out);
+      if (out !== undefined && !(existsSync(dirname(out)) && statSync(dirname(out)).isDirectory())) fail(`--out: no such folder ${dirname(out)}`);
+
+      const { connectToData } = await import('../local/data-connection');
+      const { exportStudy } = await import('../../functions/use-cases/export-study');
+      const { AppError } = await import('../../functions/core/errors');
+      const data = await connectToData({ dataDir: opts.dataDir, dynamoPort: Number(opts.dynamodbPort) });
+      const bar = out !== undefined && process.stderr.isTTY ? progressBar(process.stderr) : undefined;
+      let problem: string | undefined;
+      try {
+        const file = await exportStudy(data.deps, actor(), opts.study, opts.format, bar ? { onProgress: (p) => bar.update(p) } : {});
+        if (out === undefined) {
+          await pipeline(file.body, process.stdout, { end: false });
+        } else {
+          // Written beside the target and renamed into place: a failure leaves no half file.
+          const temporary = join(dirname(out), `.${basename(out)}.${randomBytes(4).toString('hex')}.tmp`);
+          try {
+            await pipeline(file.body, createWriteStream(temporary, { flags: 'wx' }));
+            await rename(temporary, out);
+          } catch (error) {
+            await rm(temporary, { force: true });
+            throw error;
+          }
+          bar?.done();
+        }
+      } catch (error) {
+        if (error instanceof AppError && error.kind === 'not_found') problem = `--study: no study "${opts.study}" in ${data.where.replace(/ \(.*\)$/, "")}`;
+        // A reader that stopped early (`| head`) is not a failure.
+        else if ((error as NodeJS.ErrnoException).code !== 'EPIPE') problem = `export failed: ${error instanceof Error ? error.message : String(error)}`;
+        if (bar !== undefined) process.stderr.write('\n');
+      } finally {
+        await data.close();
+      }
+      if (problem !== undefined) fail(problem);
+    });
+}

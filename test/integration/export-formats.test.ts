@@ -1,0 +1,342 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Instance } from '../../functions/core/schedule/records';
+import { scoreInstrument } from '../../functions/core/scoring/engine';
+import { demoStudy } from '../../functions/demo/demo-study';
+import { runDispatch } from '../../functions/use-cases/dispatch';
+import { exportFormats, exportStudy } from '../../functions/use-cases/export-study';
+import { findInstrument } from '../../surveys/catalogue';
+import { fhirProblems, parseNdjson } from '../helpers/fhir-r4';
+import { createTestContext, type TestContext } from '../helpers/test-context';
+
+const bin = join(import.meta.dirname, '..', '..', 'scripts', 'timepoint.mjs');
+
+/** P-0001 (mbpm), through the participant page: PHQ-9 14 moderate, GAD-7 10 moderate, PEG 7. */
+const answersA = {
+  PHQ9_1: 3, PHQ9_2: 3, PHQ9_3: 2, PHQ9_4: 2, PHQ9_5: 1, PHQ9_6: 1, PHQ9_7: 1, PHQ9_8: 1, PHQ9_9: 0,
+  GAD7_1: 2, GAD7_2: 2, GAD7_3: 2, GAD7_4: 2, GAD7_5: 1, GAD7_6: 1, GAD7_7: 0,
+  PEG_1: 8, PEG_2: 6, PEG_3: 7,
+};
+/**
+ * P-0002 (waitlist), seeded directly: PHQ-9 item 8 and GAD-7 item 4 unanswered. The form
+ * requires every item, so no submission through the participant endpoint can leave one out;
+ * data imported or collected on paper can. PHQ-9 is prorated (7 × 9/8 = 7.875, mild); GAD-7,
+ * whose rule requires every item, is not scored; PEG (2 + 3 + 4) / 3 = 3.
+ */
+const answersB = {
+  PHQ9_1: 1, PHQ9_2: 1, PHQ9_3: 1, PHQ9_4: 1, PHQ9_5: 1, PHQ9_6: 1, PHQ9_7: 1, PHQ9_8: null, PHQ9_9: 0,
+  GAD7_1: 1, GAD7_2: 1, GAD7_3: 1, GAD7_4: null, GAD7_5: 1, GAD7_6: 1, GAD7_7: 1,
+  PEG_1: 2, PEG_2: 3, PEG_3: 4,
+};
+/** P-0003 (waitlist, later withdrawn): PHQ-9 8 mild (item 10 answered), GAD-7 21 severe, PEG 0. */
+const answersC = {
+  PHQ9_1: 1, PHQ9_2: 1, PHQ9_3: 1, PHQ9_4: 1, PHQ9_5: 1, PHQ9_6: 1, PHQ9_7: 1, PHQ9_8: 1, PHQ9_9: 0, PHQ9_10: 1,
+  GAD7_1: 3, GAD7_2: 3, GAD7_3: 3, GAD7_4: 3, GAD7_5: 3, GAD7_6: 3, GAD7_7: 3,
+  PEG_1: 0, PEG_2: 0, PEG_3: 0,
+};
+const engineScores = (answers: Record<string, number | null>) =>
+  demoStudy.protocol.timepoints[0]!.instruments.map(({ id }) => scoreInstrument(findInstrument(id)!.scoring, answers));
+
+let t: TestContext;
+let token: string;
+const emails: string[] = [];
+const texts: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = await createTestContext({ now: '2026-03-02T10:00:00.000Z' });
+  const p1 = await t.invite('mbpm');
+  const p2 = await t.invite('waitlist');
+  const p3 = await t.invite('waitlist');
+  const p4 = await t.invite('healthy');
+  emails.push(p1.email, p2.email, p3.email, p4.email);
+  expect([p1.code, p2.code, p3.code, p4.code]).toEqual(['P-0001', 'P-0002', 'P-0003', 'P-0004']);
+
+  t.clock.set('2026-03-02T18:30:00.000Z');
+  expect((await t.request('POST', `/api/p/${p1.token}/submit`, { body: { answers: answersA } })).status).toBe(200);
+  t.clock.set('2026-03-02T19:00:00.000Z');
+  expect((await t.request('POST', `/api/p/${p3.token}/submit`, { body: { answers: answersC } })).status).toBe(200);
+  // Not possible through the form (see answersB): stored as the submit use case would, with the engine's scores.
+  const seeded = await t.deps.instances.complete('demo', p2.code, 'baseline', { answers: answersB, scores: engineScores(answersB), completedAt: '2026-03-02T20:00:00.000Z' });
+  expect(seeded).toBe(true);
+
+  // The next morning (a new sign-in: sessions last 12 hours), P-0003 withdraws; the dispatcher cancels their week 8.
+  t.clock.set('2026-03-03T09:00:00.000Z');
+  const coordinator = await t.signIn({ email: 'coordinator-2@staff.test', role: 'coordinator', studies: ['demo'] });
+  expect((await t.request('POST', `/api/studies/demo/participants/${p3.code}/withdraw`, { token: coordinator, body: { reason: 'moved away' } })).status).toBe(200);
+  await runDispatch(t.deps);
+  // Every format is open to analysts.
+  token = await t.signIn({ email: 'analyst@staff.test', role: 'analyst', studies: ['demo'] });
+
+  for (const format of exportFormats) {
+    const response = await t.request('GET', `/api/studies/demo/export?format=${format}`, { token });
+    expect(response.status, format).toBe(200);
+    texts[format] = await response.text();
+  }
+});
+
+const csv = (format: string) => parse(texts[format]!, { columns: true }) as Array<Record<string, string>>;
+const lines = (format: string) => texts[format]!.trimEnd().split('\n');
+const empties = (n: number) => ','.repeat(n);
+
+describe('the export formats, over the API', () => {
+  it('come with their media type and a dated file name', async () => {
+    const expected: Record<string, [string, string]> = {
+      long: ['text/csv; charset=utf-8', 'csv'], wide: ['text/csv; charset=utf-8', 'csv'], items: ['text/csv; charset=utf-8', 'csv'],
+      codebook: ['text/csv; charset=utf-8', 'csv'], 'codebook-json': ['application/json; charset=utf-8', 'json'], fhir: ['application/fhir+ndjson', 'ndjson'],
+    };
+    for (const format of exportFormats) {
+      const response = await t.request('GET', `/api/studies/demo/export?format=${format}`, { token });
+      expect(response.headers.get('content-type')).toBe(expected[format]![0]);
+      expect(response.headers.get('content-disposition')).toBe(`attachment; filename="demo-${format}-2026-03-03.${expected[format]![1]}"`);
+    }
+  });
+
+  it('long: one row per participant × timepoint × instrument × scale, with the missing and the withdrawn explicit', () => {
+    const scored = (code: string, arm: string, at: string, rows: string[]) => rows.map((r) => `${code},${arm},baseline,${r},${at}`);
+    const planned = (code: string, arm: string, timepoint: string, status: string) =>
+      ['phq9,1.0,1,total', 'gad7,1.0,1,total', 'peg3,1.0,1,peg'].map((s) => `${code},${arm},${timepoint},${s},,,,,${status},,,,`);
+    expect(lines('long')).toEqual([
+      'participant,arm,timepoint,instrument,instrument_version,scoring_version,scale,value,raw,se,band,status,missing_rule,answered,items,completed_at',
+      ...scored('P-0001', 'mbpm', '2026-03-02T18:30:00.000Z', [
+        'phq9,1.0,1,total,14,14,,moderate,complete,nhs_mean_substitution,9,9',
+        'gad7,1.0,1,total,10,10,,moderate,complete,all_required,7,7',
+        'peg3,1.0,1,peg,7,7,,,complete,all_required,3,3',
+      ]),
+      ...planned('P-0001', 'mbpm', 'week8', 'scheduled'),
+      ...scored('P-0002', 'waitlist', '2026-03-02T20:00:00.000Z', [
+        'phq9,1.0,1,total,7.875,7.875,,mild,prorated,nhs_mean_substitution,8,9',
+        'gad7,1.0,1,total,,,,,not_scored,all_required,6,7',
+        'peg3,1.0,1,peg,3,3,,,complete,all_required,3,3',
+      ]),
+      ...planned('P-0002', 'waitlist', 'week8', 'scheduled'),
+      ...scored('P-0003', 'waitlist', '2026-03-02T19:00:00.000Z', [
+        'phq9,1.0,1,total,8,8,,mild,complete,nhs_mean_substitution,9,9',
+        'gad7,1.0,1,total,21,21,,severe,complete,all_required,7,7',
+        'peg3,1.0,1,peg,0,0,,,complete,all_required,3,3',
+      ]),
+      ...planned('P-0003', 'waitlist', 'week8', 'cancelled'),
+      ...planned('P-0004', 'healthy', 'baseline', 'open'),
+    ]);
+  });
+
+  it('wide: one row per participant, every scale of every timepoint, empty cells for what is missing', () => {
+    expect(lines('wide')).toEqual([
+      'participant,arm,status,baseline_completed_at,baseline_phq9_total,baseline_gad7_total,baseline_peg3_peg,week8_completed_at,week8_phq9_total,week8_gad7_total,week8_peg3_peg',
+      'P-0001,mbpm,active,2026-03-02T18:30:00.000Z,14,10,7,,,,',
+      'P-0002,waitlist,active,2026-03-02T20:00:00.000Z,7.875,,3,,,,',
+      'P-0003,waitlist,withdrawn,2026-03-02T19:00:00.000Z,8,21,0,,,,',
+      'P-0004,healthy,active,,,,,,,,',
+    ]);
+  });
+
+  it('items: one row per participant × timepoint with the stored codes, blank where unanswered', () => {
+    const header = lines('items')[0]!.split(',');
+    expect(header).toEqual([
+      'participant', 'arm', 'timepoint', 'status', 'completed_at',
+      ...Array.from({ length: 10 }, (_, i) => `PHQ9_${i + 1}`), ...Array.from({ length: 7 }, (_, i) => `GAD7_${i + 1}`), 'PEG_1', 'PEG_2', 'PEG_3',
+    ]);
+    expect(lines('items').slice(1)).toEqual([
+      'P-0001,mbpm,baseline,completed,2026-03-02T18:30:00.000Z,3,3,2,2,1,1,1,1,0,,2,2,2,2,1,1,0,8,6,7',
+      `P-0001,mbpm,week8,scheduled,${empties(20)}`,
+      'P-0002,waitlist,baseline,completed,2026-03-02T20:00:00.000Z,1,1,1,1,1,1,1,,0,,1,1,1,,1,1,1,2,3,4',
+      `P-0002,waitlist,week8,scheduled,${empties(20)}`,
+      'P-0003,waitlist,baseline,completed,2026-03-02T19:00:00.000Z,1,1,1,1,1,1,1,1,0,1,3,3,3,3,3,3,3,0,0,0',
+      `P-0003,waitlist,week8,cancelled,${empties(20)}`,
+      `P-0004,healthy,baseline,open,${empties(20)}`,
+    ]);
+  });
+
+  it('codebook: describes exactly the columns each tabular format has, in order', () => {
+    const book = csv('codebook');
+    for (const format of ['long', 'wide', 'items']) {
+      expect(book.filter((r) => r.format === format).map((r) => r.column), format).toEqual(lines(format)[0]!.split(','));
+    }
+    expect(book.find((r) => r.format === 'wide' && r.column === 'week8_gad7_total')).toEqual({
+      format: 'wide', column: 'week8_gad7_total', label: 'Week 8: Anxiety severity (GAD-7 total, 0–21)', type: 'number', timepoint: 'week8',
+      instrument: 'gad7', instrument_version: '1.0', scale: 'total', codes: '', value_labels: '', licence_category: 'PD', licence_holder: 'Pfizer Inc.',
+    });
+    expect(book.find((r) => r.format === 'items' && r.column === 'PHQ9_9')).toMatchObject({
+      type: 'integer', codes: '0|1|2|3', value_labels: '0=Not at all | 1=Several days | 2=More than half the days | 3=Nearly every day', instrument: 'phq9',
+    });
+    expect(book.find((r) => r.format === 'wide' && r.column === 'status')).toMatchObject({ type: 'string', codes: 'active|withdrawn|completed' });
+  });
+
+  it('codebook-json: the same entries, structured', () => {
+    const json = JSON.parse(texts['codebook-json']!) as { study: string; formats: string[]; columns: Array<Record<string, unknown>> };
+    expect(json.study).toBe('demo');
+    expect(json.formats).toEqual(['long', 'wide', 'items']);
+    expect(json.columns.map((c) => `${c.format}.${c.column}`)).toEqual(csv('codebook').map((r) => `${r.format}.${r.column}`));
+    expect(json.columns.find((c) => c.column === 'PEG_1')).toEqual({
+      format: 'items', column: 'PEG_1', label: 'What number best describes your pain on average in the past week?', type: 'integer',
+      instrument: 'peg3', instrumentVersions: ['1.0'], item: 'PEG_1', range: { min: 0, max: 10, integer: true },
+      valueLabels: { 0: 'No pain', 10: 'Pain as bad as you can imagine' },
+      licence: { category: 'FREE-ATTR', holder: findInstrument('peg3')!.scoring.licence.holder },
+    });
+  });
+
+  it('fhir: Questionnaires, then per completed instrument its response and an Observation per scored scale', () => {
+    expect(fhirProblems(texts.fhir!)).toEqual([]);
+    const resources = parseNdjson(texts.fhir!);
+    expect(resources.map((r) => `${r.resourceType}/${r.id}`)).toEqual([
+      'Questionnaire/questionnaire.phq9.1.0', 'Questionnaire/questionnaire.gad7.1.0', 'Questionnaire/questionnaire.peg3.1.0',
+      ...['P-0001', 'P-0002', 'P-0003'].flatMap((code) => [
+        `QuestionnaireResponse/qr.${code}.baseline.phq9`, `Observation/obs.${code}.baseline.phq9.total`,
+        `QuestionnaireResponse/qr.${code}.baseline.gad7`, ...(code === 'P-0002' ? [] : [`Observation/obs.${code}.baseline.gad7.total`]),
+        `QuestionnaireResponse/qr.${code}.baseline.peg3`, `Observation/obs.${code}.baseline.peg3.peg`,
+      ]),
+    ]);
+    const byId = new Map(resources.map((r) => [r.id, r]));
+    expect(byId.get('qr.P-0002.baseline.gad7')!.item.map((i: { linkId: string }) => i.linkId)).toEqual(['GAD7_1', 'GAD7_2', 'GAD7_3', 'GAD7_5', 'GAD7_6', 'GAD7_7']);
+    expect(byId.get('qr.P-0003.baseline.phq9')!.item.at(-1)).toEqual({ linkId: 'PHQ9_10', answer: [{ valueCoding: { system: 'urn:timepoint:answer:phq9', code: '1' } }] });
+    expect(byId.get('obs.P-0002.baseline.phq9.total')).toMatchObject({
+      subject: { identifier: { system: 'urn:timepoint:demo', value: 'P-0002' } }, effectiveDateTime: '2026-03-02T20:00:00.000Z',
+      valueQuantity: { value: 7.875 }, interpretation: [{ text: 'mild' }], method: { text: 'prorated: 8 of 9 items answered' },
+    });
+    expect(byId.get('obs.P-0003.baseline.gad7.total')).toMatchObject({
+      code: { coding: [{ code: 'gad7.total' }, { system: 'http://loinc.org', code: '70274-6' }] }, valueQuantity: { value: 21 }, interpretation: [{ text: 'severe' }],
+    });
+    expect(byId.get('obs.P-0001.baseline.peg3.peg')).toMatchObject({ valueQuantity: { value: 7 }, derivedFrom: [{ reference: 'QuestionnaireResponse/qr.P-0001.baseline.peg3' }] });
+  });
+
+  it('never contain a contact detail, in any format', async () => {
+    const contacts = await Promise.all(['P-0001', 'P-0002', 'P-0003', 'P-0004'].map((code) => t.deps.contacts.get('demo', code)));
+    expect(contacts.map((c) => c?.email)).toEqual(emails);
+    for (const format of exportFormats) {
+      expect(texts[format]!.length, format).toBeGreaterThan(0);
+      expect(texts[format], format).not.toContain('@');
+      for (const email of emails) expect(texts[format], format).not.toContain(email);
+    }
+  });
+
+  it('refuse an unknown format naming the ones there are', async () => {
+    const response = await t.request('GET', '/api/studies/demo/export?format=sav', { token });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { field: 'format', message: expect.stringContaining('available: long, wide, items, codebook, codebook-json, fhir') } });
+  });
+});
+
+describe('reading a study for export', () => {
+  it('pages through the instances in key order, a page at a time', async () => {
+    const pages: Instance[][] = [];
+    for await (const page of t.deps.instances.pagesForStudy('demo', { pageSize: 3 })) pages.push(page);
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+    expect(pages.flat()).toEqual(await t.deps.instances.listForStudy('demo'));
+    expect(pages.flat().map((i) => `${i.code}/${i.timepoint}`)).toEqual([
+      'P-0001/baseline', 'P-0001/week8', 'P-0002/baseline', 'P-0002/week8', 'P-0003/baseline', 'P-0003/week8', 'P-0004/baseline',
+    ]);
+  });
+
+  it('writes rows while later pages are still unread, never listing the whole study, with the same result at any page size', async () => {
+    const events: string[] = [];
+    const instances = {
+      ...t.deps.instances,
+      listForStudy: () => Promise.reject(new Error('exports must not load a whole study')),
+      async *pagesForStudy(studyId: string, options?: { pageSize?: number }) {
+        for await (const page of t.deps.instances.pagesForStudy(studyId, options)) {
+          events.push('page');
+          yield page;
+        }
+      },
+    };
+    for (const format of ['long', 'wide', 'items', 'fhir'] as const) {
+      events.length = 0;
+      const file = await exportStudy({ ...t.deps, instances }, 'system:test', 'demo', format, { pageSize: 1 });
+      let text = '';
+      for await (const chunk of file.body) {
+        events.push('data');
+        text += String(chunk);
+      }
+      expect(text, format).toBe(texts[format]);
+      expect(events.filter((e) => e === 'page'), format).toHaveLength(7);
+      expect(events.indexOf('data'), format).toBeLessThan(events.lastIndexOf('page'));
+    }
+  });
+
+  it('reports progress per participant', async () => {
+    const seen: Array<{ participants: number; rows: number }> = [];
+    const file = await exportStudy(t.deps, 'system:test', 'demo', 'long', { onProgress: ({ participants, rows }) => seen.push({ participants, rows }) });
+    expect(file.participantsTotal).toBe(4);
+    for await (const _ of file.body);
+    expect(seen.slice(0, 4)).toEqual([{ participants: 1, rows: 6 }, { participants: 2, rows: 12 }, { participants: 3, rows: 18 }, { participants: 4, rows: 21 }]);
+  });
+});
+
+describe('timepoint export', () => {
+  let dir: string;
+  let outDir: string;
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [bin, 'export', ...args, '--data-dir', dir, '--dynamodb-port', '9'], { encoding: 'utf8', timeout: 60_000 });
+
+  beforeAll(async () => {
+    const { connectToData } = await import('../../scripts/local/data-connection');
+    const { fixedClock } = await import('../../functions/adapters/system/system-clock');
+    const { enrolParticipant } = await import('../../functions/use-cases/enrol-participant');
+    dir = mkdtempSync(join(tmpdir(), 'tp-export-'));
+    outDir = join(dir, 'out');
+    mkdirSync(outDir);
+    // Seed the folder the way `npm start` would, then stop (the CLI opens the folder itself).
+    const data = await connectToData({ dataDir: dir, dynamoPort: 9, clock: fixedClock('2026-03-02T10:00:00.000Z') });
+    await data.deps.studies.createIfAbsent(demoStudy);
+    const { code } = await enrolParticipant(data.deps, 'system:test', 'demo', { email: 'cli-export@participants.test', arm: 'mbpm' });
+    await enrolParticipant(data.deps, 'system:test', 'demo', { email: 'cli-export-2@participants.test', arm: 'healthy' });
+    await runDispatch(data.deps);
+    await data.deps.instances.complete('demo', code, 'baseline', { answers: answersA, scores: engineScores(answersA), completedAt: '2026-03-02T12:00:00.000Z' });
+    await data.close();
+  }, 60_000);
+
+  it('writes a format to --out, silently when stderr is not a terminal', () => {
+    const out = join(outDir, 'wide.csv');
+    const result = run('--study', 'demo', '--format', 'wide', '--out', out);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(0);
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toEqual([
+      'participant,arm,status,baseline_completed_at,baseline_phq9_total,baseline_gad7_total,baseline_peg3_peg,week8_completed_at,week8_phq9_total,week8_gad7_total,week8_peg3_peg',
+      'P-0001,mbpm,active,2026-03-02T12:00:00.000Z,14,10,7,,,,',
+      'P-0002,healthy,active,,,,,,,,',
+    ]);
+    expect(readdirSync(outDir)).toEqual(['wide.csv']);
+  }, 60_000);
+
+  it('writes to standard output without --out', () => {
+    const result = run('--study', 'demo', '--format', 'fhir');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(fhirProblems(result.stdout)).toEqual([]);
+    expect(parseNdjson(result.stdout).filter((r) => r.resourceType === 'Observation')).toHaveLength(3);
+    expect(result.stdout).not.toContain('@');
+  }, 60_000);
+
+  it('refuses an unknown study or format clearly, writing nothing', () => {
+    const out = join(outDir, 'nothing.csv');
+    const study = run('--study', 'nope', '--format', 'long', '--out', out);
+    expect(study.status).toBe(2);
+    expect(study.stderr).toMatch(/^timepoint: --study: no study "nope" in the data in .+\n$/);
+    const format = run('--study', 'demo', '--format', 'sav', '--out', out);
+    expect(format.status).toBe(2);
+    expect(format.stderr).toBe('timepoint: --format: unknown format "sav" (available: long, wide, items, codebook, codebook-json, fhir)\n');
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(outDir)).toEqual(['wide.csv']);
+  }, 60_000);
+
+  it('leaves no half-written file when writing fails', () => {
+    // The target is a folder, so the final rename fails after the data was written to the temporary file.
+    mkdirSync(join(outDir, 'taken'));
+    const result = run('--study', 'demo', '--format', 'long', '--out', join(outDir, 'taken'));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('timepoint: export failed:');
+    expect(readdirSync(outDir).sort()).toEqual(['taken', 'wide.csv']);
+    expect(readdirSync(join(outDir, 'taken'))).toEqual([]);
+  }, 60_000);
+
+  it('explains itself with examples', () => {
+    const result = spawnSync(process.execPath, [bin, 'export', '--help'], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('timepoint export --study demo --format long --out demo-long.csv');
+    expect(result.stdout).toContain('codebook-json');
+  }, 60_000);
+});
