@@ -92,7 +92,7 @@ describe('enrolling from a CSV', () => {
     expect(await runDispatch(t.deps)).toMatchObject({ sent: 65 });
     // Importing the same file again: every row is now a duplicate.
     expect((await importCsv(csv, true)).status).toBe(400);
-  });
+  }, 120_000);
 
   it('catches an enrolment date more than a year away in the dry run', async () => {
     const report = (await (await importCsv('email,arm,enrolment_date\nfar@csv.test,mbpm,2020-01-01\n', true)).json()) as { rows: Array<{ problems: unknown[] }> };

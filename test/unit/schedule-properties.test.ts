@@ -407,7 +407,7 @@ describe('the generators reach the cases the properties are about', () => {
     }
     if (process.env.SCHEDULE_COVERAGE) console.log(seen);
     for (const [what, count] of Object.entries(seen)) expect(count, what).toBeGreaterThanOrEqual(5);
-  });
+  }, TIMEOUT);
 });
 
 // ---- each property can fail ------------------------------------------------------------------
