@@ -6,7 +6,7 @@ import { itemColumnSpecs, longColumnSpecs, wideColumnSpecs, type ColumnSpec } fr
 import { instanceResources, questionnaire } from '../core/export/fhir';
 import { itemRows } from '../core/export/item-rows';
 import { exportLayout } from '../core/export/layout';
-import { longColumns, longRows } from '../core/export/long-rows';
+import { groupLongRows, longColumns } from '../core/export/long-rows';
 import { participantGroups, type ParticipantGroup } from '../core/export/participant-groups';
 import { wideRow } from '../core/export/wide-rows';
 import type { Protocol } from '../core/study/study';
@@ -101,7 +101,7 @@ export async function exportStudy(
   switch (chosen) {
     case 'long': {
       const order = layout.timepointOrder;
-      return csv(perParticipant((g) => longRows(g.participant ? [g.participant] : [], g.instances, find, order)), longColumns);
+      return csv(perParticipant((g) => groupLongRows(g, find, order)), longColumns);
     }
     case 'wide':
       return csv(perParticipant((g) => [wideRow(columns.wide, g)]), names(columns.wide));

@@ -3,7 +3,8 @@ import { outcomeSummary, type OutcomeSummary } from '../core/analysis/outcome-su
 import { summaryColumns, summaryTableRows } from '../core/analysis/summary-table';
 import { trajectorySvg, type PlotLabels } from '../core/analysis/trajectory-plot';
 import { badRequest, notFound } from '../core/errors';
-import { longRows, type LongRow } from '../core/export/long-rows';
+import { groupLongRows, type LongRow } from '../core/export/long-rows';
+import { participantGroups } from '../core/export/participant-groups';
 import type { Study } from '../core/study/study';
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
@@ -14,14 +15,19 @@ export type SummaryFormat = (typeof summaryFormats)[number];
 type ReadDeps = Pick<Deps, 'studies' | 'participants' | 'instances' | 'catalogue'>;
 
 /**
- * A study and its long rows, read exactly as the long export reads them (research table only:
- * contact details live in another table this never touches).
+ * A study and its long rows, read exactly as the long export reads them: page by page, one
+ * participant at a time, from the research table only (contact details live in another table
+ * this never touches). Only the scores are kept, not the instances.
  */
 export async function studyLongRows(deps: ReadDeps, studyId: string): Promise<{ study: Study; rows: LongRow[] }> {
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
-  const [participants, instances] = await Promise.all([deps.participants.list(studyId), deps.instances.listForStudy(studyId)]);
-  const rows = [...longRows(participants, instances, deps.catalogue.find, study.protocol.timepoints.map((t) => t.id))];
+  const participants = await deps.participants.list(studyId);
+  const order = study.protocol.timepoints.map((t) => t.id);
+  const rows: LongRow[] = [];
+  for await (const group of participantGroups(participants, deps.instances.pagesForStudy(studyId))) {
+    rows.push(...groupLongRows(group, deps.catalogue.find, order));
+  }
   return { study, rows };
 }
 

@@ -67,3 +67,10 @@ export function* longRows(
     }
   }
 }
+
+/** One participant's long rows (the unit the paged export and the summary both read in). */
+export const groupLongRows = (
+  group: { participant?: Participant; instances: Instance[] },
+  find: (id: string, version: string) => CatalogueInstrument | undefined,
+  timepointOrder: string[],
+): Generator<LongRow> => longRows(group.participant ? [group.participant] : [], group.instances, find, timepointOrder);
