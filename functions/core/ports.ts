@@ -3,7 +3,7 @@
  * implement them against DynamoDB, SES and the system; tests may pass fakes for pure units.
  */
 import type { Participant, Protocol, Study } from './study/study';
-import type { Instance, PlannedMessage, StoredMessage } from './schedule/records';
+import type { Answers, Instance, PlannedMessage, StoredMessage } from './schedule/records';
 import type { StaffMember, StaffSession } from './auth/staff';
 import type { AuditEntry } from './audit';
 
@@ -147,6 +147,11 @@ export interface InstanceRepository {
     timepoint: string,
     result: Pick<Instance, 'answers' | 'scores' | 'completedAt'>,
   ): Promise<boolean>;
+  /**
+   * Saves answers so far and marks the instance started, if it is still open and its saved
+   * answers are still `expectedRevision` (optimistic: two devices saving at once merge, not clobber).
+   */
+  saveProgress(instance: Instance, answers: Answers, at: Date, expectedRevision: number): Promise<boolean>;
   /** Completed instances whose post-completion work is pending. */
   listPendingCompletions(now: Date, limit: number): Promise<Instance[]>;
   clearPendingCompletion(instance: Instance): Promise<void>;

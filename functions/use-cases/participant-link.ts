@@ -15,7 +15,7 @@ export interface ResolvedLink {
 
 /** Resolves a participant token to its instance; unknown tokens are a plain 404. */
 export async function resolveLink(
-  deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock'>,
+  deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock'> & { dispatch?: Pick<Deps['dispatch'], 'startedGraceMs'> },
   token: string,
 ): Promise<ResolvedLink> {
   // Tokens are 43 URL-safe characters; anything else cannot be one, and is not looked up.
@@ -28,13 +28,15 @@ export async function resolveLink(
     deps.instances.get(link.studyId, link.code, link.timepoint),
   ]);
   if (study === null || participant === null || instance === null) throw notFound('link');
-  return { study, participant, instance, status: linkStatus(participant, instance, deps.clock.now()) };
+  return { study, participant, instance, status: linkStatus(participant, instance, deps.clock.now(), deps.dispatch?.startedGraceMs ?? 0) };
 }
 
-function linkStatus(participant: Participant, instance: Instance, now: Date): LinkStatus {
+/** A started (partly answered) instance stays answerable for a grace period after its window closes. */
+function linkStatus(participant: Participant, instance: Instance, now: Date, startedGraceMs: number): LinkStatus {
   if (instance.status === 'completed') return 'completed';
   if (participant.status === 'withdrawn' || instance.status === 'cancelled') return 'withdrawn';
-  if (instance.status === 'expired' || now.getTime() >= Date.parse(instance.closesAt)) return 'expired';
+  const closes = Date.parse(instance.closesAt) + (instance.status === 'started' ? startedGraceMs : 0);
+  if (instance.status === 'expired' || now.getTime() >= closes) return 'expired';
   if (now.getTime() < Date.parse(instance.opensAt)) return 'not_yet_open';
   return instance.status === 'started' ? 'started' : 'open';
 }

@@ -101,3 +101,48 @@ describe('submitting answers', () => {
     expect(phq9!.flags).toEqual([expect.objectContaining({ id: 'phq9_item9_positive', item: 'PHQ9_9', urgent: true })]);
   });
 });
+
+describe('saving progress', () => {
+  const partOf = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, (complete as Record<string, number>)[k]!]));
+
+  it('stores answers so far, marks the instance started, and gives them back when the link is reopened', async () => {
+    const { token, code } = await invited();
+    const response = await t.request('PUT', `/api/p/${token}/answers`, { body: { answers: partOf(['PHQ9_1', 'PHQ9_2']) } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ answered: 2 });
+    const instance = await t.deps.instances.get('demo', code, 'baseline');
+    expect(instance).toMatchObject({ status: 'started', answers: partOf(['PHQ9_1', 'PHQ9_2']), progressRevision: 1 });
+    expect(instance!.scores).toBeUndefined();
+    expect(await (await t.request('GET', `/api/p/${token}`)).json()).toMatchObject({ status: 'started', answers: partOf(['PHQ9_1', 'PHQ9_2']) });
+  });
+
+  it('merges saves from two devices item by item, the later one winning an item', async () => {
+    const { token, code } = await invited();
+    await t.request('PUT', `/api/p/${token}/answers`, { body: { answers: { PHQ9_1: 1, PHQ9_2: 2 } } });
+    await t.request('PUT', `/api/p/${token}/answers`, { body: { answers: { PHQ9_2: 3, PEG_1: 4 } } });
+    expect((await t.deps.instances.get('demo', code, 'baseline'))!.answers).toEqual({ PHQ9_1: 1, PHQ9_2: 3, PEG_1: 4 });
+  });
+
+  it('saves concurrent progress from two tabs without losing either', async () => {
+    const { token, code } = await invited();
+    const saves = ['PHQ9_1', 'PHQ9_2', 'PHQ9_3', 'PHQ9_4', 'PHQ9_5', 'PHQ9_6'].map((item) => t.request('PUT', `/api/p/${token}/answers`, { body: { answers: { [item]: 1 } } }));
+    expect((await Promise.all(saves)).map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(Object.keys((await t.deps.instances.get('demo', code, 'baseline'))!.answers!).sort()).toEqual(['PHQ9_1', 'PHQ9_2', 'PHQ9_3', 'PHQ9_4', 'PHQ9_5', 'PHQ9_6']);
+  });
+
+  it('refuses a bad code naming the item, storing nothing; allows required answers to be missing', async () => {
+    const { token, code } = await invited();
+    const response = await t.request('PUT', `/api/p/${token}/answers`, { body: { answers: { PHQ9_1: 9 } } });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { field: 'answers.PHQ9_1' } });
+    expect((await t.deps.instances.get('demo', code, 'baseline'))!.status).toBe('open');
+  });
+
+  it('submits after partial saves, and refuses saving once completed', async () => {
+    const { token, code } = await invited();
+    await t.request('PUT', `/api/p/${token}/answers`, { body: { answers: partOf(['PHQ9_1']) } });
+    expect((await t.request('POST', `/api/p/${token}/submit`, { body: { answers: complete } })).status).toBe(200);
+    expect((await t.deps.instances.get('demo', code, 'baseline'))).toMatchObject({ status: 'completed', answers: complete });
+    expect((await t.request('PUT', `/api/p/${token}/answers`, { body: { answers: partOf(['PHQ9_1']) } })).status).toBe(409);
+  });
+});

@@ -175,6 +175,24 @@ describe('windows, completion and alerts', () => {
     expect(await t.inbox(email)).toHaveLength(3);
   });
 
+  it('gives a partly answered instance its grace period to finish after the window closes, then expires it', async () => {
+    const t = await createTestContext({ now: MONDAY_10AM });
+    const { code, token } = await t.invite('healthy');
+    await t.request('PUT', `/api/p/${token}/answers`, { body: { answers: { PHQ9_1: 1 } } });
+    t.clock.set('2026-03-09T09:00:00.000Z');
+    expect(await runDispatch(t.deps)).toMatchObject({ expired: 0 });
+    expect(await t.deps.instances.get('demo', code, 'baseline')).toMatchObject({ status: 'started' });
+    // During the grace period the participant can still save and see the form…
+    t.clock.set('2026-03-09T20:00:00.000Z');
+    expect(await (await t.request('GET', `/api/p/${token}`)).json()).toMatchObject({ status: 'started' });
+    expect((await t.request('PUT', `/api/p/${token}/answers`, { body: { answers: { PHQ9_2: 1 } } })).status).toBe(200);
+    // …and after it, the link shows the expired state.
+    t.clock.set('2026-03-10T09:00:00.000Z');
+    expect(await (await t.request('GET', `/api/p/${token}`)).json()).toMatchObject({ status: 'expired' });
+    expect(await runDispatch(t.deps)).toMatchObject({ expired: 1 });
+    expect(await t.deps.instances.get('demo', code, 'baseline')).toMatchObject({ status: 'expired', endReason: 'grace period ended', answers: { PHQ9_1: 1, PHQ9_2: 1 } });
+  });
+
   it('emails the safety contacts once, within one pass, when PHQ-9 item 9 is 1 or more', async () => {
     const t = await createTestContext({ now: MONDAY_10AM });
     const { code, token } = await t.invite();

@@ -98,6 +98,27 @@ export function createInstanceRepository(db: Db): InstanceRepository {
       );
     },
 
+    async saveProgress(instance, answers, at, expectedRevision) {
+      return conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keyOf(instance),
+            UpdateExpression: 'SET answers = :answers, savedAt = :at, progressRevision = :next, #status = :started',
+            ConditionExpression: `${IS_OPEN} AND ${expectedRevision === 0 ? 'attribute_not_exists(progressRevision)' : 'progressRevision = :expected'}`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ...OPEN,
+              ':answers': answers,
+              ':at': at.toISOString(),
+              ':next': expectedRevision + 1,
+              ...(expectedRevision === 0 ? {} : { ':expected': expectedRevision }),
+            },
+          }),
+        ),
+      );
+    },
+
     async complete(studyId, code, timepoint, result) {
       const key = keys.instance(studyId, code, timepoint);
       // Post-completion work rides on the completion write itself: it cannot be lost between two writes.

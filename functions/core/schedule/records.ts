@@ -24,6 +24,9 @@ export interface Instance {
   scores?: ScoreResult[];
   completedAt?: string;
   openedAt?: string;
+  /** Partial answers: when they were last saved, and how many saves so far (the optimistic lock). */
+  savedAt?: string;
+  progressRevision?: number;
   /** When the instance left the open states other than by completion, and why. */
   endedAt?: string;
   endReason?: string;

@@ -1,0 +1,37 @@
+import { conflict, gone, invalidFields } from '../core/errors';
+import { checkAnswers } from '../core/scoring/check-answers';
+import type { Answers } from '../core/schedule/records';
+import { loadBattery } from './battery';
+import type { Deps } from './deps';
+import { parseInput } from './parse-input';
+import { resolveLink } from './participant-link';
+import { submissionSchema } from './submit-answers';
+
+type ProgressDeps = Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock' | 'catalogue' | 'licensedTexts'>;
+
+/**
+ * Saves answers so far (never scored), so closing the tab or switching devices resumes where
+ * the participant left off. Each answer is checked against its item's codes; required ones may
+ * still be missing. Saves from two devices merge item by item, the later save winning an item.
+ */
+export async function saveProgress(deps: ProgressDeps, token: string, body: unknown): Promise<{ savedAt: string; answered: number }> {
+  const { answers } = parseInput(submissionSchema, body);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const { instance, status } = await resolveLink(deps, token);
+    if (status === 'completed') throw conflict('these questionnaires have already been completed');
+    if (status === 'expired') throw gone('the time to complete these questionnaires has passed');
+    if (status === 'withdrawn') throw gone('this participation has ended');
+    if (status === 'not_yet_open') throw conflict('these questionnaires are not open yet');
+    const battery = await loadBattery(deps, instance.instruments);
+    const problems = checkAnswers(battery.map((i) => i.scoring), answers);
+    if (problems.length > 0) throw invalidFields(problems.map((p) => ({ field: `answers.${p.item}`, message: p.message })));
+
+    const merged: Answers = { ...(instance.answers ?? {}), ...(answers as Answers) };
+    const at = deps.clock.now();
+    if (await deps.instances.saveProgress(instance, merged, at, instance.progressRevision ?? 0)) {
+      return { savedAt: at.toISOString(), answered: Object.values(merged).filter((v) => v !== null).length };
+    }
+    // Someone saved (another device) or submitted in between: read again and merge again.
+  }
+  throw conflict('these answers are being saved from elsewhere at the same moment: please try again');
+}
