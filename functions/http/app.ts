@@ -6,6 +6,7 @@ import type { AppDeps, AppEnv } from './env';
 import { errorResponse } from './errors';
 import { openApiDocument } from './openapi';
 import { authRoutes } from './routes/auth-routes';
+import { instrumentRoutes } from './routes/instrument-routes';
 import { participantAdminRoutes } from './routes/participant-admin-routes';
 import { participantRoutes, unsubscribeRoutes } from './routes/participant-routes';
 import { staffRoutes } from './routes/staff-routes';
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/studies', studyRoutes(deps));
   app.route('/api/studies', participantAdminRoutes(deps));
   app.route('/api/staff', staffRoutes(deps));
+  app.route('/api/instruments', instrumentRoutes(deps));
   app.route('/api/studies', summaryRoutes(deps));
   app.route('/api/p', participantRoutes(deps));
   app.route('/api/u', unsubscribeRoutes(deps));

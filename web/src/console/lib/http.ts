@@ -1,0 +1,52 @@
+import { ApiError, api, type ApiErrorBody } from '../../shared/api';
+import type { ImportReport } from './types';
+
+export { ApiError, api };
+
+/** What a failed call says, for a person: the API's own message, or the network failure. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 401) return 'Your session has ended: sign in again.';
+    if (error.status === 403) return error.body?.error.message ?? 'Your role does not allow this.';
+    return error.message;
+  }
+  if (error instanceof TypeError) return 'The server could not be reached: check your connection and try again.';
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The API's problems by field path (`arms.0.id`, `protocol.timepoints.1.sendAt`), so each
+ * message can sit next to its input. The message of a single-field error names the field first
+ * (`arm: unknown arm …`); that prefix is dropped here because the field's label says it.
+ */
+export function fieldErrors(error: unknown): Record<string, string> {
+  if (!(error instanceof ApiError) || !error.body) return {};
+  const { field, message, details } = error.body.error;
+  const out: Record<string, string> = {};
+  for (const d of details ?? []) out[d.field] ??= d.message;
+  if (field && out[field] === undefined) out[field] = message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
+  return out;
+}
+
+export type ErrorBody = ApiErrorBody['error'];
+
+/**
+ * Sends a participants CSV to the import endpoint. A report with invalid rows comes back as a 400
+ * whose body is the report itself, so that case is a result here, not an error.
+ */
+export async function importCsv(studyId: string, csv: string, dryRun: boolean): Promise<ImportReport> {
+  const response = await fetch(`/api/studies/${encodeURIComponent(studyId)}/participants/import?dryRun=${dryRun}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: csv,
+    credentials: 'same-origin',
+  });
+  const text = await response.text();
+  const json = text ? (JSON.parse(text) as unknown) : null;
+  if (json !== null && typeof json === 'object' && 'rows' in json) return json as ImportReport;
+  if (!response.ok) throw new ApiError(response.status, json as ApiErrorBody | null);
+  throw new ApiError(response.status, { error: { code: 'unexpected', message: 'the server answered without an import report' } });
+}
+
+/** `/api/studies/<id>…`, with the id escaped. */
+export const studyPath = (studyId: string, rest = '') => `/api/studies/${encodeURIComponent(studyId)}${rest}`;

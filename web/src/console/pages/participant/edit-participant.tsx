@@ -1,0 +1,63 @@
+import { useState } from 'react';
+import { SelectField, TextField } from '../../components/field';
+import { Done, FormErrors } from '../../components/notices';
+import { api, fieldErrors, studyPath } from '../../lib/http';
+import type { StudySummary, Timeline } from '../../lib/types';
+
+const inputs: Record<string, string> = { email: 'edit-email', timezone: 'edit-tz', arm: 'edit-arm' };
+
+/** Change email, time zone or arm; only what changed is sent, and unsent messages move. */
+export function EditParticipant({ study, timeline, onSaved }: { study: StudySummary; timeline: Timeline; onSaved: () => void }) {
+  const { participant, contact } = timeline;
+  const [email, setEmail] = useState(contact?.email ?? '');
+  const [timezone, setTimezone] = useState(participant.timezone);
+  const [arm, setArm] = useState(participant.arm);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const [saved, setSaved] = useState(false);
+  const errors = fieldErrors(error);
+  const changes = {
+    ...(email.trim() !== (contact?.email ?? '') ? { email: email.trim() } : {}),
+    ...(timezone !== participant.timezone ? { timezone } : {}),
+    ...(arm !== participant.arm ? { arm } : {}),
+  };
+  const changed = Object.keys(changes).length > 0;
+
+  return (
+    <section className="card" aria-labelledby="edit-heading">
+      <h2 id="edit-heading">Change details</h2>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          setError(undefined);
+          setSaved(false);
+          setBusy(true);
+          api(studyPath(study.id, `/participants/${encodeURIComponent(participant.code)}`), { method: 'PATCH', body: changes })
+            .then(() => {
+              setSaved(true);
+              onSaved();
+            }, setError)
+            .finally(() => setBusy(false));
+        }}
+      >
+        <FormErrors error={error} inputFor={(f) => inputs[f]} />
+        <TextField id="edit-email" label="Email" type="email" autoComplete="off" value={email} error={errors.email} onChange={(e) => setEmail(e.target.value)} />
+        <TextField id="edit-tz" label="Time zone" hint="IANA name; future messages keep their local send time" value={timezone} error={errors.timezone} onChange={(e) => setTimezone(e.target.value)} />
+        <SelectField id="edit-arm" label="Arm" value={arm} error={errors.arm} onChange={(e) => setArm(e.target.value)}>
+          {study.arms.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.label} ({a.id})
+            </option>
+          ))}
+        </SelectField>
+        <div className="actions">
+          <button type="submit" disabled={busy || !changed}>
+            Save changes
+          </button>
+        </div>
+      </form>
+      {saved && <Done>Saved. Messages not yet sent are re-planned within a minute.</Done>}
+    </section>
+  );
+}

@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import { SelectField, TextField } from '../../components/field';
+import { Done, FormErrors } from '../../components/notices';
+import { api, fieldErrors, studyPath } from '../../lib/http';
+import { dateTime } from '../../lib/format';
+import { Link, paths } from '../../lib/router';
+import type { StudySummary } from '../../lib/types';
+
+const inputs: Record<string, string> = { email: 'p-email', arm: 'p-arm', timezone: 'p-tz', enrolledOn: 'p-date', code: 'p-code' };
+
+/** Enrol one participant; says when their first invitation goes out. */
+export function EnrolForm({ study, onEnrolled }: { study: StudySummary; onEnrolled: () => void }) {
+  const [email, setEmail] = useState('');
+  const [arm, setArm] = useState(study.arms[0]?.id ?? '');
+  const [timezone, setTimezone] = useState(study.timezone);
+  const [enrolledOn, setEnrolledOn] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const [result, setResult] = useState<{ code: string; firstInvitationAt: string | null; timezone: string } | null>(null);
+  const errors = fieldErrors(error);
+
+  return (
+    <section className="card" aria-labelledby="enrol-heading">
+      <h2 id="enrol-heading">Enrol a participant</h2>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          setError(undefined);
+          setResult(null);
+          setBusy(true);
+          api<{ code: string; firstInvitationAt: string | null }>(studyPath(study.id, '/participants'), {
+            method: 'POST',
+            body: { email, arm, timezone, ...(enrolledOn ? { enrolledOn } : {}) },
+          })
+            .then((r) => {
+              setResult({ ...r, timezone });
+              setEmail('');
+              setEnrolledOn('');
+              onEnrolled();
+            }, setError)
+            .finally(() => setBusy(false));
+        }}
+      >
+        <FormErrors error={error} inputFor={(f) => inputs[f]} />
+        <div className="grid-2">
+          <TextField id="p-email" label="Email (kept apart from research data)" type="email" autoComplete="off" required value={email} error={errors.email} onChange={(e) => setEmail(e.target.value)} />
+          <SelectField id="p-arm" label="Arm" value={arm} error={errors.arm} onChange={(e) => setArm(e.target.value)}>
+            {study.arms.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.label} ({a.id})
+              </option>
+            ))}
+          </SelectField>
+          <TextField id="p-tz" label="Time zone" hint="IANA name, e.g. Europe/London" value={timezone} error={errors.timezone} onChange={(e) => setTimezone(e.target.value)} />
+          <TextField id="p-date" label="Enrolment date (optional)" hint="Leave empty for today" type="date" value={enrolledOn} error={errors.enrolledOn} onChange={(e) => setEnrolledOn(e.target.value)} />
+        </div>
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            Enrol
+          </button>
+        </div>
+      </form>
+      {result && (
+        <Done>
+          Enrolled as <Link to={paths.participant(study.id, result.code)}>{result.code}</Link>.{' '}
+          {result.firstInvitationAt === null ? 'No invitation is planned for this arm.' : `First invitation: ${dateTime(result.firstInvitationAt, result.timezone)} (the participant's time).`}
+        </Done>
+      )}
+    </section>
+  );
+}

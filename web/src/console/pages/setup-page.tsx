@@ -1,0 +1,48 @@
+import { ErrorNotice, Loading } from '../components/notices';
+import { PageTitle } from '../components/page-title';
+import { studyPath } from '../lib/http';
+import { useSession } from '../lib/session';
+import type { InstrumentInfo, Study } from '../lib/types';
+import { useApi } from '../lib/use-api';
+import { EmailTemplates } from './setup/email-templates';
+import { ProtocolSection } from './setup/protocol-section';
+import { StudyDetailsForm } from './setup/study-details-form';
+
+export function SetupPage({ studyId }: { studyId: string }) {
+  const { reloadStudies } = useSession();
+  const study = useApi<Study>(studyPath(studyId));
+  const instruments = useApi<{ instruments: InstrumentInfo[] }>('/api/instruments');
+  const saved = () => {
+    study.reload();
+    reloadStudies();
+  };
+  const data = study.data;
+  return (
+    <>
+      <PageTitle title="Study setup">{data && <p className="muted">{data.name}</p>}</PageTitle>
+      <nav aria-label="On this page" className="on-this-page">
+        <ul className="inline-list">
+          <li>
+            <a href="#details-heading">Study details</a>
+          </li>
+          <li>
+            <a href="#emails-heading">Participant emails</a>
+          </li>
+          <li>
+            <a href="#protocol-heading">Protocol</a>
+          </li>
+        </ul>
+      </nav>
+      <ErrorNotice error={study.error ?? instruments.error} />
+      {data === undefined || instruments.data === undefined ? (
+        study.error || instruments.error ? null : <Loading />
+      ) : (
+        <>
+          <StudyDetailsForm study={data} onSaved={saved} />
+          <EmailTemplates study={data} onSaved={saved} />
+          <ProtocolSection study={data} instruments={instruments.data.instruments} onPublished={saved} />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,184 @@
+import { useState } from 'react';
+import { Done, ErrorNotice } from '../../components/notices';
+import { dateTime, plural } from '../../lib/format';
+import { api, studyPath } from '../../lib/http';
+import type { InstrumentInfo, Protocol, Study } from '../../lib/types';
+import { timepointDraft, toProtocol, type TimepointDraft } from './drafts';
+import { protocolInputFor, ProtocolEditor } from './protocol-editor';
+
+interface Problem {
+  field: string;
+  message: string;
+}
+interface Change {
+  participant: string;
+  timepoint: string;
+  kind: string;
+  n: number;
+  sendAt: string;
+  change: string;
+  was?: string;
+}
+interface Preview {
+  ok: boolean;
+  problems: Problem[];
+  version?: number;
+  participants?: number;
+  changes: Change[];
+}
+
+const idPrefix = 'protocol';
+const inputFor = protocolInputFor(idPrefix, 'protocol.timepoints');
+
+/**
+ * Edit → check (validation report) → preview (what would be sent or moved) → publish the next
+ * version → migrate participants to it. Any edit after a check sends you back to checking.
+ */
+export function ProtocolSection({ study, instruments, onPublished }: { study: Study; instruments: InstrumentInfo[]; onPublished: () => void }) {
+  const [drafts, setDrafts] = useState<TimepointDraft[]>(() => study.protocol.timepoints.map(timepointDraft));
+  const [report, setReport] = useState<Preview | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const [published, setPublished] = useState<Protocol | null>(null);
+  const [migration, setMigration] = useState<{ migrated: string[]; unchanged: string[] } | null>(null);
+
+  const edit = (next: TimepointDraft[]) => {
+    setDrafts(next);
+    setReport(null);
+  };
+  const errors = Object.fromEntries((report?.problems ?? []).map((p) => [p.field, p.message]));
+  const act = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await work();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const check = () =>
+    act(async () => {
+      const body = { protocol: toProtocol(drafts) };
+      const validation = await api<Preview>(studyPath(study.id, '/protocol/validate'), { method: 'POST', body });
+      if (!validation.ok) return setReport({ ...validation, changes: [] });
+      setReport(await api<Preview>(studyPath(study.id, '/protocol/preview'), { method: 'POST', body }));
+    });
+  const publish = () =>
+    act(async () => {
+      const { protocol } = await api<{ protocol: Protocol }>(studyPath(study.id, '/protocol'), { method: 'PUT', body: { protocol: toProtocol(drafts) } });
+      setPublished(protocol);
+      setReport(null);
+      setMigration(null);
+      onPublished();
+    });
+  const migrate = (version: number) =>
+    act(async () => {
+      setMigration(await api<{ migrated: string[]; unchanged: string[] }>(studyPath(study.id, '/protocol/migrate'), { method: 'POST', body: { version } }));
+    });
+
+  return (
+    <section className="card" aria-labelledby="protocol-heading">
+      <h2 id="protocol-heading">Protocol (version {study.protocol.version})</h2>
+      <p className="hint">
+        Published versions never change: your edits become version {study.protocol.version + 1} when you publish, and participants stay on their version until you migrate them.
+      </p>
+      <ProtocolEditor idPrefix={idPrefix} drafts={drafts} onChange={edit} arms={study.arms} instruments={instruments} errors={errors} />
+      <div className="actions">
+        <button type="button" className="secondary" disabled={busy} onClick={() => void check()}>
+          Check and preview changes
+        </button>
+      </div>
+      <ErrorNotice error={error} />
+      {report && !report.ok && (
+        <div className="notice notice-error" role="alert">
+          <p>
+            <strong>{plural(report.problems.length, 'problem')} to fix before publishing:</strong>
+          </p>
+          <ul>
+            {report.problems.map((p, i) => {
+              const input = inputFor(p.field);
+              return (
+                <li key={i}>
+                  {input ? <a href={`#${input}`}>{p.field}</a> : <code>{p.field}</code>}: {p.message}
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      )}
+      {report?.ok && (
+        <div className="notice notice-ok" role="status">
+          <p>
+            <strong>The protocol is valid.</strong> Publishing it as version {report.version} and migrating the {plural(report.participants ?? 0, 'active participant')} on version{' '}
+            {study.protocol.version} would add or move {plural(report.changes.length, 'message')}.
+          </p>
+        </div>
+      )}
+      {report?.ok && report.changes.length > 0 && <ChangesTable changes={report.changes} />}
+      {report?.ok && (
+        <div className="actions">
+          <button type="button" disabled={busy} onClick={() => void publish()}>
+            Publish as version {report.version}
+          </button>
+        </div>
+      )}
+      {published && (
+        <>
+          <Done>Published version {published.version}. New enrolments use it; existing participants stay on their version until migrated.</Done>
+          <div className="actions">
+            <button type="button" disabled={busy || migration !== null} onClick={() => void migrate(published.version)}>
+              Migrate participants to version {published.version}
+            </button>
+          </div>
+        </>
+      )}
+      {migration && (
+        <Done>
+          {plural(migration.migrated.length, 'participant')} moved to version {published?.version}; {migration.unchanged.length} unchanged (withdrawn, or already on it). Their unsent messages are re-planned
+          within a minute.
+        </Done>
+      )}
+    </section>
+  );
+}
+
+function ChangesTable({ changes }: { changes: Change[] }) {
+  const shown = changes.slice(0, 200);
+  return (
+    <div className="table-wrap" role="region" aria-labelledby="changes-caption" tabIndex={0}>
+      <table className="compact">
+        <caption id="changes-caption">
+          Messages that would be added or moved{changes.length > shown.length ? ` (first ${shown.length} of ${changes.length})` : ''}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Participant</th>
+            <th scope="col">Timepoint</th>
+            <th scope="col">Message</th>
+            <th scope="col">Change</th>
+            <th scope="col">Send at</th>
+            <th scope="col">Was</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((c, i) => (
+            <tr key={i}>
+              <th scope="row">{c.participant}</th>
+              <td>{c.timepoint}</td>
+              <td>
+                {c.kind}
+                {c.kind === 'reminder' ? ` ${c.n}` : ''}
+              </td>
+              <td>{c.change}</td>
+              <td>{dateTime(c.sendAt)}</td>
+              <td>{c.was ? dateTime(c.was) : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { TextField } from '../components/field';
+import { Done, ErrorNotice } from '../components/notices';
+import { PageTitle } from '../components/page-title';
+import { api } from '../lib/http';
+import type { Me } from '../lib/types';
+
+/** Passwordless sign-in: an emailed link (or its code pasted here) opens a session. */
+export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
+  const [email, setEmail] = useState('');
+  const [sent, setSent] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [code, setCode] = useState(() => new URLSearchParams(window.location.hash.slice(1)).get('code') ?? '');
+  const [error, setError] = useState<unknown>(undefined);
+  const fromLink = useRef(code !== '');
+
+  const verify = useCallback(
+    async (value: string) => {
+      setError(undefined);
+      try {
+        onSignedIn(await api<Me>('/api/auth/verify', { method: 'POST', body: { code: value.trim() } }));
+      } catch (e) {
+        setError(e);
+      }
+    },
+    [onSignedIn],
+  );
+
+  useEffect(() => {
+    if (fromLink.current) void verify(code);
+    // Only on arrival from an emailed link.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  return (
+    <main id="main" className="narrow">
+      <section className="card">
+        <PageTitle title="Sign in to Timepoint" />
+        <p className="muted">For study coordinators, analysts and administrators. Participants use the link in their invitation email.</p>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setError(undefined);
+            setSending(true);
+            api('/api/auth/login', { method: 'POST', body: { email } })
+              .then(() => setSent(true), setError)
+              .finally(() => setSending(false));
+          }}
+        >
+          <TextField id="email" label="Staff email address" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <div className="actions">
+            <button type="submit" disabled={sending}>
+              Email me a sign-in link
+            </button>
+          </div>
+        </form>
+        {sent && <Done>If this address has a staff account, a sign-in link is on its way. It expires in 15 minutes.</Done>}
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void verify(code);
+          }}
+        >
+          <TextField id="code" label="Or paste the code from the email" autoComplete="one-time-code" required value={code} onChange={(e) => setCode(e.target.value)} />
+          <div className="actions">
+            <button type="submit" className="secondary">
+              Sign in with code
+            </button>
+          </div>
+        </form>
+        <ErrorNotice error={error} />
+      </section>
+    </main>
+  );
+}
