@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { formatMailbox } from '../core/email/html';
 import { renderAlertEmail, renderNoticeEmail, renderParticipantEmail, type RenderedEmail } from '../core/email/templates';
+import type { Language } from '../core/i18n/language';
 import { MailerError } from '../core/ports';
 import { decideSends } from '../core/schedule/send-decision';
 import { sentStatuses, type StoredMessage } from '../core/schedule/records';
@@ -138,7 +139,8 @@ async function sendToParticipant(deps: DispatchDeps, claimant: string, claimed: 
       report.skipped++;
       continue;
     }
-    const sent = await deliver(deps, claimant, decision.message, study, { to: contact!.email, timezone: participant!.timezone, closesAt: instance!.closesAt }, pacer, report);
+    const recipient = { to: contact!.email, timezone: participant!.timezone, closesAt: instance!.closesAt, language: participant!.language ?? 'en' };
+    const sent = await deliver(deps, claimant, decision.message, study, recipient, pacer, report);
     if (sent && decision.message.kind === 'invitation') await deps.instances.markOpened(studyId, code, timepoint, deps.clock.now());
   }
 }
@@ -149,7 +151,7 @@ async function deliver(
   claimant: string,
   message: StoredMessage,
   study: Study | null,
-  participant: { to: string; timezone: string; closesAt: string } | null,
+  participant: Recipient | null,
   pacer: Pacer,
   report: DispatchReport,
 ): Promise<boolean> {
@@ -190,7 +192,7 @@ async function render(
   deps: DispatchDeps,
   message: StoredMessage,
   study: Study,
-  participant: { to: string; timezone: string; closesAt: string } | null,
+  participant: Recipient | null,
 ): Promise<(RenderedEmail & { from: string; to: string[]; messageId: string; headers?: Record<string, string> }) | null> {
   const from = formatMailbox(study.sender.name, study.sender.email);
   // Stable per ledger message: a resend after a crash carries the same Message-ID, which mail systems de-duplicate.
@@ -224,6 +226,7 @@ async function render(
     unsubscribeLink: `${deps.baseUrl}/u/${unsubscribeToken}`,
     closesAt: participant.closesAt,
     timezone: participant.timezone,
+    language: participant.language,
   });
   return {
     from,
@@ -233,6 +236,14 @@ async function render(
     headers: { 'List-Unsubscribe': `<${deps.baseUrl}/api/u/${unsubscribeToken}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     ...content,
   };
+}
+
+/** Where and how a participant email goes. */
+interface Recipient {
+  to: string;
+  timezone: string;
+  closesAt: string;
+  language: Language;
 }
 
 interface Pacer {

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../core/errors';
+import { languageSchema } from '../core/i18n/language';
 import { participantCodeSchema, timezoneSchema, type Participant } from '../core/study/study';
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
@@ -12,6 +13,8 @@ export const enrolmentSchema = z.strictObject({
   arm: z.string().min(1).max(40),
   timezone: timezoneSchema.optional(),
   code: participantCodeSchema.optional(),
+  /** Language of their emails and pages (default English). */
+  language: languageSchema.optional(),
   /** The day of enrolment when it was not today (YYYY-MM-DD, within a year): the schedule counts from it. */
   enrolledOn: z.iso.date('a date as YYYY-MM-DD').optional(),
 });
@@ -66,6 +69,7 @@ export async function enrolParticipant(
     enrolledAt: enrolledAt.toISOString(),
     protocolVersion: study.protocol.version,
     dates: {},
+    ...(input.language ? { language: input.language } : {}),
   };
   try {
     await deps.participants.create(participant);

@@ -5,7 +5,7 @@ import type { Actor, Deps } from './deps';
 import { enrolmentInstant, enrolmentSchema, enrolParticipant } from './enrol-participant';
 
 /** Columns a participants CSV may have; `email` and `arm` are required. */
-export const importColumns = ['code', 'email', 'arm', 'timezone', 'enrolment_date'] as const;
+export const importColumns = ['code', 'email', 'arm', 'timezone', 'enrolment_date', 'language'] as const;
 
 export interface ImportRow {
   /** 1 for the first data row (line 2 of the file). */
@@ -42,7 +42,7 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
   } catch (error) {
     throw badRequest('body', `not readable as CSV: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (records.length === 0) throw badRequest('body', 'no rows: expected a header (email, arm, optional code, timezone, enrolment_date) and one row per participant');
+  if (records.length === 0) throw badRequest('body', 'no rows: expected a header (email, arm, optional code, timezone, enrolment_date, language) and one row per participant');
   const header = Object.keys(records[0]!);
   const unknown = header.filter((h) => !(importColumns as readonly string[]).includes(h));
   if (unknown.length > 0) throw badRequest('body', `unknown column ${unknown.join(', ')} (allowed: ${importColumns.join(', ')})`);
@@ -60,6 +60,7 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
       ...(record.timezone ? { timezone: record.timezone } : {}),
       ...(record.code ? { code: record.code } : {}),
       ...(record.enrolment_date ? { enrolledOn: record.enrolment_date } : {}),
+      ...(record.language ? { language: record.language } : {}),
     };
     const parsed = enrolmentSchema.safeParse(input);
     if (!parsed.success) {
@@ -106,6 +107,7 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
         ...(record.timezone ? { timezone: record.timezone } : {}),
         ...(record.code ? { code: record.code } : {}),
         ...(record.enrolment_date ? { enrolledOn: record.enrolment_date } : {}),
+        ...(record.language ? { language: record.language } : {}),
       });
       row.enrolledAs = code;
       report.enrolled++;

@@ -1,10 +1,13 @@
 import { loadBattery } from './battery';
+import type { Language } from '../core/i18n/language';
 import type { Deps } from './deps';
 import { resolveLink, type LinkStatus } from './participant-link';
 
 export interface SurveyView {
   study: { id: string; name: string; contact: { name: string; email: string } | null };
   timepoint: { id: string; label: string; closesAt: string };
+  /** The participant's language, for the page's own wording. */
+  language: Language;
   /** `licensed_text_missing` when the link is open but some instrument's licensed wording is not installed. */
   status: LinkStatus | 'licensed_text_missing';
   /** The battery, in protocol order; empty unless the participant can answer now. */
@@ -20,7 +23,8 @@ export async function openSurvey(
   deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock' | 'catalogue' | 'licensedTexts'>,
   token: string,
 ): Promise<SurveyView> {
-  const { study, instance, status } = await resolveLink(deps, token);
+  const { study, participant, instance, status } = await resolveLink(deps, token);
+  const language = participant.language ?? 'en';
   const timepoint = study.protocol.timepoints.find((t) => t.id === instance.timepoint);
   const contact = study.contacts[0];
   const open = status === 'open' || status === 'started';
@@ -30,7 +34,8 @@ export async function openSurvey(
   const answerable = open && missingText.length === 0;
   return {
     study: { id: study.id, name: study.name, contact: contact ? { name: contact.name, email: contact.email } : null },
-    timepoint: { id: instance.timepoint, label: timepoint?.label ?? instance.timepoint, closesAt: instance.closesAt },
+    timepoint: { id: instance.timepoint, label: timepoint?.labels?.[language] ?? timepoint?.label ?? instance.timepoint, closesAt: instance.closesAt },
+    language,
     status: open && !answerable ? 'licensed_text_missing' : status,
     instruments: answerable ? battery.map(({ id, version, scoring, survey }) => ({ id, version, name: scoring.name, survey })) : [],
     answers: answerable ? (instance.answers ?? {}) : {},

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../core/errors';
+import { languageSchema } from '../core/i18n/language';
 import { participantCodeSchema, timezoneSchema, type Participant } from '../core/study/study';
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
@@ -12,10 +13,11 @@ export const participantChangeSchema = z
     arm: z.string().min(1).max(40).optional(),
     timezone: timezoneSchema.optional(),
     email: z.email().max(254).optional(),
+    language: languageSchema.optional(),
     /** Named dates that `date:<field>` anchors count from; null removes one. */
     dates: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), isoDate.nullable()).optional(),
   })
-  .refine((c) => Object.keys(c).length > 0, 'give at least one of arm, timezone, email, dates');
+  .refine((c) => Object.keys(c).length > 0, 'give at least one of arm, timezone, email, language, dates');
 
 type ChangeDeps = Pick<Deps, 'studies' | 'participants' | 'contacts' | 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>;
 
@@ -63,7 +65,13 @@ export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId:
     if (value === null) delete dates[name];
     else dates[name] = value;
   }
-  const after: Participant = { ...participant, arm: change.arm ?? participant.arm, timezone: change.timezone ?? participant.timezone, dates };
+  const after: Participant = {
+    ...participant,
+    arm: change.arm ?? participant.arm,
+    timezone: change.timezone ?? participant.timezone,
+    dates,
+    ...(change.language ? { language: change.language } : {}),
+  };
   await save(deps, participant, after);
   await recordAudit(deps, {
     scope: `study:${studyId}`,
@@ -71,8 +79,8 @@ export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId:
     action: 'participant.updated',
     target: `participant:${code}`,
     // The address itself never enters the audit trail (it is PII); that it changed does.
-    before: { arm: participant.arm, timezone: participant.timezone, dates: participant.dates },
-    after: { arm: after.arm, timezone: after.timezone, dates: after.dates, ...(emailChanged ? { email: 'changed' } : {}) },
+    before: { arm: participant.arm, timezone: participant.timezone, dates: participant.dates, language: participant.language ?? 'en' },
+    after: { arm: after.arm, timezone: after.timezone, dates: after.dates, language: after.language ?? 'en', ...(emailChanged ? { email: 'changed' } : {}) },
   });
   return after;
 }

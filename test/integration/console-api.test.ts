@@ -100,7 +100,7 @@ describe('enrolling from a CSV', () => {
   });
 
   it('refuses a file with an unknown column or without the required ones', async () => {
-    expect(await (await importCsv('email,arm,phone\na@b.test,mbpm,1\n', true)).json()).toMatchObject({ error: { message: 'body: unknown column phone (allowed: code, email, arm, timezone, enrolment_date)' } });
+    expect(await (await importCsv('email,arm,phone\na@b.test,mbpm,1\n', true)).json()).toMatchObject({ error: { message: 'body: unknown column phone (allowed: code, email, arm, timezone, enrolment_date, language)' } });
     expect(await (await importCsv('email\na@b.test\n', true)).json()).toMatchObject({ error: { message: 'body: the header has no "arm" column' } });
   });
 });
@@ -177,7 +177,7 @@ describe('staff accounts and the API document', () => {
     const doc = (await (await t.request('GET', '/api/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> } }>> };
     expect(doc.openapi).toBe('3.1.0');
     const enrol = doc.paths['/api/studies/{studyId}/participants']!.post!.requestBody!.content['application/json']!.schema;
-    expect(Object.keys(enrol.properties!)).toEqual(['email', 'arm', 'timezone', 'code', 'enrolledOn']);
+    expect(Object.keys(enrol.properties!)).toEqual(['email', 'arm', 'timezone', 'code', 'language', 'enrolledOn']);
     expect(enrol.required).toEqual(['email', 'arm']);
     expect(Object.keys(doc.paths).length).toBeGreaterThan(20);
   });

@@ -34,6 +34,19 @@ describe('the dispatcher', () => {
     expect((await t.deps.instances.get('demo', code, 'baseline'))?.status).toBe('open');
   });
 
+  it('writes to a French-speaking participant in French, dates included, and their link page knows it', async () => {
+    const email = t.uniqueEmail('fr');
+    await t.request('POST', '/api/studies/demo/participants', { token: await t.coordinator(), body: { email, arm: 'mbpm', language: 'fr', timezone: 'Europe/Paris' } });
+    await runDispatch(t.deps);
+    const [mail] = await t.inbox(email);
+    expect(mail!.subject).toBe('Mindfulness-Based Pain Management (demo) : vos questionnaires (Baseline)');
+    expect(mail!.body.text).toContain('Merci de les remplir avant le lundi 9 mars');
+    expect(mail!.body.text).toContain('Pour ne plus recevoir de messages de cette étude');
+    expect(mail!.body.html).toContain('<html lang="fr">');
+    const token = linkToken(mail);
+    expect(await (await t.request('GET', `/api/p/${token}`)).json()).toMatchObject({ language: 'fr' });
+  });
+
   it('never sends the same message twice, even when two passes run at once', async () => {
     const { email } = await enrol();
     const reports = await Promise.all([runDispatch(t.deps), runDispatch(t.deps), runDispatch(t.deps)]);

@@ -64,17 +64,18 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
             Key: key,
             // Names for every attribute: several (timezone, status) are DynamoDB reserved words.
             UpdateExpression:
-              'SET #arm = :arm, #tz = :timezone, #status = :status, #version = :version, #dates = :dates, ' +
+              'SET #arm = :arm, #tz = :timezone, #status = :status, #version = :version, #dates = :dates, #language = :language, ' +
               'planRequestedAt = :requested, duePk = :duePk, dueSk = :dueSk, #rev = #rev + :one',
             // Optimistic: only if nothing changed since `expected` was read.
             ConditionExpression: '#arm = :oldArm AND #tz = :oldTimezone AND #status = :oldStatus AND #version = :oldVersion',
-            ExpressionAttributeNames: { '#arm': 'arm', '#tz': 'timezone', '#status': 'status', '#version': 'protocolVersion', '#dates': 'dates', '#rev': 'rev' },
+            ExpressionAttributeNames: { '#arm': 'arm', '#tz': 'timezone', '#status': 'status', '#version': 'protocolVersion', '#dates': 'dates', '#language': 'language', '#rev': 'rev' },
             ExpressionAttributeValues: {
               ':arm': next.arm,
               ':timezone': next.timezone,
               ':status': next.status,
               ':version': next.protocolVersion,
               ':dates': next.dates,
+              ':language': next.language ?? 'en',
               ':requested': request.planRequestedAt,
               ':duePk': request.duePk,
               ':dueSk': request.dueSk,

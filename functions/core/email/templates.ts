@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon';
 import type { MessageKind } from '../schedule/records';
 import type { Study, Timepoint } from '../study/study';
+import { localeOf, type Language } from '../i18n/language';
 import { emailLayout } from './html';
+import { participantWording } from './participant-wording';
 
 export interface RenderedEmail {
   subject: string;
@@ -9,10 +11,10 @@ export interface RenderedEmail {
   html: string;
 }
 
-const formatLocal = (iso: string, zone: string) =>
-  DateTime.fromISO(iso, { zone }).setLocale('en-GB').toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+const formatLocal = (iso: string, zone: string, language: Language) =>
+  DateTime.fromISO(iso, { zone }).setLocale(localeOf[language]).toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
 
-/** The invitation or a reminder to complete one timepoint's questionnaires. */
+/** The invitation or a reminder to complete one timepoint's questionnaires, in the participant's language. */
 export function renderParticipantEmail(input: {
   study: Study;
   timepoint: Timepoint;
@@ -22,39 +24,37 @@ export function renderParticipantEmail(input: {
   unsubscribeLink: string;
   closesAt: string;
   timezone: string;
+  language?: Language;
 }): RenderedEmail {
   const { study, timepoint, kind, link } = input;
+  const language = input.language ?? 'en';
+  const words = participantWording[language];
   const contact = study.contacts[0];
-  const closes = formatLocal(input.closesAt, input.timezone);
-  // A resend reads as the invitation, with its subject marked as a new link.
-  const custom = study.emails[kind === 'resend' ? 'invitation' : kind];
-  const fill = (template: string) => template.replaceAll('{study}', study.name).replaceAll('{timepoint}', timepoint.label).replaceAll('{closes}', closes);
-  const baseSubject = custom?.subject
-    ? fill(custom.subject)
-    : kind === 'reminder'
-      ? `Reminder — ${study.name}: your ${timepoint.label} questionnaires`
-      : `${study.name}: your ${timepoint.label} questionnaires`;
-  const subject = kind === 'resend' ? `${baseSubject} (your link again)` : baseSubject;
-  const opening = custom?.intro
-    ? fill(custom.intro)
-    : kind === 'reminder'
-      ? `This is a reminder that your ${timepoint.label} questionnaires for ${study.name} are still waiting for you.`
-      : `Thank you for taking part in ${study.name}. Your ${timepoint.label} questionnaires are ready.`;
-  const paragraphs = [
-    opening,
-    `Please complete them by ${closes}. Your answers are saved as you go, so you can stop and come back using the same link.`,
-    'This link is personal to you: please do not forward this email.',
-  ];
-  const footer = [
-    contact ? `Questions? Contact ${contact.name} at ${contact.email}.` : `Questions? Reply to this email.`,
-    'If you are in crisis or worried about your safety, contact your local emergency services now.',
-  ];
-  const unsubscribe = `To stop receiving emails from this study: ${input.unsubscribeLink}`;
-  const text = [...paragraphs.slice(0, 1), '', `Open your questionnaires: ${link}`, '', ...paragraphs.slice(1), '', '—', ...footer, unsubscribe].join('\n');
+  const values: Record<string, string> = {
+    study: study.name,
+    timepoint: timepoint.labels?.[language] ?? timepoint.label,
+    closes: formatLocal(input.closesAt, input.timezone, language),
+    name: contact?.name ?? '',
+    email: contact?.email ?? '',
+  };
+  const fill = (template: string) => template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+  // A study's own wording, in this language (the top level is English); a resend reads as the invitation.
+  const custom = (language === 'en' ? study.emails : study.emails[language])?.[kind === 'resend' ? 'invitation' : kind];
+  const subject = fill(custom?.subject ?? (kind === 'reminder' ? words.reminderSubject : words.invitationSubject)) + (kind === 'resend' ? words.resendSuffix : '');
+  const paragraphs = [fill(custom?.intro ?? (kind === 'reminder' ? words.reminderIntro : words.invitationIntro)), fill(words.deadline), words.personal];
+  const footer = [contact ? fill(words.questions) : words.questionsNoContact, words.crisis];
+  const text = [paragraphs[0], '', `${words.open} ${link}`, '', ...paragraphs.slice(1), '', '—', ...footer, `${words.unsubscribe} ${input.unsubscribeLink}`].join('\n');
   return {
     subject,
     text,
-    html: emailLayout({ heading: subject, paragraphs, button: { label: 'Open my questionnaires', href: link }, footer, unsubscribe: input.unsubscribeLink }),
+    html: emailLayout({
+      heading: subject,
+      paragraphs,
+      button: { label: words.button, href: link },
+      footer,
+      unsubscribe: { href: input.unsubscribeLink, label: words.unsubscribeLink },
+      language,
+    }),
   };
 }
 

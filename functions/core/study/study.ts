@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { languageSchema, type Language } from '../i18n/language';
 import { isIanaZone } from './time-zone';
 
 const slug = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _ (start with a letter)');
@@ -18,6 +19,8 @@ export const anchorSchema = z.union([
 export const timepointSchema = z.object({
   id: slug,
   label: z.string().min(1).max(80),
+  /** The label in other languages, for participants who read them (e.g. { "fr": "Semaine 8" }). */
+  labels: z.partialRecord(languageSchema, z.string().min(1).max(80)).optional(),
   anchor: anchorSchema,
   /** Days after the anchor's local date (baseline 0, week 8 56). */
   offsetDays: z.number().int().min(0).max(3650),
@@ -87,8 +90,14 @@ export const studySchema = z
      * replacing its default; recorded with every score. Unlisted instruments use their default.
      */
     missingRules: z.record(z.string(), z.string()).default({}),
-    /** Overrides of the default invitation and reminder wording. */
-    emails: z.strictObject({ invitation: emailTemplateSchema.optional(), reminder: emailTemplateSchema.optional() }).default({}),
+    /** Overrides of the default invitation and reminder wording: English at the top level, other languages under their code. */
+    emails: z
+      .strictObject({
+        invitation: emailTemplateSchema.optional(),
+        reminder: emailTemplateSchema.optional(),
+        fr: z.strictObject({ invitation: emailTemplateSchema.optional(), reminder: emailTemplateSchema.optional() }).optional(),
+      })
+      .default({}),
   })
   .superRefine((study, ctx) => {
     const arms = new Set(study.arms.map((a) => a.id));
@@ -119,6 +128,8 @@ export interface Participant {
   protocolVersion: number;
   /** Named dates (ISO yyyy-mm-dd) that `date:<field>` anchors refer to. */
   dates: Record<string, string>;
+  /** The language of their emails and questionnaire pages (English when unset). */
+  language?: Language;
 }
 
 export const participantCodeSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'letters, digits, - and _ (at most 32)');
