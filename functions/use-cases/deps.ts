@@ -28,6 +28,11 @@ export interface DispatchSettings {
   startedGraceMs: number;
   /** How long one pass may keep sending before it leaves the rest to the next (the Lambda timeout is 55 s). */
   passBudgetMs: number;
+  /**
+   * Instances handled at once. Each send involves several database calls that wait on the
+   * network in AWS; overlapping a few keeps throughput near the quota (which the pacer still caps).
+   */
+  concurrency: number;
   /** Waits between sends to honour `maxSendRate` (a no-op under a virtual clock). */
   sleep(ms: number): Promise<void>;
 }
@@ -39,6 +44,7 @@ export const defaultDispatchSettings: DispatchSettings = {
   retryDelaysMs: [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000],
   startedGraceMs: 24 * 3_600_000,
   passBudgetMs: 45_000,
+  concurrency: 8,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 

@@ -88,10 +88,11 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
     const recovered = await deps.messages.listExpiredLeases(now(), limit);
     const due = [...recovered, ...(await deps.messages.listDue(now(), limit))];
     let claimed = 0;
-    for (const group of groupByRecipient(due)) {
-      if (performance.now() > deadline) return report;
-      claimed += await sendGroup(deps, claimant, group, studyOf, pacer, report);
-    }
+    const groups = groupByRecipient(due);
+    // A few instances at a time (each is independent: its own claims and its own fresh reads); the pacer caps the rate.
+    await inPool(groups, deps.dispatch.concurrency, async (group) => {
+      if (performance.now() <= deadline) claimed += await sendGroup(deps, claimant, group, studyOf, pacer, report);
+    });
     // A batch that claimed nothing is all stale index reads or someone else's work: don't spin on it.
     if (due.length < limit || claimed === 0 || performance.now() > deadline) return report;
   }
@@ -126,11 +127,13 @@ async function sendGroup(
 /** A participant's due invitation or reminders for one instance: re-checked with fresh reads, at most one sent. */
 async function sendToParticipant(deps: DispatchDeps, claimant: string, claimed: StoredMessage[], study: Study | null, pacer: Pacer, report: DispatchReport) {
   const { studyId, code, timepoint } = claimed[0]!;
+  // The ledger's history only matters for a reminder (was an invitation sent?): an invitation or resend skips the read.
+  const needsHistory = claimed.every((m) => m.kind === 'reminder');
   const [participant, instance, contact, history] = await Promise.all([
     deps.participants.get(studyId, code),
     deps.instances.get(studyId, code, timepoint),
     deps.contacts.get(studyId, code),
-    deps.messages.listForParticipant(studyId, code),
+    needsHistory ? deps.messages.listForParticipant(studyId, code) : Promise.resolve([]),
   ]);
   const invitationSent = history.some((m) => m.timepoint === timepoint && (m.kind === 'invitation' || m.kind === 'resend') && sentStatuses.has(m.status));
   for (const decision of decideSends(claimed, { participant, instance, contact, invitationSent, now: deps.clock.now() })) {
@@ -216,8 +219,10 @@ async function render(
   const token = deps.secrets.token();
   const unsubscribeToken = deps.secrets.token();
   const createdAt = deps.clock.now().toISOString();
-  await deps.links.put(deps.secrets.hash(token), { studyId: message.studyId, code: message.code, timepoint: message.timepoint, createdAt });
-  await deps.links.putUnsubscribe(deps.secrets.hash(unsubscribeToken), { studyId: message.studyId, code: message.code, createdAt });
+  await Promise.all([
+    deps.links.put(deps.secrets.hash(token), { studyId: message.studyId, code: message.code, timepoint: message.timepoint, createdAt }),
+    deps.links.putUnsubscribe(deps.secrets.hash(unsubscribeToken), { studyId: message.studyId, code: message.code, createdAt }),
+  ]);
   const content = renderParticipantEmail({
     study,
     timepoint,
@@ -250,17 +255,30 @@ interface Pacer {
   wait(): Promise<void>;
 }
 
-/** Spaces sends to stay under the sending quota. */
+/**
+ * Spaces sends to stay under the sending quota, across concurrent senders: each send reserves
+ * the next free slot, at least one interval after the previous one, and waits for it.
+ */
 function createPacer(settings: Deps['dispatch']): Pacer {
   const interval = 1000 / settings.maxSendRate;
-  let last = -Infinity;
+  let nextSlot = -Infinity;
   return {
     async wait() {
-      const gap = last + interval - performance.now();
-      if (gap > 0) await settings.sleep(gap);
-      last = performance.now();
+      const now = performance.now();
+      const slot = Math.max(now, nextSlot);
+      nextSlot = slot + interval;
+      if (slot > now) await settings.sleep(slot - now);
     },
   };
+}
+
+/** Runs `work` over `items` with at most `size` in flight. */
+async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(size, items.length)) }, worker));
 }
 
 /** Participant messages grouped by instance (one decision per instance); staff messages one by one. */
