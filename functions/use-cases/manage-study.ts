@@ -104,13 +104,13 @@ export const emailPreviewSchema = z.strictObject({
 });
 
 /** An invitation or reminder as a participant would get it, with sample values. */
-export async function previewEmail(deps: Pick<Deps, 'studies' | 'catalogue' | 'baseUrl'>, studyId: string, body: unknown) {
+export async function previewEmail(deps: Pick<Deps, 'studies' | 'catalogue' | 'baseUrl' | 'clock'>, studyId: string, body: unknown) {
   const { kind, emails } = parseInput(emailPreviewSchema, body);
   const saved = await deps.studies.get(studyId);
   if (saved === null) throw notFound(`study ${studyId}`);
   const study = emails === undefined ? saved : validateStudy(deps, { ...saved, emails });
   const timepoint = study.protocol.timepoints[0]!;
-  const closesAt = new Date(Date.now() + timepoint.window.closesDaysAfter * 86_400_000).toISOString();
+  const closesAt = new Date(deps.clock.now().getTime() + timepoint.window.closesDaysAfter * 86_400_000).toISOString();
   return renderParticipantEmail({
     study,
     timepoint,

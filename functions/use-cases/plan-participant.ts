@@ -1,5 +1,5 @@
 import { planParticipant, type Completions, type Plan } from '../core/schedule/plan';
-import { reconcile } from '../core/schedule/reconcile';
+import { keepOpenWindows, reconcile } from '../core/schedule/reconcile';
 import type { Deps } from './deps';
 
 /**
@@ -22,10 +22,10 @@ export async function planAndStore(
     instances.filter((i) => i.completedAt !== undefined).map((i) => [i.timepoint, i.completedAt!]),
   );
   const plan = planParticipant(protocol, participant, completions);
-  for (const instance of plan.instances) await deps.instances.upsertPlanned(instance);
+  const now = deps.clock.now();
+  for (const instance of keepOpenWindows(plan.instances, instances, now)) await deps.instances.upsertPlanned(instance);
   for (const message of plan.messages) await deps.messages.upsertPlanned(message);
 
-  const now = deps.clock.now();
   const { cancelMessages, cancelInstances } = reconcile(plan, participant, { messages, instances });
   for (const { message, reason } of cancelMessages) await deps.messages.cancel(message, reason, now);
   for (const { instance, reason } of cancelInstances) await deps.instances.end(instance, 'cancelled', reason, now);

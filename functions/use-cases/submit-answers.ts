@@ -25,7 +25,7 @@ export const submissionSchema = z.object({
  * with completion, in one conditional write. Any problem: 400 naming the item, nothing stored.
  */
 export async function submitAnswers(
-  deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock' | 'catalogue' | 'licensedTexts' | 'audit' | 'scoringPlugins'>,
+  deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock' | 'catalogue' | 'licensedTexts' | 'audit' | 'scoringPlugins' | 'onScheduleChanged'>,
   token: string,
   body: unknown,
 ): Promise<{ status: 'completed'; completedAt: string }> {
@@ -67,5 +67,7 @@ export async function submitAnswers(
     target: `instance:${instance.code}/${instance.timepoint}`,
     after: { instruments: instance.instruments.map((i) => `${i.id}@${i.version}`), flags: scores.flatMap((s) => s.flags.map((f) => f.id)) },
   });
+  // The follow-up (safety alerts, anchored timepoints) is queued on the instance; run it now rather than in a minute.
+  deps.onScheduleChanged?.();
   return { status: 'completed', completedAt };
 }

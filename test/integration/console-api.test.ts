@@ -149,6 +149,16 @@ describe('running the study day to day', () => {
     expect(await (await t.request('GET', '/api/studies/demo/dashboard', { token })).json()).toMatchObject({ unacknowledgedAlerts: 0 });
   });
 
+  it('lists participants with their delivery status but never their addresses', async () => {
+    const { code, email } = await t.invite();
+    await t.deps.contacts.unsubscribe('demo', code, new Date(MONDAY_10AM));
+    const response = await t.request('GET', '/api/studies/demo/participants', { token });
+    const text = await response.text();
+    expect(text).not.toContain(email);
+    const { participants } = JSON.parse(text) as { participants: Array<Record<string, unknown>> };
+    expect(participants.find((p) => p.code === code)).toMatchObject({ unsubscribedAt: MONDAY_10AM, suppressed: null });
+  });
+
   it('filters the audit trail, newest first', async () => {
     const { entries } = (await (await t.request('GET', '/api/studies/demo/audit?action=participant.enrolled&limit=2', { token })).json()) as { entries: Array<{ action: string; at: string }> };
     expect(entries).toHaveLength(2);

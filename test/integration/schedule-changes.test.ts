@@ -78,6 +78,20 @@ describe('changes reach unsent messages', () => {
     expect(await find(t, code, 'week8', 'invitation', 0)).toMatchObject({ sendAt: '2026-04-27T14:00:00.000Z' });
   });
 
+  it('a time-zone change never takes time away from a window already open: the link keeps working', async () => {
+    const t = await createTestContext({ now: MONDAY_10AM });
+    const { code, token } = await t.invite();
+    const before = await t.deps.instances.get('demo', code, 'baseline');
+    await t.request('PATCH', `/api/studies/demo/participants/${code}`, { token: await t.coordinator(), body: { timezone: 'America/Chicago' } });
+    await runDispatch(t.deps);
+    const after = await t.deps.instances.get('demo', code, 'baseline');
+    // The opening stays at London's (earlier); the close moves to Chicago's 09:00 on 9 March (later):
+    // CDT by then (US clocks changed on 8 March), so 14:00Z.
+    expect(after).toMatchObject({ opensAt: before!.opensAt, closesAt: '2026-03-09T14:00:00.000Z' });
+    expect(await (await t.request('GET', `/api/p/${token}`)).json()).toMatchObject({ status: 'open' });
+    expect((await t.request('POST', `/api/p/${token}/submit`, { body: { answers: allAnswers() } })).status).toBe(200);
+  });
+
   it('an arm change to healthy controls cancels week 8', async () => {
     const t = await createTestContext({ now: MONDAY_10AM });
     const { code } = await t.invite();
@@ -205,6 +219,15 @@ describe('windows, completion and alerts', () => {
     // Flags, never answers.
     expect(alerts[0]!.body.text).not.toMatch(/PHQ9_\d/);
     expect(await find(t, code, 'baseline', 'alert', 0)).toMatchObject({ status: 'sent' });
+  });
+
+  it('nudges the dispatcher as soon as a submission is stored, so an alert goes out at once', async () => {
+    const t = await createTestContext({ now: MONDAY_10AM });
+    const { token } = await t.invite();
+    let nudged = 0;
+    t.deps.onScheduleChanged = () => void nudged++;
+    await t.request('POST', `/api/p/${token}/submit`, { body: { answers: allAnswers(1) } });
+    expect(nudged).toBe(1);
   });
 
   it('sends no alert for a submission without urgent answers', async () => {

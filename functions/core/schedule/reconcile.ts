@@ -34,3 +34,21 @@ export function reconcile(plan: Plan, participant: Participant, stored: { messag
       .map((instance) => ({ instance, reason: reasonFor(instance.timepoint) })),
   };
 }
+
+/**
+ * A re-plan (a new time zone, a protocol edit) never takes away time from a window that has
+ * already opened: the participant may be holding a link to it. Such an instance keeps the
+ * earlier of its two openings and the later of its two closings.
+ */
+export function keepOpenWindows(planned: Instance[], stored: Instance[], now: Date): Instance[] {
+  const nowIso = now.toISOString();
+  return planned.map((instance) => {
+    const current = stored.find((s) => s.timepoint === instance.timepoint);
+    if (current === undefined || !openStatuses.has(current.status) || current.opensAt > nowIso) return instance;
+    return {
+      ...instance,
+      opensAt: current.opensAt < instance.opensAt ? current.opensAt : instance.opensAt,
+      closesAt: current.closesAt > instance.closesAt ? current.closesAt : instance.closesAt,
+    };
+  });
+}

@@ -15,7 +15,7 @@ const tag = 'Participants';
 const coordinators = ['admin', 'coordinator'] as const;
 
 const docs = {
-  list: documented({ method: 'get', path: '/api/studies/{studyId}/participants', tag, summary: 'Participants (pseudonymous records)', roles: coordinators, responses: { 200: '{participants}' } }),
+  list: documented({ method: 'get', path: '/api/studies/{studyId}/participants', tag, summary: 'Participants (pseudonymous records, with suppression and unsubscription but no addresses)', roles: coordinators, responses: { 200: '{participants}' } }),
   enrol: documented({ method: 'post', path: '/api/studies/{studyId}/participants', tag, summary: 'Enrol a participant', roles: coordinators, body: enrolmentSchema, responses: { 201: '{code, firstInvitationAt}', 409: 'Email or code already in the study' } }),
   import: documented({
     method: 'post',
@@ -38,7 +38,19 @@ const docs = {
 export function participantAdminRoutes(deps: AppDeps) {
   const actor = (email: string) => `staff:${email}` as const;
   return new Hono<AppEnv>()
-    .get('/:studyId/participants', requireStaff(deps, docs.list.roles), async (c) => c.json({ participants: await deps.participants.list(c.req.param('studyId')) }))
+    .get('/:studyId/participants', requireStaff(deps, docs.list.roles), async (c) => {
+      const studyId = c.req.param('studyId');
+      const [participants, statuses] = await Promise.all([deps.participants.list(studyId), deps.contacts.listStatuses(studyId)]);
+      const statusOf = new Map(statuses.map((s) => [s.code, s]));
+      // Delivery status, never the address: the list is pseudonymous.
+      return c.json({
+        participants: participants.map((p) => ({
+          ...p,
+          suppressed: statusOf.get(p.code)?.suppressed ?? null,
+          unsubscribedAt: statusOf.get(p.code)?.unsubscribedAt ?? null,
+        })),
+      });
+    })
     .post('/:studyId/participants', requireStaff(deps, docs.enrol.roles), async (c) => {
       const result = await enrolParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), await readJson(c));
       deps.onScheduleChanged?.();
