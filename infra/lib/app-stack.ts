@@ -8,6 +8,8 @@ import {
   Function as CloudFrontFunction,
   FunctionCode,
   FunctionEventType,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
   HttpVersion,
   OriginRequestPolicy,
   ResponseHeadersPolicy,
@@ -20,7 +22,8 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { cacheControlFor, pageContentSecurityPolicy, pageHeaders } from '../../functions/http/page-headers';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { ConfigurationSet, ConfigurationSetEventDestination, EmailIdentity, EmailSendingEvent, EventDestination, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -112,6 +115,19 @@ export class AppStack extends Stack {
         "function handler(event){var r=event.request;var u=r.uri;if(u.indexOf('/p/')===0||u.indexOf('/u/')===0){r.uri='/participant.html';}else if(u.indexOf('.')===-1){r.uri='/index.html';}return r;}",
       ),
     });
+    // The same page headers as the local server (functions/http/page-headers.ts).
+    const pagePolicy = new ResponseHeadersPolicy(this, 'PageHeaders', {
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: pageContentSecurityPolicy, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+      },
+      customHeadersBehavior: {
+        customHeaders: ['Cross-Origin-Opener-Policy', 'Permissions-Policy'].map((header) => ({ header, value: pageHeaders[header]!, override: true })),
+      },
+    });
     this.distribution = new Distribution(this, 'Site Distribution', {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
@@ -121,7 +137,7 @@ export class AppStack extends Stack {
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(site),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: pagePolicy,
         functionAssociations: [{ function: spaRouting, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
@@ -137,9 +153,18 @@ export class AppStack extends Stack {
     const baseUrl = `https://${this.distribution.distributionDomainName}`;
     this.api.fn.addEnvironment('TIMEPOINT_BASE_URL', baseUrl);
 
-    new BucketDeployment(this, 'DeployWeb', {
-      sources: [Source.asset(props.webAssets)],
+    // Hashed assets are cached for a year; pages are always revalidated (so a deploy shows at once).
+    new BucketDeployment(this, 'DeployAssets', {
+      sources: [Source.asset(props.webAssets, { exclude: ['*.html'] })],
       destinationBucket: site,
+      cacheControl: [CacheControl.fromString(cacheControlFor('/assets/x'))],
+      prune: false,
+    });
+    new BucketDeployment(this, 'DeployPages', {
+      sources: [Source.asset(props.webAssets, { exclude: ['assets/*'] })],
+      destinationBucket: site,
+      cacheControl: [CacheControl.fromString(cacheControlFor('/index.html'))],
+      prune: false,
       distribution: this.distribution,
       distributionPaths: ['/*'],
     });

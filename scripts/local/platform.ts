@@ -8,6 +8,7 @@ import { loadConfig } from '../../functions/config';
 import { buildDependencies } from '../../functions/dependencies';
 import type { Clock } from '../../functions/core/ports';
 import { createApp } from '../../functions/http/app';
+import { cacheControlFor, pageHeaders } from '../../functions/http/page-headers';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { seedDemo } from '../../functions/use-cases/seed-demo';
 import { LOCAL_TABLES } from './data-connection';
@@ -71,6 +72,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const web = relative(process.cwd(), dist) || '.';
 
     const site = new Hono();
+    // Pages and assets: the same headers CloudFront adds in AWS (the API sets its own).
+    site.use('*', async (c, next) => {
+      await next();
+      if (c.req.path.startsWith('/api/')) return;
+      for (const [name, value] of Object.entries(pageHeaders)) c.header(name, value);
+      c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+      c.header('Cache-Control', cacheControlFor(c.req.path));
+    });
     site.route('/', createApp(deps));
     // Client-side routes: participant and unsubscribe links get the lean participant page, everything else the staff console.
     site.get('/p/*', serveStatic({ path: `${web}/participant.html` }));

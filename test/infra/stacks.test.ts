@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { researchTable } from '../../functions/adapters/dynamodb/table-definitions';
+import { pageContentSecurityPolicy } from '../../functions/http/page-headers';
 import { AppStack } from '../../infra/lib/app-stack';
 import { applyNag } from '../../infra/lib/nag';
 import { StatefulStack } from '../../infra/lib/stateful-stack';
@@ -96,6 +97,20 @@ describe('the app stack', () => {
         DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
       }),
     });
+  });
+
+  it('serves pages with the same strict security headers as the local server, and caches hashed assets for a year', () => {
+    appTemplate.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: pageContentSecurityPolicy, Override: true },
+          ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+        }),
+      }),
+    });
+    appTemplate.hasResourceProperties('Custom::CDKBucketDeployment', { SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' } });
+    appTemplate.hasResourceProperties('Custom::CDKBucketDeployment', { SystemMetadata: { 'cache-control': 'no-cache' }, DistributionPaths: ['/*'] });
   });
 
   it('sets up SES: a domain identity for the sender domain and a configuration set', () => {
