@@ -210,6 +210,8 @@ export interface StaffRepository {
   consumeLoginCode(hash: string, now: Date): Promise<string | null>;
   putSession(hash: string, session: StaffSession): Promise<void>;
   getSession(hash: string): Promise<StaffSession | null>;
+  /** Ends a session at once (sign-out, revocation). */
+  deleteSession(hash: string): Promise<void>;
 }
 
 export interface AuditLog {

@@ -61,6 +61,13 @@ describe('staff sign-in without passwords', () => {
     expect((await t.request('POST', '/api/auth/verify', { body: { code } })).status).toBe(401);
   });
 
+  it('signing out ends the session on the server, not just the cookie', async () => {
+    const token = await t.signIn({ email: 'leaver@staff.test', role: 'analyst', studies: ['demo'] });
+    expect((await t.request('GET', '/api/auth/me', { token })).status).toBe(200);
+    expect((await t.request('POST', '/api/auth/logout', { token })).status).toBe(204);
+    expect((await t.request('GET', '/api/auth/me', { token })).status).toBe(401);
+  });
+
   it('rejects a code after its 15 minutes', async () => {
     await t.deps.staff.put({ email: 'late@staff.test', name: 'L', role: 'analyst', studies: ['demo'] });
     await t.request('POST', '/api/auth/login', { body: { email: 'late@staff.test' } });

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StaffMember, StaffSession } from '../../core/auth/staff';
 import type { StaffRepository } from '../../core/ports';
 import { conditionally, type Db } from './client';
@@ -76,6 +76,10 @@ export function createStaffRepository(db: Db): StaffRepository {
           Item: { ...keys.session(hash), type: 'session', ...session, expiresAtEpoch: epochSeconds(session.expiresAt) },
         }),
       );
+    },
+
+    async deleteSession(hash) {
+      await db.doc.send(new DeleteCommand({ TableName, Key: keys.session(hash) }));
     },
 
     async getSession(hash) {

@@ -3,14 +3,14 @@ import { deleteCookie, setCookie } from 'hono/cookie';
 import { SESSION_HOURS } from '../../core/auth/staff';
 import { requestSignIn, signInRequestSchema, signInVerifySchema, verifySignIn } from '../../use-cases/sign-in';
 import { documented } from '../openapi';
-import { requireStaff, SESSION_COOKIE } from '../auth';
+import { requireStaff, SESSION_COOKIE, sessionToken } from '../auth';
 import type { AppDeps, AppEnv } from '../env';
 import { readJson } from '../read-json';
 
 const tag = 'Sign-in';
 documented({ method: 'post', path: '/api/auth/login', tag, summary: 'Email a one-time sign-in link (same answer for unknown addresses)', body: signInRequestSchema, responses: { 202: 'Accepted', 503: 'The email could not be sent just now' } });
 documented({ method: 'post', path: '/api/auth/verify', tag, summary: 'Exchange the code for a session token (also set as an HttpOnly cookie)', body: signInVerifySchema, responses: { 200: '{token, role, email, studies, expiresAt}', 401: 'Invalid, used or expired code' } });
-documented({ method: 'post', path: '/api/auth/logout', tag, summary: 'Forget the session cookie', responses: { 204: 'Done' } });
+documented({ method: 'post', path: '/api/auth/logout', tag, summary: 'End the session (on the server, and its cookie)', responses: { 204: 'Done' } });
 const me = documented({ method: 'get', path: '/api/auth/me', tag, summary: 'Who is signed in', roles: ['admin', 'coordinator', 'analyst'], responses: { 200: '{email, role, studies, expiresAt}' } });
 
 export function authRoutes(deps: AppDeps) {
@@ -31,6 +31,9 @@ export function authRoutes(deps: AppDeps) {
       return c.json({ token, role: session.role, email: session.email, studies: session.studies, expiresAt: session.expiresAt });
     })
     .post('/logout', async (c) => {
+      // The session itself ends on the server, not just the cookie in this browser.
+      const token = sessionToken(c);
+      if (token && token.length <= 128) await deps.staff.deleteSession(deps.secrets.hash(token));
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.body(null, 204);
     })
