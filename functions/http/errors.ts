@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isAppError } from '../core/errors';
+import { redact } from '../core/redact';
 
 /**
  * The one place errors become responses: `{"error": {"code", "message", "field"?, "details"?}}`.
@@ -18,6 +19,6 @@ export function errorResponse(error: Error, c: Context): Response {
   if (error instanceof HTTPException) {
     return c.json({ error: { code: 'http', message: error.message || 'request refused' } }, error.status);
   }
-  console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', route: c.req.routePath, name: error.name, error: error.message, stack: error.stack }));
+  console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', route: c.req.routePath, name: error.name, error: redact(error.message), stack: redact(error.stack ?? '') }));
   return c.json({ error: { code: 'internal', message: 'something went wrong on our side; nothing was changed' } }, 500);
 }

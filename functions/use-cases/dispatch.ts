@@ -3,6 +3,7 @@ import { formatMailbox } from '../core/email/html';
 import { renderAlertEmail, renderNoticeEmail, renderParticipantEmail, type RenderedEmail } from '../core/email/templates';
 import type { Language } from '../core/i18n/language';
 import { MailerError } from '../core/ports';
+import { redact } from '../core/redact';
 import { decideSends } from '../core/schedule/send-decision';
 import { sentStatuses, type StoredMessage } from '../core/schedule/records';
 import type { Study } from '../core/study/study';
@@ -169,7 +170,8 @@ async function deliver(
   try {
     ({ messageId: providerId } = await deps.mailer.send(email));
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // Whatever the mailer says goes into the ledger (research data): never an address or a token.
+    const reason = redact(error instanceof Error ? error.message : String(error));
     const attempts = message.attempts ?? 1;
     const transient = error instanceof MailerError ? error.transient : true;
     if (transient && attempts < deps.dispatch.maxAttempts) {

@@ -104,11 +104,15 @@ describe('failures and pacing', () => {
     });
   });
 
-  it('does not retry a permanent refusal', async () => {
-    const t = await createTestContext({ now: MONDAY_10AM, mailer: failing(new MailerError('MessageRejected: Email address is not verified.', false), 99) });
+  it('does not retry a permanent refusal, and keeps the quoted address out of the ledger', async () => {
+    const refusal = new MailerError('MessageRejected: Email address is not verified: someone@participants.test', false);
+    const t = await createTestContext({ now: MONDAY_10AM, mailer: failing(refusal, 99) });
     const { code } = await t.enrol({ arm: 'mbpm' });
     expect(await runDispatch(t.deps)).toMatchObject({ failed: 1, retried: 0 });
-    expect((await t.deps.messages.listForParticipant('demo', code)).find((m) => m.kind === 'invitation')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^refused: MessageRejected/) });
+    expect((await t.deps.messages.listForParticipant('demo', code)).find((m) => m.kind === 'invitation')).toMatchObject({
+      status: 'failed',
+      reason: 'refused: MessageRejected: Email address is not verified: [email]',
+    });
   });
 
   it('keeps sending batch after batch within one pass until nothing is due', async () => {

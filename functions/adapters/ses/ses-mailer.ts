@@ -1,6 +1,7 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { MailerError, type Mailer, type OutgoingEmail } from '../../core/ports';
+import { redact } from '../../core/redact';
 
 export interface SesConnection {
   /** Set for the local emulator; unset in AWS. */
@@ -70,7 +71,8 @@ export function createSesMailer(connection: SesConnection): Mailer {
         return { messageId: result.MessageId };
       } catch (error) {
         if (error instanceof MailerError) throw error;
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        // Redacted: this message is stored in the ledger and logged, and SES quotes recipients in some errors.
+        const message = redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
         throw new MailerError(message, isTransientSesError(error));
       }
     },
