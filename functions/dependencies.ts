@@ -22,6 +22,7 @@ export function buildDependencies(
     onScheduleChanged?: () => void;
     scoringPlugins?: Record<string, ScoringPlugin>;
     dispatch?: Partial<DispatchSettings>;
+    signInResponseMs?: number;
   } = {},
 ): AppDeps {
   const db = createDb(
@@ -44,6 +45,8 @@ export function buildDependencies(
     baseUrl: config.TIMEPOINT_BASE_URL,
     systemSender: config.TIMEPOINT_SYSTEM_SENDER,
     secureCookies: config.TIMEPOINT_BASE_URL.startsWith('https://'),
+    // Longer than sending the sign-in email takes, so known and unknown addresses answer alike.
+    signInResponseMs: overrides.signInResponseMs ?? 600,
     dispatch: { ...defaultDispatchSettings, maxSendRate: config.TIMEPOINT_MAX_SEND_RATE, ...overrides.dispatch },
     ...(overrides.onScheduleChanged ? { onScheduleChanged: overrides.onScheduleChanged } : {}),
   };

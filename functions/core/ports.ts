@@ -219,6 +219,17 @@ export interface AuditLog {
   list(scope: string): Promise<AuditEntry[]>;
 }
 
+/**
+ * Counts failures per client in fixed windows, shared by every API instance (so probing
+ * tokens across many Lambdas is still counted).
+ */
+export interface FailureCounter {
+  /** Failures so far in the current window, without counting one. */
+  count(key: string, windowMs: number, now: Date): Promise<number>;
+  /** Records one failure; returns the count in the current window including it. */
+  record(key: string, windowMs: number, now: Date): Promise<number>;
+}
+
 /** Licensee-supplied wording of licensed instruments, stored in the deployment's database. */
 export interface LicensedTextRepository {
   get(instrument: string, version: string): Promise<import('./instruments/licensed-text').LicensedText | null>;

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { StaffSession } from '../core/auth/staff';
 import type { Deps } from '../use-cases/deps';
 
@@ -10,4 +11,8 @@ export interface AppEnv {
 export interface AppDeps extends Deps {
   /** Mark the session cookie Secure (true whenever the base URL is https). */
   secureCookies: boolean;
+  /** The caller's network address, as the runtime sees it (rate limits are counted per address). */
+  clientAddress?: (c: Context) => string | undefined;
+  /** The sign-in request always takes this long, so its timing can't reveal which addresses are staff. */
+  signInResponseMs: number;
 }

@@ -4,6 +4,7 @@ import type {
   ContactRepository,
   InstanceRepository,
   InstrumentCatalogue,
+  FailureCounter,
   LicensedTextRepository,
   LinkTokenRepository,
   Mailer,
@@ -59,6 +60,7 @@ export interface Deps {
   staff: StaffRepository;
   audit: AuditLog;
   licensedTexts: LicensedTextRepository;
+  failures: FailureCounter;
   /** Licensee-installed scorers for proprietary algorithms (e.g. PAM-13), by plug-in name. */
   scoringPlugins: Record<string, import('../core/scoring/engine').ScoringPlugin>;
   mailer: Mailer;

@@ -16,7 +16,9 @@ type ProgressDeps = Pick<Deps, 'links' | 'studies' | 'participants' | 'instances
  */
 export async function saveProgress(deps: ProgressDeps, token: string, body: unknown): Promise<{ savedAt: string; answered: number }> {
   const { answers } = parseInput(submissionSchema, body);
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    // Contended (several tabs saving at once): back off a little, randomly, before reading again.
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 15 * attempt));
     const { instance, status } = await resolveLink(deps, token);
     if (status === 'completed') throw conflict('these questionnaires have already been completed');
     if (status === 'expired') throw gone('the time to complete these questionnaires has passed');

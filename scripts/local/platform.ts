@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { relative, resolve } from 'node:path';
@@ -80,7 +81,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
       c.header('Cache-Control', cacheControlFor(c.req.path));
     });
-    site.route('/', createApp(deps));
+    site.route('/', createApp({ ...deps, clientAddress: (c) => getConnInfo(c).remote.address }));
     // Client-side routes: participant and unsubscribe links get the lean participant page, everything else the staff console.
     site.get('/p/*', serveStatic({ path: `${web}/participant.html` }));
     site.get('/u/*', serveStatic({ path: `${web}/participant.html` }));

@@ -38,6 +38,8 @@ export async function createTestContext(
     /** Wraps the real SES mailer (to spy on or to inject failures). */
     mailer?: (real: Mailer) => Mailer;
     dispatch?: Partial<DispatchSettings>;
+    /** The sign-in request's fixed response time (0 in tests unless a test checks it). */
+    signInResponseMs?: number;
   } = {},
 ) {
   const suffix = randomBytes(4).toString('hex');
@@ -61,6 +63,7 @@ export async function createTestContext(
     mailer: options.mailer ? options.mailer(realMailer) : realMailer,
     // No real waiting in tests: pacing is checked through the requested waits.
     dispatch: { sleep: async () => {}, ...options.dispatch },
+    signInResponseMs: options.signInResponseMs ?? 0,
   });
   const app = createApp(deps);
   const study = options.study ?? demoStudy;

@@ -146,3 +146,31 @@ describe('saving progress', () => {
     expect((await t.request('PUT', `/api/p/${token}/answers`, { body: { answers: partOf(['PHQ9_1']) } })).status).toBe(409);
   });
 });
+
+describe('probing for links', () => {
+  it('answers 429 with Retry-After once a client has tried too many unknown links, and counts per client', async () => {
+    const local = await createTestContext({ now: '2026-03-02T10:00:00.000Z' });
+    let address = 'attacker';
+    local.deps.clientAddress = () => address;
+    const probe = () => local.request('GET', `/api/p/${'A'.repeat(42)}${Math.random().toString(36).slice(2, 3)}`);
+    for (let i = 0; i < 20; i++) expect((await probe()).status).toBe(404);
+    const blocked = await probe();
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await blocked.json()).toMatchObject({ error: { code: 'too_many_requests' } });
+    // Someone else is unaffected, and the block lifts with the window.
+    address = 'participant';
+    const { token } = await local.invite();
+    expect((await local.request('GET', `/api/p/${token}`)).status).toBe(200);
+    address = 'attacker';
+    local.clock.advance(10 * 60_000);
+    expect((await probe()).status).toBe(404);
+  });
+
+  it('counts failed sign-in codes the same way', async () => {
+    const local = await createTestContext();
+    local.deps.clientAddress = () => 'guesser';
+    for (let i = 0; i < 20; i++) expect((await local.request('POST', '/api/auth/verify', { body: { code: `${'c'.repeat(30)}${i}` } })).status).toBe(401);
+    expect((await local.request('POST', '/api/auth/verify', { body: { code: 'c'.repeat(32) } })).status).toBe(429);
+  });
+});

@@ -34,6 +34,17 @@ describe('staff sign-in without passwords', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'unavailable', message: expect.stringMatching(/try again/) } });
   });
 
+  it('takes the same time for a known and an unknown address', async () => {
+    const timed = await createTestContext({ signInResponseMs: 300 });
+    await timed.deps.staff.put({ email: 'known@staff.test', name: 'Known', role: 'coordinator', studies: ['demo'] });
+    const time = async (email: string) => {
+      const started = performance.now();
+      await timed.request('POST', '/api/auth/login', { body: { email } });
+      return performance.now() - started;
+    };
+    for (const email of ['known@staff.test', 'nobody@staff.test']) expect(await time(email)).toBeGreaterThanOrEqual(295);
+  });
+
   it('refuses a malformed address with a 400 naming the field', async () => {
     const response = await t.request('POST', '/api/auth/login', { body: { email: 'not-an-address' } });
     expect(response.status).toBe(400);

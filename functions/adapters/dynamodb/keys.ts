@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
  *   participant link        LINK#<token hash>     LINK
  *   unsubscribe link        UNSUB#<token hash>    UNSUB
  *   SES message id          SES#<message id>      SES                         (→ the ledger message, for feedback)
+ *   failure count           FAILURES#<client>     <window start ms>           (rate limiting; expires by TTL)
  *   staff member            STAFF#<email>         STAFF
  *   staff index             STAFF                 STAFF#<email>
  *   sign-in code            SIGNIN#<code hash>    SIGNIN
@@ -58,6 +59,7 @@ export const keys = {
   link: (hash: string) => ({ pk: `LINK#${hash}`, sk: 'LINK' }),
   unsubscribe: (hash: string) => ({ pk: `UNSUB#${hash}`, sk: 'UNSUB' }),
   providerMessage: (providerId: string) => ({ pk: `SES#${providerId}`, sk: 'SES' }),
+  failures: (key: string, windowStart: number) => ({ pk: `FAILURES#${key}`, sk: String(windowStart) }),
   staff: (email: string) => ({ pk: `STAFF#${email.toLowerCase()}`, sk: 'STAFF' }),
   /** All staff accounts under one partition (few items), so they can be listed without a Scan. */
   staffIndex: (email = '') => ({ pk: 'STAFF', sk: `STAFF#${email.toLowerCase()}` }),

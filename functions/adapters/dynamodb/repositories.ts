@@ -1,6 +1,7 @@
 import type { Db } from './client';
 import { createAuditLog } from './audit-log';
 import { createContactRepository } from './contact-repository';
+import { createFailureCounter } from './failure-counter';
 import { createInstanceRepository } from './instance-repository';
 import { createLicensedTextRepository } from './licensed-text-repository';
 import { createLinkTokenRepository } from './link-token-repository';
@@ -21,6 +22,7 @@ export function createRepositories(db: Db) {
     staff: createStaffRepository(db),
     audit: createAuditLog(db),
     licensedTexts: createLicensedTextRepository(db),
+    failures: createFailureCounter(db),
   };
 }
 

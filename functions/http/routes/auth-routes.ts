@@ -3,6 +3,7 @@ import { deleteCookie, setCookie } from 'hono/cookie';
 import { SESSION_HOURS } from '../../core/auth/staff';
 import { requestSignIn, signInRequestSchema, signInVerifySchema, verifySignIn } from '../../use-cases/sign-in';
 import { documented } from '../openapi';
+import { atLeast, limitProbing } from '../probing';
 import { requireStaff, SESSION_COOKIE, sessionToken } from '../auth';
 import type { AppDeps, AppEnv } from '../env';
 import { readJson } from '../read-json';
@@ -16,10 +17,11 @@ const me = documented({ method: 'get', path: '/api/auth/me', tag, summary: 'Who 
 export function authRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .post('/login', async (c) => {
-      await requestSignIn(deps, await readJson(c));
+      // Known and unknown addresses get the same answer in the same time (sending the email takes a while).
+      await atLeast(deps.signInResponseMs, requestSignIn(deps, await readJson(c)));
       return c.json({ message: 'If this address belongs to a staff account, a sign-in link is on its way.' }, 202);
     })
-    .post('/verify', async (c) => {
+    .post('/verify', limitProbing(deps, (status) => status === 401), async (c) => {
       const { token, session } = await verifySignIn(deps, await readJson(c));
       setCookie(c, SESSION_COOKIE, token, {
         httpOnly: true,
