@@ -6,6 +6,23 @@ import { defineConfig } from 'vitest/config';
  * infra (CDK template assertions) · lambda (the exported handlers fed real event shapes) ·
  * e2e (Debian Chromium via playwright-core against the whole local platform; not in `npm test`).
  */
+/** The integration files that run a second time against DynamoDB Local (see the project below). */
+const conformanceTests = [
+  'test/integration/enrolment.test.ts',
+  'test/integration/dispatch.test.ts',
+  'test/integration/delivery-reliability.test.ts',
+  'test/integration/participant-survey.test.ts',
+  'test/integration/schedule-changes.test.ts',
+  'test/integration/staff-sign-in.test.ts',
+  'test/integration/console-api.test.ts',
+  'test/integration/export.test.ts',
+  'test/integration/export-formats.test.ts',
+  'test/integration/outcome-summary.test.ts',
+  'test/integration/licensed-instruments.test.ts',
+  // Proves the run really targets DynamoDB Local.
+  'test/conformance/**/*.test.ts',
+];
+
 export default defineConfig({
   test: {
     environment: 'node',
@@ -19,6 +36,19 @@ export default defineConfig({
           globalSetup: ['test/helpers/emulators-global-setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        // The storage-layer integration tests again, against AWS's own DynamoDB Local instead of
+        // dynalite (`npm run test:conformance`; needs Java 17; not in `npm test`). Every file that
+        // drives the DynamoDB adapters through the real use cases, so every access pattern (keys,
+        // the due index, conditional writes, batches, pagination) runs on both emulators.
+        test: {
+          name: 'integration-dynamodb-local',
+          include: conformanceTests,
+          globalSetup: ['test/helpers/dynamodb-local-global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 90_000,
         },
       },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
