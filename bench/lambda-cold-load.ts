@@ -1,0 +1,245 @@
+/**
+ * Lambda cold load: the API Lambda's bundle against a minimal Hono Lambda's, both built by the
+ * project's own TimepointFunction construct (infra/constructs/timepoint-function.ts: NodejsFunction
+ * with local esbuild, ESM, minified, source maps, AWS SDK bundled, the createRequire banner) in a
+ * throw-away CDK app; their sizes (raw, gzip) and the cold module-load time: a fresh `node` per
+ * sample (with the function's NODE_OPTIONS, --enable-source-maps) importing the bundle and reaching
+ * its exported handler, against the same loader importing nothing. See bench/README.md.
+ *
+ *   npx tsx bench/lambda-cold-load.ts [--samples 20] [--keep] [--json <file>]
+ *
+ * It measures; it does not assert: the exit code is 0 whether or not the target is met. It is 1
+ * only when the benchmark itself is invalid (bad options, a bundle not built, or a child that
+ * fails to reach the handler).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { App, AssetStaging, Stack } from 'aws-cdk-lib';
+import { TimepointFunction } from '../infra/constructs/timepoint-function';
+import { commitInfo, machineInfo, writeBenchJson } from './lib/bench-json';
+import { fmtBytes, fmtMs, summarise, table, type Summary } from './lib/latency';
+
+const TARGET_RATIO = 1.5;
+const API_ENTRY = 'functions/entrypoints/api-lambda.ts';
+const MINIMAL_ENTRY = 'bench/lib/minimal-hono-lambda.ts';
+
+const USAGE = `usage: npx tsx bench/lambda-cold-load.ts [options]
+  --samples <k>   fresh node processes per variant (bare loader, minimal bundle, API bundle, API bundle without source maps), interleaved (default 20)
+  --keep          keep the CDK output folder with both bundles (its path is printed)
+  --json <file>   also write the verdict as JSON (the contract of bench/lib/bench-json.ts)`;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      samples: { type: 'string', default: '20' },
+      keep: { type: 'boolean', default: false },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const samples = Number(values.samples);
+  if (!Number.isInteger(samples) || samples < 5) {
+    console.error(`--samples must be an integer ≥ 5 (got ${values.samples})\n${USAGE}`);
+    process.exit(1);
+  }
+  return { samples, keep: values.keep, json: values.json };
+}
+
+const log = (message: string) => process.stderr.write(`[lambda-cold-load] ${message}\n`);
+const loadavg = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+/**
+ * Imports the module named by argv[2] (or nothing for `-`), checks that it exports a handler
+ * function, and prints the import's duration and when it ended, relative to the process's start
+ * (performance.timeOrigin).
+ */
+const LOADER = `const started = performance.now();
+if (process.argv[2] !== '-') {
+  const m = await import(process.argv[2]);
+  if (typeof m.handler !== 'function') { console.error('no handler exported'); process.exit(2); }
+}
+const ended = performance.now();
+process.stdout.write(JSON.stringify({ importMs: ended - started, readyMs: ended }));
+`;
+
+interface Bundle {
+  name: string;
+  entry: string;
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+  mapBytes: number;
+}
+
+/** Both bundles, built by the construct itself in a throw-away CDK app (bundling happens as the function is constructed). */
+function buildBundles(outdir: string): Bundle[] {
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'BenchColdLoad');
+  return [
+    ['minimal Hono Lambda', MINIMAL_ENTRY, 'Minimal'],
+    ['API Lambda', API_ENTRY, 'Api'],
+  ].map(([name, entry, id]) => {
+    const started = performance.now();
+    log(`bundling ${entry} with the TimepointFunction construct`);
+    const fn = new TimepointFunction(stack, id!, { entry: entry! });
+    const staging = fn.node.findAll().find((c): c is AssetStaging => c instanceof AssetStaging);
+    if (staging === undefined) throw new Error(`no asset staged for ${entry}`);
+    const file = join(staging.absoluteStagedPath, 'index.mjs');
+    const code = readFileSync(file);
+    log(`  ${fmtBytes(code.length)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return { name: name!, entry: entry!, file, bytes: code.length, gzipBytes: gzipSync(code).length, mapBytes: statSync(`${file}.map`).size };
+  });
+}
+
+/** The API Lambda's cold start reads its configuration (functions/config.ts); these satisfy it, as CDK's environment would. */
+const lambdaEnv = {
+  ...process.env,
+  NODE_OPTIONS: '--enable-source-maps',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  AWS_REGION: 'eu-west-2',
+  TIMEPOINT_BASE_URL: 'https://timepoint.example.org',
+  RESEARCH_TABLE: 'bench-research',
+  CONTACTS_TABLE: 'bench-contacts',
+  TIMEPOINT_SYSTEM_SENDER: 'timepoint@example.org',
+};
+
+interface Sample {
+  wallMs: number;
+  importMs: number;
+  readyMs: number;
+}
+
+function sample(loader: string, target: string, nodeOptions: string): Sample {
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, [loader, target], { env: { ...lambdaEnv, NODE_OPTIONS: nodeOptions }, encoding: 'utf8' });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (child.status !== 0) throw new Error(`loading ${target} failed (exit ${child.status}): ${child.stderr.slice(0, 500)}`);
+  const { importMs, readyMs } = JSON.parse(child.stdout) as { importMs: number; readyMs: number };
+  return { wallMs, importMs, readyMs };
+}
+
+function main(): void {
+  const opts = options();
+  const loadBefore = loadavg();
+  const outdir = mkdtempSync(join(os.tmpdir(), 'lambda-cold-load-'));
+  try {
+    const bundles = buildBundles(outdir);
+    const loader = join(outdir, 'loader.mjs');
+    writeFileSync(loader, LOADER);
+    const maps = '--enable-source-maps';
+    const variants = [
+      { name: 'bare node (loader, no import)', target: '-', nodeOptions: maps },
+      ...bundles.map((b) => ({ name: b.name, target: pathToFileURL(b.file).href, nodeOptions: maps })),
+      // Not the deployed setting: how much of the API's load is reading and parsing its source map.
+      { name: 'API Lambda without --enable-source-maps', target: pathToFileURL(bundles[1]!.file).href, nodeOptions: '' },
+    ];
+    // Untimed: one of each, so the files are in the page cache for every timed sample.
+    for (const v of variants) sample(loader, v.target, v.nodeOptions);
+    const samples = variants.map(() => [] as Sample[]);
+    log(`${opts.samples} samples × ${variants.length} variants, interleaved, a fresh node process each`);
+    for (let i = 0; i < opts.samples; i++) {
+      for (let k = 0; k < variants.length; k++) {
+        const v = (i + k) % variants.length;
+        samples[v]!.push(sample(loader, variants[v]!.target, variants[v]!.nodeOptions));
+      }
+      if ((i + 1) % 10 === 0) log(`${i + 1}/${opts.samples}`);
+    }
+
+    const wall = samples.map((s) => summarise(s.map((x) => x.wallMs)));
+    const imports = samples.map((s) => summarise(s.map((x) => x.importMs)));
+    const ready = samples.map((s) => summarise(s.map((x) => x.readyMs)));
+    const bare = wall[0]!;
+    const net = (s: Summary) => s.p50 - bare.p50;
+    const [minimalWall, apiWall] = [wall[1]!, wall[2]!];
+    const ratio = net(apiWall) / net(minimalWall);
+    const importRatio = imports[2]!.p50 / imports[1]!.p50;
+    const met = ratio <= TARGET_RATIO;
+
+    const m = machineInfo();
+    const commit = commitInfo();
+    console.log('Lambda cold load: the API Lambda bundle vs a minimal Hono Lambda, both built by TimepointFunction\n');
+    console.log(`CPU:         ${m.cpu} (${m.cores} logical cores)`);
+    console.log(`Node:        ${m.node}, ${m.platform} (the functions run Node 22 on arm64 in AWS)`);
+    console.log(`Memory:      ${m.memoryGiB} GiB`);
+    if (commit) console.log(`Code:        commit ${commit}`);
+    console.log(`Load avg:    ${loadBefore} before, ${loadavg()} after (1/5/15 min; a shared machine: expect noise)`);
+    console.log(
+      `Method:      each sample is a fresh \`node loader.mjs <bundle>\` (NODE_OPTIONS=--enable-source-maps, as the functions set it) ` +
+        `that imports the bundle and checks its exported handler; wall = spawn to exit, measured here; import = inside the child. ` +
+        `${opts.samples} samples per variant, interleaved, after one untimed load of each.\n`,
+    );
+    console.log(
+      table(
+        ['bundle', 'entry', 'raw', 'gzip', 'source map'],
+        bundles.map((b) => [b.name, b.entry, fmtBytes(b.bytes), fmtBytes(b.gzipBytes), fmtBytes(b.mapBytes)]),
+      ),
+    );
+    console.log('');
+    console.log(
+      table(
+        ['process', 'wall p50', 'wall p90', 'wall − bare (p50)', 'import p50', 'import p90', 'handler ready p50 (since start)'],
+        variants.map((v, k) => [
+          v.name,
+          fmtMs(wall[k]!.p50),
+          fmtMs(wall[k]!.p90),
+          k === 0 ? '—' : fmtMs(net(wall[k]!)),
+          k === 0 ? '—' : fmtMs(imports[k]!.p50),
+          k === 0 ? '—' : fmtMs(imports[k]!.p90),
+          fmtMs(ready[k]!.p50),
+        ]),
+      ),
+    );
+    console.log('\nTarget');
+    console.log(
+      table(
+        ['target', 'API (wall − bare, p50)', 'minimal (wall − bare, p50)', 'ratio', 'result'],
+        [[`API cold load ≤ ${TARGET_RATIO}× the minimal Hono Lambda`, fmtMs(net(apiWall)), fmtMs(net(minimalWall)), `${ratio.toFixed(2)}×`, met ? 'MET' : 'MISSED']],
+      ),
+    );
+    console.log(`(The in-child import times give ${importRatio.toFixed(2)}×: ${fmtMs(imports[2]!.p50)} against ${fmtMs(imports[1]!.p50)}.`);
+    console.log(` Without --enable-source-maps the API's import takes ${fmtMs(imports[3]!.p50)} at p50: the source map costs about ${fmtMs(imports[2]!.p50 - imports[3]!.p50)}.)`);
+    if (opts.keep) console.log(`\nBundles kept in ${outdir}`);
+
+    if (opts.json !== undefined) {
+      const [minimal, api] = [bundles[0]!, bundles[1]!];
+      writeBenchJson(opts.json, {
+        bench: 'lambda-cold-load',
+        title: 'API Lambda cold module load against a minimal Hono Lambda',
+        targets: [
+          {
+            name: 'API Lambda cold module load (fresh node, wall − bare node, p50)',
+            measured: `${fmtMs(net(apiWall))} (p90 wall ${fmtMs(apiWall.p90)})`,
+            floor: `${fmtMs(net(minimalWall))} (minimal Hono Lambda)`,
+            ratio,
+            target: `≤ ${TARGET_RATIO}× the minimal bundle`,
+            met,
+          },
+        ],
+        notes: [
+          `bundles (TimepointFunction, esbuild ESM minified): API ${fmtBytes(api.bytes)} raw / ${fmtBytes(api.gzipBytes)} gzip; minimal ${fmtBytes(minimal.bytes)} / ${fmtBytes(minimal.gzipBytes)}`,
+          `bare node startup p50 ${fmtMs(bare.p50)} (subtracted); in-child import p50: API ${fmtMs(imports[2]!.p50)}, minimal ${fmtMs(imports[1]!.p50)} (${importRatio.toFixed(2)}×); API import without --enable-source-maps ${fmtMs(imports[3]!.p50)}; ${opts.samples} samples each`,
+        ],
+        valid: true,
+      });
+    }
+  } finally {
+    if (!opts.keep) rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+try {
+  main();
+} catch (error) {
+  console.error(error);
+  process.exit(1);
+}
