@@ -1,8 +1,9 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { conflict, gone, invalidFields } from '../core/errors';
 import { answersFor, checkAnswers } from '../core/scoring/check-answers';
 import { scoreInstrument } from '../core/scoring/engine';
-import type { Answers } from '../core/schedule/records';
+import type { Answers, Instance } from '../core/schedule/records';
 import { validateWithSurvey } from '../instruments/survey-validation';
 import { loadBattery } from './battery';
 import { recordAudit } from './audit';
@@ -31,7 +32,7 @@ export async function submitAnswers(
 ): Promise<{ status: 'completed'; completedAt: string }> {
   const { answers } = parseInput(submissionSchema, body);
   const { study, instance, status } = await resolveLink(deps, token);
-  if (status === 'completed') throw conflict('these questionnaires have already been completed');
+  if (status === 'completed') return repeated(deps, instance, answers);
   if (status === 'expired') throw gone('the time to complete these questionnaires has passed');
   if (status === 'withdrawn') throw gone('this participation has ended');
   if (status === 'not_yet_open') throw conflict('these questionnaires are not open yet');
@@ -59,14 +60,39 @@ export async function submitAnswers(
     scores,
     completedAt,
   });
-  if (!stored) throw conflict('these questionnaires have already been completed');
-  await recordAudit(deps, {
-    scope: `study:${instance.studyId}`,
-    actor: `participant:${instance.code}`,
-    action: 'instance.completed',
-    target: `instance:${instance.code}/${instance.timepoint}`,
-    after: { instruments: instance.instruments.map((i) => `${i.id}@${i.version}`), flags: scores.flatMap((s) => s.flags.map((f) => f.id)) },
-  });
+  if (!stored) {
+    // Completed meanwhile, possibly by this very write: the SDK repeats a write whose answer was lost.
+    const current = await deps.instances.get(instance.studyId, instance.code, instance.timepoint);
+    if (current?.status === 'completed') return repeated(deps, current, answers);
+    throw conflict('these questionnaires have already been completed');
+  }
+  return completed(deps, { ...instance, scores, completedAt });
+}
+
+/**
+ * A submission of a completed instance: the same answers are a retry (the first attempt was
+ * stored but its answer never reached the participant, or a step after it failed) and get the
+ * same outcome, finishing what that attempt left undone; different answers are refused.
+ */
+async function repeated(deps: Pick<Deps, 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>, instance: Instance, answers: Record<string, unknown>) {
+  if (!isDeepStrictEqual(instance.answers ?? {}, answers)) throw conflict('these questionnaires have already been completed');
+  return completed(deps, instance);
+}
+
+async function completed(deps: Pick<Deps, 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>, instance: Instance): Promise<{ status: 'completed'; completedAt: string }> {
+  const completedAt = instance.completedAt!;
+  await recordAudit(
+    deps,
+    {
+      scope: `study:${instance.studyId}`,
+      actor: `participant:${instance.code}`,
+      action: 'instance.completed',
+      target: `instance:${instance.code}/${instance.timepoint}`,
+      after: { instruments: instance.instruments.map((i) => `${i.id}@${i.version}`), flags: (instance.scores ?? []).flatMap((s) => s.flags.map((f) => f.id)) },
+    },
+    // An instance completes once: keyed by it, the entry is written once however often this runs.
+    { id: `instance.completed:${instance.code}/${instance.timepoint}`, at: completedAt },
+  );
   // The follow-up (safety alerts, anchored timepoints) is queued on the instance; run it now rather than in a minute.
   deps.onScheduleChanged?.();
   return { status: 'completed', completedAt };

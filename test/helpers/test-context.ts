@@ -11,7 +11,8 @@ import { buildDependencies } from '../../functions/dependencies';
 import { createApp } from '../../functions/http/app';
 import type { AppDeps } from '../../functions/http/env';
 import { demoStudy } from '../../functions/demo/demo-study';
-import { createSesMailer } from '../../functions/adapters/ses/ses-mailer';
+import { createSesClient, createSesMailer } from '../../functions/adapters/ses/ses-mailer';
+import { createRepositories } from '../../functions/adapters/dynamodb/repositories';
 import type { Mailer } from '../../functions/core/ports';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import type { DispatchSettings } from '../../functions/use-cases/deps';
@@ -57,14 +58,20 @@ export async function createTestContext(
   const db: Db = createDb({ endpoint: dynamoEndpoint, region: 'eu-west-2' }, { research: config.RESEARCH_TABLE, contacts: config.CONTACTS_TABLE });
   await ensureTables(db);
   const clock = fixedClock(options.now ?? '2026-03-02T10:00:00.000Z');
-  const realMailer = createSesMailer({ endpoint: sesEndpoint, region: 'eu-west-2' });
-  const deps: AppDeps = buildDependencies(config, {
-    clock,
-    mailer: options.mailer ? options.mailer(realMailer) : realMailer,
-    // No real waiting in tests: pacing is checked through the requested waits.
-    dispatch: { sleep: async () => {}, ...options.dispatch },
-    signInResponseMs: options.signInResponseMs ?? 0,
-  });
+  const ses = { endpoint: sesEndpoint, region: 'eu-west-2' };
+  // The mailer's and the repositories' clients are the ones exposed here (sesClient, db), so a test can inject faults into their middleware.
+  const sesClient = createSesClient(ses);
+  const realMailer = createSesMailer(ses, sesClient);
+  const deps: AppDeps = {
+    ...buildDependencies(config, {
+      clock,
+      mailer: options.mailer ? options.mailer(realMailer) : realMailer,
+      // No real waiting in tests: pacing is checked through the requested waits.
+      dispatch: { sleep: async () => {}, ...options.dispatch },
+      signInResponseMs: options.signInResponseMs ?? 0,
+    }),
+    ...createRepositories(db),
+  };
   const app = createApp(deps);
   const study = options.study ?? demoStudy;
   await deps.studies.createIfAbsent(study);
@@ -128,7 +135,7 @@ export async function createTestContext(
     return { ...participant, token };
   };
 
-  return { deps, app, db, clock, study, request, inbox, signIn, scan, uniqueEmail, coordinator, enrol, invite };
+  return { deps, app, db, sesClient, clock, study, request, inbox, signIn, scan, uniqueEmail, coordinator, enrol, invite };
 }
 
 export type TestContext = Awaited<ReturnType<typeof createTestContext>>;

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unavailable } from '../../core/errors';
 
 export interface DynamoConnection {
   /** Set for the local emulator; unset in AWS. */
@@ -27,8 +28,41 @@ export function createDb(connection: DynamoConnection, tables: TableNames): Db {
       : {}),
     maxAttempts: 5,
   });
+  // Outermost, so it sees only what the SDK's own retries could not absorb.
+  raw.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        throw isTransientDynamoError(error) ? Object.assign(unavailable('the database is busy just now: please try again in a moment'), { cause: error }) : error;
+      }
+    },
+    { step: 'initialize', priority: 'high', name: 'transientAsUnavailable' },
+  );
   const doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   return { doc, raw, tables };
+}
+
+const transientNames = new Set([
+  'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'LimitExceededException',
+  'InternalServerError', 'ServiceUnavailable', 'TransactionInProgressException', 'TimeoutError', 'RequestTimeout',
+  'RequestTimeoutException',
+]);
+
+/**
+ * Throttling, timeouts and the service's own failures that outlasted the SDK's retries: the
+ * request may well succeed in a moment. They become `unavailable` (503: "try again"), never a
+ * 500 that reads as a bug. A write whose answer timed out may have happened; every write here is
+ * conditional or idempotent, so repeating it is safe.
+ */
+export function isTransientDynamoError(error: unknown): boolean {
+  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e?.$metadata?.httpStatusCode;
+  return (
+    transientNames.has(e?.name ?? '') ||
+    (status !== undefined && (status === 429 || status >= 500)) ||
+    ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'].includes(e?.code ?? '')
+  );
 }
 
 export const isConditionFailure = (error: unknown): boolean =>

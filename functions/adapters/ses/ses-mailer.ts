@@ -42,9 +42,9 @@ export async function composeMime(email: OutgoingEmail): Promise<Buffer> {
   return composer.compile().build();
 }
 
-/** The only module that talks to SES. Sends raw MIME so List-Unsubscribe and Message-ID headers survive. */
-export function createSesMailer(connection: SesConnection): Mailer {
-  const client = new SESClient({
+/** The SES client the mailer uses, with its timeouts and retries. */
+export function createSesClient(connection: SesConnection): SESClient {
+  return new SESClient({
     region: connection.region,
     ...(connection.endpoint
       ? { endpoint: connection.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
@@ -53,6 +53,13 @@ export function createSesMailer(connection: SesConnection): Mailer {
     requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000 },
     maxAttempts: 3,
   });
+}
+
+/**
+ * The only module that talks to SES. Sends raw MIME so List-Unsubscribe and Message-ID headers survive.
+ * `client` is passed only by tests that inject faults into its middleware stack.
+ */
+export function createSesMailer(connection: SesConnection, client: SESClient = createSesClient(connection)): Mailer {
   return {
     async send(email) {
       // SES (unlike the emulator) rejects an empty or malformed recipient; check here so both behave alike.
