@@ -205,6 +205,8 @@ export interface StaffRepository {
   get(email: string): Promise<StaffMember | null>;
   list(): Promise<StaffMember[]>;
   put(member: StaffMember): Promise<void>;
+  /** Deletes an account (and its index entry); its sessions stop working on their next request. */
+  remove(email: string): Promise<void>;
   putLoginCode(hash: string, email: string, expiresAt: Date): Promise<void>;
   /** Marks a sign-in code used; returns its owner only if it was unused and unexpired. */
   consumeLoginCode(hash: string, now: Date): Promise<string | null>;

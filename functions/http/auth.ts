@@ -3,25 +3,38 @@ import { getCookie } from 'hono/cookie';
 import { canAccessStudy, type StaffRole } from '../core/auth/staff';
 import { forbidden, unauthorized } from '../core/errors';
 import { authenticate } from '../use-cases/sign-in';
+import { assertSameOrigin } from './csrf';
 import type { AppDeps, AppEnv } from './env';
 
 export const SESSION_COOKIE = 'tp_session';
 
-/** The session token a request carries: a bearer token, else the session cookie. */
-export function sessionToken(c: Context): string | undefined {
+/**
+ * The session token a request carries and how: a bearer token (set deliberately by the caller's
+ * code, so never ambient), else the session cookie (which the browser adds by itself, so a
+ * forged cross-site request would carry it too).
+ */
+export function sessionCredential(c: Context): { token: string; via: 'bearer' | 'cookie' } | undefined {
   const header = c.req.header('authorization');
-  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : getCookie(c, SESSION_COOKIE);
+  if (header?.startsWith('Bearer ')) return { token: header.slice('Bearer '.length).trim(), via: 'bearer' };
+  const cookie = getCookie(c, SESSION_COOKIE);
+  return cookie === undefined ? undefined : { token: cookie, via: 'cookie' };
 }
 
-/** Requires a signed-in staff member (bearer token or session cookie) with one of `roles`. */
+/**
+ * Requires a signed-in staff member (bearer token or session cookie) with one of `roles`. A
+ * change made with the cookie must come from the app's own origin (CSRF); bearer requests are
+ * exempt, since a page on another origin cannot add that header without a CORS grant we never give.
+ */
 export function requireStaff(deps: AppDeps, roles: readonly StaffRole[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const token = sessionToken(c);
-    const session = token ? await authenticate(deps, token) : null;
+    const credential = sessionCredential(c);
+    if (credential?.via === 'cookie') assertSameOrigin(c, deps.baseUrl);
+    const session = credential ? await authenticate(deps, credential.token) : null;
     if (session === null) throw unauthorized();
     // Role and studies come from the account as it is now: a change by an admin takes effect at once.
     const member = await deps.staff.get(session.email);
     if (member === null) throw unauthorized('this staff account no longer exists');
+    if (member.sessionsValidFrom !== undefined && session.createdAt < member.sessionsValidFrom) throw unauthorized('this session has ended: sign in again');
     const current = { ...session, role: member.role, studies: member.studies };
     if (!roles.includes(current.role)) throw forbidden();
     const studyId = c.req.param('studyId');

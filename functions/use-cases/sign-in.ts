@@ -67,3 +67,13 @@ export async function authenticate(deps: Pick<Deps, 'staff' | 'clock' | 'secrets
   if (session === null || Date.parse(session.expiresAt) <= deps.clock.now().getTime()) return null;
   return session;
 }
+
+/** Ends a session on the server at once (its cookie or bearer token stops working); unknown tokens change nothing. */
+export async function signOut(deps: Pick<Deps, 'staff' | 'clock' | 'secrets' | 'audit'>, token: string): Promise<void> {
+  if (token.length < 16 || token.length > 128) return;
+  const hash = deps.secrets.hash(token);
+  const session = await deps.staff.getSession(hash);
+  if (session === null) return;
+  await deps.staff.deleteSession(hash);
+  await recordAudit(deps, { scope: 'staff', actor: `staff:${session.email}`, action: 'sign-out', target: `staff:${session.email}` });
+}

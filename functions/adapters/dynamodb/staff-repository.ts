@@ -34,6 +34,12 @@ export function createStaffRepository(db: Db): StaffRepository {
       );
     },
 
+    async remove(email) {
+      // The account first: that is what every request checks, so access ends with this write.
+      await db.doc.send(new DeleteCommand({ TableName, Key: keys.staff(email) }));
+      await db.doc.send(new DeleteCommand({ TableName, Key: keys.staffIndex(email) }));
+    },
+
     async putLoginCode(hash, email, expiresAt) {
       await db.doc.send(
         new PutCommand({

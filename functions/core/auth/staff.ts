@@ -8,6 +8,11 @@ export interface StaffMember {
   name: string;
   role: StaffRole;
   studies: string[];
+  /**
+   * Sessions created before this instant are refused. Set when an account is created, so that
+   * re-creating a removed account does not bring its old sessions back to life.
+   */
+  sessionsValidFrom?: string;
 }
 
 export interface StaffSession {

@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { SESSION_HOURS } from '../../core/auth/staff';
-import { requestSignIn, signInRequestSchema, signInVerifySchema, verifySignIn } from '../../use-cases/sign-in';
+import { requestSignIn, signInRequestSchema, signInVerifySchema, signOut, verifySignIn } from '../../use-cases/sign-in';
 import { documented } from '../openapi';
 import { atLeast, limitProbing } from '../probing';
-import { requireStaff, SESSION_COOKIE, sessionToken } from '../auth';
+import { requireStaff, SESSION_COOKIE, sessionCredential } from '../auth';
+import { assertSameOrigin } from '../csrf';
 import type { AppDeps, AppEnv } from '../env';
 import { readJson } from '../read-json';
 
@@ -22,6 +23,8 @@ export function authRoutes(deps: AppDeps) {
       return c.json({ message: 'If this address belongs to a staff account, a sign-in link is on its way.' }, 202);
     })
     .post('/verify', limitProbing(deps, (status) => status === 401), async (c) => {
+      // Another site must not be able to sign a browser in to an account of its choosing (login CSRF).
+      assertSameOrigin(c, deps.baseUrl);
       const { token, session } = await verifySignIn(deps, await readJson(c));
       setCookie(c, SESSION_COOKIE, token, {
         httpOnly: true,
@@ -34,8 +37,9 @@ export function authRoutes(deps: AppDeps) {
     })
     .post('/logout', async (c) => {
       // The session itself ends on the server, not just the cookie in this browser.
-      const token = sessionToken(c);
-      if (token && token.length <= 128) await deps.staff.deleteSession(deps.secrets.hash(token));
+      const credential = sessionCredential(c);
+      if (credential?.via === 'cookie') assertSameOrigin(c, deps.baseUrl);
+      if (credential) await signOut(deps, credential.token);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.body(null, 204);
     })

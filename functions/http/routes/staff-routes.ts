@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { auditQuerySchema, auditTrail } from '../../use-cases/audit-trail';
-import { putStaffMember, staffMemberSchema } from '../../use-cases/manage-staff';
+import { putStaffMember, removeStaffMember, staffMemberSchema } from '../../use-cases/manage-staff';
 import { requireStaff } from '../auth';
 import type { AppDeps, AppEnv } from '../env';
 import { documented } from '../openapi';
@@ -12,6 +12,7 @@ const admins = ['admin'] as const;
 const docs = {
   list: documented({ method: 'get', path: '/api/staff', tag, summary: 'Staff accounts', roles: admins, responses: { 200: '{staff}' } }),
   put: documented({ method: 'put', path: '/api/staff/{email}', tag, summary: 'Create or change a staff account', roles: admins, body: staffMemberSchema, responses: { 200: '{member}' } }),
+  remove: documented({ method: 'delete', path: '/api/staff/{email}', tag, summary: 'Remove a staff account: its sessions stop working at once', roles: admins, responses: { 204: 'Removed', 404: 'No such account', 409: 'Your own account' } }),
   audit: documented({ method: 'get', path: '/api/staff/audit', tag, summary: 'Sign-ins and account changes, newest first', roles: admins, query: auditQuerySchema, responses: { 200: '{entries, truncated}' } }),
 };
 
@@ -22,5 +23,9 @@ export function staffRoutes(deps: AppDeps) {
     .get('/audit', requireStaff(deps, docs.audit.roles), async (c) => c.json(await auditTrail(deps, 'staff', c.req.query())))
     .put('/:email', requireStaff(deps, docs.put.roles), async (c) =>
       c.json({ member: await putStaffMember(deps, `staff:${c.get('session').email}`, decodeURIComponent(c.req.param('email')), await readJson(c)) }),
-    );
+    )
+    .delete('/:email', requireStaff(deps, docs.remove.roles), async (c) => {
+      await removeStaffMember(deps, `staff:${c.get('session').email}`, decodeURIComponent(c.req.param('email')));
+      return c.body(null, 204);
+    });
 }
