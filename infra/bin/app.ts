@@ -7,16 +7,18 @@ import { StatefulStack } from '../lib/stateful-stack';
 
 /**
  * Context values (cdk.json or `-c key=value`):
- * - stage: name prefix of the stacks (default "dev"); "prod" turns on deletion protection.
+ * - stage: name prefix of the stacks (default "dev"). Tables have deletion protection in every stage.
  * - senderDomain: the domain emails are sent from (default "example.org": set it before deploying).
  * - systemSender: From address of staff sign-in emails (default "timepoint@<senderDomain>").
  * - maxSendRate: the SES sending quota, emails per second (default 1, the SES sandbox's).
+ * - alarmEmail: an address subscribed to the alarm topic (optional; confirm the subscription email).
  */
 const app = new App();
 const stage = (app.node.tryGetContext('stage') as string | undefined) ?? 'dev';
 const senderDomain = (app.node.tryGetContext('senderDomain') as string | undefined) ?? 'example.org';
 const systemSender = (app.node.tryGetContext('systemSender') as string | undefined) ?? `timepoint@${senderDomain}`;
 const maxSendRate = Number((app.node.tryGetContext('maxSendRate') as string | number | undefined) ?? 1);
+const alarmEmail = app.node.tryGetContext('alarmEmail') as string | undefined;
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
 
 const root = join(import.meta.dirname, '..', '..');
@@ -26,7 +28,7 @@ if (!existsSync(join(webAssets, 'index.html'))) {
   await build({ configFile: join(root, 'web', 'vite.config.ts'), logLevel: 'warn' });
 }
 
-const stateful = new StatefulStack(app, `Timepoint-${stage}-Data`, { env, deletionProtection: stage === 'prod' });
+const stateful = new StatefulStack(app, `Timepoint-${stage}-Data`, { env });
 new AppStack(app, `Timepoint-${stage}-App`, {
   env,
   research: stateful.research,
@@ -35,5 +37,6 @@ new AppStack(app, `Timepoint-${stage}-App`, {
   systemSender,
   webAssets,
   maxSendRate,
+  ...(alarmEmail ? { alarmEmail } : {}),
 });
 applyNag(app);

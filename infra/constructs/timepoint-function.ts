@@ -1,9 +1,11 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { TableDefinition } from '../../functions/adapters/dynamodb/table-definitions';
@@ -35,6 +37,17 @@ export interface TimepointFunctionProps {
   environment?: Record<string, string>;
   /** Bundling overrides, for tests. */
   bundling?: NodejsFunctionProps['bundling'];
+  /**
+   * Customer-managed key for the function's log group. Logs can hold participant codes and
+   * (redacted) provider errors, so they are not left on the CloudWatch default key.
+   */
+  logKey: IKey;
+  /**
+   * Where asynchronous invocations that still fail after Lambda's two retries are kept
+   * (scheduled and SNS-triggered functions). Unset for the API, which is invoked synchronously:
+   * its caller sees the failure.
+   */
+  deadLetterQueue?: IQueue;
 }
 
 /**
@@ -47,7 +60,7 @@ export class TimepointFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: TimepointFunctionProps) {
     super(scope, id);
-    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS });
+    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS, encryptionKey: props.logKey });
     this.fn = new NodejsFunction(this, 'Function', {
       entry: join(root, props.entry),
       handler: 'handler',
@@ -59,6 +72,7 @@ export class TimepointFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(30),
       tracing: Tracing.ACTIVE,
       logGroup,
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -93,6 +107,22 @@ export class TimepointFunction extends Construct {
     );
     table.encryptionKey?.grant(this.fn, ...keyActions[access]);
     return this;
+  }
+
+  /**
+   * Lets CloudWatch Logs in this stack's account and region use `key` for log groups (and nothing
+   * else: the encryption context must name a log group of this account). Call once per key.
+   */
+  static allowLogsToUse(key: IKey): void {
+    const stack = Stack.of(key);
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
+      }),
+    );
   }
 
   /** The stack-relative ARN pattern of an SES resource, for grants. */

@@ -26,10 +26,12 @@ import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deplo
 import { cacheControlFor, pageContentSecurityPolicy, pageHeaders } from '../../functions/http/page-headers';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { ConfigurationSet, ConfigurationSetEventDestination, EmailIdentity, EmailSendingEvent, EventDestination, Identity } from 'aws-cdk-lib/aws-ses';
+import { ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { contactsTable, researchTable } from '../../functions/adapters/dynamodb/table-definitions';
+import { Operations } from '../constructs/operations';
 import { TimepointFunction, type TimepointFunctionProps } from '../constructs/timepoint-function';
 
 export interface AppStackProps extends StackProps {
@@ -45,6 +47,8 @@ export interface AppStackProps extends StackProps {
   maxSendRate: number;
   /** Bundling overrides, for tests. */
   bundling?: TimepointFunctionProps['bundling'];
+  /** Email address subscribed to the alarm topic (context `alarmEmail`); unset, no subscription is made. */
+  alarmEmail?: string;
 }
 
 /**
@@ -61,6 +65,15 @@ export class AppStack extends Stack {
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
 
+    // ---- Operations: one key for logs, dead letters and alarms; the alarm topic ----
+    const operationsKey = new Key(this, 'OperationsKey', {
+      description: 'Timepoint logs, dead-letter queues and alarm notifications',
+      enableKeyRotation: true,
+    });
+    TimepointFunction.allowLogsToUse(operationsKey);
+    const operations = new Operations(this, 'Operations', { key: operationsKey, ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}) });
+    const functionDefaults = { logKey: operationsKey, ...(props.bundling ? { bundling: props.bundling } : {}) };
+
     // ---- Email ----
     const identity = new EmailIdentity(this, 'SenderIdentity', { identity: Identity.domain(props.senderDomain) });
     const configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {});
@@ -72,7 +85,9 @@ export class AppStack extends Stack {
       enforceSSL: true,
       // CloudFront standard logging writes with ACLs.
       objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
+      // Versioned so a log can't be silently overwritten or deleted; old versions go with the log.
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const site = new Bucket(this, 'Site', {
@@ -81,6 +96,9 @@ export class AppStack extends Stack {
       enforceSSL: true,
       serverAccessLogsBucket: logs,
       serverAccessLogsPrefix: 'site/',
+      // Versioned so a bad deploy can be rolled back object by object.
+      versioned: true,
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: false,
     });
@@ -91,12 +109,13 @@ export class AppStack extends Stack {
       entry: 'functions/entrypoints/api-lambda.ts',
       memorySize: 1024,
       environment: sharedEnv,
-      ...(props.bundling ? { bundling: props.bundling } : {}),
+      ...functionDefaults,
     })
       .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
       .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'readWrite');
 
-    const apiAccessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
+    // Access logs hold client IP addresses: the same key as the function logs.
+    const apiAccessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS, encryptionKey: operationsKey });
     const httpApi = new HttpApi(this, 'HttpApi', {
       defaultIntegration: new HttpLambdaIntegration('AppIntegration', this.api.fn),
       createDefaultStage: true,
@@ -106,6 +125,8 @@ export class AppStack extends Stack {
       destinationArn: apiAccessLogs.logGroupArn,
       format: JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', method: '$context.httpMethod', path: '$context.routeKey', status: '$context.status', latency: '$context.responseLatency' }),
     };
+    // The public API's rate limit (there is no WAF: see docs/operations.md). It applies to every
+    // request, through CloudFront or straight to the execute-api URL, which a CloudFront WAF would not see.
     stage.defaultRouteSettings = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
 
     // ---- CloudFront: the web app, and /api/* passed to the HTTP API ----
@@ -170,19 +191,25 @@ export class AppStack extends Stack {
     });
 
     // ---- Dispatcher ----
+    // A pass that fails (after Lambda's two async retries), or that EventBridge could not deliver,
+    // is kept here. Losing one is harmless (the next minute's pass picks up the same due work), but
+    // a pass that keeps failing must be seen.
+    const dispatcherDeadLetters = operations.deadLetterQueue('DispatcherDeadLetters', 'A scheduled dispatcher pass');
+    operationsKey.grant(new ServicePrincipal('events.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Decrypt');
     this.dispatcher = new TimepointFunction(this, 'Dispatcher', {
       entry: 'functions/entrypoints/dispatcher-lambda.ts',
       memorySize: 512,
       timeout: Duration.seconds(55),
       environment: { ...sharedEnv, TIMEPOINT_BASE_URL: baseUrl, TIMEPOINT_MAX_SEND_RATE: String(props.maxSendRate) },
-      ...(props.bundling ? { bundling: props.bundling } : {}),
+      deadLetterQueue: dispatcherDeadLetters,
+      ...functionDefaults,
     })
       .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
       .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'read');
     // One pass at a time: overlapping passes would be safe (claims), but wasteful.
     new Rule(this, 'EveryMinute', {
       schedule: Schedule.rate(Duration.minutes(1)),
-      targets: [new LambdaFunction(this.dispatcher.fn, { retryAttempts: 0 })],
+      targets: [new LambdaFunction(this.dispatcher.fn, { retryAttempts: 0, deadLetterQueue: dispatcherDeadLetters })],
     });
 
     // ---- Delivery feedback: SES events → SNS → Lambda → the message ledger ----
@@ -195,15 +222,49 @@ export class AppStack extends Stack {
       destination: EventDestination.snsTopic(feedbackTopic),
       events: [EmailSendingEvent.DELIVERY, EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
     });
+    // A bounce or complaint that is never recorded means reminders keep going to that address:
+    // events the function fails on (or SNS cannot deliver) are kept for redrive.
+    const feedbackDeadLetters = operations.deadLetterQueue('FeedbackDeadLetters', 'An SES delivery, bounce or complaint event');
+    operationsKey.grant(new ServicePrincipal('sns.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Decrypt');
     this.feedback = new TimepointFunction(this, 'Feedback', {
       entry: 'functions/entrypoints/ses-feedback-lambda.ts',
       memorySize: 256,
       environment: { ...sharedEnv, TIMEPOINT_BASE_URL: baseUrl },
-      ...(props.bundling ? { bundling: props.bundling } : {}),
+      deadLetterQueue: feedbackDeadLetters,
+      ...functionDefaults,
     })
       .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
       .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'readWrite');
-    feedbackTopic.addSubscription(new LambdaSubscription(this.feedback.fn));
+    feedbackTopic.addSubscription(new LambdaSubscription(this.feedback.fn, { deadLetterQueue: feedbackDeadLetters }));
+
+    // ---- Alarms (what each means and what to do: docs/operations.md) ----
+    operations.functionAlarms('Api', this.api.fn, 'API');
+    operations.functionAlarms('Dispatcher', this.dispatcher.fn, 'dispatcher');
+    operations.functionAlarms('Feedback', this.feedback.fn, 'SES feedback');
+    // Scheduled every minute: fewer than one invocation in 10 minutes means the schedule is off
+    // (rule disabled, function deleted) and no email goes out. No data at all is the same thing.
+    operations.alarm('DispatcherNotRunning', this.dispatcher.fn.metricInvocations({ period: Duration.minutes(10), statistic: 'Sum' }), {
+      description: 'The dispatcher has not run for 10 minutes: no invitations, reminders or safety alerts are being sent (docs/operations.md).',
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.BREACHING,
+    });
+    operations.alarm('Api5xx', httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), {
+      description: 'The API answered 5xx: a server fault seen by staff or participants (docs/operations.md).',
+      threshold: 1,
+    });
+    // SES reviews an account at a 5% bounce rate or a 0.1% complaint rate and may pause sending
+    // beyond; these alarm at four fifths of each, while there is time to act. Account-wide metrics,
+    // published by SES only once there is sending history.
+    const reputation = (metricName: string) => new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
+    operations.alarm('SesBounceRate', reputation('Reputation.BounceRate'), {
+      description: 'The SES bounce rate is 4% or more (SES reviews the account at 5%): check enrolment addresses (docs/operations.md).',
+      threshold: 0.04,
+    });
+    operations.alarm('SesComplaintRate', reputation('Reputation.ComplaintRate'), {
+      description: 'The SES complaint rate is 0.08% or more (SES reviews the account at 0.1%) (docs/operations.md).',
+      threshold: 0.0008,
+    });
 
     // ---- Sending rights: the sender identity and the configuration set, nothing else ----
     for (const fn of [this.api.fn, this.dispatcher.fn]) {

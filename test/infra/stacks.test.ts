@@ -1,6 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,13 +7,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { researchTable } from '../../functions/adapters/dynamodb/table-definitions';
 import { pageContentSecurityPolicy } from '../../functions/http/page-headers';
 import { AppStack } from '../../infra/lib/app-stack';
-import { applyNag } from '../../infra/lib/nag';
+import { acceptedFindings, applyNag, nagPacks } from '../../infra/lib/nag';
 import { StatefulStack } from '../../infra/lib/stateful-stack';
 import cdkJson from '../../cdk.json' with { type: 'json' };
 
 let app: App;
 let data: Template;
 let appTemplate: Template;
+/** The app stack built without an alarm email (the context value is optional). */
+let quietTemplate: Template;
 
 beforeAll(() => {
   // Bundling off: assertions are about the template, and one real bundling synth runs in CI (`npm run synth`).
@@ -22,11 +23,16 @@ beforeAll(() => {
   const web = mkdtempSync(join(tmpdir(), 'timepoint-web-'));
   writeFileSync(join(web, 'index.html'), '<!doctype html>');
   const env = { account: '123456789012', region: 'eu-west-2' };
-  const stateful = new StatefulStack(app, 'Data', { env, deletionProtection: true });
-  const stack = new AppStack(app, 'App', { env, research: stateful.research, contacts: stateful.contacts, senderDomain: 'trial.example', systemSender: 'timepoint@trial.example', webAssets: web, maxSendRate: 14 });
+  // Deletion protection left to its default: it must be on without being asked for.
+  const stateful = new StatefulStack(app, 'Data', { env });
+  const stack = new AppStack(app, 'App', { env, research: stateful.research, contacts: stateful.contacts, senderDomain: 'trial.example', systemSender: 'timepoint@trial.example', webAssets: web, maxSendRate: 14, alarmEmail: 'oncall@trial.example' });
   applyNag(app);
   data = Template.fromStack(stateful);
   appTemplate = Template.fromStack(stack);
+
+  const quiet = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+  const quietData = new StatefulStack(quiet, 'Data', { env });
+  quietTemplate = Template.fromStack(new AppStack(quiet, 'App', { env, research: quietData.research, contacts: quietData.contacts, senderDomain: 'trial.example', systemSender: 'timepoint@trial.example', webAssets: web, maxSendRate: 14 }));
 });
 
 describe('the stateful stack', () => {
@@ -34,6 +40,7 @@ describe('the stateful stack', () => {
     data.resourceCountIs('AWS::DynamoDB::GlobalTable', 2);
     data.hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
       Properties: Match.objectLike({
         KeySchema: [
           { AttributeName: researchTable.partitionKey, KeyType: 'HASH' },
@@ -48,9 +55,50 @@ describe('the stateful stack', () => {
         Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
       }),
     });
-    // Research and contacts each have their own rotating key.
-    data.resourceCountIs('AWS::KMS::Key', 2);
+    // Research and contacts each have their own rotating key (and the backup vault a third).
+    data.resourceCountIs('AWS::KMS::Key', 3);
     data.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('protects both tables: own customer-managed key, PITR, deletion protection, retained on stack deletion and replacement', () => {
+    const tables = Object.values(data.findResources('AWS::DynamoDB::GlobalTable'));
+    const keys = data.findResources('AWS::KMS::Key');
+    expect(tables).toHaveLength(2);
+    const tableKeys = new Set<string>();
+    for (const table of tables) {
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
+      expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+      const [replica] = table.Properties.Replicas as Array<Record<string, any>>;
+      expect(replica!.DeletionProtectionEnabled).toBe(true);
+      expect(replica!.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      // A key of this stack (customer-managed), not the AWS-owned default.
+      const keyId = replica!.SSESpecification.KMSMasterKeyId['Fn::GetAtt'][0] as string;
+      expect(keys[keyId]).toBeDefined();
+      tableKeys.add(keyId);
+    }
+    expect(tableKeys.size).toBe(2);
+    for (const key of Object.values(keys)) {
+      expect(key.DeletionPolicy).toBe('Retain');
+      expect(key.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  it('backs both tables up daily (35 days) and monthly (a year) into a retained vault under its own key', () => {
+    const vaults = data.findResources('AWS::Backup::BackupVault');
+    expect(Object.values(vaults)).toEqual([expect.objectContaining({ DeletionPolicy: 'Retain', Properties: expect.objectContaining({ EncryptionKeyArn: { 'Fn::GetAtt': [expect.stringMatching(/^BackupKey/), 'Arn'] } }) })]);
+    data.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: Match.objectLike({
+        BackupPlanRule: [
+          Match.objectLike({ RuleName: 'Daily', ScheduleExpression: 'cron(0 3 * * ? *)', Lifecycle: { DeleteAfterDays: 35 } }),
+          Match.objectLike({ RuleName: 'Monthly', ScheduleExpression: 'cron(0 3 1 * ? *)', Lifecycle: { DeleteAfterDays: 365 } }),
+        ],
+      }),
+    });
+    const selection = Object.values(data.findResources('AWS::Backup::BackupSelection'));
+    expect(selection).toHaveLength(1);
+    const resources = JSON.stringify(selection[0]!.Properties.BackupSelection.Resources);
+    for (const table of Object.keys(data.findResources('AWS::DynamoDB::GlobalTable'))) expect(resources).toContain(`"${table}"`);
   });
 
   it('keeps the logical ids of the tables stable (renaming them would replace the data)', () => {
@@ -129,13 +177,154 @@ describe('the app stack', () => {
   });
 });
 
+/** The logical id of the resource a `Ref` or `Fn::GetAtt` points at. */
+const target = (reference: unknown): string => {
+  const r = reference as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+  return r.Ref ?? r['Fn::GetAtt']![0];
+};
+const logicalId = (template: Template, type: string, prefix: string): string => {
+  const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
+};
+const alarms = () => Object.values(appTemplate.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Record<string, any>);
+/** The alarms on one metric, optionally of one resource (its dimension's target). */
+const alarmsOn = (namespace: string, metricName: string, resource?: string) =>
+  alarms().filter((a) => a.Namespace === namespace && a.MetricName === metricName && (resource === undefined || (a.Dimensions ?? []).some((d: { Value: unknown }) => target(d.Value) === resource)));
+
+describe('dead letters and alarms', () => {
+  it('parks failed asynchronous invocations of the dispatcher and feedback Lambdas in their own encrypted queues with 14 days\' retention; the API (synchronous) has none', () => {
+    const functions = appTemplate.findResources('AWS::Lambda::Function');
+    const queues = appTemplate.findResources('AWS::SQS::Queue');
+    const keys = appTemplate.findResources('AWS::KMS::Key');
+    const dlqOf = (prefix: string) => {
+      const fn = functions[logicalId(appTemplate, 'AWS::Lambda::Function', prefix)]!;
+      return fn.Properties.DeadLetterConfig ? target(fn.Properties.DeadLetterConfig.TargetArn) : undefined;
+    };
+    const dispatcherQueue = dlqOf('DispatcherFunction')!;
+    const feedbackQueue = dlqOf('FeedbackFunction')!;
+    expect(dlqOf('ApiFunction')).toBeUndefined();
+    expect(dispatcherQueue).not.toEqual(feedbackQueue);
+    for (const id of [dispatcherQueue, feedbackQueue]) {
+      expect(queues[id]!.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      expect(keys[target(queues[id]!.Properties.KmsMasterKeyId)]).toBeDefined();
+    }
+    // What EventBridge cannot deliver to the dispatcher, and what SNS cannot deliver to the feedback Lambda, lands there too.
+    const rule = Object.values(appTemplate.findResources('AWS::Events::Rule'))[0]!;
+    expect(target(rule.Properties.Targets[0].DeadLetterConfig.Arn)).toBe(dispatcherQueue);
+    const lambdaSubscription = Object.values(appTemplate.findResources('AWS::SNS::Subscription')).find((s) => s.Properties.Protocol === 'lambda')!;
+    expect(target(lambdaSubscription.Properties.RedrivePolicy.deadLetterTargetArn)).toBe(feedbackQueue);
+    // Both queues are TLS-only.
+    appTemplate.resourcePropertiesCountIs('AWS::SQS::QueuePolicy', {
+      PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) }),
+    }, 2);
+  });
+
+  it('lets the services that write to the encrypted queues, topic and logs use the operations key, and nothing broader', () => {
+    const key = appTemplate.findResources('AWS::KMS::Key')[logicalId(appTemplate, 'AWS::KMS::Key', 'OperationsKey')]!;
+    const statements = key.Properties.KeyPolicy.Statement as Array<{ Principal?: { Service?: unknown } }>;
+    const services = JSON.stringify(statements.map((s) => s.Principal?.Service).filter(Boolean));
+    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'sns.amazonaws.com', 'logs.']) expect(services).toContain(service);
+    // The logs grant is limited to this account's log groups.
+    expect(JSON.stringify(statements)).toMatch(/kms:EncryptionContext:aws:logs:arn/);
+  });
+
+  it('alarms on errors and throttles of all three functions', () => {
+    for (const prefix of ['ApiFunction', 'DispatcherFunction', 'FeedbackFunction']) {
+      const fn = logicalId(appTemplate, 'AWS::Lambda::Function', prefix);
+      for (const metric of ['Errors', 'Throttles']) {
+        expect(alarmsOn('AWS/Lambda', metric, fn), `${metric} of ${prefix}`).toEqual([
+          expect.objectContaining({ Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Period: 300 }),
+        ]);
+      }
+    }
+  });
+
+  it('alarms as soon as one message waits in either dead-letter queue', () => {
+    const queues = Object.keys(appTemplate.findResources('AWS::SQS::Queue'));
+    expect(queues).toHaveLength(2);
+    for (const queue of queues) {
+      expect(alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', queue)).toEqual([
+        expect.objectContaining({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' }),
+      ]);
+    }
+  });
+
+  it('alarms when the dispatcher has not run in 10 minutes, counting no data as not running', () => {
+    const dispatcher = logicalId(appTemplate, 'AWS::Lambda::Function', 'DispatcherFunction');
+    expect(alarmsOn('AWS/Lambda', 'Invocations', dispatcher)).toEqual([
+      expect.objectContaining({ Statistic: 'Sum', Period: 600, Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' }),
+    ]);
+  });
+
+  it('alarms on any API 5xx, and on SES bounce and complaint rates below the levels where SES reviews the account', () => {
+    const api = logicalId(appTemplate, 'AWS::ApiGatewayV2::Api', 'HttpApi');
+    expect(alarmsOn('AWS/ApiGateway', '5xx', api)).toEqual([expect.objectContaining({ Statistic: 'Sum', Threshold: 1 })]);
+    const [bounce] = alarmsOn('AWS/SES', 'Reputation.BounceRate');
+    const [complaint] = alarmsOn('AWS/SES', 'Reputation.ComplaintRate');
+    expect(bounce!.Threshold).toBeLessThan(0.05);
+    expect(complaint!.Threshold).toBeLessThan(0.001);
+  });
+
+  it('sends every alarm to one encrypted, TLS-only topic, emailed to the address from context when one is given', () => {
+    const topic = logicalId(appTemplate, 'AWS::SNS::Topic', 'OperationsAlarmTopic');
+    expect(alarms().length).toBe(12);
+    for (const alarm of alarms()) expect(alarm.AlarmActions, alarm.AlarmDescription).toEqual([{ Ref: topic }]);
+    for (const alarm of alarms()) expect(alarm.AlarmDescription).toContain('docs/operations.md');
+    appTemplate.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'Timepoint alarms', KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OperationsKey'), 'Arn'] } });
+    appTemplate.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topic }],
+      PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) }),
+    });
+    appTemplate.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@trial.example', TopicArn: { Ref: topic } });
+    quietTemplate.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 0);
+    expect(Object.keys(quietTemplate.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(12);
+  });
+
+  it('encrypts every log group (function logs and API access logs) with the operations key', () => {
+    const groups = Object.values(appTemplate.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(4);
+    for (const group of groups) expect(target(group.Properties.KmsKeyId)).toMatch(/^OperationsKey/);
+  });
+
+  it('versions both buckets', () => {
+    appTemplate.allResourcesProperties('AWS::S3::Bucket', { VersioningConfiguration: { Status: 'Enabled' } });
+  });
+});
+
 describe('cdk-nag', () => {
-  it('reports no unacknowledged AwsSolutions finding', () => {
-    const report = new AwsSolutionsChecks().validateScope(app);
-    const open = report.violations.flatMap((v) =>
-      v.violatingResources.filter((r) => !isAcknowledged(app, r.constructPath ?? '', v.ruleName)).map((r) => `${v.ruleName} at ${r.constructPath}`),
+  it('reports no unacknowledged AwsSolutions or HIPAA Security finding', () => {
+    const packs = nagPacks();
+    expect(packs.map((p) => p.readPackName)).toEqual(['AwsSolutions', 'HIPAA.Security']);
+    const open = packs.flatMap((pack) =>
+      pack.validateScope(app).violations.flatMap((v) =>
+        v.violatingResources.filter((r) => !isAcknowledged(app, r.constructPath ?? '', v.ruleName)).map((r) => `${v.ruleName} at ${r.constructPath}`),
+      ),
     );
     expect(open).toEqual([]);
+  });
+
+  it('acknowledges findings on the offending resources only, each with a reason, and keeps no acknowledgement that matches nothing', () => {
+    // Every acknowledgement applyNag made: on which construct, for which rule, with which reason.
+    const made = app.node.findAll().flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === 'aws:cdk:acknowledged-rules')
+        .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([key, reason]) => ({ scope: c, path: c.node.path, rule: key.replace(/^annotation::/i, ''), reason }))),
+    );
+    expect(made.length).toBeGreaterThan(0);
+    // Never on the app or a stack, where it would cover every resource beneath; only on a resource (or its L2 wrapper's resource).
+    for (const ack of made) expect(ack.scope === app || ack.scope instanceof Stack, ack.path).toBe(false);
+    for (const ack of made) {
+      const entry = acceptedFindings.find((f) => f.rule.test(ack.rule) && f.path.test(ack.path));
+      expect(entry?.reason, `${ack.rule} at ${ack.path}`).toBe(ack.reason);
+    }
+    // No entry that acknowledges nothing (a stale one would silently cover the next resource it happens to match).
+    const stale = acceptedFindings.filter((f) => !made.some((ack) => f.rule.test(ack.rule) && f.path.test(ack.path))).map((f) => `${f.rule} at ${f.path}`);
+    expect(stale).toEqual([]);
+    for (const finding of acceptedFindings) expect(finding.reason.length).toBeGreaterThan(60);
+    // HIPAA findings are acknowledged resource by resource: at most the three functions and CDK's deployment helper share one.
+    const hipaaPaths = new Set(made.filter((a) => a.rule.startsWith('HIPAA')).map((a) => a.path));
+    expect([...hipaaPaths].every((path) => /\/(Api|Dispatcher|Feedback)\/Function\/|\/Custom::CDKBucketDeployment|\/(Site|AccessLogs)\/Resource$/.test(path))).toBe(true);
   });
 
   it('has no error annotations', () => {
