@@ -39,6 +39,7 @@ import type { AppDeps } from '../functions/http/env';
 import { runDispatch, type DispatchReport } from '../functions/use-cases/dispatch';
 import { startEmulators, type Emulators } from '../scripts/local/emulators';
 import { CATEGORIES, StretchProfiler } from './lib/cpu-profile';
+import { writeBenchJson } from './lib/bench-json';
 import { recordDynamoCalls, type CallStats } from './lib/db-calls';
 import {
   batchWrite,
@@ -77,7 +78,8 @@ const USAGE = `usage: npx tsx bench/dispatch.ts [options]
   --now <iso>          the fixed "now" of the measured passes (default 2025-11-25T14:00:00.000Z)
   --profile            CPU-profile the measured dispatcher passes and raw sends (in-process, node:inspector)
                        and print where the CPU time goes; rates are then measured under the profiler
-  --profile-dir <dir>  also write the .cpuprofile files there (implies --profile)`;
+  --profile-dir <dir>  also write the .cpuprofile files there (implies --profile)
+  --json <file>        also write the verdicts as JSON (the contract of bench/lib/bench-json.ts)`;
 
 function options() {
   const { values } = parseArgs({
@@ -92,6 +94,7 @@ function options() {
       now: { type: 'string', default: '2025-11-25T14:00:00.000Z' },
       profile: { type: 'boolean', default: false },
       'profile-dir': { type: 'string' },
+      json: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -128,6 +131,7 @@ function options() {
     now,
     profile: values.profile || values['profile-dir'] !== undefined,
     profileDir: values['profile-dir'],
+    json: values.json,
   };
 }
 
@@ -770,6 +774,18 @@ async function main(): Promise<void> {
       `  emulator store: ${fmtInt(delivered)} dispatched invitations (SES id, recipient, subject), ${fmtInt(rawInStore)} raw sends; ${fmtInt(store.emails.length)} emails in all (= warm-up ${warmupEmails} + raw ${raw.ids.length - raw0} + dispatch ${opts.due})`,
     ];
     console.log(rows.join('\n'));
+    if (opts.json !== undefined) {
+      writeBenchJson(opts.json, {
+        bench: 'dispatch',
+        title: 'Due query and dispatcher send rate',
+        targets: [
+          { name: `due query reads (${fmtInt(due)} due of ${fmtInt(opts.participants)} participants)`, measured: `${fmtInt(allDueReads.scanned)} items read`, floor: `${fmtInt(due)} due items`, ratio: readRatio, target: `< ${TARGET_READ_RATIO}× the due items`, met: readRatio < TARGET_READ_RATIO },
+          { name: 'dispatcher send rate', measured: `${fmtInt(dispatchRate)} emails/s`, floor: `${fmtInt(rawRate)} emails/s (raw SendRawEmail)`, ratio: sendShare, target: `≥ ${TARGET_SEND_SHARE}× the raw send rate`, met: sendShare >= TARGET_SEND_SHARE },
+        ],
+        notes: [`full Scan read ${fmtInt(scanReads.scanned)} items for the same messages; ${problems.length === 0 ? 'all verifications passed' : `${problems.length} verification problems`}`],
+        valid: problems.length === 0,
+      });
+    }
     if (problems.length > 0) {
       console.log('\nINVALID: the benchmark did not do what it claims:');
       for (const p of problems) console.log(`  - ${p}`);

@@ -18,6 +18,7 @@ import { scoreInstrument, type ScoreResult } from '../functions/core/scoring/eng
 import { checkAnswers } from '../functions/core/scoring/check-answers';
 import type { ScoringDefinition } from '../functions/core/scoring/definition';
 import { findInstrument, type Instrument } from '../surveys/catalogue';
+import { writeBenchJson, type BenchTarget } from './lib/bench-json';
 import { SurveyJsBaseline, type Answers, type BaselineResult } from './lib/surveyjs-baseline';
 
 const TARGET_INSTRUMENT = 'promis29';
@@ -32,7 +33,8 @@ const USAGE = `usage: npx tsx bench/scoring.ts [options]
   --rounds <k>              timed engine rounds over the N responses; the median is reported (default 3)
   --seed <int>              PRNG seed for the generated responses (default 20251125)
   --verify <responses>      responses (spread over the N) checked baseline == engine (default 300)
-  --instruments <ids>       comma-separated instrument ids (default promis29,phq9)`;
+  --instruments <ids>       comma-separated instrument ids (default promis29,phq9)
+  --json <file>             also write the verdicts as JSON (the contract of bench/lib/bench-json.ts)`;
 
 function options() {
   const { values } = parseArgs({
@@ -43,6 +45,7 @@ function options() {
       seed: { type: 'string', default: '20251125' },
       verify: { type: 'string', default: '300' },
       instruments: { type: 'string', default: 'promis29,phq9' },
+      json: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -66,6 +69,7 @@ function options() {
     seed: int('seed', values.seed, 0),
     verify: int('verify', values.verify, 0),
     instruments: values.instruments.split(',').map((s) => s.trim()).filter(Boolean),
+    json: values.json,
   };
 }
 
@@ -333,6 +337,7 @@ function main(): void {
 
   console.log('Targets');
   const targetRows: string[][] = [];
+  const jsonTargets: BenchTarget[] = [];
   for (const r of results) {
     const engineTime = median(r.engineSeconds);
     if (r.id === TARGET_INSTRUMENT) {
@@ -343,9 +348,18 @@ function main(): void {
         `${fmtSeconds(per100k)}${scaled}`,
         per100k < TARGET_SECONDS ? 'MET' : 'MISSED',
       ]);
+      jsonTargets.push({ name: `${r.id}: time for ${fmtInt(TARGET_RESPONSES)} responses`, measured: `${fmtSeconds(per100k)}${scaled}`, target: `< ${TARGET_SECONDS} s`, met: per100k < TARGET_SECONDS });
     }
     const ratio = r.n / engineTime / (r.baselineN / r.baselineSeconds);
     targetRows.push([`${r.id}: ratio ≥ ${TARGET_RATIO}× survey-core`, `${ratio.toFixed(0)}×`, ratio >= TARGET_RATIO ? 'MET' : 'MISSED']);
+    jsonTargets.push({
+      name: `${r.id}: engine rate against survey-core calculated values`,
+      measured: `${fmtInt(r.n / engineTime)} responses/s`,
+      floor: `${fmtInt(r.baselineN / r.baselineSeconds)} responses/s (survey-core, extrapolated)`,
+      ratio,
+      target: `≥ ${TARGET_RATIO}× survey-core`,
+      met: ratio >= TARGET_RATIO,
+    });
   }
   console.log(table(['target', 'measured', 'result'], targetRows));
   if (targetRows.some((row) => row[2] === 'MISSED')) {
@@ -364,6 +378,15 @@ function main(): void {
     if (r.problems.length > 0) invalid = true;
   }
   if (!Number.isFinite(sink)) console.log('(checksum not finite)');
+  if (opts.json !== undefined) {
+    writeBenchJson(opts.json, {
+      bench: 'scoring',
+      title: 'Scoring engine against survey-core',
+      targets: jsonTargets,
+      notes: [`N=${fmtInt(opts.n)}, ${opts.rounds} round(s), baseline n=${fmtInt(opts.baselineN)}; ${results.map((r) => `${r.id}: ${r.verified} responses verified ${r.problems.length === 0 ? 'equal' : 'MISMATCH'}`).join('; ')}`],
+      valid: !invalid,
+    });
+  }
   if (invalid) {
     console.log('\nINVALID: the baseline and the engine disagree, so the ratio compares different computations.');
     process.exit(1);

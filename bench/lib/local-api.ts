@@ -15,7 +15,7 @@
  * the audit entry) one day back, so their baseline invitation is past due and its 7-day window
  * open, then runs the real dispatcher with a mailer that keeps the emails, and takes each
  * participant's link token from their invitation, as they would. Each participant gets a complete,
- * valid answer set for the baseline battery (PHQ-9, GAD-7, PEG-3) from bench/lib/export-population.ts.
+ * valid answer set for the baseline battery (PHQ-9, GAD-7, PEG-3), seeded (`answersOf`).
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -24,7 +24,7 @@ import type { AddressInfo } from 'node:net';
 import { createDb, type Db } from '../../functions/adapters/dynamodb/client';
 import { ensureTables } from '../../functions/adapters/dynamodb/create-tables';
 import { loadConfig, type Config } from '../../functions/config';
-import type { Mailer, OutgoingEmail } from '../../functions/core/ports';
+import type { CatalogueInstrument, Mailer, OutgoingEmail } from '../../functions/core/ports';
 import type { Answers } from '../../functions/core/schedule/records';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { buildDependencies } from '../../functions/dependencies';
@@ -35,11 +35,42 @@ import { runDispatch } from '../../functions/use-cases/dispatch';
 import { seedDemo } from '../../functions/use-cases/seed-demo';
 import { LOCAL_TABLES } from '../../scripts/local/data-connection';
 import { startEmulators } from '../../scripts/local/emulators';
-import { emailOf, enrolThroughRepositories, pool, type Member } from './dispatch-population';
-import { answersOf, batteryOf } from './export-population';
+import { batchWrite, contactItems, emailOf, enrolThroughRepositories, mulberry32, pool, researchItems, type Member } from './dispatch-population';
 
 export const REGION = 'eu-west-2';
 const DAY = 86_400_000;
+
+/** The instruments of a demo-study timepoint, as the catalogue resolves them. */
+export function batteryOf(timepoint: string, find: (id: string, version?: string) => CatalogueInstrument | undefined): CatalogueInstrument[] {
+  const tp = demoStudy.protocol.timepoints.find((t) => t.id === timepoint);
+  if (tp === undefined) throw new Error(`no timepoint ${timepoint} in ${demoStudy.id}`);
+  return tp.instruments.map(({ id, version }) => {
+    const found = find(id, version);
+    if (found === undefined) throw new Error(`instrument ${id}@${version} is not installed`);
+    return found;
+  });
+}
+
+/**
+ * A complete answer set for a battery: every item answered with one of its valid codes (missing
+ * codes left out), chosen by a PRNG seeded from (seed, participant index): same seed, same answers.
+ */
+export function answersOf(battery: CatalogueInstrument[], index: number, seed: number): Answers {
+  const random = mulberry32((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
+  const answers: Answers = {};
+  for (const { scoring } of battery) {
+    for (const item of scoring.items) {
+      let codes: number[];
+      if (item.codes !== undefined) codes = item.codes.filter((c) => !item.missingCodes.includes(c));
+      else {
+        const { min, max } = item.range!;
+        codes = Array.from({ length: Math.floor(max - min) + 1 }, (_, k) => min + k);
+      }
+      answers[item.id] = codes[Math.floor(random() * codes.length)]!;
+    }
+  }
+  return answers;
+}
 
 export interface LocalApi {
   url: string;
@@ -160,14 +191,67 @@ export async function prepareOpenInvitations(
     const token = /\/p\/([A-Za-z0-9_-]+)/.exec(email.text)?.[1];
     for (const to of email.to) if (token !== undefined) tokens.set(to, [...(tokens.get(to) ?? []), token]);
   }
-  const battery = batteryOf(demoStudy, 'baseline', deps.catalogue.find);
+  const battery = batteryOf('baseline', deps.catalogue.find);
   const prepared: OpenInvitation[] = [];
   for (const member of members) {
     const found = [...tokens.entries()].filter(([to]) => to.includes(member.email)).flatMap(([, t]) => t);
     if (found.length !== 1) throw new Error(`${member.code}: ${found.length} invitations instead of 1`);
     const instance = await deps.instances.get(demoStudy.id, member.code, 'baseline');
     if (instance?.status !== 'open') throw new Error(`${member.code}: baseline instance is ${instance?.status ?? 'missing'}, not open`);
-    prepared.push({ code: member.code, token: found[0]!, answers: answersOf(battery, member.index, 'baseline', options.seed) });
+    prepared.push({ code: member.code, token: found[0]!, answers: answersOf(battery, member.index, options.seed) });
+  }
+  return prepared;
+}
+
+/**
+ * The same participants as `prepareOpenInvitations` (same codes, arms, enrolment times and
+ * answers), but written in bulk, for the load test's thousands: their research and contacts items
+ * as enrolment and the dispatcher's invitation leave them (bench/lib/dispatch-population.ts's
+ * `researchItems`, whose shape bench/dispatch.ts checks against the real code), with BatchWriteItem,
+ * and each participant's link stored through the real repository under a fresh token, as the
+ * dispatcher stores it. Much faster than dispatching thousands of invitations through dynalite.
+ */
+export async function bulkOpenInvitations(
+  config: Config,
+  options: { count: number; prefix: string; seed: number; concurrency?: number; log?: (line: string) => void },
+): Promise<OpenInvitation[]> {
+  const deps = buildDependencies(config);
+  const db = dbFor(config);
+  const now = deps.clock.now();
+  const members = Array.from({ length: options.count }, (_, i) => {
+    const code = `${options.prefix}${String(i + 1).padStart(4, '0')}`;
+    return {
+      index: i,
+      code,
+      email: emailOf(code),
+      role: 'due' as const,
+      participant: {
+        studyId: demoStudy.id,
+        code,
+        arm: demoStudy.arms[i % demoStudy.arms.length]!.id,
+        timezone: demoStudy.timezone,
+        status: 'active' as const,
+        enrolledAt: new Date(now.getTime() - DAY - Math.floor((i / options.count) * 3_600_000)).toISOString(),
+        protocolVersion: demoStudy.protocol.version,
+        dates: {},
+      },
+    };
+  });
+  const research = members.flatMap((m) => researchItems(demoStudy.protocol, m.participant, now, 'dispatcher:bench'));
+  await batchWrite(db, db.tables.research, research, options.concurrency ?? 8);
+  await batchWrite(db, db.tables.contacts, members.flatMap(contactItems), options.concurrency ?? 8);
+  options.log?.(`wrote ${research.length} research items of ${members.length} participants`);
+  const battery = batteryOf('baseline', deps.catalogue.find);
+  const prepared: OpenInvitation[] = new Array(members.length);
+  await pool(members, options.concurrency ?? 8, async (member, i) => {
+    const token = deps.secrets.token();
+    await deps.links.put(deps.secrets.hash(token), { studyId: demoStudy.id, code: member.code, timepoint: 'baseline', createdAt: member.participant.enrolledAt });
+    prepared[i] = { code: member.code, token, answers: answersOf(battery, member.index, options.seed) };
+  });
+  // Spot checks: the first and last are open, as the dispatcher would have left them.
+  for (const member of [members[0]!, members.at(-1)!]) {
+    const instance = await deps.instances.get(demoStudy.id, member.code, 'baseline');
+    if (instance?.status !== 'open') throw new Error(`${member.code}: baseline instance is ${instance?.status ?? 'missing'}, not open`);
   }
   return prepared;
 }
@@ -188,7 +272,7 @@ export async function verifyStoredOnce(
   untouched: OpenInvitation[] = [],
 ): Promise<StoredCheck> {
   const problems: string[] = [];
-  const battery = batteryOf(demoStudy, 'baseline', deps.catalogue.find);
+  const battery = batteryOf('baseline', deps.catalogue.find);
   const audit = await deps.audit.list(`study:${demoStudy.id}`);
   const completions = new Map<string, number>();
   for (const entry of audit) if (entry.action === 'instance.completed') completions.set(entry.target, (completions.get(entry.target) ?? 0) + 1);
