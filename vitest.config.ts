@@ -1,11 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
-/**
- * Test kinds, each its own project (see README "Testing"):
- * unit (pure, no I/O) · integration (real dynalite + aws-ses-v2-local through the AWS SDK) ·
- * infra (CDK template assertions) · lambda (the exported handlers fed real event shapes) ·
- * e2e (Debian Chromium via playwright-core against the whole local platform; not in `npm test`).
- */
 /** The integration files that run a second time against DynamoDB Local (see the project below). */
 const conformanceTests = [
   'test/integration/enrolment.test.ts',
@@ -23,6 +17,14 @@ const conformanceTests = [
   'test/conformance/**/*.test.ts',
 ];
 
+/**
+ * Test kinds, each its own project (see README "Testing"):
+ * unit (pure, no I/O) · integration (real dynalite + aws-ses-v2-local through the AWS SDK) ·
+ * infra (CDK template assertions) · lambda (the exported handlers fed real event shapes) ·
+ * e2e (Debian Chromium via playwright-core against the whole local platform; not in `npm test`) ·
+ * integration-dynamodb-local (storage-layer integration files again, on AWS's DynamoDB Local;
+ * `npm run test:conformance`, not in `npm test`).
+ */
 export default defineConfig({
   test: {
     environment: 'node',

@@ -42,7 +42,7 @@ export const acceptedFindings: Array<{ rule: RegExp; path: RegExp; reason: strin
     rule: /^AwsSolutions-CFR2$/,
     path: /\/Site Distribution\//,
     reason:
-      'No WAF: a CloudFront WebACL must live in us-east-1 (a cross-region stack and references the env-agnostic synth cannot make), and it would not see requests sent straight to the execute-api URL; HTTP APIs take no regional WAF. The control is the API stage throttle (100 rps, burst 200) on every request, plus per-client lockouts of failed link and sign-in look-ups in the application (docs/operations.md).',
+      'No WAF: HTTP APIs take no regional WebACL, and a CloudFront WebACL must live in us-east-1 (a third stack and cross-region references, which an environment-agnostic synth cannot make); it would also not see requests sent straight to the execute-api URL. The control is the API stage throttle (100 rps, burst 200) on every request, plus per-client lockouts of failed link and sign-in look-ups in the application (docs/operations.md).',
   },
   {
     rule: /^AwsSolutions-CFR4$/,
