@@ -1,0 +1,334 @@
+/**
+ * One sample of bench/participant-page.ts: a fresh Chromium context (mobile viewport, empty
+ * cache, cache disabled, CPU throttled), one navigation, and the time until the first question
+ * answers a tap; plus every script (and stylesheet) the page loaded, with its bytes.
+ *
+ * "First question interactive" is defined by SurveyJS's DOM and ARIA semantics, never by a page's
+ * own class names, so it measures Timepoint's page and the floor identically and survives a
+ * rewrite of the page:
+ *
+ * - The first question is the element SurveyJS renders with `data-name="<name>"` for the first
+ *   answerable question of the battery's first page (fallback, reported: the first `[data-name]`
+ *   element holding a form control). Its first control is the first `input` (not hidden),
+ *   `select`, `textarea` or element with an input ARIA role (radio, checkbox, combobox, …).
+ * - READY: the first moment (checked after every DOM mutation batch and every animation frame)
+ *   that control is connected, not disabled or read-only, not inside `[inert]`,
+ *   `[aria-disabled=true]` or `[aria-hidden=true]`, and its tap target (its `<label>`, since
+ *   SurveyJS hides native radios visually, else itself) has a non-empty box and passes
+ *   `checkVisibility` (visibility and opacity).
+ * - INTERACTIVE: at READY the page tells the harness (a DevTools binding) the tap target's centre;
+ *   the harness at once sends a real mouse press and release there (CDP Input events, which wait
+ *   in the renderer's input queue while its main thread is busy). INTERACTIVE is the first
+ *   animation frame after that in which the control is checked (`checked` or `aria-checked`;
+ *   for text-like controls: focused). So it includes any main-thread work still running at READY
+ *   (hydration, lazily loaded chunks, effects), the input's queueing, SurveyJS's click handling
+ *   and React's re-render: the moment a participant who taps as soon as the answer appears sees
+ *   it selected. If the click lands elsewhere (the layout moved between READY and the tap), the
+ *   page reports it from its click listener and the harness taps again at once at the target's
+ *   new centre (counted as a re-tap, with where the miss landed; the time still runs). A first
+ *   answer below the fold at READY is scrolled into view (instantly) before the tap.
+ * - Times are the page's `performance.now()`, i.e. milliseconds from navigation start.
+ */
+import { createHash } from 'node:crypto';
+import { gzipSync, brotliCompressSync, constants as zlibConstants } from 'node:zlib';
+import type { Browser, CDPSession } from 'playwright-core';
+
+export interface ResourceBytes {
+  count: number;
+  /** Bytes on the wire (CDP encodedDataLength: body as sent, plus response headers). */
+  wire: number;
+  /** Decoded body bytes (what the engine parses). */
+  decoded: number;
+  /** zlib gzip of the decoded bodies, per response (what a gzipping CDN would send), at levels 6 and 9. */
+  gzip6: number;
+  gzip9: number;
+  brotli: number;
+  /** Content-Encoding values seen ('identity' when none). */
+  encodings: string[];
+}
+
+export interface Sample {
+  ok: boolean;
+  error?: string;
+  readyMs: number;
+  interactiveMs: number;
+  retaps: number;
+  /** Where missed taps landed (element and text), for the report. */
+  missedOn: string[];
+  firstQuestion: { name: string; fallback: boolean; label: string; inViewport: boolean };
+  /** Main-thread long tasks (> 50 ms) that started before INTERACTIVE: count and total blocking (time beyond 50 ms each). */
+  longTasks: { count: number; blockingMs: number };
+  scripts: { untilInteractive: ResourceBytes; afterQuiet: ResourceBytes };
+  stylesheets: { untilInteractive: ResourceBytes };
+  scriptUrls: string[];
+}
+
+export interface SampleOptions {
+  url: string;
+  firstQuestion: string;
+  throttle: number;
+  timeoutMs: number;
+  viewport: { width: number; height: number };
+  deviceScaleFactor: number;
+}
+
+interface ProbeState {
+  readyAt: number | null;
+  clickAt: number | null;
+  clickOnTarget: boolean | null;
+  interactiveAt: number | null;
+  longTasks: Array<[number, number]>;
+  fallback: boolean;
+  label: string;
+  name: string;
+  inViewport: boolean;
+}
+
+/**
+ * The in-page probe, added with Page.addScriptToEvaluateOnNewDocument (which the page's CSP does not
+ * govern, like the tests' axe injection). It only reads the DOM; its listeners are passive.
+ */
+function probeSource(firstQuestion: string): string {
+  return `(() => {
+  if (window.top !== window) return;
+  const NAME = ${JSON.stringify(firstQuestion)};
+  const CONTROL = 'input:not([type=hidden]), select, textarea, [role=radio], [role=checkbox], [role=switch], [role=combobox], [role=slider], [role=spinbutton], [role=textbox], [role=listbox]';
+  const state = { readyAt: null, clickAt: null, clickOnTarget: null, interactiveAt: null, longTasks: [], fallback: false, label: '', name: '', inViewport: false };
+  Object.defineProperty(window, '__timepointBenchProbe', { value: state });
+  try {
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) state.longTasks.push([e.startTime, e.duration]); })
+      .observe({ type: 'longtask', buffered: true });
+  } catch {}
+  let found = null;
+  const find = () => {
+    let root = document.querySelector('[data-name="' + CSS.escape(NAME) + '"]');
+    let fallback = false;
+    if (!root) {
+      for (const r of document.querySelectorAll('[data-name]')) if (r.querySelector(CONTROL)) { root = r; fallback = true; break; }
+    }
+    const control = root && root.querySelector(CONTROL);
+    return control ? { root, control, fallback } : null;
+  };
+  const targetOf = (control) => (control.labels && control.labels[0]) || control.closest('label') || control;
+  const usable = (control) => {
+    if (!control.isConnected || control.disabled || control.readOnly) return false;
+    if (control.closest('[inert], [aria-disabled="true"], [aria-hidden="true"], fieldset[disabled]')) return false;
+    const target = targetOf(control);
+    const box = target.getBoundingClientRect();
+    if (box.width < 1 || box.height < 1) return false;
+    return target.checkVisibility ? target.checkVisibility({ visibilityProperty: true, opacityProperty: true }) : true;
+  };
+  const responded = (control) =>
+    control.checked === true || control.getAttribute('aria-checked') === 'true' ||
+    (!/^(radio|checkbox)$/i.test(control.type || '') && !control.matches('[role=radio], [role=checkbox], [role=switch]') && document.activeElement === control);
+  const tapPoint = () => {
+    const target = targetOf(found.control);
+    let box = target.getBoundingClientRect();
+    state.inViewport = box.top >= 0 && box.bottom <= innerHeight && box.left >= 0 && box.right <= innerWidth;
+    if (!state.inViewport) { target.scrollIntoView({ block: 'center', behavior: 'instant' }); box = target.getBoundingClientRect(); }
+    return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+  };
+  const watchResponse = () => {
+    if (state.interactiveAt !== null) return;
+    if (state.clickOnTarget && responded(found.control)) {
+      state.interactiveAt = performance.now();
+      window.__timepointBenchDone('');
+      return;
+    }
+    requestAnimationFrame(watchResponse);
+  };
+  const check = () => {
+    if (state.readyAt !== null) return;
+    const candidate = find();
+    if (!candidate || !usable(candidate.control)) return;
+    state.readyAt = performance.now();
+    found = candidate;
+    state.fallback = candidate.fallback;
+    state.name = candidate.root.getAttribute('data-name') || '';
+    state.label = (targetOf(candidate.control).textContent || candidate.control.getAttribute('aria-label') || '').trim().slice(0, 80);
+    observer.disconnect();
+    // mousedown, not click: one per tap, on the element under the pointer (a click on a label is forwarded to its input as a second click).
+    document.addEventListener('mousedown', (event) => {
+      if (state.clickOnTarget) return;
+      state.clickAt = performance.now();
+      const target = targetOf(found.control);
+      state.clickOnTarget = target.contains(event.target) || found.control.contains(event.target);
+      if (!state.clickOnTarget) {
+        // Missed (the layout moved since READY): say where it landed and where the answer is now, at once.
+        const landed = event.target instanceof Element ? event.target.tagName.toLowerCase() + ' "' + (event.target.textContent || '').trim().slice(0, 40) + '"' : String(event.target);
+        window.__timepointBenchMissed(JSON.stringify({ landed, point: tapPoint() }));
+      }
+    }, { capture: true, passive: true });
+    window.__timepointBenchReady(JSON.stringify(tapPoint()));
+    requestAnimationFrame(watchResponse);
+  };
+  const observer = new MutationObserver(check);
+  const frame = () => { check(); if (state.readyAt === null) requestAnimationFrame(frame); };
+  observer.observe(document, { childList: true, subtree: true, attributes: true });
+  requestAnimationFrame(frame);
+})();`;
+}
+
+interface NetRequest {
+  url: string;
+  /** Seconds on CDP's monotonic clock. */
+  sentAt: number;
+  type?: string;
+  mimeType?: string;
+  encoding?: string;
+  wire?: number;
+  finished: boolean;
+}
+
+const emptyBytes = (): ResourceBytes => ({ count: 0, wire: 0, decoded: 0, gzip6: 0, gzip9: 0, brotli: 0, encodings: [] });
+
+/** Compressed sizes by body hash: the same files load in every sample, and brotli q11 of 1.8 MB takes seconds. */
+const compressedSizes = new Map<string, { gzip6: number; gzip9: number; brotli: number }>();
+
+function compressedSize(body: Buffer): { gzip6: number; gzip9: number; brotli: number } {
+  const key = createHash('sha256').update(body).digest('hex');
+  let sizes = compressedSizes.get(key);
+  if (!sizes) {
+    sizes = {
+      gzip6: gzipSync(body, { level: 6 }).length,
+      gzip9: gzipSync(body, { level: 9 }).length,
+      brotli: brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length } }).length,
+    };
+    compressedSizes.set(key, sizes);
+  }
+  return sizes;
+}
+
+async function bytesOf(cdp: CDPSession, requests: Array<[string, NetRequest]>): Promise<ResourceBytes> {
+  const total = emptyBytes();
+  const encodings = new Set<string>();
+  for (const [id, request] of requests) {
+    const { body, base64Encoded } = await cdp.send('Network.getResponseBody', { requestId: id });
+    const decoded = Buffer.from(body, base64Encoded ? 'base64' : 'utf8');
+    total.count += 1;
+    total.wire += request.wire ?? 0;
+    total.decoded += decoded.length;
+    const sizes = compressedSize(decoded);
+    total.gzip6 += sizes.gzip6;
+    total.gzip9 += sizes.gzip9;
+    total.brotli += sizes.brotli;
+    encodings.add(request.encoding ?? 'identity');
+  }
+  total.encodings = [...encodings].sort();
+  return total;
+}
+
+const isScript = (r: NetRequest) => r.type === 'Script' || /javascript|ecmascript/i.test(r.mimeType ?? '');
+const isStylesheet = (r: NetRequest) => r.type === 'Stylesheet' || /text\/css/i.test(r.mimeType ?? '');
+
+/** Measures one page load in its own fresh context; never throws (a failed sample says why). */
+export async function measureSample(browser: Browser, options: SampleOptions): Promise<Sample> {
+  const context = await browser.newContext({ viewport: options.viewport, deviceScaleFactor: options.deviceScaleFactor, isMobile: true, hasTouch: true });
+  const failed = (error: string): Sample => ({
+    ok: false,
+    error,
+    readyMs: NaN,
+    interactiveMs: NaN,
+    retaps: 0,
+    missedOn: [],
+    firstQuestion: { name: '', fallback: false, label: '', inViewport: false },
+    longTasks: { count: 0, blockingMs: 0 },
+    scripts: { untilInteractive: emptyBytes(), afterQuiet: emptyBytes() },
+    stylesheets: { untilInteractive: emptyBytes() },
+    scriptUrls: [],
+  });
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    const requests = new Map<string, NetRequest>();
+    let documentSentAt: number | null = null;
+    let lastNetworkActivity = Date.now();
+    cdp.on('Network.requestWillBeSent', (e) => {
+      lastNetworkActivity = Date.now();
+      requests.set(e.requestId, { url: e.request.url, sentAt: e.timestamp, type: e.type, finished: false });
+      if (e.type === 'Document' && documentSentAt === null) documentSentAt = e.timestamp;
+    });
+    cdp.on('Network.responseReceived', (e) => {
+      const r = requests.get(e.requestId);
+      if (!r) return;
+      r.type = e.type;
+      r.mimeType = e.response.mimeType;
+      const headers = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+      r.encoding = headers['content-encoding'];
+    });
+    cdp.on('Network.loadingFinished', (e) => {
+      lastNetworkActivity = Date.now();
+      const r = requests.get(e.requestId);
+      if (r) Object.assign(r, { wire: e.encodedDataLength, finished: true });
+    });
+
+    const tap = async (point: { x: number; y: number }) => {
+      // Pressed and released at once, like a quick tap; each call returns once the renderer has taken the event.
+      await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', x: point.x, y: point.y, button: 'left', clickCount: 1 });
+      await cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', x: point.x, y: point.y, button: 'left', clickCount: 1 });
+    };
+    let resolveReady!: (point: { x: number; y: number }) => void;
+    let resolveDone!: () => void;
+    let rejectDone!: (error: Error) => void;
+    const ready = new Promise<{ x: number; y: number }>((r) => (resolveReady = r));
+    const done = new Promise<void>((resolve, reject) => ((resolveDone = resolve), (rejectDone = reject)));
+    done.catch(() => {}); // raced below; never an unhandled rejection
+    let retaps = 0;
+    const missedOn: string[] = [];
+    cdp.on('Runtime.bindingCalled', (e) => {
+      if (e.name === '__timepointBenchReady') resolveReady(JSON.parse(e.payload) as { x: number; y: number });
+      if (e.name === '__timepointBenchDone') resolveDone();
+      if (e.name === '__timepointBenchMissed') {
+        const { landed, point } = JSON.parse(e.payload) as { landed: string; point: { x: number; y: number } };
+        missedOn.push(landed);
+        if (retaps >= 3) return rejectDone(new Error(`three taps missed the first answer (they landed on ${missedOn.join(', ')})`));
+        retaps += 1;
+        void tap(point).catch(() => {});
+      }
+    });
+    await cdp.send('Runtime.enable');
+    for (const name of ['__timepointBenchReady', '__timepointBenchDone', '__timepointBenchMissed']) await cdp.send('Runtime.addBinding', { name });
+    await cdp.send('Page.enable');
+    await cdp.send('Page.addScriptToEvaluateOnNewDocument', { source: probeSource(options.firstQuestion) });
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: options.throttle });
+
+    const deadline = Date.now() + options.timeoutMs;
+    const timeout = (what: string) =>
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), Math.max(0, deadline - Date.now())));
+    void page.goto(options.url, { waitUntil: 'commit', timeout: options.timeoutMs }).catch(() => {});
+    await tap(await Promise.race([ready, timeout('the first question to be visible and enabled')]));
+    await Promise.race([done, timeout('the tap to check the first answer')]);
+    const probe = await page.evaluate(() => (window as unknown as { __timepointBenchProbe: ProbeState }).__timepointBenchProbe);
+    const interactiveAt = probe.interactiveAt!;
+
+    // Then let the page finish what it does next (lazy chunks, saves) until the network is quiet for 1 s (at most 10 s).
+    const quietBy = Date.now() + 10_000;
+    while (Date.now() < quietBy && (Date.now() - lastNetworkActivity < 1000 || [...requests.values()].some((r) => !r.finished))) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const origin = documentSentAt ?? Math.min(...[...requests.values()].map((r) => r.sentAt));
+    const before = (r: NetRequest) => (r.sentAt - origin) * 1000 <= interactiveAt;
+    const loaded = [...requests.entries()].filter(([, r]) => r.finished);
+    const scriptsAll = loaded.filter(([, r]) => isScript(r));
+    const longBefore = probe.longTasks.filter(([start]) => start < interactiveAt);
+    const sample: Sample = {
+      ok: true,
+      readyMs: probe.readyAt!,
+      interactiveMs: interactiveAt,
+      retaps,
+      missedOn,
+      firstQuestion: { name: probe.name, fallback: probe.fallback, label: probe.label, inViewport: probe.inViewport },
+      longTasks: { count: longBefore.length, blockingMs: longBefore.reduce((sum, [, duration]) => sum + Math.max(0, duration - 50), 0) },
+      scripts: { untilInteractive: await bytesOf(cdp, scriptsAll.filter(([, r]) => before(r))), afterQuiet: await bytesOf(cdp, scriptsAll) },
+      stylesheets: { untilInteractive: await bytesOf(cdp, loaded.filter(([, r]) => isStylesheet(r) && before(r))) },
+      scriptUrls: scriptsAll.map(([, r]) => new URL(r.url).pathname),
+    };
+    return sample;
+  } catch (error) {
+    return failed(error instanceof Error ? error.message : String(error));
+  } finally {
+    await context.close().catch(() => {});
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Timepoint's side of bench/participant-page.ts: the web app built as shipped (web/vite.config.ts,
+ * production) into a temporary folder, served by the real local platform (scripts/local/platform.ts,
+ * in memory, demo studies seeded, fixed clock), and fresh participant links obtained the way a
+ * coordinator gets them: sign in by emailed code, enrol, wait for the invitation email.
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { build } from 'vite';
+import { runningClockFrom } from '../../functions/adapters/system/system-clock';
+import { startPlatform, type Platform } from '../../scripts/local/platform';
+import { waitForEmail } from '../../test/e2e/platform';
+import type { ParticipantView } from './participant-page-floor';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+
+/**
+ * Builds web/ with its own Vite config (both entries, as deployed) into `<root>/web/dist`. The
+ * platform is then started with `root` as its root: ensureWebBuild finds a build newer than every
+ * source under `<root>/web` and `<root>/surveys` (there are none) and serves it unchanged, so the
+ * repository's own web/dist (which others may be rebuilding) is never read or written.
+ */
+export async function buildTimepointWeb(root: string): Promise<string> {
+  const outDir = join(root, 'web', 'dist');
+  mkdirSync(join(root, 'surveys'), { recursive: true });
+  await build({
+    configFile: join(repoRoot, 'web', 'vite.config.ts'),
+    mode: 'production',
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
+  return outDir;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+/** The local platform on free ports, in memory, with the e2e tests' fixed clock (the 09:00 baseline invitation is due at once). */
+export async function startBenchPlatform(root: string): Promise<Platform> {
+  return startPlatform({
+    root,
+    port: await freePort(),
+    dynamoPort: 0,
+    sesPort: 0,
+    dataDir: null,
+    dispatchEveryMs: 60_000,
+    seedDemo: true,
+    log: () => {},
+    clock: runningClockFrom('2026-03-02T10:00:00.000Z'),
+  });
+}
+
+async function api<T>(platform: Platform, method: string, path: string, body?: unknown, token?: string): Promise<T> {
+  const response = await fetch(`${platform.url}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/**
+ * `count` participants enrolled in `study`/`arm`, each with their own invitation link (as
+ * emailed; the dispatcher sends at once). One participant per sample: a sample taps the first
+ * answer, which the page may save, so a link is never opened twice.
+ */
+export async function participantLinks(platform: Platform, count: number, study = 'demo', arm = 'mbpm'): Promise<string[]> {
+  const staff = 'coordinator@example.org';
+  await api(platform, 'POST', '/api/auth/login', { email: staff });
+  const signIn = await waitForEmail(platform, staff, /sign-in link/);
+  const code = /#code=([\w-]+)/.exec(signIn.body.text)?.[1];
+  if (!code) throw new Error('no sign-in code in the email');
+  const { token } = await api<{ token: string }>(platform, 'POST', '/api/auth/verify', { code });
+  const stamp = Date.now();
+  const emails = Array.from({ length: count }, (_, i) => `bench-${stamp}-${i}@participants.test`);
+  for (const email of emails) await api(platform, 'POST', `/api/studies/${study}/participants`, { email, arm }, token);
+  const links: string[] = [];
+  for (const email of emails) {
+    const invitation = await waitForEmail(platform, email, /./, 30_000);
+    const link = /(https?:\/\/\S+\/p\/[\w-]+)/.exec(invitation.body.text)?.[1];
+    if (!link) throw new Error(`no participant link in the email to ${email}`);
+    links.push(link);
+  }
+  return links;
+}
+
+/** What the participant page will fetch for a link (GET /api/p/:token: a read, it changes nothing). */
+export async function participantView(platform: Platform, link: string): Promise<ParticipantView> {
+  const token = new URL(link).pathname.split('/').filter(Boolean)[1] ?? '';
+  return api<ParticipantView>(platform, 'GET', `/api/p/${encodeURIComponent(token)}`);
+}
+
+/** The link on 127.0.0.1 (where the platform listens), so neither page pays for resolving `localhost`. */
+export function onLoopback(link: string): string {
+  const url = new URL(link);
+  url.hostname = '127.0.0.1';
+  return url.toString();
+}
