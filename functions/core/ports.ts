@@ -84,6 +84,11 @@ export interface ParticipantRepository {
   list(studyId: string): Promise<Participant[]>;
   /** Asks the dispatcher to re-plan a participant (idempotent). */
   requestPlan(studyId: string, code: string, at: Date): Promise<void>;
+  /**
+   * Records that a participant's contact details were erased (once: a repeat keeps the first
+   * instant) and asks the dispatcher to re-plan them. Returns that instant and whether this call set it.
+   */
+  markContactErased(studyId: string, code: string, at: Date): Promise<{ erasedAt: string; first: boolean }>;
   /** Participants whose schedule must be (re)planned, oldest request first. */
   listPlanRequests(now: Date, limit: number): Promise<Array<{ studyId: string; code: string; requestedAt: string }>>;
   /** Clears a plan request, unless a newer one arrived meanwhile. */
@@ -117,6 +122,11 @@ export interface ContactRepository {
   /** Suppressions and unsubscriptions of a study's participants, without the addresses. */
   listStatuses(studyId: string): Promise<Array<{ code: string; suppressed?: { reason: string; at: string }; unsubscribedAt?: string }>>;
   unsubscribe(studyId: string, code: string, at: Date): Promise<void>;
+  /**
+   * Deletes a participant's contact item and the reservation of its address, so no trace of the
+   * address stays; false when there was nothing to erase. Idempotent.
+   */
+  erase(studyId: string, code: string): Promise<boolean>;
 }
 
 export interface InstanceRepository {

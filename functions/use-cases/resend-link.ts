@@ -22,6 +22,7 @@ export async function resendLink(
   const [participant, instance] = await Promise.all([deps.participants.get(studyId, code), deps.instances.get(studyId, code, timepoint)]);
   if (participant === null) throw notFound(`participant ${code}`);
   if (instance === null) throw notFound(`timepoint ${timepoint} for ${code}`);
+  if (participant.contactErasedAt !== undefined) throw conflict("this participant's contact details were erased at their request: nothing can be sent to them");
   const now = deps.clock.now();
   if (!openStatuses.has(instance.status) || now.getTime() >= Date.parse(instance.closesAt)) {
     throw conflict(`the ${timepoint} questionnaires are ${instance.status === 'completed' ? 'already completed' : 'closed'}: there is nothing to resend`);

@@ -16,7 +16,8 @@ async function resolve(deps: UnsubscribeDeps, token: string) {
 /** Whether this participant still receives the study's emails (for the unsubscribe page). */
 export async function unsubscribeStatus(deps: UnsubscribeDeps, token: string) {
   const { study, contact } = await resolve(deps, token);
-  return { study: { name: study.name }, unsubscribed: Boolean(contact?.unsubscribedAt) };
+  // No contact item (erased at their request): nothing is sent to them, which is what the page must say.
+  return { study: { name: study.name }, unsubscribed: contact === null || Boolean(contact.unsubscribedAt) };
 }
 
 /**
@@ -25,7 +26,8 @@ export async function unsubscribeStatus(deps: UnsubscribeDeps, token: string) {
  */
 export async function unsubscribe(deps: UnsubscribeDeps, token: string) {
   const { target, study, contact } = await resolve(deps, token);
-  if (!contact?.unsubscribedAt) {
+  // Without a contact item (erased) there is nothing to unsubscribe and nothing to record.
+  if (contact !== null && !contact.unsubscribedAt) {
     await deps.contacts.unsubscribe(target.studyId, target.code, deps.clock.now());
     await recordAudit(deps, { scope: `study:${target.studyId}`, actor: `participant:${target.code}`, action: 'participant.unsubscribed', target: `participant:${target.code}` });
   }

@@ -48,6 +48,9 @@ export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId:
   const now = deps.clock.now();
 
   let emailChanged = false;
+  if (change.email !== undefined && participant.contactErasedAt !== undefined) {
+    throw conflict("this participant's contact details were erased at their request: no address can be stored for them again", 'email');
+  }
   if (change.email !== undefined) {
     const email = change.email.trim().toLowerCase();
     const current = await deps.contacts.get(studyId, code);

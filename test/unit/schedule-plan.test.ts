@@ -94,6 +94,13 @@ describe('the planner follows the protocol', () => {
     expect(planParticipant(demoStudy.protocol, participant({ arm: 'waitlist' })).instances.map((i) => i.timepoint)).toEqual(['baseline', 'week8']);
   });
 
+  it('plans no email for a participant whose contact details were erased, but keeps their instances', () => {
+    const kept = planParticipant(demoStudy.protocol, participant({}));
+    const erased = planParticipant(demoStudy.protocol, participant({ contactErasedAt: '2026-03-03T00:00:00.000Z' }));
+    expect(erased).toEqual({ instances: kept.instances, messages: [] });
+    expect(kept.messages.length).toBeGreaterThan(0);
+  });
+
   it('plans nothing for a withdrawn participant', () => {
     expect(planParticipant(demoStudy.protocol, participant({ status: 'withdrawn' }))).toEqual({ instances: [], messages: [] });
   });

@@ -47,6 +47,7 @@ describe('deciding at send time', () => {
     ['an address that bounced', { contact: { ...contact, suppressed: { reason: 'hard bounce', at: '' } } }, 'address suppressed: hard bounce'],
     ['a participant who unsubscribed', { contact: { ...contact, unsubscribedAt: '2026-01-02T00:00:00.000Z' } }, 'participant unsubscribed'],
     ['a participant without an address', { contact: null }, 'no contact email on file'],
+    ['a participant whose contact details were erased', { participant: { ...participant, contactErasedAt: '2026-01-05T00:00:00.000Z' }, contact: null }, "contact details erased at the participant's request"],
   ])('sends nothing for %s', (_label, change, reason) => {
     const decisions = decideSends([message('invitation', 0), message('reminder', 1)], { participant, instance, contact, invitationSent: false, now, ...change });
     expect(decisions.every((d) => !d.send && d.reason === reason)).toBe(true);

@@ -107,6 +107,25 @@ export function createContactRepository(db: Db): ContactRepository {
       }));
     },
 
+    async erase(studyId, code) {
+      const Key = keys.contact(studyId, code);
+      const { Item } = await db.doc.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
+      if (!Item) return false;
+      // The reservation first: while the contact item exists, a retry after a crash can still find the address to release.
+      await conditionally(() =>
+        db.doc.send(
+          new DeleteCommand({
+            TableName,
+            Key: keys.emailReservation(studyId, Item.email as string),
+            ConditionExpression: 'code = :code',
+            ExpressionAttributeValues: { ':code': code },
+          }),
+        ),
+      );
+      await db.doc.send(new DeleteCommand({ TableName, Key }));
+      return true;
+    },
+
     async unsubscribe(studyId, code, at) {
       await conditionally(() =>
         db.doc.send(

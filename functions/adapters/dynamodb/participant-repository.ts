@@ -114,6 +114,22 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
       );
     },
 
+    async markContactErased(studyId, code, at) {
+      const request = planRequest(studyId, code, at.toISOString());
+      const { Attributes } = await db.doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: keys.participant(studyId, code),
+          UpdateExpression: 'SET contactErasedAt = if_not_exists(contactErasedAt, :at), planRequestedAt = :at, duePk = :duePk, dueSk = :dueSk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': request.planRequestedAt, ':duePk': request.duePk, ':dueSk': request.dueSk },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const earlier = Attributes?.contactErasedAt as string | undefined;
+      return { erasedAt: earlier ?? request.planRequestedAt, first: earlier === undefined };
+    },
+
     async listPlanRequests(now, limit) {
       const items = await queryDue<Record<string, unknown>>(db, 'PLAN', now, limit);
       return items.map((item) => ({ studyId: item.studyId as string, code: item.code as string, requestedAt: item.planRequestedAt as string }));

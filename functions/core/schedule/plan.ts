@@ -41,6 +41,8 @@ const later = (a: string, b: string) => (a > b ? a : b);
  *   past are not planned at all.
  * - A completed timepoint keeps only the messages due before its completion.
  * - A withdrawn participant gets nothing.
+ * - A participant whose contact details were erased keeps their instances (links they hold still
+ *   work) but is sent nothing more.
  *
  * Pure: the caller persists it; persisting the same plan twice changes nothing, and whatever
  * unsent message a new plan no longer contains is cancelled by the caller.
@@ -77,5 +79,7 @@ export function planParticipant(protocol: Protocol, participant: Participant, co
       if (sendAt > anchor.notBefore && wanted(sendAt)) plan.messages.push({ ...key, kind: 'reminder', n: i + 1, sendAt });
     });
   }
+  // No address any more: nothing may be planned to go to one (a re-plan must not revive cancelled mail).
+  if (participant.contactErasedAt !== undefined) plan.messages = [];
   return plan;
 }

@@ -2,6 +2,9 @@ import type { Participant } from '../study/study';
 import type { Plan } from './plan';
 import { openStatuses, plannedKinds, type Instance, type StoredMessage } from './records';
 
+/** Why mail to a participant stops once their contact details are erased (ledger and dispatcher). */
+export const CONTACT_ERASED = "contact details erased at the participant's request";
+
 export interface Reconciliation {
   /** Planned messages the new plan no longer contains. */
   cancelMessages: Array<{ message: StoredMessage; reason: string }>;
@@ -21,7 +24,9 @@ export function reconcile(plan: Plan, participant: Participant, stored: { messag
   const reasonFor = (timepoint: string) =>
     participant.status !== 'active'
       ? `participant ${participant.status}`
-      : completed.has(timepoint)
+      : participant.contactErasedAt !== undefined
+        ? CONTACT_ERASED
+        : completed.has(timepoint)
         ? 'instance completed'
         : 'no longer in the protocol for this participant';
 

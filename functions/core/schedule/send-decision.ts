@@ -2,6 +2,7 @@ import type { Contact } from '../ports';
 import type { Participant } from '../study/study';
 import type { Instance, StoredMessage } from './records';
 import { openStatuses } from './records';
+import { CONTACT_ERASED } from './reconcile';
 
 export type SendDecision = { message: StoredMessage; send: true } | { message: StoredMessage; send: false; reason: string };
 
@@ -18,6 +19,7 @@ export interface SendContext {
 function stopReason({ participant, instance, contact, now }: SendContext): string | null {
   if (participant === null) return 'participant not found';
   if (participant.status !== 'active') return `participant ${participant.status}`;
+  if (participant.contactErasedAt !== undefined) return CONTACT_ERASED;
   if (contact === null) return 'no contact email on file';
   if (contact.suppressed) return `address suppressed: ${contact.suppressed.reason}`;
   if (contact.unsubscribedAt) return 'participant unsubscribed';

@@ -130,6 +130,11 @@ export interface Participant {
   dates: Record<string, string>;
   /** The language of their emails and questionnaire pages (English when unset). */
   language?: Language;
+  /**
+   * When their contact details were erased at their request: from then on nothing is planned or
+   * sent to them, and no address can be set again. Their research data stays.
+   */
+  contactErasedAt?: string;
 }
 
 export const participantCodeSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'letters, digits, - and _ (at most 32)');

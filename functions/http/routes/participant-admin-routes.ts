@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { notFound } from '../../core/errors';
 import { enrolmentSchema, enrolParticipant } from '../../use-cases/enrol-participant';
+import { eraseContact } from '../../use-cases/erase-contact';
 import { importParticipants } from '../../use-cases/import-participants';
 import { previewSchedule } from '../../use-cases/protocol-versions';
 import { resendLink, resendSchema } from '../../use-cases/resend-link';
@@ -29,6 +30,14 @@ const docs = {
   }),
   update: documented({ method: 'patch', path: '/api/studies/{studyId}/participants/{code}', tag, summary: 'Change arm, time zone, email or anchor dates (unsent messages move)', roles: coordinators, body: participantChangeSchema, responses: { 200: '{participant}', 409: 'Withdrawn, or changed meanwhile' } }),
   withdraw: documented({ method: 'post', path: '/api/studies/{studyId}/participants/{code}/withdraw', tag, summary: 'Withdraw: stops all mail, keeps data', roles: coordinators, body: withdrawalSchema, responses: { 200: '{participant}' } }),
+  eraseContact: documented({
+    method: 'delete',
+    path: '/api/studies/{studyId}/participants/{code}/contact',
+    tag,
+    summary: "Erase the participant's contact details at their request: no more emails (pending ones cancelled); research data stays and still exports. Idempotent",
+    roles: coordinators,
+    responses: { 200: '{code, contactErasedAt, cancelledMessages}', 404: 'No such participant' },
+  }),
   resend: documented({ method: 'post', path: '/api/studies/{studyId}/participants/{code}/resend', tag, summary: 'Send a fresh link to an open timepoint now', roles: coordinators, body: resendSchema, responses: { 202: 'Queued', 409: 'Not open' } }),
   timeline: documented({ method: 'get', path: '/api/studies/{studyId}/participants/{code}/schedule', tag, summary: 'Timeline: instances, messages with delivery status, completions, scores, contact status', roles: coordinators, responses: { 200: 'The timeline' } }),
   preview: documented({ method: 'get', path: '/api/studies/{studyId}/participants/{code}/preview', tag, summary: 'The plan under a protocol version, against the ledger', roles: coordinators, query: z.object({ version: z.string().optional() }), responses: { 200: '{messages}' } }),
@@ -65,6 +74,9 @@ export function participantAdminRoutes(deps: AppDeps) {
     )
     .post('/:studyId/participants/:code/withdraw', requireStaff(deps, docs.withdraw.roles), async (c) =>
       c.json({ participant: await withdrawParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readOptionalJson(c)) }),
+    )
+    .delete('/:studyId/participants/:code/contact', requireStaff(deps, docs.eraseContact.roles), async (c) =>
+      c.json(await eraseContact(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'))),
     )
     .post('/:studyId/participants/:code/resend', requireStaff(deps, docs.resend.roles), async (c) =>
       c.json(await resendLink(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readJson(c)), 202),
