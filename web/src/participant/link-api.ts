@@ -1,0 +1,53 @@
+import type { SurveyView } from '../../../functions/use-cases/open-survey';
+
+export type { SurveyView };
+export type Answers = Record<string, unknown>;
+
+/**
+ * What a request to the link API came to. `offline` is a request that never reached the server
+ * (no connection, DNS, a dropped socket): the caller keeps the answers and tries again.
+ */
+export type LinkResult<T> =
+  | { kind: 'ok'; value: T }
+  | { kind: 'http'; status: number; details: Array<{ field: string; message: string }>; retryAfterSeconds: number | null }
+  | { kind: 'offline' };
+
+async function request<T>(path: string, method: string, body?: unknown): Promise<LinkResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+      credentials: 'omit',
+      // The token is in the path: never let it leave in a Referer (the page's policy says so too).
+      referrerPolicy: 'no-referrer',
+      cache: 'no-store',
+    });
+  } catch {
+    return { kind: 'offline' };
+  }
+  const text = await response.text().catch(() => '');
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (response.ok) return { kind: 'ok', value: json as T };
+  const error = (json as { error?: { details?: Array<{ field: string; message: string }> } } | null)?.error;
+  const retryAfter = Number(response.headers.get('retry-after'));
+  return { kind: 'http', status: response.status, details: error?.details ?? [], retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null };
+}
+
+const base = (token: string) => `/api/p/${encodeURIComponent(token)}`;
+
+export const loadLink = (token: string) => request<SurveyView>(base(token), 'GET');
+export const saveAnswers = (token: string, answers: Answers) =>
+  request<{ savedAt: string; answered: number }>(`${base(token)}/answers`, 'PUT', { answers });
+export const submitAnswers = (token: string, answers: Answers) =>
+  request<{ status: string; completedAt: string }>(`${base(token)}/submit`, 'POST', { answers });
+
+const unsubscribeBase = (token: string) => `/api/u/${encodeURIComponent(token)}`;
+export const unsubscribeStatus = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>(unsubscribeBase(token), 'GET');
+export const unsubscribe = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>(unsubscribeBase(token), 'POST');

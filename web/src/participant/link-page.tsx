@@ -1,0 +1,146 @@
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { localAnswersFor } from './local-answers';
+import { loadLink, type SurveyView } from './link-api';
+import { ProgressSaver, type SaveStatus, type SubmitOutcome } from './progress-saver';
+import { Contact } from './state-page';
+import { FailureScreen, LinkStateScreen, QueuedScreen, ThanksScreen, type Failure } from './state-screens';
+import { SaveStatusLine } from './save-status-line';
+import { applyLanguage, pickLanguage, stringsFor, type PageLanguage } from './strings';
+
+// Its own chunk: SurveyJS is fetched only once the link turns out to have a form to show.
+const QuestionnaireForm = lazy(() => import('./questionnaire-form').then((m) => ({ default: m.QuestionnaireForm })));
+
+type Screen =
+  | { kind: 'loading' }
+  | { kind: 'failed'; failure: Failure; keptHere: boolean }
+  | { kind: 'state'; view: SurveyView }
+  | { kind: 'form'; view: SurveyView; saver: ProgressSaver }
+  | { kind: 'queued'; view: SurveyView; saver: ProgressSaver }
+  | { kind: 'thanks'; view: SurveyView };
+
+const answerable = (view: SurveyView) => view.status === 'open' || view.status === 'started';
+
+/** /p/<token>: the participant's questionnaires, or why they cannot be answered now. */
+export function LinkPage({ token }: { token: string }) {
+  const [screen, setScreen] = useState<Screen>({ kind: 'loading' });
+  const [status, setStatus] = useState<SaveStatus>('idle');
+  const [attempt, setAttempt] = useState(0);
+  const language: PageLanguage = pickLanguage('view' in screen ? screen.view.language : null);
+  const strings = stringsFor(language);
+  useEffect(() => applyLanguage(language), [language]);
+
+  useEffect(() => {
+    let cancelled = false;
+    let saver: ProgressSaver | undefined;
+    void (async () => {
+      const [result, store] = await Promise.all([loadLink(token), localAnswersFor(token)]);
+      if (cancelled) return;
+      if (result.kind !== 'ok') {
+        const failure: Failure =
+          result.kind === 'http' && result.status === 404
+            ? { reason: 'not_found' }
+            : result.kind === 'http' && result.status === 429
+              ? { reason: 'too_many', retryAfterSeconds: result.retryAfterSeconds }
+              : { reason: 'network' };
+        const unsent = store?.read();
+        setScreen({ kind: 'failed', failure, keptHere: !!unsent && (unsent.submit || Object.keys(unsent.answers).length > 0) });
+        return;
+      }
+      const view = result.value;
+      if (!answerable(view)) {
+        // Nothing kept on this device can be sent any more: do not leave answers lying around.
+        store?.clear();
+        setScreen({ kind: 'state', view });
+        return;
+      }
+      saver = new ProgressSaver(token, store, view.answers, {
+        onStatus: setStatus,
+        onClosed: () => setAttempt((n) => n + 1),
+        onQueuedSubmit: (outcome) => finish(view, saver!, outcome),
+      });
+      if (saver.hasQueuedSubmit) {
+        setScreen({ kind: 'queued', view, saver });
+        saver.resumeQueuedSubmit();
+      } else {
+        setScreen({ kind: 'form', view, saver });
+        // Answers kept on this device from an earlier visit go to the server straight away.
+        if (saver.hasUnsent) saver.flushNow();
+      }
+    })();
+    const finish = (view: SurveyView, s: ProgressSaver, outcome: SubmitOutcome) => {
+      if (outcome.kind === 'sent') setScreen({ kind: 'thanks', view });
+      else if (outcome.kind === 'queued') setScreen({ kind: 'queued', view, saver: s });
+      else if (outcome.kind === 'invalid') setScreen({ kind: 'form', view, saver: s });
+      else setAttempt((n) => n + 1);
+    };
+    return () => {
+      cancelled = true;
+      saver?.dispose();
+    };
+  }, [token, attempt]);
+
+  const onFinished = useCallback(
+    (outcome: SubmitOutcome) => {
+      if (screen.kind !== 'form') return;
+      if (outcome.kind === 'sent') setScreen({ kind: 'thanks', view: screen.view });
+      else if (outcome.kind === 'queued') setScreen({ kind: 'queued', view: screen.view, saver: screen.saver });
+      else if (outcome.kind === 'closed') setAttempt((n) => n + 1);
+    },
+    [screen],
+  );
+
+  switch (screen.kind) {
+    case 'loading':
+      return <p className="muted">{strings.loading}</p>;
+    case 'failed':
+      return (
+        <FailureScreen
+          failure={screen.failure}
+          strings={strings}
+          keptHere={screen.keptHere}
+          onRetry={() => {
+            setScreen({ kind: 'loading' });
+            setAttempt((n) => n + 1);
+          }}
+        />
+      );
+    case 'state':
+      return <LinkStateScreen view={screen.view} strings={strings} />;
+    case 'thanks':
+      return <ThanksScreen view={screen.view} strings={strings} />;
+    case 'queued':
+      return (
+        <>
+          <QueuedScreen view={screen.view} strings={strings} />
+          <SaveStatusLine status={status} strings={strings} />
+        </>
+      );
+    case 'form':
+      return <FormScreen view={screen.view} saver={screen.saver} status={status} language={language} onFinished={onFinished} />;
+  }
+}
+
+function FormScreen({ view, saver, status, language, onFinished }: { view: SurveyView; saver: ProgressSaver; status: SaveStatus; language: PageLanguage; onFinished: (outcome: SubmitOutcome) => void }) {
+  const strings = stringsFor(language);
+  useEffect(() => {
+    document.title = `${view.study.name} – ${view.timepoint.label}`;
+  }, [view]);
+  return (
+    <>
+      <header className="card intro">
+        <h1>{view.study.name}</h1>
+        <p className="muted">
+          {view.timepoint.label} · {strings.questionnaires(view.instruments.length)}
+        </p>
+        <p className="muted">{strings.closesOn(strings.formatDate(view.timepoint.closesAt))}</p>
+      </header>
+      <SaveStatusLine status={status} strings={strings} />
+      <Suspense fallback={<p className="muted">{strings.loadingForm}</p>}>
+        <QuestionnaireForm view={view} saver={saver} strings={strings} language={language} onFinished={onFinished} />
+      </Suspense>
+      <footer className="footer">
+        <Contact contact={view.study.contact} strings={strings} />
+      </footer>
+    </>
+  );
+}
