@@ -13,6 +13,9 @@ const conformanceTests = [
   'test/integration/export-formats.test.ts',
   'test/integration/outcome-summary.test.ts',
   'test/integration/licensed-instruments.test.ts',
+  'test/integration/route-roles.test.ts',
+  'test/integration/staff-accounts.test.ts',
+  'test/integration/contact-erasure.test.ts',
   // Proves the run really targets DynamoDB Local.
   'test/conformance/**/*.test.ts',
 ];
