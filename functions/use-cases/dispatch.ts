@@ -8,6 +8,7 @@ import { decideSends } from '../core/schedule/send-decision';
 import { sentStatuses, type StoredMessage } from '../core/schedule/records';
 import type { Study } from '../core/study/study';
 import type { Deps } from './deps';
+import { recordAudit } from './audit';
 import { planAndStore } from './plan-participant';
 
 export interface DispatchReport {
@@ -32,7 +33,7 @@ export interface DispatchOptions {
 
 type DispatchDeps = Pick<
   Deps,
-  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'clock' | 'secrets' | 'baseUrl' | 'dispatch'
+  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'audit' | 'clock' | 'secrets' | 'baseUrl' | 'dispatch'
 >;
 
 /**
@@ -187,8 +188,17 @@ async function deliver(
   }
   // Outside the try: once SES has accepted, a failing ledger write must not look like a failed send
   // (that would resend at once). It propagates; the claim's lease expiry is the only path to a resend.
-  // False only if our lease ran out and another dispatcher took over.
-  await deps.messages.markSent(message, claimant, providerId, deps.clock.now());
+  // False only if our lease ran out and another dispatcher took over (it records the send it makes).
+  if (await deps.messages.markSent(message, claimant, providerId, deps.clock.now())) {
+    // An email leaving Timepoint is a change the trail must show; never its address, only whose instance it concerns.
+    await recordAudit(deps, {
+      scope: `study:${message.studyId}`,
+      actor: 'system:dispatcher',
+      action: 'message.sent',
+      target: `instance:${message.code}/${message.timepoint}`,
+      after: { kind: message.kind, n: message.n },
+    });
+  }
   report.sent++;
   return true;
 }

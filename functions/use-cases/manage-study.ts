@@ -22,7 +22,12 @@ export async function createStudy(
   if (!(await deps.studies.createIfAbsent(study))) throw conflict(`a study with id "${study.id}" already exists`, 'id');
   if (session.role === 'coordinator') {
     const member = await deps.staff.get(session.email);
-    if (member && !member.studies.includes(study.id)) await deps.staff.put({ ...member, studies: [...member.studies, study.id] });
+    if (member && !member.studies.includes(study.id)) {
+      const after = { ...member, studies: [...member.studies, study.id] };
+      await deps.staff.put(after);
+      // An account change like any other, so the staff trail shows why this member can reach the study.
+      await recordAudit(deps, { scope: 'staff', actor: `staff:${session.email}`, action: 'staff.changed', target: `staff:${member.email}`, before: member, after });
+    }
   }
   await recordAudit(deps, { scope: `study:${study.id}`, actor: `staff:${session.email}`, action: 'study.created', target: `study:${study.id}`, after: study });
   return study;

@@ -1,13 +1,14 @@
 import { conflict, gone, invalidFields } from '../core/errors';
 import { checkAnswers } from '../core/scoring/check-answers';
 import type { Answers } from '../core/schedule/records';
+import { recordAudit } from './audit';
 import { loadBattery } from './battery';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
 import { resolveLink } from './participant-link';
 import { submissionSchema } from './submit-answers';
 
-type ProgressDeps = Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock' | 'catalogue' | 'licensedTexts'>;
+type ProgressDeps = Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock' | 'catalogue' | 'licensedTexts' | 'audit'>;
 
 /**
  * Saves answers so far (never scored), so closing the tab or switching devices resumes where
@@ -31,6 +32,18 @@ export async function saveProgress(deps: ProgressDeps, token: string, body: unkn
     const merged: Answers = { ...(instance.answers ?? {}), ...(answers as Answers) };
     const at = deps.clock.now();
     if (await deps.instances.saveProgress(instance, merged, at, instance.progressRevision ?? 0)) {
+      // The first save moves the instance to started: a state change, audited once. Later saves
+      // only change the draft answers (saved every few seconds), which the audit trail need not repeat.
+      if (instance.status !== 'started') {
+        await recordAudit(deps, {
+          scope: `study:${instance.studyId}`,
+          actor: `participant:${instance.code}`,
+          action: 'instance.started',
+          target: `instance:${instance.code}/${instance.timepoint}`,
+          before: { status: instance.status },
+          after: { status: 'started' },
+        });
+      }
       return { savedAt: at.toISOString(), answered: Object.values(merged).filter((v) => v !== null).length };
     }
     // Someone saved (another device) or submitted in between: read again and merge again.
