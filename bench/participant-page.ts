@@ -256,6 +256,14 @@ async function main() {
       const sets = scriptSets(page);
       console.log(`${pages[page]} scripts: ${sets[0] ?? '—'}${sets.length > 1 ? ` (and ${sets.length - 1} other set(s) across loads)` : ''}`);
     }
+    // Each round's two loads ran back to back, so their ratio shares the machine's state at that moment: a second view of the noise.
+    const pairRatios = samples.timepoint.map((t, i) => ({ t, f: samples.floor[i]! })).filter(({ t, f }) => t.ok && f.ok).map(({ t, f }) => t.interactiveMs / f.interactiveMs);
+    const list = (page: PageId) => samples[page].map((s) => (s.ok ? Math.round(s.interactiveMs) : 'failed')).join(', ');
+    console.log(`interactive, each load in order (ms): Timepoint ${list('timepoint')}; floor ${list('floor')}`);
+    if (pairRatios.length) {
+      const r = spread(pairRatios);
+      console.log(`interactive, Timepoint ÷ floor within each round: median ${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)}×) over ${pairRatios.length} rounds`);
+    }
     console.log('');
 
     const targets: BenchTarget[] = [];
@@ -280,6 +288,7 @@ async function main() {
         notes: [
           `${opts.samples} loads per page, ${opts.throttle}× CPU, ${VIEWPORT.width}×${VIEWPORT.height}@${DEVICE_SCALE_FACTOR}x, Chromium ${browserVersion}`,
           `floor survey JSON ${opts.floorJson === 'inline' ? 'embedded in its HTML (no round trip)' : 'fetched after its script runs'}; Timepoint fetches its battery from the API`,
+          ...(pairRatios.length ? [`interactive ratio within rounds: median ${median(pairRatios).toFixed(2)}× (${Math.min(...pairRatios).toFixed(2)}–${Math.max(...pairRatios).toFixed(2)}×)`] : []),
           compressed ? `scripts served compressed (${[...encodings].join(', ')})` : 'local server does not compress: JS gzip computed with zlib -6 over the scripts loaded',
           ...notes,
         ],

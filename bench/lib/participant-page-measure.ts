@@ -11,11 +11,12 @@
  *   answerable question of the battery's first page (fallback, reported: the first `[data-name]`
  *   element holding a form control). Its first control is the first `input` (not hidden),
  *   `select`, `textarea` or element with an input ARIA role (radio, checkbox, combobox, …).
- * - READY: the first moment (checked after every DOM mutation batch and every animation frame)
- *   that control is connected, not disabled or read-only, not inside `[inert]`,
- *   `[aria-disabled=true]` or `[aria-hidden=true]`, and its tap target (its `<label>`, since
- *   SurveyJS hides native radios visually, else itself) has a non-empty box and passes
- *   `checkVisibility` (visibility and opacity).
+ * - READY: the first animation frame in which that control is connected, not disabled or
+ *   read-only, not inside `[inert]`, `[aria-disabled=true]` or `[aria-hidden=true]`, its tap
+ *   target (its `<label>`, since SurveyJS hides native radios visually, else itself) has a
+ *   non-empty box and passes `checkVisibility` (visibility and opacity), and it is visually
+ *   stable: the same element with the same box as in the previous frame (SurveyJS adjusts its
+ *   layout right after mounting; a participant cannot hit a moving answer either).
  * - INTERACTIVE: at READY the page tells the harness (a DevTools binding) the tap target's centre;
  *   the harness at once sends a real mouse press and release there (CDP Input events, which wait
  *   in the renderer's input queue while its main thread is busy). INTERACTIVE is the first
@@ -24,9 +25,12 @@
  *   (hydration, lazily loaded chunks, effects), the input's queueing, SurveyJS's click handling
  *   and React's re-render: the moment a participant who taps as soon as the answer appears sees
  *   it selected. If the click lands elsewhere (the layout moved between READY and the tap), the
- *   page reports it from its click listener and the harness taps again at once at the target's
- *   new centre (counted as a re-tap, with where the miss landed; the time still runs). A first
- *   answer below the fold at READY is scrolled into view (instantly) before the tap.
+ *   page reports it from its mousedown listener and the harness taps again at once at the target's
+ *   new centre; likewise when a press that landed on the answer was released and two frames later
+ *   the answer is not checked, i.e. the tap was lost (the question was re-rendered under it). Re-taps are
+ *   counted with where they landed; the time keeps running. The question is looked up afresh at
+ *   every step, so a re-rendered question is followed. A first answer below the fold at READY is
+ *   scrolled into view (instantly) before the tap.
  * - Times are the page's `performance.now()`, i.e. milliseconds from navigation start.
  */
 import { createHash } from 'node:crypto';
@@ -74,8 +78,8 @@ export interface SampleOptions {
 
 interface ProbeState {
   readyAt: number | null;
-  clickAt: number | null;
-  clickOnTarget: boolean | null;
+  pressAt: number | null;
+  pressOnTarget: boolean | null;
   interactiveAt: number | null;
   longTasks: Array<[number, number]>;
   fallback: boolean;
@@ -93,7 +97,7 @@ function probeSource(firstQuestion: string): string {
   if (window.top !== window) return;
   const NAME = ${JSON.stringify(firstQuestion)};
   const CONTROL = 'input:not([type=hidden]), select, textarea, [role=radio], [role=checkbox], [role=switch], [role=combobox], [role=slider], [role=spinbutton], [role=textbox], [role=listbox]';
-  const state = { readyAt: null, clickAt: null, clickOnTarget: null, interactiveAt: null, longTasks: [], fallback: false, label: '', name: '', inViewport: false };
+  const state = { readyAt: null, pressAt: null, pressOnTarget: null, interactiveAt: null, longTasks: [], fallback: false, label: '', name: '', inViewport: false };
   Object.defineProperty(window, '__timepointBenchProbe', { value: state });
   try {
     new PerformanceObserver((list) => { for (const e of list.getEntries()) state.longTasks.push([e.startTime, e.duration]); })
@@ -121,50 +125,83 @@ function probeSource(firstQuestion: string): string {
   const responded = (control) =>
     control.checked === true || control.getAttribute('aria-checked') === 'true' ||
     (!/^(radio|checkbox)$/i.test(control.type || '') && !control.matches('[role=radio], [role=checkbox], [role=switch]') && document.activeElement === control);
+  // Looked up afresh each time: a page may re-render the question after READY (a new element in the same place).
+  const current = () => find() || found;
   const tapPoint = () => {
-    const target = targetOf(found.control);
+    const target = targetOf(current().control);
     let box = target.getBoundingClientRect();
-    state.inViewport = box.top >= 0 && box.bottom <= innerHeight && box.left >= 0 && box.right <= innerWidth;
-    if (!state.inViewport) { target.scrollIntoView({ block: 'center', behavior: 'instant' }); box = target.getBoundingClientRect(); }
+    const inViewport = box.top >= 0 && box.bottom <= innerHeight && box.left >= 0 && box.right <= innerWidth;
+    if (state.pressAt === null) state.inViewport = inViewport;
+    if (!inViewport) { target.scrollIntoView({ block: 'center', behavior: 'instant' }); box = target.getBoundingClientRect(); }
     return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
   };
+  const missed = (landed) => window.__timepointBenchMissed(JSON.stringify({ landed, point: tapPoint() }));
+  let pressedControl = null;
+  let releaseSeen = false;
+  let framesSinceRelease = 0;
+  let lostReason = '';
   const watchResponse = () => {
     if (state.interactiveAt !== null) return;
-    if (state.clickOnTarget && responded(found.control)) {
-      state.interactiveAt = performance.now();
-      window.__timepointBenchDone('');
-      return;
+    if (state.pressOnTarget) {
+      if (responded(current().control)) {
+        state.interactiveAt = performance.now();
+        window.__timepointBenchDone('');
+        return;
+      }
+      // The press landed on the answer and was released, two frames have been drawn since, and it is not
+      // checked: the tap was lost (e.g. the question was replaced between the press and the release, so
+      // no click reached it). Tap again. (A click's own update is flushed within its task, so one frame is enough.)
+      if (releaseSeen) framesSinceRelease += 1;
+      if (framesSinceRelease >= 2) {
+        state.pressOnTarget = false;
+        releaseSeen = false;
+        missed('the answer, but no click checked it (' + lostReason + ')');
+      }
     }
     requestAnimationFrame(watchResponse);
   };
+  let previous = null;
   const check = () => {
     if (state.readyAt !== null) return;
     const candidate = find();
-    if (!candidate || !usable(candidate.control)) return;
+    if (!candidate || !usable(candidate.control)) { previous = null; return; }
+    // Visually stable: the same element at the same place as in the previous animation frame (SurveyJS
+    // adjusts its layout right after mounting; a tap on a moving answer would land on the wrong one).
+    const box = targetOf(candidate.control).getBoundingClientRect();
+    const key = [box.left, box.top, box.width, box.height].map(Math.round).join(',');
+    const stable = previous !== null && previous.control === candidate.control && previous.key === key;
+    previous = { control: candidate.control, key };
+    if (!stable) return;
     state.readyAt = performance.now();
     found = candidate;
     state.fallback = candidate.fallback;
     state.name = candidate.root.getAttribute('data-name') || '';
     state.label = (targetOf(candidate.control).textContent || candidate.control.getAttribute('aria-label') || '').trim().slice(0, 80);
-    observer.disconnect();
     // mousedown, not click: one per tap, on the element under the pointer (a click on a label is forwarded to its input as a second click).
     document.addEventListener('mousedown', (event) => {
-      if (state.clickOnTarget) return;
-      state.clickAt = performance.now();
-      const target = targetOf(found.control);
-      state.clickOnTarget = target.contains(event.target) || found.control.contains(event.target);
-      if (!state.clickOnTarget) {
+      if (state.pressOnTarget || state.interactiveAt !== null) return;
+      state.pressAt = performance.now();
+      releaseSeen = false;
+      framesSinceRelease = 0;
+      const { control } = current();
+      pressedControl = control;
+      state.pressOnTarget = targetOf(control).contains(event.target) || control.contains(event.target);
+      if (!state.pressOnTarget) {
         // Missed (the layout moved since READY): say where it landed and where the answer is now, at once.
-        const landed = event.target instanceof Element ? event.target.tagName.toLowerCase() + ' "' + (event.target.textContent || '').trim().slice(0, 40) + '"' : String(event.target);
-        window.__timepointBenchMissed(JSON.stringify({ landed, point: tapPoint() }));
+        missed(event.target instanceof Element ? event.target.tagName.toLowerCase() + ' "' + (event.target.textContent || '').trim().slice(0, 40) + '"' : String(event.target));
       }
+    }, { capture: true, passive: true });
+    document.addEventListener('mouseup', () => {
+      if (!state.pressOnTarget || state.interactiveAt !== null) return;
+      releaseSeen = true;
+      framesSinceRelease = 0;
+      const now = current().control;
+      lostReason = now !== pressedControl ? 'the question was re-rendered between press and release' : now.isConnected ? 'the control did not change' : 'the control left the page';
     }, { capture: true, passive: true });
     window.__timepointBenchReady(JSON.stringify(tapPoint()));
     requestAnimationFrame(watchResponse);
   };
-  const observer = new MutationObserver(check);
   const frame = () => { check(); if (state.readyAt === null) requestAnimationFrame(frame); };
-  observer.observe(document, { childList: true, subtree: true, attributes: true });
   requestAnimationFrame(frame);
 })();`;
 }
