@@ -8,6 +8,7 @@ import type { StudySummary, Timeline } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { ContactCard } from './participant/contact-card';
 import { EditParticipant } from './participant/edit-participant';
+import { EraseContact } from './participant/erase-contact';
 import { InstanceTimeline } from './participant/instance-timeline';
 import { MessageTable } from './participant/message-table';
 import { WithdrawParticipant } from './participant/withdraw-participant';
@@ -37,10 +38,11 @@ export function ParticipantPage({ study, code }: { study: StudySummary; code: st
           <InstanceTimeline study={study} timeline={data} onChanged={timeline.reload} />
           <MessageTable messages={data.messages} zone={data.participant.timezone} />
           <div className="two-columns">
-            <ContactCard contact={data.contact} />
+            <ContactCard contact={data.contact} erasedAt={data.participant.contactErasedAt} />
             {data.participant.status !== 'withdrawn' && <EditParticipant study={study} timeline={data} onSaved={timeline.reload} />}
           </div>
           <WithdrawParticipant studyId={study.id} participant={data.participant} onWithdrawn={timeline.reload} />
+          <EraseContact studyId={study.id} participant={data.participant} onErased={timeline.reload} />
         </>
       )}
     </>

@@ -64,7 +64,8 @@ export function StaffPage() {
                           }}
                         >
                           Edit {m.email}
-                        </button>
+                        </button>{' '}
+                        <RemoveStaff member={m} onRemoved={staff.reload} />
                       </td>
                     </tr>
                   ))}
@@ -86,6 +87,48 @@ export function StaffPage() {
         }}
       />
     </>
+  );
+}
+
+/**
+ * Removes an account after a second click; its sessions stop working at once. Not offered for
+ * your own account (the server refuses that too), so an admin always remains.
+ */
+function RemoveStaff({ member, onRemoved }: { member: StaffMember; onRemoved: () => void }) {
+  const { me } = useSession();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  if (member.email === me.email) return null;
+  if (!confirming) {
+    return (
+      <button type="button" className="danger small" onClick={() => setConfirming(true)}>
+        Remove {member.email}…
+      </button>
+    );
+  }
+  return (
+    <span role="group" aria-label={`Confirm removal of ${member.email}`}>
+      <ErrorNotice error={error} />
+      <button
+        type="button"
+        className="danger small"
+        disabled={busy}
+        autoFocus
+        onClick={() => {
+          setBusy(true);
+          setError(undefined);
+          api(`/api/staff/${encodeURIComponent(member.email)}`, { method: 'DELETE' })
+            .then(onRemoved, setError)
+            .finally(() => setBusy(false));
+        }}
+      >
+        Confirm: remove {member.email} and end their sessions
+      </button>{' '}
+      <button type="button" className="secondary small" onClick={() => setConfirming(false)}>
+        Cancel
+      </button>
+    </span>
   );
 }
 

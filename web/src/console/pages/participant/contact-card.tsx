@@ -2,12 +2,12 @@ import { dateTime } from '../../lib/format';
 import type { Timeline } from '../../lib/types';
 
 /** Contact details (PII, coordinators only) and whether mail can reach them. */
-export function ContactCard({ contact }: { contact: Timeline['contact'] }) {
+export function ContactCard({ contact, erasedAt }: { contact: Timeline['contact']; erasedAt?: string | undefined }) {
   return (
     <section className="card" aria-labelledby="contact-heading">
       <h2 id="contact-heading">Contact</h2>
       {contact === null ? (
-        <p>No contact details on record (erased, or never stored).</p>
+        <p>{erasedAt ? `Erased at the participant's request on ${dateTime(erasedAt)}: no email is sent to them.` : 'No contact details on record.'}</p>
       ) : (
         <dl className="facts">
           <dt>Email</dt>

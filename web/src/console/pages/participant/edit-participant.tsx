@@ -42,7 +42,10 @@ export function EditParticipant({ study, timeline, onSaved }: { study: StudySumm
         }}
       >
         <FormErrors error={error} inputFor={(f) => inputs[f]} />
-        <TextField id="edit-email" label="Email" type="email" autoComplete="off" value={email} error={errors.email} onChange={(e) => setEmail(e.target.value)} />
+        {/* Once erased at their request, no address may be stored for them again (the server refuses it too). */}
+        {!participant.contactErasedAt && (
+          <TextField id="edit-email" label="Email" type="email" autoComplete="off" value={email} error={errors.email} onChange={(e) => setEmail(e.target.value)} />
+        )}
         <TextField id="edit-tz" label="Time zone" hint="IANA name; future messages keep their local send time" value={timezone} error={errors.timezone} onChange={(e) => setTimezone(e.target.value)} />
         <SelectField id="edit-arm" label="Arm" value={arm} error={errors.arm} onChange={(e) => setArm(e.target.value)}>
           {study.arms.map((a) => (
