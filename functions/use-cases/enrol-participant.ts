@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../core/errors';
@@ -26,7 +27,8 @@ const ABANDONED_RESERVATION_MS = 60_000;
  * Enrols a participant: the pseudonymous research record and, apart from it, the contact
  * email. Without transactions the writes are ordered so that a crash leaves nothing a retry
  * cannot repair: reserve the email, store it, then create the participant (which carries its
- * own plan request for the dispatcher); an abandoned reservation is taken over by the retry.
+ * own plan request for the dispatcher). A refused write is undone at once; after a crash, the
+ * abandoned reservation is taken over by the retry, which erases the contact left behind.
  */
 export async function enrolParticipant(
   deps: Pick<Deps, 'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'audit' | 'clock' | 'secrets'>,
@@ -51,14 +53,22 @@ export async function enrolParticipant(
   const code = input.code ?? (await allocateFreeCode(deps, studyId));
 
   const reservation = await deps.contacts.reserveEmail(studyId, email, code, now);
-  if (!reservation.ok) {
-    const holder = await deps.participants.get(studyId, reservation.heldBy);
-    const abandoned = holder === null && now.getTime() - Date.parse(reservation.reservedAt) > ABANDONED_RESERVATION_MS;
-    if (!abandoned || !(await deps.contacts.takeOverEmail(studyId, email, reservation.heldBy, code, now))) {
+  // A counter code is this call's alone: held by it, the reservation is our own (the SDK repeated a write whose answer was lost).
+  const ours = !reservation.ok && input.code === undefined && reservation.heldBy === code;
+  if (!reservation.ok && !ours) {
+    if ((await deps.participants.get(studyId, reservation.heldBy)) !== null) {
       throw conflict('a participant with this email is already enrolled in this study', 'email');
     }
+    // Held by a code that is no participant: an enrolment under way, or one that died half-way.
+    if (now.getTime() - Date.parse(reservation.reservedAt) <= ABANDONED_RESERVATION_MS) {
+      throw conflict('an enrolment with this email address is under way or was interrupted a moment ago: try again in a minute', 'email');
+    }
+    if (!(await deps.contacts.takeOverEmail(studyId, email, reservation.heldBy, code, now))) {
+      throw conflict('a participant with this email is already enrolled in this study', 'email');
+    }
+    // The interrupted enrolment may have stored the address under its code, which never became a participant.
+    await deps.contacts.erase(studyId, reservation.heldBy);
   }
-  await deps.contacts.putContact(studyId, code, email);
 
   const participant: Participant = {
     studyId,
@@ -72,10 +82,10 @@ export async function enrolParticipant(
     ...(input.language ? { language: input.language } : {}),
   };
   try {
+    await deps.contacts.putContact(studyId, code, email);
     await deps.participants.create(participant);
   } catch (error) {
-    await deps.contacts.releaseEmail(studyId, email, code);
-    throw error;
+    if (!(await undoEnrolment(deps, participant, email))) throw error;
   }
   await recordAudit(deps, {
     scope: `study:${studyId}`,
@@ -93,6 +103,26 @@ export async function enrolParticipant(
   const first = invitations[0];
   const nowIso = now.toISOString();
   return { code, firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first };
+}
+
+/**
+ * After a failed contact or participant write: true if the participant was created after all (the
+ * write's answer was lost and the SDK's repeat found it done), else removes the address and its
+ * reservation so no contact is left without a participant. Best effort: if this fails too, the
+ * reservation is taken over by the next enrolment of the address (and its contact erased then).
+ */
+async function undoEnrolment(deps: Pick<Deps, 'participants' | 'contacts'>, participant: Participant, email: string): Promise<boolean> {
+  try {
+    const stored = await deps.participants.get(participant.studyId, participant.code);
+    if (stored !== null && isDeepStrictEqual(stored, participant)) return true;
+    // Someone else's participant under this code (a code chosen by hand, taken meanwhile): leave their contact alone.
+    if (stored === null) await deps.contacts.erase(participant.studyId, participant.code);
+    // Under their code, this address never got a participant of its own.
+    await deps.contacts.releaseEmail(participant.studyId, email, participant.code);
+  } catch {
+    // The original error is the one to report.
+  }
+  return false;
 }
 
 /** The next counter code not already taken by a code a coordinator chose by hand. */

@@ -84,7 +84,9 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
     if (email) {
       if (seenEmails.has(email)) row.problems.push({ column: 'email', message: `also on row ${seenEmails.get(email)}` });
       else seenEmails.set(email, row.row);
-      if (parsed.success && (await deps.contacts.heldBy(studyId, email)) !== null) row.problems.push({ column: 'email', message: 'already enrolled in this study' });
+      // A reservation whose code is no participant is an enrolment that died half-way: enrolling takes it over.
+      const holder = parsed.success ? await deps.contacts.heldBy(studyId, email) : null;
+      if (holder !== null && (await deps.participants.get(studyId, holder)) !== null) row.problems.push({ column: 'email', message: 'already enrolled in this study' });
     }
     if (record.code) {
       if (seenCodes.has(record.code)) row.problems.push({ column: 'code', message: `also on row ${seenCodes.get(record.code)}` });

@@ -77,3 +77,83 @@ describe('submitting answers while storage fails', () => {
     expect((await t.deps.instances.get('demo', code, 'baseline'))!.answers).toEqual({ PHQ9_1: 1, PHQ9_2: 2 });
   });
 });
+
+describe('enrolling while storage fails', () => {
+  let t: TestContext;
+  beforeAll(async () => {
+    t = await createTestContext({ now: MONDAY_10AM });
+  });
+  const enrol = (email: string) => t.request('POST', '/api/studies/demo/participants', { token: coordinatorToken, body: { email, arm: 'mbpm' } });
+  let coordinatorToken: string;
+  beforeAll(async () => {
+    coordinatorToken = await t.coordinator();
+  });
+
+  /**
+   * The contacts table agrees with the research table: every contact and every email reservation
+   * belongs to an enrolled participant, and every participant has a contact — apart from a
+   * reservation an enrolment in flight (or just interrupted) holds, which leaves no contact behind.
+   */
+  const expectConsistent = async (inFlight: string[] = []) => {
+    const research = await t.scan('research');
+    const contacts = await t.scan('contacts');
+    const participants = research.filter((i) => String(i.sk).startsWith('PARTICIPANT#')).map((i) => i.code as string).sort();
+    const contactCodes = contacts.filter((i) => String(i.sk).startsWith('CONTACT#')).map((i) => String(i.sk).slice('CONTACT#'.length)).sort();
+    const reservations = contacts.filter((i) => String(i.sk).startsWith('EMAIL#')).map((i) => i.code as string);
+    expect(contactCodes).toEqual(participants);
+    expect(reservations.filter((code) => !participants.includes(code)).every((code) => inFlight.includes(code))).toBe(true);
+    expect(participants.every((code) => reservations.includes(code))).toBe(true);
+  };
+
+  // Every write of an enrolment, in order: code, email reservation, contact, participant, audit, plan, plan request cleared.
+  const writes: Array<[string, string, string]> = [
+    ['allocating the code', 'UpdateItemCommand', 'COUNTER#'],
+    ['reserving the email', 'PutItemCommand', 'EMAIL#'],
+    ['storing the contact', 'PutItemCommand', 'CONTACT#'],
+    ['creating the participant', 'PutItemCommand', 'PARTICIPANT#'],
+    ['auditing the enrolment', 'PutItemCommand', 'AUDIT#'],
+    ['planning the first instance', 'UpdateItemCommand', 'INSTANCE#'],
+    ['planning the first message', 'UpdateItemCommand', 'MESSAGE#'],
+    ['clearing the plan request', 'UpdateItemCommand', 'PARTICIPANT#'],
+  ];
+  const cases = [
+    ...writes.flatMap(([what, command, sk]) => (['throttle', 'crash'] as const).map((fault) => [what, fault, command, sk] as const)),
+    // Conditional writes the SDK repeats after they took effect: the repeat's condition fails on our own write.
+    ...writes.slice(1, 4).map(([what, command, sk]) => [what, 'lost-response', command, sk] as const),
+  ];
+
+  it.each(cases)('%s fails (%s): all or nothing, and a retry enrols them once', async (_, fault, command, sk) => {
+    const email = t.uniqueEmail('enrol-fault');
+    const faults = injectFaults(t.db.raw, [{ command, fault, layer: fault === 'lost-response' ? 'attempt' : 'call', when: sk === 'AUDIT#' ? onPartition('AUDIT#') : onItem(sk) }]);
+    const first = await enrol(email);
+    faults.remove();
+    expect(faults.hits).toHaveLength(1);
+    if (fault === 'throttle') {
+      // Throttling is the database saying "later": a 503 to try again, never a 500.
+      expect(first.status).toBe(503);
+      expect(await first.json()).toMatchObject({ error: { code: 'unavailable' } });
+    }
+    const enrolled = await t.deps.contacts.heldBy('demo', email).then((code) => (code === null ? null : t.deps.participants.get('demo', code)));
+    // A crash leaves at most the reservation of the enrolment it interrupted; a refused write leaves nothing at all.
+    const interrupted = fault === 'crash' && enrolled === null ? [(await t.deps.contacts.heldBy('demo', email)) ?? ''] : [];
+    await expectConsistent(interrupted);
+
+    // The coordinator tries again a minute later (the error says so); an interrupted reservation is then taken over.
+    t.clock.advance(61_000);
+    const retry = await enrol(email);
+    // A write whose answer was lost is the enrolment done, not a conflict with itself.
+    if (fault === 'lost-response') expect(first.status).toBe(201);
+    if (enrolled === null) expect(retry.status).toBe(201);
+    else expect(retry.status).toBe(409);
+    await expectConsistent();
+
+    // Fully enrolled, once: one plan, one invitation.
+    const code = (await t.deps.contacts.heldBy('demo', email))!;
+    await runDispatch(t.deps);
+    expect(await t.inbox(email)).toHaveLength(1);
+    expect((await t.deps.instances.listForParticipant('demo', code)).map((i) => i.timepoint)).toEqual(['baseline', 'week8']);
+    t.clock.advance(60_000);
+    await runDispatch(t.deps);
+    expect(await t.inbox(email)).toHaveLength(1);
+  });
+});
