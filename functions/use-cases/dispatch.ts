@@ -77,8 +77,19 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
     const graceEnds = new Date(Date.parse(instance.closesAt) + deps.dispatch.startedGraceMs).toISOString();
     if (instance.status === 'started' && now().toISOString() < graceEnds) {
       await deps.instances.postponeExpiry(instance, graceEnds);
-    } else if (await deps.instances.end(instance, 'expired', instance.status === 'started' ? 'grace period ended' : 'window closed', now())) {
-      report.expired++;
+    } else {
+      const reason = instance.status === 'started' ? 'grace period ended' : 'window closed';
+      if (await deps.instances.end(instance, 'expired', reason, now())) {
+        await recordAudit(deps, {
+          scope: `study:${instance.studyId}`,
+          actor: 'system:dispatcher',
+          action: 'instance.expired',
+          target: `instance:${instance.code}/${instance.timepoint}`,
+          before: { status: instance.status },
+          after: { status: 'expired', reason },
+        });
+        report.expired++;
+      }
     }
   }
 

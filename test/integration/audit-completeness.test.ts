@@ -145,6 +145,11 @@ beforeAll(async () => {
   await ok(t.request('POST', '/api/auth/logout', { token }), 204);
   expect1('staff', 'sign-out', me, me);
 
+  // A week later B's baseline (never answered) expires; C's was cancelled by the withdrawal.
+  t.clock.set('2026-03-10T10:00:00.000Z');
+  await runDispatch(t.deps);
+  expect1('study', 'instance.expired', 'system:dispatcher', `instance:${b}/baseline`);
+
   // Every email that left: the three invitations, the alert, the resend and the bounce notice.
   for (const message of (await t.deps.messages.listForStudy(STUDY)).filter((m) => sentStatuses.has(m.status))) {
     expect1('study', 'message.sent', 'system:dispatcher', `instance:${message.code}/${message.timepoint}`);
