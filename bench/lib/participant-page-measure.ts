@@ -300,9 +300,13 @@ export async function measureSample(browser: Browser, options: SampleOptions): P
     });
 
     const tap = async (point: { x: number; y: number }) => {
-      // Pressed and released at once, like a quick tap; each call returns once the renderer has taken the event.
-      await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', x: point.x, y: point.y, button: 'left', clickCount: 1 });
-      await cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', x: point.x, y: point.y, button: 'left', clickCount: 1 });
+      // Press and release sent together, like a quick tap: each call returns only once the renderer has
+      // handled its event, so awaiting the press first would hold the "finger" down for as long as the
+      // main thread is busy (seconds here), and the release would then reach a different layout.
+      await Promise.all([
+        cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', x: point.x, y: point.y, button: 'left', clickCount: 1 }),
+        cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', x: point.x, y: point.y, button: 'left', clickCount: 1 }),
+      ]);
     };
     let resolveReady!: (point: { x: number; y: number }) => void;
     let resolveDone!: () => void;
