@@ -85,7 +85,13 @@ export function openApiDocument(): Record<string, unknown> {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Timepoint API', version: '0.1.0', description: 'Scheduled patient-reported outcomes for clinical research.' },
+    info: {
+      title: 'Timepoint API',
+      version: '0.1.0',
+      description:
+        'Scheduled patient-reported outcomes for clinical research. A POST, PUT, PATCH or DELETE authenticated by the session cookie (and sign-in itself) ' +
+        "must come from the app's own origin (Origin, else Sec-Fetch-Site), or it is refused with 403 (CSRF); bearer-token requests are exempt.",
+    },
     servers: [{ url: '/' }],
     components: {
       securitySchemes: {

@@ -86,6 +86,17 @@ describe('staff changes made with the session cookie', () => {
     expect((await t.request('GET', '/api/auth/me', { token })).status).toBe(401);
   });
 
+  it('refuses a cross-site request for a sign-in link, sending nothing', async () => {
+    await t.deps.staff.put({ email: 'target@staff.test', name: 'T', role: 'coordinator', studies: ['demo'] });
+    const response = await t.app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'target@staff.test' }),
+    });
+    expect(response.status).toBe(403);
+    expect(await t.inbox('target@staff.test')).toEqual([]);
+  });
+
   it('refuses a cross-site sign-in (login CSRF) without using up the code', async () => {
     await t.deps.staff.put({ email: 'victim@staff.test', name: 'V', role: 'coordinator', studies: ['demo'] });
     await t.request('POST', '/api/auth/login', { body: { email: 'victim@staff.test' } });

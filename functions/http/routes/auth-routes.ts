@@ -18,6 +18,8 @@ const me = documented({ method: 'get', path: '/api/auth/me', tag, summary: 'Who 
 export function authRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .post('/login', async (c) => {
+      // Another site must not make a visitor's browser mail sign-in links to staff (the answer says nothing about accounts).
+      assertSameOrigin(c, deps.baseUrl);
       // Known and unknown addresses get the same answer in the same time (sending the email takes a while).
       await atLeast(deps.signInResponseMs, requestSignIn(deps, await readJson(c)));
       return c.json({ message: 'If this address belongs to a staff account, a sign-in link is on its way.' }, 202);
