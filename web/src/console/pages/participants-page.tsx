@@ -77,6 +77,7 @@ function ParticipantTable({ study, participants }: { study: StudySummary; partic
                 </th>
                 <td>
                   <StatusBadge status={p.status} />
+                  {p.contactErasedAt && <span className="muted"> · contact erased</span>}
                 </td>
                 <td>
                   {armLabel.get(p.arm) ?? p.arm} <span className="muted">({p.arm})</span>
