@@ -4,7 +4,7 @@
  * floor, a bare DynamoDB PutItem of an item of the same size through the SDK to the same dynalite,
  * measured interleaved in the same run. See bench/README.md.
  *
- *   npx tsx bench/submit-latency.ts [--n 400] [--warmup 50] [--seed 20251125] [--json <file>]
+ *   npx tsx bench/submit-latency.ts [--n 200] [--warmup 30] [--seed 20251125] [--json <file>]
  *
  * It measures; it does not assert: the exit code is 0 whether or not the target is met. It is 1
  * only when the benchmark itself is invalid (bad options, a submission not answered 200, or a
@@ -26,16 +26,16 @@ import { batteryOf, prepareOpenInvitations, startLocalApi, verifyStoredOnce, typ
 const TARGET_RATIO = 2;
 
 const USAGE = `usage: npx tsx bench/submit-latency.ts [options]
-  --n <submissions>   timed submissions, each interleaved with one floor PutItem and one GET /api/health (default 400)
-  --warmup <k>        untimed submissions (and as many floor puts and health checks) first (default 50)
+  --n <submissions>   timed submissions, each interleaved with one floor PutItem and one GET /api/health (default 200)
+  --warmup <k>        untimed submissions (and as many floor puts and health checks) first (default 30)
   --seed <int>        seed of the answers (default 20251125)
   --json <file>       also write the verdict as JSON (the contract of bench/lib/bench-json.ts)`;
 
 function options() {
   const { values } = parseArgs({
     options: {
-      n: { type: 'string', default: '400' },
-      warmup: { type: 'string', default: '50' },
+      n: { type: 'string', default: '200' },
+      warmup: { type: 'string', default: '30' },
       seed: { type: 'string', default: '20251125' },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
