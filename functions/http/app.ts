@@ -15,6 +15,17 @@ import { summaryRoutes } from './routes/summary-routes';
 
 export type { AppDeps } from './env';
 
+/** Longer than any id, participant code, token or email address (254), in UTF-8 bytes. */
+const MAX_PATH_SEGMENT_BYTES = 256;
+
+const safeDecode = (segment: string) => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
 /**
  * The whole API as one Hono app, built from its dependencies. The Lambda entry and the local
  * server both call this; neither adds behaviour of its own.
@@ -31,6 +42,13 @@ export function createApp(deps: AppDeps) {
   const [small, csvImport] = [limit(256), limit(5 * 1024)];
   // A participants CSV may be large; every other body is small.
   app.use('/api/*', (c, next) => (c.req.path.endsWith('/participants/import') ? csvImport(c, next) : small(c, next)));
+  // No id, code, token or address is anywhere near this long, and storage keys have size limits (an
+  // overlong key is a database error, not "not found"): such a path names nothing.
+  app.use('/api/*', async (c, next) => {
+    const tooLong = new URL(c.req.url).pathname.split('/').some((segment) => Buffer.byteLength(safeDecode(segment)) > MAX_PATH_SEGMENT_BYTES);
+    if (tooLong) throw notFound('endpoint');
+    await next();
+  });
   app.get('/api/health', (c) => c.json({ ok: true }));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
   app.route('/api/auth', authRoutes(deps));

@@ -197,9 +197,15 @@ const nearValidBody = (fields: string[]): fc.Arbitrary<string> =>
 
 const jsonBody = (fields: string[]) => fc.oneof({ arbitrary: rawBody, weight: 1 }, { arbitrary: nearValidBody(fields), weight: 1 });
 
+const plausibleCell = fc.constantFrom('', 'someone@example.org', 'not-an-email', 'mbpm', 'nope', 'P-0001', 'Europe/London', 'Mars/Olympus', '2026-03-02', '2030-01-01', 'en', 'xx');
+
 const csvBody = fc.oneof(
   fc.constantFrom('', '\uFEFF', 'email,arm\n', 'email,arm\n"unterminated', 'email,arm\n=cmd|"/c calc"!A1,mbpm', 'a,b,c\n1,2', '\u0000\u0000', 'email;arm\nx;y'),
   fc.array(fc.array(hostileString, { maxLength: 6 }), { maxLength: 5 }).map((rows) => ['email,arm,code,timezone,enrolment_date,language', ...rows.map((r) => r.join(','))].join('\n')),
+  // Well-formed CSV (every row the header's width, fields quoted), so rows reach the per-field checks.
+  fc
+    .array(fc.array(fc.oneof(plausibleCell, hostileString), { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 4 })
+    .map((rows) => ['email,arm,code,timezone,enrolment_date,language', ...rows.map((r) => r.map((cell) => `"${cell.replaceAll('"', '""')}"`).join(','))].join('\n')),
   fc.integer({ min: 5_200, max: 6_000 }).map((kb) => `email,arm\n${'x'.repeat(kb * 1024)}`),
 );
 
@@ -332,7 +338,8 @@ export async function fuzzEndpoint(
     fc.asyncProperty(requestArbitrary(fixture, endpoint, who), async ({ identity, url, init }) => {
       const response = await app.request(url, init);
       const text = await response.text();
-      const what = `${init.method} ${url.slice(0, 200)} as ${identity} → ${response.status} ${text.slice(0, 300)}`;
+      const sent = typeof init.body === 'string' ? ` with body ${JSON.stringify(init.body.slice(0, 300))}${init.body.length > 300 ? ` (${init.body.length} characters)` : ''}` : '';
+      const what = `${init.method} ${url.slice(0, 200)} as ${identity}${sent} → ${response.status} ${text.slice(0, 300)}`;
       tally.set(response.status, (tally.get(response.status) ?? 0) + 1);
       expect(response.status, what).toBeLessThan(500);
       const after = await snapshot(t);

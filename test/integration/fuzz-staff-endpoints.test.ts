@@ -23,8 +23,27 @@ describe('fuzzing the staff endpoints', () => {
   });
 
   it.each(endpoints.map((e) => [`${e.method} ${e.path}`, e] as const))('%s: never a 5xx, every refusal a JSON error, and a refusal changes nothing', async (_, endpoint) => {
-    await fuzzEndpoint(fixture, endpoint, identities, 8, tally);
+    await fuzzEndpoint(fixture, endpoint, identities, Number(process.env.FUZZ_RUNS ?? 8), tally);
   }, 60_000);
+
+  it('a path parameter longer than any id answers 404 as JSON, not a database error about key size', async () => {
+    for (const endpoint of endpoints.filter((e) => e.params.length > 0)) {
+      const path = endpoint.path.replace(/\{\w+\}/g, () => 'a'.repeat(1_500));
+      const response = await fixture.t.app.request(path, { method: endpoint.method, headers: { authorization: `Bearer ${fixture.bearer.admin}`, 'content-type': 'application/json' }, ...(endpoint.method === 'GET' ? {} : { body: '{}' }) });
+      expect(response.status, `${endpoint.method} ${endpoint.path}`).toBe(404);
+      expect(await response.json()).toMatchObject({ error: { code: 'not_found' } });
+    }
+  });
+
+  it('a CSV import with bad rows is refused in the same error envelope, with the report', async () => {
+    const response = await fixture.t.app.request('/api/studies/demo/participants/import', { method: 'POST', headers: { authorization: `Bearer ${fixture.bearer.coordinator}`, 'content-type': 'text/csv' }, body: 'email,arm\nnot-an-email,mbpm\n' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: { code: 'bad_request', message: '1 row has problems: nothing was imported (row 1: email: Invalid email address)', details: [{ field: 'row 1: email' }] },
+      invalid: 1,
+      rows: [{ row: 1, problems: [{ column: 'email' }] }],
+    });
+  });
 
   it('reached past authorisation and validation: successes and several kinds of refusal were seen', () => {
     expect([...tally.keys()].some((s) => s < 300)).toBe(true);

@@ -67,7 +67,12 @@ export function participantAdminRoutes(deps: AppDeps) {
     })
     .post('/:studyId/participants/import', requireStaff(deps, docs.import.roles), async (c) => {
       const report = await importParticipants(deps, actor(c.get('session').email), c.req.param('studyId'), await c.req.text(), c.req.query('dryRun') === 'true');
-      return c.json(report, report.invalid > 0 ? 400 : 200);
+      if (report.invalid === 0) return c.json(report);
+      // The report as before, inside the same error envelope as every other refusal.
+      const problems = report.rows.flatMap((r) => r.problems.map((p) => ({ field: `row ${r.row}: ${p.column}`, message: p.message })));
+      const done = report.enrolled > 0 ? `${report.enrolled} enrolled, the rest not` : 'nothing was imported';
+      const message = `${report.invalid} row${report.invalid === 1 ? ' has problems' : 's have problems'}: ${done} (${problems[0]!.field}: ${problems[0]!.message})`;
+      return c.json({ error: { code: 'bad_request', message, field: 'body', details: problems }, ...report }, 400);
     })
     .patch('/:studyId/participants/:code', requireStaff(deps, docs.update.roles), async (c) =>
       c.json({ participant: await updateParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readJson(c)) }),
