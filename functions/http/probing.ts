@@ -6,7 +6,8 @@ import type { AppDeps, AppEnv } from './env';
 export const PROBE_LIMIT = 20;
 export const PROBE_WINDOW_MS = 10 * 60_000;
 
-const clientKey = (deps: AppDeps, c: Context) => `probe:${deps.clientAddress?.(c) ?? 'unknown'}`;
+// The client's address is personal data: the counter item (kept 20 minutes) holds only its hash.
+const clientKey = (deps: AppDeps, c: Context) => `probe:${deps.secrets.hash(deps.clientAddress?.(c) ?? 'unknown')}`;
 
 /**
  * Counts a client's failed look-ups of secrets (participant and unsubscribe links, sign-in codes)

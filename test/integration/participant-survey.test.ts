@@ -167,6 +167,15 @@ describe('probing for links', () => {
     expect((await probe()).status).toBe(404);
   });
 
+  it('keeps no client address in the stored counters, only its hash', async () => {
+    const local = await createTestContext();
+    local.deps.clientAddress = () => '203.0.113.7';
+    expect((await local.request('GET', `/api/p/${'B'.repeat(43)}`)).status).toBe(404);
+    const counters = (await local.scan('research')).filter((item) => String(item.pk).startsWith('FAILURES#'));
+    expect(counters).toHaveLength(1);
+    expect(JSON.stringify(counters)).not.toContain('203.0.113.7');
+  });
+
   it('counts failed sign-in codes the same way', async () => {
     const local = await createTestContext();
     local.deps.clientAddress = () => 'guesser';
