@@ -21,7 +21,8 @@ const axeReport: Record<string, string[]> = {};
 beforeAll(async () => {
   [platform, browser] = await Promise.all([startTestPlatform(), launchBrowser()]);
   fixtures = await ParticipantFixtures.start(platform);
-});
+  // The first start after a change to web/ builds the app, which takes minutes on a busy machine.
+}, 420_000);
 afterAll(async () => {
   await browser?.close();
   await platform?.stop();

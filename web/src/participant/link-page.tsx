@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { localAnswersFor } from './local-answers';
 import { loadLink, type SurveyView } from './link-api';
 import { ProgressSaver, type SaveStatus, type SubmitOutcome } from './progress-saver';
@@ -29,6 +29,14 @@ export function LinkPage({ token }: { token: string }) {
   const strings = stringsFor(language);
   useEffect(() => applyLanguage(language), [language]);
 
+  /** Where a submit leaves the participant: thanked, waiting for the network, back at the form, or the link's new state. */
+  const settle = useCallback((view: SurveyView, saver: ProgressSaver, outcome: SubmitOutcome) => {
+    if (outcome.kind === 'sent') setScreen({ kind: 'thanks', view });
+    else if (outcome.kind === 'queued') setScreen({ kind: 'queued', view, saver });
+    else if (outcome.kind === 'invalid') setScreen({ kind: 'form', view, saver });
+    else setAttempt((n) => n + 1);
+  }, []);
+
   useEffect(() => {
     let cancelled = false;
     let saver: ProgressSaver | undefined;
@@ -56,7 +64,7 @@ export function LinkPage({ token }: { token: string }) {
       saver = new ProgressSaver(token, store, view.answers, {
         onStatus: setStatus,
         onClosed: () => setAttempt((n) => n + 1),
-        onQueuedSubmit: (outcome) => finish(view, saver!, outcome),
+        onQueuedSubmit: (outcome) => settle(view, saver!, outcome),
       });
       if (saver.hasQueuedSubmit) {
         setScreen({ kind: 'queued', view, saver });
@@ -67,26 +75,17 @@ export function LinkPage({ token }: { token: string }) {
         if (saver.hasUnsent) saver.flushNow();
       }
     })();
-    const finish = (view: SurveyView, s: ProgressSaver, outcome: SubmitOutcome) => {
-      if (outcome.kind === 'sent') setScreen({ kind: 'thanks', view });
-      else if (outcome.kind === 'queued') setScreen({ kind: 'queued', view, saver: s });
-      else if (outcome.kind === 'invalid') setScreen({ kind: 'form', view, saver: s });
-      else setAttempt((n) => n + 1);
-    };
     return () => {
       cancelled = true;
       saver?.dispose();
     };
-  }, [token, attempt]);
+  }, [token, attempt, settle]);
 
   const onFinished = useCallback(
     (outcome: SubmitOutcome) => {
-      if (screen.kind !== 'form') return;
-      if (outcome.kind === 'sent') setScreen({ kind: 'thanks', view: screen.view });
-      else if (outcome.kind === 'queued') setScreen({ kind: 'queued', view: screen.view, saver: screen.saver });
-      else if (outcome.kind === 'closed') setAttempt((n) => n + 1);
+      if (screen.kind === 'form') settle(screen.view, screen.saver, outcome);
     },
-    [screen],
+    [screen, settle],
   );
 
   switch (screen.kind) {
@@ -122,13 +121,18 @@ export function LinkPage({ token }: { token: string }) {
 
 function FormScreen({ view, saver, status, language, onFinished }: { view: SurveyView; saver: ProgressSaver; status: SaveStatus; language: PageLanguage; onFinished: (outcome: SubmitOutcome) => void }) {
   const strings = stringsFor(language);
+  const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${view.study.name} – ${view.timepoint.label}`;
+    // As on every other screen, focus starts at the heading (not on whatever had it before).
+    heading.current?.focus();
   }, [view]);
   return (
     <>
       <header className="card intro">
-        <h1>{view.study.name}</h1>
+        <h1 tabIndex={-1} ref={heading}>
+          {view.study.name}
+        </h1>
         <p className="muted">
           {view.timepoint.label} · {strings.questionnaires(view.instruments.length)}
         </p>
