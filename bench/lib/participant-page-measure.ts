@@ -276,6 +276,12 @@ export async function measureSample(browser: Browser, options: SampleOptions): P
   });
   try {
     const page = await context.newPage();
+    // Kept for the failure message: a page that throws before showing its first question times out otherwise unexplained.
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
     const cdp = await context.newCDPSession(page);
     const requests = new Map<string, NetRequest>();
     let documentSentAt: number | null = null;
@@ -337,7 +343,9 @@ export async function measureSample(browser: Browser, options: SampleOptions): P
 
     const deadline = Date.now() + options.timeoutMs;
     const timeout = (what: string) =>
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), Math.max(0, deadline - Date.now())));
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`timed out waiting for ${what}${pageErrors.length ? ` (page errors: ${pageErrors.slice(0, 3).join(' | ')})` : ''}`)), Math.max(0, deadline - Date.now())),
+      );
     void page.goto(options.url, { waitUntil: 'commit', timeout: options.timeoutMs }).catch(() => {});
     await tap(await Promise.race([ready, timeout('the first question to be visible and enabled')]));
     await Promise.race([done, timeout('the tap to check the first answer')]);
