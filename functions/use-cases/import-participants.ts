@@ -3,6 +3,7 @@ import { badRequest, isAppError, notFound } from '../core/errors';
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
 import { enrolmentInstant, enrolmentSchema, enrolParticipant } from './enrol-participant';
+import { participantCodeSchema } from '../core/study/study';
 
 /** Columns a participants CSV may have; `email` and `arm` are required. */
 export const importColumns = ['code', 'email', 'arm', 'timezone', 'enrolment_date', 'language'] as const;
@@ -91,7 +92,10 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
     if (record.code) {
       if (seenCodes.has(record.code)) row.problems.push({ column: 'code', message: `also on row ${seenCodes.get(record.code)}` });
       else seenCodes.set(record.code, row.row);
-      if ((await deps.participants.get(studyId, record.code)) !== null) row.problems.push({ column: 'code', message: 'already in use in this study' });
+      // Only a well-formed code is looked up: a malformed one is already reported, and an overlong one is no valid storage key.
+      if (participantCodeSchema.safeParse(record.code).success && (await deps.participants.get(studyId, record.code)) !== null) {
+        row.problems.push({ column: 'code', message: 'already in use in this study' });
+      }
     }
     rows.push(row);
   }

@@ -45,6 +45,13 @@ describe('fuzzing the staff endpoints', () => {
     });
   });
 
+  it('a CSV row with an overlong participant code is reported, not a database error (found by fuzzing)', async () => {
+    const csv = `email,arm,code\nsomeone-${Date.now()}@example.org,mbpm,${'x'.repeat(5_000)}\n`;
+    const response = await fixture.t.app.request('/api/studies/demo/participants/import?dryRun=true', { method: 'POST', headers: { authorization: `Bearer ${fixture.bearer.coordinator}`, 'content-type': 'text/csv' }, body: csv });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ rows: [{ problems: [{ column: 'code' }] }] });
+  });
+
   it('reached past authorisation and validation: successes and several kinds of refusal were seen', () => {
     expect([...tally.keys()].some((s) => s < 300)).toBe(true);
     expect([...tally.keys()].filter((s) => s >= 400)).toEqual(expect.arrayContaining([400, 401, 403, 404]));
