@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { formatMailbox } from '../core/email/html';
+import { isAppError } from '../core/errors';
 import { renderAlertEmail, renderNoticeEmail, renderParticipantEmail, type RenderedEmail } from '../core/email/templates';
 import type { Language } from '../core/i18n/language';
 import { MailerError } from '../core/ports';
@@ -128,17 +129,34 @@ async function sendGroup(
     }
   }
   if (claimed.length === 0) return 0;
-  const study = await studyOf(claimed[0]!.studyId);
-  if (claimed[0]!.kind === 'alert' || claimed[0]!.kind === 'notice') {
-    for (const message of claimed) await deliver(deps, claimant, message, study, null, pacer, report);
-  } else {
-    await sendToParticipant(deps, claimant, claimed, study, pacer, report);
+  const handed = new Set<string>();
+  try {
+    const study = await studyOf(claimed[0]!.studyId);
+    if (claimed[0]!.kind === 'alert' || claimed[0]!.kind === 'notice') {
+      for (const message of claimed) await deliver(deps, claimant, message, study, null, pacer, report, handed);
+    } else {
+      await sendToParticipant(deps, claimant, claimed, study, pacer, report, handed);
+    }
+  } catch (error) {
+    // The database was unavailable (throttling, a timeout) before these reached the mailer: put them
+    // back, due at once, rather than leave them claimed until the lease runs out. One handed to the
+    // mailer stays claimed: it may have been sent, and only the lease may decide to send it again.
+    // Anything else (a bug) keeps the lease: retrying at once would only fail again.
+    if (isAppError(error) && error.kind === 'unavailable') {
+      const reason = `attempt interrupted: ${redact(error.message)}`;
+      for (const message of claimed.filter((m) => !handed.has(messageKey(m)))) {
+        await deps.messages.release(message, claimant, reason, deps.clock.now()).catch(() => {});
+      }
+    }
+    throw error;
   }
   return claimed.length;
 }
 
+const messageKey = (m: StoredMessage) => `${m.studyId}|${m.code}|${m.timepoint}|${m.kind}|${m.n}`;
+
 /** A participant's due invitation or reminders for one instance: re-checked with fresh reads, at most one sent. */
-async function sendToParticipant(deps: DispatchDeps, claimant: string, claimed: StoredMessage[], study: Study | null, pacer: Pacer, report: DispatchReport) {
+async function sendToParticipant(deps: DispatchDeps, claimant: string, claimed: StoredMessage[], study: Study | null, pacer: Pacer, report: DispatchReport, handed: Set<string>) {
   const { studyId, code, timepoint } = claimed[0]!;
   // The ledger's history only matters for a reminder (was an invitation sent?): an invitation or resend skips the read.
   const needsHistory = claimed.every((m) => m.kind === 'reminder');
@@ -152,11 +170,12 @@ async function sendToParticipant(deps: DispatchDeps, claimant: string, claimed: 
   for (const decision of decideSends(claimed, { participant, instance, contact, invitationSent, now: deps.clock.now() })) {
     if (!decision.send) {
       await deps.messages.markSkipped(decision.message, claimant, decision.reason, deps.clock.now());
+      handed.add(messageKey(decision.message));
       report.skipped++;
       continue;
     }
     const recipient = { to: contact!.email, timezone: participant!.timezone, closesAt: instance!.closesAt, language: participant!.language ?? 'en' };
-    const sent = await deliver(deps, claimant, decision.message, study, recipient, pacer, report);
+    const sent = await deliver(deps, claimant, decision.message, study, recipient, pacer, report, handed);
     if (sent && decision.message.kind === 'invitation') await deps.instances.markOpened(studyId, code, timepoint, deps.clock.now());
   }
 }
@@ -170,6 +189,8 @@ async function deliver(
   participant: Recipient | null,
   pacer: Pacer,
   report: DispatchReport,
+  /** Messages that reached the mailer (or were settled): never released back after a failure. */
+  handed: Set<string>,
 ): Promise<boolean> {
   const email = study === null ? null : await render(deps, message, study, participant);
   if (email === null) {
@@ -178,6 +199,7 @@ async function deliver(
     return false;
   }
   await pacer.wait();
+  handed.add(messageKey(message));
   let providerId: string;
   try {
     ({ messageId: providerId } = await deps.mailer.send(email));
@@ -295,13 +317,18 @@ function createPacer(settings: Deps['dispatch']): Pacer {
   };
 }
 
-/** Runs `work` over `items` with at most `size` in flight. */
+/**
+ * Runs `work` over `items` with at most `size` in flight. One item failing does not stop the
+ * others (nor leave them running after this returns): all are done, then the first error is thrown.
+ */
 async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  const errors: unknown[] = [];
   const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
+    while (next < items.length) await work(items[next++]!).catch((error: unknown) => void errors.push(error));
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(size, items.length)) }, worker));
+  if (errors.length > 0) throw errors[0];
 }
 
 /** Participant messages grouped by instance (one decision per instance); staff messages one by one. */

@@ -157,3 +157,49 @@ describe('enrolling while storage fails', () => {
     expect(await t.inbox(email)).toHaveLength(1);
   });
 });
+
+describe('dispatching while storage and email fail', () => {
+  let t: TestContext;
+  beforeAll(async () => {
+    t = await createTestContext({ now: MONDAY_10AM, dispatch: { retryDelaysMs: [60_000] } });
+  });
+
+  /** Three participants with an invitation due now, and how many emails each has had. */
+  const dueInvitations = async () => {
+    const people: Array<{ email: string; code: string }> = [];
+    for (let i = 0; i < 3; i++) people.push(await t.enrol({ arm: 'mbpm' }, 'dispatch-fault'));
+    return {
+      people,
+      received: async () => Promise.all(people.map(async ({ email }) => (await t.inbox(email)).length)),
+    };
+  };
+
+  const isClaim = (input: Record<string, unknown>) => onItem('MESSAGE#')(input) && String(input.UpdateExpression ?? '').includes('claimedBy');
+
+  const scenarios: Array<[string, Parameters<typeof injectFaults>[1], 'dynamodb' | 'ses']> = [
+    ['the due-index read is throttled', [{ command: 'QueryCommand', fault: 'throttle', when: (input) => input.IndexName === 'due' && JSON.stringify(input).includes('DUE#MESSAGE#'), times: 4 }], 'dynamodb'],
+    ['the due-index read times out', [{ command: 'QueryCommand', fault: 'timeout', when: (input) => input.IndexName === 'due' && JSON.stringify(input).includes('DUE#MESSAGE#') }], 'dynamodb'],
+    ['a claim is throttled', [{ command: 'UpdateItemCommand', fault: 'throttle', when: isClaim, nth: 2 }], 'dynamodb'],
+    ['a claim is stored but its answer is lost, so the SDK repeats it', [{ command: 'UpdateItemCommand', fault: 'lost-response', layer: 'attempt', when: isClaim, nth: 2 }], 'dynamodb'],
+    ['a read after the claim is throttled', [{ command: 'GetItemCommand', fault: 'throttle', when: onItem('CONTACT#'), nth: 2 }], 'dynamodb'],
+    ['SES throttles a send', [{ command: 'SendRawEmailCommand', fault: 'throttle', nth: 2 }], 'ses'],
+    ['a send times out before reaching SES', [{ command: 'SendRawEmailCommand', fault: 'timeout', nth: 2 }], 'ses'],
+  ];
+
+  it.each(scenarios)('%s: no email twice, and everything due goes out by the next run', async (_, rules, client) => {
+    const { received } = await dueInvitations();
+    const faults = injectFaults(client === 'ses' ? t.sesClient : t.db.raw, rules);
+    await runDispatch(t.deps).catch((error: Error) => expect(error).not.toBeInstanceOf(SimulatedCrash));
+    faults.remove();
+    expect(faults.hits.length).toBeGreaterThan(0);
+    expect((await received()).every((n) => n <= 1)).toBe(true);
+
+    // The next run, a minute later (a failed send's retry delay): each invitation exactly once.
+    t.clock.advance(61_000);
+    await runDispatch(t.deps);
+    expect(await received()).toEqual([1, 1, 1]);
+    t.clock.advance(15 * 60_000);
+    await runDispatch(t.deps);
+    expect(await received()).toEqual([1, 1, 1]);
+  });
+});

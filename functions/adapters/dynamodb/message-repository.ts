@@ -126,7 +126,7 @@ export function createMessageRepository(db: Db): MessageRepository {
       // Conditioned on exactly the state that was read, so a stale index read (re-planned, claimed
       // by someone else, settled) can never lead to a claim.
       const fresh = message.status === 'planned';
-      return conditionally(() =>
+      const claimed = await conditionally(() =>
         db.doc.send(
           new UpdateCommand({
             TableName,
@@ -154,6 +154,10 @@ export function createMessageRepository(db: Db): MessageRepository {
           }),
         ),
       );
+      if (claimed) return true;
+      // The SDK repeats a write whose answer was lost; the repeat then fails on our own claim. Ours is ours.
+      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: key, ConsistentRead: true }));
+      return Item?.status === 'claimed' && Item.claimedBy === claimant && Item.claimedAt === at.toISOString();
     },
 
     async markSent(message, claimant, providerId, at) {
