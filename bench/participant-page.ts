@@ -245,8 +245,13 @@ async function main() {
       ]),
     );
     console.log('');
-    const retaps = [...ok.timepoint, ...ok.floor].reduce((n, s) => n + s.retaps, 0);
-    if (retaps > 0) notes.push(`${retaps} tap(s) missed the first answer (the layout moved after READY) and were repeated; the time kept running`);
+    for (const page of ['timepoint', 'floor'] as const) {
+      const missedLoads = ok[page].filter((s) => s.retaps > 0);
+      if (missedLoads.length > 0) {
+        const where = [...new Set(missedLoads.flatMap((s) => s.missedOn))].join('; ');
+        notes.push(`${pages[page]}: in ${missedLoads.length} of ${ok[page].length} loads a tap at READY missed the first answer (the layout moved after READY; landed on ${where}) and was repeated at once; the time kept running`);
+      }
+    }
     for (const page of ['timepoint', 'floor'] as const) {
       const offscreen = ok[page].filter((s) => !s.firstQuestion.inViewport).length;
       if (offscreen > 0) notes.push(`${pages[page]}: in ${offscreen} of ${ok[page].length} loads the first answer was below the fold at READY and was scrolled into view (instantly) before the tap`);
