@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Answers } from '../../functions/core/schedule/records';
+import type { Readable } from 'node:stream';
 import { runDispatch } from '../../functions/use-cases/dispatch';
+import { exportStudy } from '../../functions/use-cases/export-study';
 import { injectFaults, onItem, onPartition, SimulatedCrash, type FaultKind } from '../helpers/fault-injection';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 
@@ -201,5 +203,59 @@ describe('dispatching while storage and email fail', () => {
     t.clock.advance(15 * 60_000);
     await runDispatch(t.deps);
     expect(await received()).toEqual([1, 1, 1]);
+  });
+});
+
+describe('exporting while storage fails', () => {
+  let t: TestContext;
+  beforeAll(async () => {
+    t = await createTestContext({ now: MONDAY_10AM });
+    // Four participants who completed baseline: four pages of instances at one participant's instances a page.
+    for (let i = 0; i < 4; i++) {
+      const { token } = await t.invite();
+      expect((await t.request('POST', `/api/p/${token}/submit`, { body: { answers: complete } })).status).toBe(200);
+    }
+  });
+
+  const instancePages = (input: Record<string, unknown>) => (input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':prefix'] === 'INSTANCE#';
+  const read = async (body: Readable) => {
+    let text = '';
+    for await (const chunk of body) text += String(chunk);
+    return text;
+  };
+
+  it.each(['throttle', 'timeout'] as const)('a page read failing mid-export (%s) fails the download; the next export is complete', async (fault) => {
+    const clean = await read((await exportStudy(t.deps, 'staff:analyst@staff.test', 'demo', 'long', { pageSize: 2 })).body);
+    expect(clean.split('\n').filter((l) => l.includes(',baseline,')).length).toBeGreaterThanOrEqual(4 * 3);
+
+    const faults = injectFaults(t.db.raw, [{ command: 'QueryCommand', fault, when: instancePages, nth: 3 }]);
+    const file = await exportStudy(t.deps, 'staff:analyst@staff.test', 'demo', 'long', { pageSize: 2 });
+    // The stream ends with the error, so no reader can take the rows so far for the whole file.
+    await expect(read(file.body)).rejects.toThrow(/try again/);
+    faults.remove();
+    expect(faults.hits).toHaveLength(1);
+
+    expect(await read((await exportStudy(t.deps, 'staff:analyst@staff.test', 'demo', 'long', { pageSize: 2 })).body)).toBe(clean);
+  });
+
+  it('over HTTP, a failure before the file starts is a 503, and one after it started breaks the download instead of ending it cleanly', async () => {
+    const token = await t.signIn({ email: 'analyst@staff.test', role: 'analyst', studies: ['demo'] });
+    const download = () => t.request('GET', '/api/studies/demo/export?format=wide', { token });
+
+    const before = injectFaults(t.db.raw, [{ command: 'QueryCommand', fault: 'throttle', when: (input) => (input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':prefix'] === 'PARTICIPANT#' }]);
+    const refused = await download();
+    before.remove();
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({ error: { code: 'unavailable' } });
+
+    const during = injectFaults(t.db.raw, [{ command: 'QueryCommand', fault: 'timeout', when: instancePages }]);
+    const broken = await download();
+    expect(broken.status).toBe(200);
+    await expect(broken.text()).rejects.toThrow();
+    during.remove();
+
+    const complete = await download();
+    expect(complete.status).toBe(200);
+    expect((await complete.text()).trim().split('\n')).toHaveLength(1 + 4);
   });
 });
