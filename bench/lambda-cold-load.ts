@@ -166,9 +166,14 @@ function main(): void {
     const bare = wall[0]!;
     const net = (s: Summary) => s.p50 - bare.p50;
     const [minimalWall, apiWall] = [wall[1]!, wall[2]!];
-    const ratio = net(apiWall) / net(minimalWall);
+    // The target compares the import times measured inside the children: they exclude node's own
+    // startup by construction. Wall − bare is printed too, but on a loaded machine the bare start's
+    // noise (hundreds of ms) can exceed the minimal bundle's whole load and make it meaningless.
+    const wallRatio = net(apiWall) / net(minimalWall);
     const importRatio = imports[2]!.p50 / imports[1]!.p50;
-    const met = ratio <= TARGET_RATIO;
+    const ratio = importRatio;
+    const met = Number.isFinite(ratio) && ratio > 0 && ratio <= TARGET_RATIO;
+    const fmtNet = (s: Summary) => (net(s) > 0 ? fmtMs(net(s)) : `${fmtMs(net(s))} (within the noise)`);
 
     const m = machineInfo();
     const commit = commitInfo();
@@ -197,7 +202,7 @@ function main(): void {
           v.name,
           fmtMs(wall[k]!.p50),
           fmtMs(wall[k]!.p90),
-          k === 0 ? '—' : fmtMs(net(wall[k]!)),
+          k === 0 ? '—' : fmtNet(wall[k]!),
           k === 0 ? '—' : fmtMs(imports[k]!.p50),
           k === 0 ? '—' : fmtMs(imports[k]!.p90),
           fmtMs(ready[k]!.p50),
@@ -207,11 +212,11 @@ function main(): void {
     console.log('\nTarget');
     console.log(
       table(
-        ['target', 'API (wall − bare, p50)', 'minimal (wall − bare, p50)', 'ratio', 'result'],
-        [[`API cold load ≤ ${TARGET_RATIO}× the minimal Hono Lambda`, fmtMs(net(apiWall)), fmtMs(net(minimalWall)), `${ratio.toFixed(2)}×`, met ? 'MET' : 'MISSED']],
+        ['target', 'API (import p50)', 'minimal (import p50)', 'ratio', 'result'],
+        [[`API cold load ≤ ${TARGET_RATIO}× the minimal Hono Lambda`, fmtMs(imports[2]!.p50), fmtMs(imports[1]!.p50), `${ratio.toFixed(2)}×`, met ? 'MET' : 'MISSED']],
       ),
     );
-    console.log(`(The in-child import times give ${importRatio.toFixed(2)}×: ${fmtMs(imports[2]!.p50)} against ${fmtMs(imports[1]!.p50)}.`);
+    console.log(`(Wall − bare gives ${net(minimalWall) > 0 ? `${wallRatio.toFixed(2)}×` : 'no usable ratio (the minimal bundle is within the noise of the bare start)'}: ${fmtNet(apiWall)} against ${fmtNet(minimalWall)}.`);
     console.log(` Without --enable-source-maps the API's import takes ${fmtMs(imports[3]!.p50)} at p50: the source map costs about ${fmtMs(imports[2]!.p50 - imports[3]!.p50)}.)`);
     if (opts.keep) console.log(`\nBundles kept in ${outdir}`);
 
@@ -222,9 +227,9 @@ function main(): void {
         title: 'API Lambda cold module load against a minimal Hono Lambda',
         targets: [
           {
-            name: 'API Lambda cold module load (fresh node, wall − bare node, p50)',
-            measured: `${fmtMs(net(apiWall))} (p90 wall ${fmtMs(apiWall.p90)})`,
-            floor: `${fmtMs(net(minimalWall))} (minimal Hono Lambda)`,
+            name: 'API Lambda cold module load (fresh node per sample, import until handler, p50)',
+            measured: `${fmtMs(imports[2]!.p50)} (p90 ${fmtMs(imports[2]!.p90)})`,
+            floor: `${fmtMs(imports[1]!.p50)} (minimal Hono Lambda)`,
             ratio,
             target: `≤ ${TARGET_RATIO}× the minimal bundle`,
             met,
@@ -232,7 +237,7 @@ function main(): void {
         ],
         notes: [
           `bundles (TimepointFunction, esbuild ESM minified): API ${fmtBytes(api.bytes)} raw / ${fmtBytes(api.gzipBytes)} gzip; minimal ${fmtBytes(minimal.bytes)} / ${fmtBytes(minimal.gzipBytes)}`,
-          `bare node startup p50 ${fmtMs(bare.p50)} (subtracted); in-child import p50: API ${fmtMs(imports[2]!.p50)}, minimal ${fmtMs(imports[1]!.p50)} (${importRatio.toFixed(2)}×); API import without --enable-source-maps ${fmtMs(imports[3]!.p50)}; ${opts.samples} samples each`,
+          `process wall − bare node start (p50 ${fmtMs(bare.p50)}): API ${fmtNet(apiWall)}, minimal ${fmtNet(minimalWall)}; API import without --enable-source-maps ${fmtMs(imports[3]!.p50)}; ${opts.samples} samples each`,
         ],
         valid: true,
       });

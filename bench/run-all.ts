@@ -29,7 +29,7 @@ const BENCHES: Bench[] = [
   { name: 'scoring', args: [], why: 'defaults', timeoutMinutes: 5 },
   { name: 'dispatch', args: ['--participants', '3000', '--due', '500', '--warmup', '50'], why: '3,000 participants, 500 due (the issue: 100,000 and 2,000, about 8 minutes on an idle machine)', timeoutMinutes: 10 },
   { name: 'export', args: ['--participants', '1000', '--rounds', '1'], why: '1,000 participants, one round (the issue: 10,000, about 8 minutes on an idle machine)', timeoutMinutes: 10 },
-  { name: 'participant-page', args: ['--samples', '5'], why: '5 samples of each page (default 7)', timeoutMinutes: 10 },
+  { name: 'participant-page', args: ['--samples', '3'], why: '3 samples of each page (default 7)', timeoutMinutes: 10 },
   { name: 'submit-latency', args: [], why: 'defaults', timeoutMinutes: 8 },
   { name: 'lambda-cold-load', args: [], why: 'defaults', timeoutMinutes: 6 },
   { name: 'load', args: [], why: 'defaults', timeoutMinutes: 5 },
