@@ -38,7 +38,13 @@ export interface OutgoingEmail {
 export class MailerError extends Error {
   constructor(
     message: string,
+    /** Worth another try later: the provider certainly did not take the email (throttled, unreachable). */
     readonly transient: boolean,
+    /**
+     * The request left but no answer came back (a timeout or reset mid-call): the provider may
+     * have accepted it. Sending again could email the person twice, so callers must not retry blindly.
+     */
+    readonly mayHaveBeenSent = false,
   ) {
     super(message);
     this.name = 'MailerError';

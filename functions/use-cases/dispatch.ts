@@ -208,7 +208,15 @@ async function deliver(
     const reason = redact(error instanceof Error ? error.message : String(error));
     const attempts = message.attempts ?? 1;
     const transient = error instanceof MailerError ? error.transient : true;
-    if (transient && attempts < deps.dispatch.maxAttempts) {
+    // The provider may have taken it: a participant must never get the same email twice, so it is
+    // parked with the reason (the console lists it; a coordinator can resend). A safety alert goes to
+    // staff, for whom a duplicate is far better than a missed alert: it is retried.
+    if (error instanceof MailerError && error.mayHaveBeenSent && message.kind !== 'alert') {
+      await deps.messages.markFailed(message, claimant, `outcome unknown, not retried so that it cannot arrive twice (it may have been delivered): ${reason}`, deps.clock.now());
+      report.failed++;
+      return false;
+    }
+    if ((transient || (error instanceof MailerError && error.mayHaveBeenSent)) && attempts < deps.dispatch.maxAttempts) {
       const delays = deps.dispatch.retryDelaysMs;
       const delay = delays[Math.min(attempts - 1, delays.length - 1)] ?? 60_000;
       await deps.messages.release(message, claimant, `attempt ${attempts} failed: ${reason}`, new Date(deps.clock.now().getTime() + delay));

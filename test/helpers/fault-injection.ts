@@ -99,8 +99,11 @@ const faultError = (kind: Exclude<FaultKind, 'crash'>, clientName: string): Erro
     ? clientName.startsWith('SES')
       ? awsError('Throttling', 'Maximum sending rate exceeded.', 400)
       : awsError('ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.', 400)
-    : // What @smithy/node-http-handler throws when requestTimeout elapses.
-      Object.assign(new Error('Connection timed out after 3000 ms'), { name: 'TimeoutError', $metadata: {} });
+    : kind === 'timeout'
+      ? // What @smithy/node-http-handler throws when connectionTimeout elapses: the request never left.
+        Object.assign(new Error('Socket timed out without establishing a connection within 3000 ms'), { name: 'TimeoutError', $metadata: {} })
+      : // What it throws when requestTimeout elapses: the request left, its answer never came.
+        Object.assign(new Error('Connection timed out after 10000 ms'), { name: 'TimeoutError', $metadata: {} });
 
 let injectorCount = 0;
 
@@ -136,7 +139,7 @@ export function injectFaults(client: SdkClient, rules: FaultRule[]): FaultInject
     if (fault === 'crash') throw new SimulatedCrash(`before ${context.commandName}`);
     if (fault === 'lost-response') {
       await next();
-      throw faultError('timeout', context.clientName ?? '');
+      throw faultError('lost-response', context.clientName ?? '');
     }
     throw faultError(fault, context.clientName ?? '');
   };

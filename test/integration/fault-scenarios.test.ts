@@ -185,7 +185,7 @@ describe('dispatching while storage and email fail', () => {
     ['a claim is stored but its answer is lost, so the SDK repeats it', [{ command: 'UpdateItemCommand', fault: 'lost-response', layer: 'attempt', when: isClaim, nth: 2 }], 'dynamodb'],
     ['a read after the claim is throttled', [{ command: 'GetItemCommand', fault: 'throttle', when: onItem('CONTACT#'), nth: 2 }], 'dynamodb'],
     ['SES throttles a send', [{ command: 'SendRawEmailCommand', fault: 'throttle', nth: 2 }], 'ses'],
-    ['a send times out before reaching SES', [{ command: 'SendRawEmailCommand', fault: 'timeout', nth: 2 }], 'ses'],
+    ['a send cannot connect to SES (connection timeout)', [{ command: 'SendRawEmailCommand', fault: 'timeout', nth: 2 }], 'ses'],
   ];
 
   it.each(scenarios)('%s: no email twice, and everything due goes out by the next run', async (_, rules, client) => {
@@ -203,6 +203,28 @@ describe('dispatching while storage and email fail', () => {
     t.clock.advance(15 * 60_000);
     await runDispatch(t.deps);
     expect(await received()).toEqual([1, 1, 1]);
+  });
+});
+
+describe('a send whose answer is lost', () => {
+  it('is never sent again: SES may have taken it, so it is parked as failed with the reason (reminders still follow)', async () => {
+    const t = await createTestContext({ now: MONDAY_10AM, dispatch: { retryDelaysMs: [60_000] } });
+    const { email, code } = await t.enrol({ arm: 'mbpm' }, 'lost-answer');
+    const faults = injectFaults(t.sesClient, [{ command: 'SendRawEmailCommand', fault: 'lost-response' }]);
+    await runDispatch(t.deps);
+    faults.remove();
+    expect(faults.hits).toHaveLength(1);
+    // SES did take it (the emulator holds it), and only once: the SDK did not repeat it either.
+    expect(await t.inbox(email)).toHaveLength(1);
+
+    for (const minutes of [1, 5, 15, 60]) {
+      t.clock.advance(minutes * 60_000);
+      await runDispatch(t.deps);
+    }
+    expect(await t.inbox(email)).toHaveLength(1);
+    const invitation = (await t.deps.messages.listForParticipant('demo', code)).find((m) => m.kind === 'invitation' && m.timepoint === 'baseline');
+    expect(invitation).toMatchObject({ status: 'failed' });
+    expect(invitation?.reason).toMatch(/outcome unknown/);
   });
 });
 

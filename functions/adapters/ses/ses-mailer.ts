@@ -11,21 +11,30 @@ export interface SesConnection {
   configurationSet?: string;
 }
 
-/** Errors worth another try later: throttling, timeouts, the service's own failures. */
+/** Errors SES answered with (it refused the email) that are worth another try later. */
 const transientNames = new Set([
   'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'MaxSendingRateExceeded', 'ServiceUnavailable',
-  'ServiceUnavailableException', 'InternalFailure', 'InternalServerError', 'RequestTimeout', 'RequestTimeoutException',
-  'TimeoutError', 'NetworkingError',
+  'ServiceUnavailableException', 'InternalFailure', 'InternalServerError',
 ]);
 
-export function isTransientSesError(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+/** Network failures that happen before a request is on the wire: the email certainly did not leave. */
+const notSentCodes = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * How a failed send ended. `refused`: SES answered no, for good. `transient`: SES answered "not
+ * now" or could not be reached, so nothing was sent and a later retry is safe. `unknown`: the
+ * request left and no answer came back (a request timeout, a connection reset): SES may have
+ * accepted it, and a retry could deliver it twice.
+ */
+export function classifySesError(error: unknown): 'refused' | 'transient' | 'unknown' {
+  const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
-  return (
-    transientNames.has(e.name ?? '') ||
-    (status !== undefined && (status === 429 || status >= 500)) ||
-    ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'].includes(e.code ?? '')
-  );
+  if (status !== undefined) return transientNames.has(e.name ?? '') || status === 429 || status >= 500 ? 'transient' : 'refused';
+  if (transientNames.has(e.name ?? '')) return 'transient';
+  if (notSentCodes.has(e.code ?? '')) return 'transient';
+  // @smithy/node-http-handler's connectionTimeout: the socket never connected, so nothing was sent.
+  if (e.name === 'TimeoutError' && /without establishing a connection/i.test(e.message ?? '')) return 'transient';
+  return 'unknown';
 }
 
 /** The RFC 5322 message: text and HTML alternatives, a stable Message-ID, extra headers. */
@@ -51,7 +60,10 @@ export function createSesClient(connection: SesConnection): SESClient {
       : {}),
     // Without a timeout an unanswered call (the emulator ignores unknown actions) would hang a dispatcher run.
     requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000 },
-    maxAttempts: 3,
+    // No SDK-level retries: the SDK repeats a send whose answer was lost (a timeout after SES took
+    // it), which would email the person twice. The dispatcher retries, later, only what certainly
+    // did not leave (classifySesError).
+    maxAttempts: 1,
   });
 }
 
@@ -80,7 +92,8 @@ export function createSesMailer(connection: SesConnection, client: SESClient = c
         if (error instanceof MailerError) throw error;
         // Redacted: this message is stored in the ledger and logged, and SES quotes recipients in some errors.
         const message = redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-        throw new MailerError(message, isTransientSesError(error));
+        const outcome = classifySesError(error);
+        throw new MailerError(message, outcome === 'transient', outcome === 'unknown');
       }
     },
   };
