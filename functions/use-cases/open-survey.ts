@@ -5,7 +5,7 @@ import { resolveLink, type LinkStatus } from './participant-link';
 
 export interface SurveyView {
   study: { id: string; name: string; contact: { name: string; email: string } | null };
-  timepoint: { id: string; label: string; closesAt: string };
+  timepoint: { id: string; label: string; opensAt: string; closesAt: string };
   /** The participant's language, for the page's own wording. */
   language: Language;
   /** `licensed_text_missing` when the link is open but some instrument's licensed wording is not installed. */
@@ -34,7 +34,7 @@ export async function openSurvey(
   const answerable = open && missingText.length === 0;
   return {
     study: { id: study.id, name: study.name, contact: contact ? { name: contact.name, email: contact.email } : null },
-    timepoint: { id: instance.timepoint, label: timepoint?.labels?.[language] ?? timepoint?.label ?? instance.timepoint, closesAt: instance.closesAt },
+    timepoint: { id: instance.timepoint, label: timepoint?.labels?.[language] ?? timepoint?.label ?? instance.timepoint, opensAt: instance.opensAt, closesAt: instance.closesAt },
     language,
     status: open && !answerable ? 'licensed_text_missing' : status,
     instruments: answerable ? battery.map(({ id, version, scoring, survey }) => ({ id, version, name: scoring.name, survey })) : [],

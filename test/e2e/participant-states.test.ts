@@ -97,6 +97,8 @@ describe.each([phone, desktop])('link states on a $name', (device) => {
     const url = await fixtures.notYetOpenLink(participant.code);
     const { page, requests } = await statePage(device, 'not-yet-open', url, 'Not open yet', { contact: true });
     expect(await page.getByText('Your Week 8 questionnaires are not open yet').count()).toBe(1);
+    // The opening date, from the API, in the participant's words (the week-8 window opens 3 days before day 56).
+    expect(await page.getByText(/they open on .*\d{4}/).count()).toBe(1);
     expect(requests.filter((r) => formChunk.test(r))).toEqual([]);
     await page.context().close();
   });

@@ -40,7 +40,7 @@ export function LinkStateScreen({ view, strings }: Props) {
     case 'not_yet_open':
       return (
         <StatePage title={strings.notYetOpen.title}>
-          <p>{strings.notYetOpen.body(label)}</p>
+          <p>{strings.notYetOpen.body(label, strings.formatDate(view.timepoint.opensAt))}</p>
           {contact}
         </StatePage>
       );

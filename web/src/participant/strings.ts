@@ -19,7 +19,7 @@ export interface PageStrings {
   notFound: { title: string; body: string };
   tooMany: { title: string; body: (minutes: number | null) => string };
   network: { title: string; body: string; keptHere: string; retry: string };
-  notYetOpen: { title: string; body: (label: string) => string };
+  notYetOpen: { title: string; body: (label: string, opensOn: string) => string };
   completed: { title: string; body: (label: string, study: string) => string };
   submitted: { title: string; body: (label: string, study: string) => string };
   queued: { title: string; body: string };
@@ -74,7 +74,7 @@ const en: PageStrings = {
   },
   notYetOpen: {
     title: 'Not open yet',
-    body: (label) => `Your ${label} questionnaires are not open yet. We will email you when they open: the same link will work then.`,
+    body: (label, opensOn) => `Your ${label} questionnaires are not open yet: they open on ${opensOn}. We will email you then, and the same link will work.`,
   },
   completed: {
     title: 'Thank you',
@@ -152,7 +152,7 @@ const fr: PageStrings = {
   },
   notYetOpen: {
     title: 'Pas encore ouvert',
-    body: (label) => `Vos questionnaires « ${label} » ne sont pas encore ouverts. Nous vous écrirons à leur ouverture : ce même lien fonctionnera alors.`,
+    body: (label, opensOn) => `Vos questionnaires « ${label} » ne sont pas encore ouverts : ils ouvriront le ${opensOn}. Nous vous écrirons alors, et ce même lien fonctionnera.`,
   },
   completed: {
     title: 'Merci',
