@@ -17,7 +17,7 @@ import { keys } from '../functions/adapters/dynamodb/keys';
 import { answersFor, checkAnswers } from '../functions/core/scoring/check-answers';
 import { scoreInstrument } from '../functions/core/scoring/engine';
 import { demoStudy } from '../functions/demo/demo-study';
-import { validateWithSurvey } from '../functions/instruments/survey-validation';
+import { loadSurveyValidator, type SurveyValidator } from '../functions/instruments/survey-validation';
 import { commitInfo, machineInfo, writeBenchJson, type BenchTarget } from './lib/bench-json';
 import { recordDynamoCalls } from './lib/db-calls';
 import { fmtBytes, fmtInt, fmtMs, summarise, table, type Summary } from './lib/latency';
@@ -62,7 +62,7 @@ function options() {
  * submission): the strict code check, SurveyJS's own form validation (a survey-core Model per
  * instrument) and scoring. Not part of the target; it says where the non-DynamoDB time goes.
  */
-function cpuSteps(invitations: OpenInvitation[], find: Parameters<typeof batteryOf>[1]): Array<[string, number]> {
+function cpuSteps(invitations: OpenInvitation[], find: Parameters<typeof batteryOf>[1], validateWithSurvey: SurveyValidator): Array<[string, number]> {
   const battery = batteryOf('baseline', find);
   const time = (work: (answers: OpenInvitation['answers']) => void) => {
     for (const inv of invitations.slice(0, 10)) work(inv.answers);
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
       const other = await resubmit(invitation.token, { ...invitation.answers, [first]: code === 0 ? 1 : 0 });
       if (other.status !== 409) problems.push(`${invitation.code}: different answers again answered ${other.status}, expected 409`);
     }
-    const steps = cpuSteps(measured, api.deps.catalogue.find);
+    const steps = cpuSteps(measured, api.deps.catalogue.find, await loadSurveyValidator());
     const check = await verifyStoredOnce(api.deps, submitted, untouched);
     problems.push(...check.problems);
     if (submitted.length !== warm.length + measured.length) problems.push(`${submitted.length} submissions accepted of ${warm.length + measured.length}`);

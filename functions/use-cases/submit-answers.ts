@@ -4,7 +4,7 @@ import { conflict, gone, invalidFields } from '../core/errors';
 import { answersFor, checkAnswers } from '../core/scoring/check-answers';
 import { scoreInstrument } from '../core/scoring/engine';
 import type { Answers, Instance } from '../core/schedule/records';
-import { validateWithSurvey } from '../instruments/survey-validation';
+import { loadSurveyValidator } from '../instruments/survey-validation';
 import { loadBattery } from './battery';
 import { recordAudit } from './audit';
 import type { Deps } from './deps';
@@ -45,6 +45,7 @@ export async function submitAnswers(
   const strict = checkAnswers(battery.map((i) => i.scoring), answers);
   if (strict.length > 0) throw invalidFields(strict.map((p) => ({ field: `answers.${p.item}`, message: p.message })));
   const checked = answers as Answers;
+  const validateWithSurvey = await loadSurveyValidator();
   const form = battery.flatMap((i) => validateWithSurvey(i.survey, answersFor(i.scoring, checked)));
   if (form.length > 0) throw invalidFields(form.map((p) => ({ field: `answers.${p.item}`, message: p.message })));
 

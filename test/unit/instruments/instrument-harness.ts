@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { scoringDefinitionSchema, type ScoringDefinition } from '../../../functions/core/scoring/definition';
 import { scoreInstrument, type ScoreOptions, type ScoreResult } from '../../../functions/core/scoring/engine';
-import { validateWithSurvey } from '../../../functions/instruments/survey-validation';
+import { loadSurveyValidator } from '../../../functions/instruments/survey-validation';
 
 const surveysDir = join(import.meta.dirname, '..', '..', '..', 'surveys');
 
@@ -72,11 +72,12 @@ export function itHasAConsistentFormAndDefinition(id: string): void {
     }
   });
 
-  it(`${id}: a fully answered form passes SurveyJS validation and scores every scale`, () => {
+  it(`${id}: a fully answered form passes SurveyJS validation and scores every scale`, async () => {
     const { scoring, survey, score } = loadInstrument(id);
     const answers = Object.fromEntries(
       scoring.items.map((i) => [i.id, i.codes ? i.codes.find((c) => !i.missingCodes.includes(c))! : i.range!.min]),
     );
+    const validateWithSurvey = await loadSurveyValidator();
     expect(validateWithSurvey(survey, answers)).toEqual([]);
     const result = score(answers);
     for (const scale of scoring.scales) {
