@@ -1,3 +1,4 @@
+import type { Model } from 'survey-core';
 
 export interface SurveyProblem {
   item: string;
@@ -19,13 +20,34 @@ let loading: Promise<SurveyValidator> | undefined;
  * link, saving progress, the console) skips evaluating it.
  */
 export function loadSurveyValidator(): Promise<SurveyValidator> {
-  return (loading ??= import('survey-core').then(({ Model }) => (survey, answers) => {
-    const model = new Model(survey);
-    model.data = Object.fromEntries(Object.entries(answers).filter(([, v]) => v !== null));
-    // validate(true, …) records each question's errors, which are read back below.
-    if (model.validate(true, false)) return [];
-    return model
-      .getAllQuestions(true)
-      .flatMap((question) => question.errors.map((error) => ({ item: question.name, message: error.getText() })));
+  return (loading ??= import('survey-core').then((surveyCore) => {
+    // Building a Model costs tens of milliseconds, most of a submission's CPU; one per form is
+    // reused (setting `data` replaces every value and validate() recomputes every error; it is
+    // synchronous, so no two submissions share a model at once). Keyed by the form's JSON, since
+    // licensed wording makes a new object per request; bounded, oldest out first.
+    const models = new Map<string, Model>();
+    const modelFor = (survey: Record<string, unknown>) => {
+      const key = JSON.stringify(survey);
+      let model = models.get(key);
+      if (model === undefined) {
+        model = new surveyCore.Model(survey);
+        models.set(key, model);
+        if (models.size > MAX_CACHED_FORMS) models.delete(models.keys().next().value!);
+      }
+      return model;
+    };
+    return (survey, answers) => validateWith(modelFor(survey), answers);
   }));
+}
+
+/** Forms kept built: a deployment's instruments, with room to spare. */
+const MAX_CACHED_FORMS = 64;
+
+function validateWith(model: Model, answers: Record<string, unknown>): SurveyProblem[] {
+  model.data = Object.fromEntries(Object.entries(answers).filter(([, v]) => v !== null));
+  // validate(true, …) records each question's errors, which are read back below.
+  if (model.validate(true, false)) return [];
+  return model
+    .getAllQuestions(true)
+    .flatMap((question) => question.errors.map((error) => ({ item: question.name, message: error.getText() })));
 }
