@@ -178,6 +178,10 @@ describe('staff accounts and the API document', () => {
     expect(put.status).toBe(200);
     expect((await t.request('GET', '/api/studies/demo/export', { token: analyst })).status).toBe(403);
     expect((await t.request('PUT', '/api/staff/not-an-email', { token: admin, body: { name: 'x', role: 'analyst' } })).status).toBe(400);
+    // Found by fuzzing: a segment that is not valid percent-encoding was decoded a second time, and threw (500).
+    const malformed = await t.request('DELETE', '/api/staff/%uD800', { token: admin });
+    expect(malformed.status).toBeLessThan(500);
+    expect(await malformed.json()).toMatchObject({ error: { code: expect.any(String) } });
     const list = (await (await t.request('GET', '/api/staff', { token: admin })).json()) as { staff: Array<{ email: string }> };
     expect(list.staff.map((s) => s.email)).toEqual(expect.arrayContaining(['root@staff.test', 'ana@staff.test']));
   });

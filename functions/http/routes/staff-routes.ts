@@ -22,10 +22,10 @@ export function staffRoutes(deps: AppDeps) {
     .get('/', requireStaff(deps, docs.list.roles), async (c) => c.json({ staff: await deps.staff.list() }))
     .get('/audit', requireStaff(deps, docs.audit.roles), async (c) => c.json(await auditTrail(deps, 'staff', c.req.query())))
     .put('/:email', requireStaff(deps, docs.put.roles), async (c) =>
-      c.json({ member: await putStaffMember(deps, `staff:${c.get('session').email}`, decodeURIComponent(c.req.param('email')), await readJson(c)) }),
+      c.json({ member: await putStaffMember(deps, `staff:${c.get('session').email}`, c.req.param('email'), await readJson(c)) }),
     )
     .delete('/:email', requireStaff(deps, docs.remove.roles), async (c) => {
-      await removeStaffMember(deps, `staff:${c.get('session').email}`, decodeURIComponent(c.req.param('email')));
+      await removeStaffMember(deps, `staff:${c.get('session').email}`, c.req.param('email'));
       return c.body(null, 204);
     });
 }
