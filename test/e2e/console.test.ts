@@ -139,7 +139,7 @@ describe('coordinator console', () => {
     await page.getByRole('table', { name: 'Participants of Mindfulness-Based Pain Management (demo)' }).getByRole('link', { name: codes[0] }).click();
     await heading(page, `Participant ${codes[0]}`);
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
-    await page.getByRole('heading', { name: 'Contact' }).waitFor();
+    await page.getByRole('heading', { name: 'Contact', exact: true }).waitFor();
     expect(await page.locator('.facts').first().textContent()).toBeTruthy();
     await page.getByText(ana).waitFor();
     await page.getByRole('button', { name: 'Resend the baseline link' }).click();
