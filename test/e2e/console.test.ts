@@ -237,6 +237,26 @@ describe('coordinator console', () => {
     expect(await fitsViewport(page), 'participant').toBe(true);
     await shot(page, 'console-participant-360px');
   });
+
+  it('erases a participant\'s contact details on request, after a confirmation; the address is gone from the page', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${platform.url}/studies/demo/participants/${codes[1]}`);
+    await heading(page, `Participant ${codes[1]}`);
+    await page.getByText(ben).first().waitFor();
+    await page.getByRole('button', { name: `Erase contact details of ${codes[1]}…` }).click();
+    const confirm = page.getByRole('button', { name: `Confirm: erase the email address of ${codes[1]}` });
+    // The confirmation takes the focus, so a keyboard user lands on it.
+    await expect.poll(() => confirm.evaluate((el) => el === document.activeElement)).toBe(true);
+    await confirm.click();
+    await page.getByRole('heading', { name: 'Contact details erased' }).waitFor();
+    await page.getByText(/planned emails? cancelled/).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Contact details erased' }).waitFor();
+    expect(await page.getByText(ben).count()).toBe(0);
+    await accessible(page, 'participant-contact-erased');
+    await page.goto(`${platform.url}/studies/demo/participants`);
+    await page.getByText('contact erased').waitFor();
+  });
 });
 
 
