@@ -51,6 +51,7 @@ import {
   researchItems,
   type Member,
 } from './lib/dispatch-population';
+import { exitWithUsage, integerParser } from './lib/cli';
 
 /**
  * A full garbage collection before each timed stretch, so no stretch pays for the garbage of what
@@ -99,19 +100,12 @@ function options() {
     },
     strict: true,
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  if (values.help) exitWithUsage(USAGE);
   const fail = (message: string): never => {
     console.error(`${message}\n${USAGE}`);
     process.exit(1);
   };
-  const int = (name: string, raw: string, min: number): number => {
-    const v = Number(raw);
-    if (!Number.isInteger(v) || v < min) fail(`--${name} must be an integer ≥ ${min} (got ${raw})`);
-    return v;
-  };
+  const int = integerParser(USAGE);
   const participants = int('participants', values.participants, 1);
   const due = int('due', values.due, 1);
   const warmup = int('warmup', values.warmup, 0);

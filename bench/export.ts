@@ -43,6 +43,7 @@ import { batchWrite, emailOf, enrolThroughRepositories } from './lib/dispatch-po
 import type { MeasureInput, MeasureResult, PassResult } from './lib/export-measure';
 import { OWNERS, summariseProfile, type ProfileSummary } from './lib/export-profile';
 import { answersOf, batteryOf, buildParticipant, canonical, codeOf, timelineOf } from './lib/export-population';
+import { exitWithUsage, integerParser } from './lib/cli';
 
 const TARGET_SHARE = 0.7;
 const TARGET_RSS_MB = 250;
@@ -86,18 +87,8 @@ function options() {
     },
     strict: true,
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const int = (name: string, raw: string, min: number): number => {
-    const v = Number(raw);
-    if (!Number.isInteger(v) || v < min) {
-      console.error(`--${name} must be an integer ≥ ${min} (got ${raw})\n${USAGE}`);
-      process.exit(1);
-    }
-    return v;
-  };
+  if (values.help) exitWithUsage(USAGE);
+  const int = integerParser(USAGE);
   const profile = values.profile || values['profile-dir'] !== undefined;
   if (values.runner !== 'bundle' && values.runner !== 'tsx') {
     console.error(`--runner must be bundle or tsx (got ${values.runner})\n${USAGE}`);

@@ -24,6 +24,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { TimepointFunction } from '../infra/constructs/timepoint-function';
 import { commitInfo, machineInfo, writeBenchJson } from './lib/bench-json';
 import { fmtBytes, fmtMs, summarise, table, type Summary } from './lib/latency';
+import { exitWithUsage, integerParser } from './lib/cli';
 
 const TARGET_RATIO = 1.5;
 const API_ENTRY = 'functions/entrypoints/api-lambda.ts';
@@ -44,16 +45,8 @@ function options() {
     },
     strict: true,
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const samples = Number(values.samples);
-  if (!Number.isInteger(samples) || samples < 5) {
-    console.error(`--samples must be an integer ≥ 5 (got ${values.samples})\n${USAGE}`);
-    process.exit(1);
-  }
-  return { samples, keep: values.keep, json: values.json };
+  if (values.help) exitWithUsage(USAGE);
+  return { samples: integerParser(USAGE)('samples', values.samples, 5), keep: values.keep, json: values.json };
 }
 
 const log = (message: string) => process.stderr.write(`[lambda-cold-load] ${message}\n`);

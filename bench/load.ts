@@ -21,6 +21,7 @@ import { fmtBytes, fmtInt, fmtMs, summarise, table, type Summary } from './lib/l
 import { bulkOpenInvitations, localConfig, verifyStoredOnce, type OpenInvitation } from './lib/local-api';
 import type { PlatformMessage } from './lib/load-platform';
 import { buildDependencies } from '../functions/dependencies';
+import { exitWithUsage, integerParser } from './lib/cli';
 
 const USAGE = `usage: npx tsx bench/load.ts [options]
   --phases <list>            concurrent submitting clients per phase (default 8,32,64); each phase also runs
@@ -44,18 +45,8 @@ function options() {
     },
     strict: true,
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const int = (name: string, raw: string, min: number): number => {
-    const v = Number(raw);
-    if (!Number.isInteger(v) || v < min) {
-      console.error(`--${name} must be an integer ≥ ${min} (got ${raw})\n${USAGE}`);
-      process.exit(1);
-    }
-    return v;
-  };
+  if (values.help) exitWithUsage(USAGE);
+  const int = integerParser(USAGE);
   const phases = values.phases.split(',').map((p) => int('phases', p.trim(), 1));
   return {
     phases,

@@ -20,6 +20,7 @@ import type { ScoringDefinition } from '../functions/core/scoring/definition';
 import { findInstrument, type Instrument } from '../surveys/catalogue';
 import { writeBenchJson, type BenchTarget } from './lib/bench-json';
 import { SurveyJsBaseline, type Answers, type BaselineResult } from './lib/surveyjs-baseline';
+import { exitWithUsage, integerParser } from './lib/cli';
 
 const TARGET_INSTRUMENT = 'promis29';
 const TARGET_RESPONSES = 100_000;
@@ -50,18 +51,8 @@ function options() {
     },
     strict: true,
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const int = (name: string, raw: string, min: number): number => {
-    const v = Number(raw);
-    if (!Number.isInteger(v) || v < min) {
-      console.error(`--${name} must be an integer ≥ ${min} (got ${raw})\n${USAGE}`);
-      process.exit(1);
-    }
-    return v;
-  };
+  if (values.help) exitWithUsage(USAGE);
+  const int = integerParser(USAGE);
   return {
     n: int('n', values.n, 1),
     baselineN: int('baseline-n', values['baseline-n'], 1),

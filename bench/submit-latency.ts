@@ -22,6 +22,7 @@ import { commitInfo, machineInfo, writeBenchJson, type BenchTarget } from './lib
 import { recordDynamoCalls } from './lib/db-calls';
 import { fmtBytes, fmtInt, fmtMs, summarise, table, type Summary } from './lib/latency';
 import { batteryOf, prepareOpenInvitations, startLocalApi, verifyStoredOnce, type OpenInvitation } from './lib/local-api';
+import { exitWithUsage, integerParser } from './lib/cli';
 
 const TARGET_RATIO = 2;
 
@@ -42,18 +43,8 @@ function options() {
     },
     strict: true,
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const int = (name: string, raw: string, min: number): number => {
-    const v = Number(raw);
-    if (!Number.isInteger(v) || v < min) {
-      console.error(`--${name} must be an integer ≥ ${min} (got ${raw})\n${USAGE}`);
-      process.exit(1);
-    }
-    return v;
-  };
+  if (values.help) exitWithUsage(USAGE);
+  const int = integerParser(USAGE);
   return { n: int('n', values.n, 10), warmup: int('warmup', values.warmup, 1), seed: int('seed', values.seed, 0), json: values.json };
 }
 
