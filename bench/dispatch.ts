@@ -52,6 +52,7 @@ import {
   type Member,
 } from './lib/dispatch-population';
 import { exitWithUsage, integerParser } from './lib/cli';
+import { fmtInt, loadavg, table } from './lib/latency';
 
 /**
  * A full garbage collection before each timed stretch, so no stretch pays for the garbage of what
@@ -160,17 +161,9 @@ function packageVersion(name: string): string {
   }
 }
 
-const loadavg = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
-const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const fmtSeconds = (s: number): string => (s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(0)} ms`);
 const fmtMs = (ms: number): string => `${ms.toFixed(ms >= 10 ? 1 : 2)} ms`;
 const log = (message: string) => process.stderr.write(`[dispatch-bench] ${message}\n`);
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 /** Collected problems; any one makes the run INVALID (exit 1). */
 const problems: string[] = [];

@@ -44,6 +44,7 @@ import type { MeasureInput, MeasureResult, PassResult } from './lib/export-measu
 import { OWNERS, summariseProfile, type ProfileSummary } from './lib/export-profile';
 import { answersOf, batteryOf, buildParticipant, canonical, codeOf, timelineOf } from './lib/export-population';
 import { exitWithUsage, integerParser } from './lib/cli';
+import { fmtInt, loadavg, table } from './lib/latency';
 
 const TARGET_SHARE = 0.7;
 const TARGET_RSS_MB = 250;
@@ -140,17 +141,9 @@ function machine(): string[] {
   return lines;
 }
 
-const loadavg = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
-const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const fmtSeconds = (s: number): string => (s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(0)} ms`);
 const fmtMb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const log = (message: string) => process.stderr.write(`[export-bench] ${message}\n`);
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 /** Collected problems; any one makes the run INVALID (exit 1). */
 const problems: string[] = [];

@@ -23,7 +23,7 @@ import { App, AssetStaging, Stack } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { TimepointFunction } from '../infra/constructs/timepoint-function';
 import { commitInfo, machineInfo, writeBenchJson } from './lib/bench-json';
-import { fmtBytes, fmtMs, summarise, table, type Summary } from './lib/latency';
+import { type Summary, fmtBytes, fmtMs, loadavg, summarise, table } from './lib/latency';
 import { exitWithUsage, integerParser } from './lib/cli';
 
 const TARGET_RATIO = 1.5;
@@ -50,7 +50,6 @@ function options() {
 }
 
 const log = (message: string) => process.stderr.write(`[lambda-cold-load] ${message}\n`);
-const loadavg = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 /**
  * Imports the module named by argv[2] (or nothing for `-`), checks that it exports a handler

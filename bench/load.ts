@@ -17,7 +17,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { commitInfo, machineInfo, writeBenchJson } from './lib/bench-json';
-import { fmtBytes, fmtInt, fmtMs, summarise, table, type Summary } from './lib/latency';
+import { type Summary, fmtBytes, fmtInt, fmtMs, loadavg, summarise, table } from './lib/latency';
 import { bulkOpenInvitations, localConfig, verifyStoredOnce, type OpenInvitation } from './lib/local-api';
 import type { PlatformMessage } from './lib/load-platform';
 import { buildDependencies } from '../functions/dependencies';
@@ -59,7 +59,6 @@ function options() {
 }
 
 const log = (message: string) => process.stderr.write(`[load] ${message}\n`);
-const loadavg = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

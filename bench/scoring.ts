@@ -21,6 +21,7 @@ import { findInstrument, type Instrument } from '../surveys/catalogue';
 import { writeBenchJson, type BenchTarget } from './lib/bench-json';
 import { SurveyJsBaseline, type Answers, type BaselineResult } from './lib/surveyjs-baseline';
 import { exitWithUsage, integerParser } from './lib/cli';
+import { loadavg, table } from './lib/latency';
 
 const TARGET_INSTRUMENT = 'promis29';
 const TARGET_RESPONSES = 100_000;
@@ -193,7 +194,6 @@ function machine(): string[] {
   return lines;
 }
 
-const loadavg = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 function fmtInt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
@@ -201,12 +201,6 @@ function fmtInt(n: number): string {
 
 function fmtSeconds(s: number): string {
   return s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(0)} ms`;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import { demoStudy } from '../functions/demo/demo-study';
 import { loadSurveyValidator, type SurveyValidator } from '../functions/instruments/survey-validation';
 import { commitInfo, machineInfo, writeBenchJson, type BenchTarget } from './lib/bench-json';
 import { recordDynamoCalls } from './lib/db-calls';
-import { fmtBytes, fmtInt, fmtMs, summarise, table, type Summary } from './lib/latency';
+import { type Summary, fmtBytes, fmtInt, fmtMs, loadavg, summarise, table } from './lib/latency';
 import { batteryOf, prepareOpenInvitations, startLocalApi, verifyStoredOnce, type OpenInvitation } from './lib/local-api';
 import { exitWithUsage, integerParser } from './lib/cli';
 
@@ -69,7 +69,6 @@ function cpuSteps(invitations: OpenInvitation[], find: Parameters<typeof battery
 }
 
 const log = (message: string) => process.stderr.write(`[submit-latency] ${message}\n`);
-const loadavg = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 async function main(): Promise<void> {
   const opts = options();

@@ -1,3 +1,4 @@
+import os from 'node:os';
 /** Latency summaries and the plain-text tables of bench/submit-latency.ts, bench/lambda-cold-load.ts and bench/load.ts. */
 
 export interface Summary {
@@ -31,6 +32,8 @@ export function summarise(samples: readonly number[]): Summary {
 }
 
 export const fmtMs = (ms: number): string => (ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
+/** The 1, 5 and 15-minute load averages, as a benchmark prints them (a shared machine is noisy). */
+export const loadavg = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
 export const fmtBytes = (bytes: number): string =>
   bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(2)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} B`;
