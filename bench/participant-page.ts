@@ -21,7 +21,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { commitInfo, machineInfo, writeBenchJson, type BenchTarget } from './lib/bench-json';
 import { batterySurveyJson, buildFloor, firstQuestionName, serveFloor } from './lib/participant-page-floor';
 import { measureSample, type ResourceBytes, type Sample } from './lib/participant-page-measure';
-import { buildTimepointWeb, onLoopback, participantLinks, participantView, startBenchPlatform } from './lib/participant-page-timepoint';
+import { startTestPlatform } from '../test/e2e/platform';
+import { buildTimepointWeb, onLoopback, participantLinks, participantView } from './lib/participant-page-timepoint';
 
 const TARGET_RATIO = 1.2;
 const VIEWPORT = { width: 360, height: 740 };
@@ -143,7 +144,8 @@ async function main() {
     await buildTimepointWeb(join(work, 'timepoint'));
     const timepointBuildMs = Date.now() - started;
     progress('starting the local platform (in memory, demo studies)…');
-    const platform = await startBenchPlatform(join(work, 'timepoint'));
+    // The e2e tests' platform: in memory, free ports, a clock at which the 09:00 baseline invitation is due.
+    const platform = await startTestPlatform(join(work, 'timepoint'));
     cleanups.push(() => platform.stop());
     const needed = opts.samples + opts.warmup;
     progress(`enrolling ${needed} participants in demo/mbpm and collecting their invitation links…`);

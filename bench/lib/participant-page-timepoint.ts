@@ -5,11 +5,9 @@
  * coordinator gets them: sign in by emailed code, enrol, wait for the invitation email.
  */
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'vite';
-import { runningClockFrom } from '../../functions/adapters/system/system-clock';
-import { startPlatform, type Platform } from '../../scripts/local/platform';
+import type { Platform } from '../../scripts/local/platform';
 import { waitForEmail } from '../../test/e2e/platform';
 import type { ParticipantView } from './participant-page-floor';
 
@@ -31,31 +29,6 @@ export async function buildTimepointWeb(root: string): Promise<string> {
     build: { outDir, emptyOutDir: true },
   });
   return outDir;
-}
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-/** The local platform on free ports, in memory, with the e2e tests' fixed clock (the 09:00 baseline invitation is due at once). */
-export async function startBenchPlatform(root: string): Promise<Platform> {
-  return startPlatform({
-    root,
-    port: await freePort(),
-    dynamoPort: 0,
-    sesPort: 0,
-    dataDir: null,
-    dispatchEveryMs: 60_000,
-    seedDemo: true,
-    log: () => {},
-    clock: runningClockFrom('2026-03-02T10:00:00.000Z'),
-  });
 }
 
 async function api<T>(platform: Platform, method: string, path: string, body?: unknown, token?: string): Promise<T> {
