@@ -22,7 +22,7 @@ const conformanceTests = [
 
 /**
  * Test kinds, each its own project (see README "Testing"):
- * unit (pure, no I/O) · integration (real dynalite + aws-ses-v2-local through the AWS SDK) ·
+ * unit (pure, no I/O) · security (attacks on the trust boundaries) · integration (real dynalite + aws-ses-v2-local through the AWS SDK) ·
  * infra (CDK template assertions) · lambda (the exported handlers fed real event shapes) ·
  * e2e (Debian Chromium via playwright-core against the whole local platform; not in `npm test`) ·
  * integration-dynamodb-local (storage-layer integration files again, on AWS's DynamoDB Local;
@@ -54,6 +54,17 @@ export default defineConfig({
           globalSetup: ['test/helpers/dynamodb-local-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 90_000,
+        },
+      },
+      {
+        // Attacks on every trust boundary (docs/security.md), through the public HTTP API against
+        // the real emulators and through the synthesized template.
+        test: {
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
+          globalSetup: ['test/helpers/emulators-global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
