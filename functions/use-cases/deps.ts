@@ -1,5 +1,10 @@
 import type {
+  AllocationRepository,
   AuditLog,
+  ConsentRepository,
+  JoinRepository,
+  RandomSource,
+  Sealer,
   Clock,
   ContactRepository,
   InstanceRepository,
@@ -61,6 +66,16 @@ export interface Deps {
   audit: AuditLog;
   licensedTexts: LicensedTextRepository;
   failures: FailureCounter;
+  /** Allocation slots (docs/randomisation.md). */
+  allocations: AllocationRepository;
+  /** Consent texts and signed consents (docs/consent.md). */
+  consents: ConsentRepository;
+  /** Self-enrolment requests and screening counts. */
+  joins: JoinRepository;
+  /** Seals the allocation state at rest. */
+  sealer: Sealer;
+  /** The allocation algorithms' randomness: a CSPRNG in production. */
+  random: RandomSource;
   /** Licensee-installed scorers for proprietary algorithms (e.g. PAM-13), by plug-in name. */
   scoringPlugins: Record<string, import('../core/scoring/engine').ScoringPlugin>;
   mailer: Mailer;

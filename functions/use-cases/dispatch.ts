@@ -11,8 +11,11 @@ import type { Study } from '../core/study/study';
 import type { Deps } from './deps';
 import { recordAudit } from './audit';
 import { planAndStore } from './plan-participant';
+import { createFromSlot } from './allocate-participant';
 
 export interface DispatchReport {
+  /** Allocating enrolments interrupted after their slot was written, finished from the slot. */
+  enrolmentsFinished: number;
   /** Participants (re)planned. */
   planned: number;
   /** Completions whose follow-up (alerts, anchored timepoints) was done. */
@@ -34,7 +37,7 @@ export interface DispatchOptions {
 
 type DispatchDeps = Pick<
   Deps,
-  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'audit' | 'clock' | 'secrets' | 'baseUrl' | 'dispatch'
+  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'audit' | 'clock' | 'secrets' | 'baseUrl' | 'dispatch' | 'allocations'
 >;
 
 /**
@@ -42,6 +45,7 @@ type DispatchDeps = Pick<
  * reads its work from the sparse due index and ends it with a conditional write, so a pass may
  * overlap another or die at any point: the next pass picks up exactly what is left.
  *
+ * 0. finish allocating enrolments that stopped after writing their slot (the participant is created from it);
  * 1. (re)plan participants who asked for it (enrolment, edits, withdrawal, protocol migration);
  * 2. follow up completions: safety alerts for urgent answers, then re-plan (anchored
  *    timepoints start; reminders of the completed one are cancelled);
@@ -50,13 +54,31 @@ type DispatchDeps = Pick<
  */
 export async function runDispatch(deps: DispatchDeps, options: DispatchOptions = {}): Promise<DispatchReport> {
   const limit = options.limit ?? 500;
-  const report: DispatchReport = { planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0 };
+  const report: DispatchReport = { enrolmentsFinished: 0, planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0 };
   const now = () => deps.clock.now();
   const studies = new Map<string, Promise<Study | null>>();
   const studyOf = (id: string) => {
     if (!studies.has(id)) studies.set(id, deps.studies.get(id));
     return studies.get(id)!;
   };
+
+  for (const slot of await deps.allocations.listPending(now(), limit)) {
+    const outcome = await createFromSlot(deps, slot).catch((error: unknown) => {
+      // Its code was taken meanwhile: the slot is now marked unused, which settles it.
+      if (isAppError(error) && error.kind === 'conflict') return 'void' as const;
+      throw error;
+    });
+    if (outcome === 'created') {
+      await recordAudit(deps, {
+        scope: `study:${slot.studyId}`,
+        actor: slot.by as `staff:${string}`,
+        action: 'participant.enrolled',
+        target: `participant:${slot.code}`,
+        after: { arm: slot.arm, timezone: slot.participant.timezone, protocolVersion: slot.participant.protocolVersion, strata: slot.strata, finishedBy: 'system:dispatcher' },
+      }, { id: `participant.enrolled:${slot.code}`, at: slot.at });
+      report.enrolmentsFinished++;
+    }
+  }
 
   for (const request of await deps.participants.listPlanRequests(now(), limit)) {
     await planAndStore(deps, request.studyId, request.code);

@@ -1,9 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { badRequest, conflict, notFound } from '../core/errors';
+import { randomisedArms } from '../core/allocation/allocation-config';
+import { strataProblems, type StrataValues } from '../core/allocation/strata';
+import type { StaffRole } from '../core/auth/staff';
+import { badRequest, conflict, forbidden, invalidFields, notFound } from '../core/errors';
 import { languageSchema } from '../core/i18n/language';
-import { participantCodeSchema, timezoneSchema, type Participant } from '../core/study/study';
+import type { AllocationRecord } from '../core/ports';
+import { participantCodeSchema, timezoneSchema, type Participant, type Study } from '../core/study/study';
+import { AllocationClaimed, allocateAndCreate, createFromSlot } from './allocate-participant';
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
@@ -11,7 +16,12 @@ import { planAndStore } from './plan-participant';
 
 export const enrolmentSchema = z.strictObject({
   email: z.email().max(254),
-  arm: z.string().min(1).max(40),
+  /** The arm; leave it out in a study that allocates, and the participant is randomised. */
+  arm: z.string().min(1).max(40).optional(),
+  /** The participant's level of each allocation factor, e.g. {"site": "lyon", "sex": "f"}. */
+  strata: z.record(z.string().max(40), z.string().max(40)).optional(),
+  /** Admins only: why a randomised arm is chosen by hand instead of allocated (audited). */
+  armReason: z.string().trim().min(1).max(500).optional(),
   timezone: timezoneSchema.optional(),
   code: participantCodeSchema.optional(),
   /** Language of their emails and pages (default English). */
@@ -30,18 +40,67 @@ const ABANDONED_RESERVATION_MS = 60_000;
  * own plan request for the dispatcher). A refused write is undone at once; after a crash, the
  * abandoned reservation is taken over by the retry, which erases the contact left behind.
  */
+export type EnrolDeps = Pick<Deps, 'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'audit' | 'clock' | 'secrets' | 'allocations' | 'sealer' | 'random'>;
+
+export interface Enrolled {
+  code: string;
+  arm: string;
+  /** Set when the arm was allocated (or an admin chose a randomised arm by hand). */
+  allocation: { sequence: number; stratum: string } | null;
+  firstInvitationAt: string | null;
+}
+
+/** How the arm is decided: given as is, allocated, or a randomised arm chosen by an admin with a reason. */
+type ArmChoice = { kind: 'given'; arm: string } | { kind: 'allocate' } | { kind: 'manual'; arm: string; reason: string };
+
+/**
+ * Which arm, and whether to allocate: a study's randomised arms are never chosen by hand except
+ * by an admin who gives a reason; other arms (healthy controls) are chosen as always.
+ */
+export function armChoice(study: Study, input: { arm?: string | undefined; strata?: StrataValues | undefined; armReason?: string | undefined }, role: StaffRole | 'participant'): { choice: ArmChoice; strata: StrataValues | undefined } {
+  const allocation = study.allocation;
+  if (input.arm !== undefined && !study.arms.some((a) => a.id === input.arm)) {
+    throw badRequest('arm', `unknown arm "${input.arm}" (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
+  }
+  if (allocation === undefined) {
+    if (input.arm === undefined) throw badRequest('arm', `required (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
+    if (input.strata !== undefined) throw badRequest('strata', 'this study does not allocate, so it takes no strata');
+    if (input.armReason !== undefined) throw badRequest('armReason', 'this study does not allocate: there is nothing to override');
+    return { choice: { kind: 'given', arm: input.arm }, strata: undefined };
+  }
+  const randomised = randomisedArms(allocation);
+  const isRandomised = input.arm === undefined || randomised.includes(input.arm);
+  // Strata are required wherever a randomised arm is involved; optional (but checked) for other arms.
+  if (isRandomised || input.strata !== undefined) {
+    const problems = strataProblems(allocation, input.strata);
+    if (problems.length > 0) throw invalidFields(problems);
+  }
+  if (input.arm === undefined) {
+    if (input.armReason !== undefined) throw badRequest('armReason', 'only with an arm chosen by hand');
+    return { choice: { kind: 'allocate' }, strata: input.strata ?? {} };
+  }
+  if (!isRandomised) {
+    if (input.armReason !== undefined) throw badRequest('armReason', `"${input.arm}" is not randomised: it needs no reason`);
+    return { choice: { kind: 'given', arm: input.arm }, strata: input.strata };
+  }
+  if (input.armReason === undefined) {
+    throw badRequest('arm', `"${input.arm}" is a randomised arm: leave arm out and the participant is allocated (an admin may choose it by hand with armReason)`);
+  }
+  if (role !== 'admin') throw forbidden('only an admin may choose a randomised arm by hand');
+  return { choice: { kind: 'manual', arm: input.arm, reason: input.armReason }, strata: input.strata ?? {} };
+}
+
 export async function enrolParticipant(
-  deps: Pick<Deps, 'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'audit' | 'clock' | 'secrets'>,
+  deps: EnrolDeps,
   actor: Actor,
   studyId: string,
   body: unknown,
-): Promise<{ code: string; firstInvitationAt: string | null }> {
+  options: { role?: StaffRole } = {},
+): Promise<Enrolled> {
   const input = parseInput(enrolmentSchema, body);
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
-  if (!study.arms.some((a) => a.id === input.arm)) {
-    throw badRequest('arm', `unknown arm "${input.arm}" (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
-  }
+  const { choice, strata } = armChoice(study, input, options.role ?? 'coordinator');
   const email = input.email.trim().toLowerCase();
   const now = deps.clock.now();
   const timezone = input.timezone ?? study.timezone;
@@ -59,6 +118,12 @@ export async function enrolParticipant(
     if ((await deps.participants.get(studyId, reservation.heldBy)) !== null) {
       throw conflict('a participant with this email is already enrolled in this study', 'email');
     }
+    // An allocating enrolment interrupted after its slot was written: finish it, never allocate again.
+    const slot = study.allocation ? await deps.allocations.findByCode(studyId, reservation.heldBy) : null;
+    if (slot !== null && slot.void === undefined) {
+      await createFromSlot(deps, slot);
+      throw conflict('a participant with this email is already enrolled in this study', 'email');
+    }
     // Held by a code that is no participant: an enrolment under way, or one that died half-way.
     if (now.getTime() - Date.parse(reservation.reservedAt) <= ABANDONED_RESERVATION_MS) {
       throw conflict('an enrolment with this email address is under way or was interrupted a moment ago: try again in a minute', 'email');
@@ -70,29 +135,27 @@ export async function enrolParticipant(
     await deps.contacts.erase(studyId, reservation.heldBy);
   }
 
-  const participant: Participant = {
+  const draft: Omit<Participant, 'arm'> = {
     studyId,
     code,
-    arm: input.arm,
     timezone,
     status: 'active',
     enrolledAt: enrolledAt.toISOString(),
     protocolVersion: study.protocol.version,
     dates: {},
     ...(input.language ? { language: input.language } : {}),
+    ...(choice.kind === 'given' && strata !== undefined ? { strata } : {}),
   };
-  try {
+  const { participant, slot } = await createParticipant(deps, study, draft, choice, strata, actor, async (created) => {
     await deps.contacts.putContact(studyId, code, email);
-    await deps.participants.create(participant);
-  } catch (error) {
-    if (!(await undoEnrolment(deps, participant, email))) throw error;
-  }
+    return created();
+  }, (p) => undoEnrolment(deps, p, email));
   await recordAudit(deps, {
     scope: `study:${studyId}`,
     actor,
     action: 'participant.enrolled',
     target: `participant:${code}`,
-    after: { arm: participant.arm, timezone: participant.timezone, protocolVersion: participant.protocolVersion },
+    after: { arm: participant.arm, timezone: participant.timezone, protocolVersion: participant.protocolVersion, ...(participant.strata ? { strata: participant.strata } : {}) },
   });
 
   // Plan now so the schedule exists at once; if this fails, the plan request left on the participant lets the dispatcher finish it.
@@ -102,7 +165,54 @@ export async function enrolParticipant(
   // An invitation already due goes out on the dispatcher's next pass: report it as now.
   const first = invitations[0];
   const nowIso = now.toISOString();
-  return { code, firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first };
+  return {
+    code,
+    arm: participant.arm,
+    allocation: slot ? { sequence: slot.sequence, stratum: slot.stratum } : null,
+    firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first,
+  };
+}
+
+/**
+ * Creates the participant record, allocating first when the choice says so. `store` runs the
+ * writes that must come before it (the contact); on failure before any allocation, `undo`
+ * removes them (true: the participant exists after all). Once a slot is written, nothing is
+ * undone: the participant is created from the slot, now or by the dispatcher.
+ */
+export async function createParticipant(
+  deps: EnrolDeps,
+  study: Study,
+  draft: Omit<Participant, 'arm'>,
+  choice: ArmChoice,
+  strata: StrataValues | undefined,
+  actor: Actor,
+  store: (create: () => Promise<{ participant: Participant; slot: AllocationRecord | null }>) => Promise<{ participant: Participant; slot: AllocationRecord | null }>,
+  undo: (participant: Participant) => Promise<boolean>,
+): Promise<{ participant: Participant; slot: AllocationRecord | null }> {
+  if (choice.kind === 'given') {
+    const participant: Participant = { ...draft, arm: choice.arm };
+    try {
+      return await store(async () => {
+        await deps.participants.create(participant);
+        return { participant, slot: null };
+      });
+    } catch (error) {
+      if (!(await undo(participant))) throw error;
+      return { participant, slot: null };
+    }
+  }
+  try {
+    return await store(async () => {
+      const { arm: _arm, ...rest } = draft as Participant;
+      const slot = await allocateAndCreate(deps, study, rest, strata ?? {}, actor, choice.kind === 'manual' ? { arm: choice.arm, reason: choice.reason } : undefined);
+      return { participant: slot.participant, slot };
+    });
+  } catch (error) {
+    // A written slot is final: its participant is created from it (the dispatcher finishes what this could not).
+    if (error instanceof AllocationClaimed) throw error.cause;
+    if (!(await undo({ ...draft, arm: '' } as Participant))) throw error;
+    throw error;
+  }
 }
 
 /**

@@ -2,10 +2,10 @@ import { parse } from 'csv-parse/sync';
 import { badRequest, isAppError, notFound } from '../core/errors';
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
-import { enrolmentInstant, enrolmentSchema, enrolParticipant } from './enrol-participant';
+import { armChoice, enrolmentInstant, enrolmentSchema, enrolParticipant } from './enrol-participant';
 import { participantCodeSchema } from '../core/study/study';
 
-/** Columns a participants CSV may have; `email` and `arm` are required. */
+/** Columns a participants CSV may have; `email` and `arm` are required (in a study that allocates, `arm` may be empty: the row is allocated), plus one column per allocation factor. */
 export const importColumns = ['code', 'email', 'arm', 'timezone', 'enrolment_date', 'language'] as const;
 
 export interface ImportRow {
@@ -17,6 +17,8 @@ export interface ImportRow {
   problems: Array<{ column: string; message: string }>;
   /** Set once enrolled (not in a dry run). */
   enrolledAs?: string;
+  /** The arm allocated to a row that left it empty (not in a dry run: a dry run allocates nothing). */
+  allocatedArm?: string;
 }
 
 export interface ImportReport {
@@ -45,19 +47,27 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
   }
   if (records.length === 0) throw badRequest('body', 'no rows: expected a header (email, arm, optional code, timezone, enrolment_date, language) and one row per participant');
   const header = Object.keys(records[0]!);
-  const unknown = header.filter((h) => !(importColumns as readonly string[]).includes(h));
-  if (unknown.length > 0) throw badRequest('body', `unknown column ${unknown.join(', ')} (allowed: ${importColumns.join(', ')})`);
+  const factors = study.allocation?.strata ?? [];
+  const allowed = [...importColumns, ...factors];
+  const unknown = header.filter((h) => !allowed.includes(h));
+  if (unknown.length > 0) throw badRequest('body', `unknown column ${unknown.join(', ')} (allowed: ${allowed.join(', ')})`);
   for (const required of ['email', 'arm']) if (!header.includes(required)) throw badRequest('body', `the header has no "${required}" column`);
   if (records.length > 10_000) throw badRequest('body', 'at most 10,000 rows per import');
 
   const seenEmails = new Map<string, number>();
   const seenCodes = new Map<string, number>();
   const rows: ImportRow[] = [];
+  /** A row's strata: the factor columns it fills (none at all when it fills none). */
+  const strataOf = (record: Record<string, string>) => {
+    const given = Object.fromEntries(factors.filter((f) => record[f]).map((f) => [f, record[f]!]));
+    return Object.keys(given).length > 0 ? { strata: given } : {};
+  };
   for (const [index, record] of records.entries()) {
     const row: ImportRow = { row: index + 1, email: record.email ?? '', arm: record.arm ?? '', problems: [], ...(record.code ? { code: record.code } : {}) };
     const input = {
       email: record.email,
-      arm: record.arm,
+      ...(record.arm || study.allocation === undefined ? { arm: record.arm } : {}),
+      ...strataOf(record),
       ...(record.timezone ? { timezone: record.timezone } : {}),
       ...(record.code ? { code: record.code } : {}),
       ...(record.enrolment_date ? { enrolledOn: record.enrolment_date } : {}),
@@ -80,6 +90,15 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
     }
     if (record.arm && !study.arms.some((a) => a.id === record.arm)) {
       row.problems.push({ column: 'arm', message: `unknown arm "${record.arm}" (this study has: ${study.arms.map((a) => a.id).join(', ')})` });
+    } else if (parsed.success) {
+      try {
+        armChoice(study, parsed.data, 'coordinator');
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        for (const problem of error.details ?? [{ field: error.field ?? 'arm', message: error.message }]) {
+          row.problems.push({ column: problem.field.replace(/^strata\./, ''), message: problem.message.replace(/^[\w.]+: /, '') });
+        }
+      }
     }
     const email = record.email?.trim().toLowerCase();
     if (email) {
@@ -107,15 +126,17 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
   for (const [index, row] of rows.entries()) {
     const record = records[index]!;
     try {
-      const { code } = await enrolParticipant(deps, actor, studyId, {
+      const { code, arm, allocation } = await enrolParticipant(deps, actor, studyId, {
         email: record.email,
-        arm: record.arm,
+        ...(record.arm || study.allocation === undefined ? { arm: record.arm } : {}),
+        ...strataOf(record),
         ...(record.timezone ? { timezone: record.timezone } : {}),
         ...(record.code ? { code: record.code } : {}),
         ...(record.enrolment_date ? { enrolledOn: record.enrolment_date } : {}),
         ...(record.language ? { language: record.language } : {}),
       });
       row.enrolledAs = code;
+      if (allocation !== null) row.allocatedArm = arm;
       report.enrolled++;
     } catch (error) {
       // Checked a moment ago; only a concurrent change gets here. Report it and carry on with the other rows.

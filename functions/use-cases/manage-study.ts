@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { conflict, isAppError, notFound } from '../core/errors';
-import type { StaffSession } from '../core/auth/staff';
+import { badRequest, conflict, forbidden, isAppError, notFound } from '../core/errors';
+import type { StaffRole, StaffSession } from '../core/auth/staff';
 import { renderParticipantEmail } from '../core/email/templates';
 import type { Protocol, Study } from '../core/study/study';
 import { recordAudit } from './audit';
@@ -14,11 +16,15 @@ import { previewSchedule } from './protocol-versions';
  * coordinator; admins see every study anyway.
  */
 export async function createStudy(
-  deps: Pick<Deps, 'studies' | 'staff' | 'catalogue' | 'audit' | 'clock' | 'secrets'>,
+  deps: Pick<Deps, 'studies' | 'staff' | 'catalogue' | 'audit' | 'clock' | 'secrets' | 'consents'>,
   session: StaffSession,
   body: unknown,
 ): Promise<Study> {
   const study = validateStudy(deps, { missingRules: {}, emails: {}, ...(body as object), protocol: { version: 1, ...((body as { protocol?: object })?.protocol ?? {}) } });
+  if (study.allocation !== undefined && session.role !== 'admin') throw forbidden('allocation: only an admin may set a study’s allocation (its block sizes are kept from other staff)');
+  if ((await deps.studies.get(study.id)) !== null) throw conflict(`a study with id "${study.id}" already exists`, 'id');
+  // The consent text first: a study must never point at a version whose text is not stored.
+  if (study.consent !== undefined) await publishConsentVersion(deps, study.id, study.consent);
   if (!(await deps.studies.createIfAbsent(study))) throw conflict(`a study with id "${study.id}" already exists`, 'id');
   if (session.role === 'coordinator') {
     const member = await deps.staff.get(session.email);
@@ -42,19 +48,45 @@ export const settingsSchema = z.strictObject({
   contacts: z.unknown().optional(),
   missingRules: z.unknown().optional(),
   emails: z.unknown().optional(),
+  /** Concealed allocation (admins only; frozen after the first allocation); null removes it. */
+  allocation: z.unknown().optional(),
+  /** The consent text: a new version asks everyone for consent again at their next link; null removes it. */
+  consent: z.unknown().optional(),
+  /** The public self-enrolment link; null removes it. */
+  join: z.unknown().optional(),
 });
 
-/** Changes a study's settings; an arm that still has participants can't be removed. */
+/**
+ * Changes a study's settings; an arm that still has participants can't be removed. The
+ * allocation is an admin's to set, and is frozen once anyone has been allocated; a changed
+ * consent text must come with a new version.
+ */
 export async function updateStudySettings(
-  deps: Pick<Deps, 'studies' | 'participants' | 'catalogue' | 'audit' | 'clock' | 'secrets'>,
+  deps: Pick<Deps, 'studies' | 'participants' | 'catalogue' | 'audit' | 'clock' | 'secrets' | 'allocations' | 'consents'>,
   actor: Actor,
   studyId: string,
   body: unknown,
+  options: { role?: StaffRole } = {},
 ): Promise<Study> {
   const changes = parseInput(settingsSchema, body);
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
-  const next = validateStudy(deps, { ...study, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) });
+  const given = Object.entries(changes).filter(([, v]) => v !== undefined);
+  const merged: Record<string, unknown> = { ...study, ...Object.fromEntries(given) };
+  // null removes an optional section.
+  for (const key of ['allocation', 'consent', 'join'] as const) if (merged[key] === null) delete merged[key];
+  const next = validateStudy(deps, merged);
+  if (!isDeepStrictEqual(next.allocation, study.allocation)) {
+    if ((options.role ?? 'coordinator') !== 'admin') throw forbidden('allocation: only an admin may change a study’s allocation');
+    const first = await deps.allocations.latest(studyId);
+    if (first !== null) throw conflict(`allocation: frozen after the first allocation (${first.sequence} so far): it can no longer change`, 'allocation');
+  }
+  if (next.consent !== undefined && !isDeepStrictEqual(next.consent, study.consent)) {
+    if (study.consent !== undefined && next.consent.version === study.consent.version) {
+      throw badRequest('consent.version', `the text changed: publish it as a new version (the current one is "${study.consent.version}")`);
+    }
+    await publishConsentVersion(deps, studyId, next.consent);
+  }
   const removed = study.arms.filter((a) => !next.arms.some((b) => b.id === a.id)).map((a) => a.id);
   if (removed.length > 0) {
     const inUse = (await deps.participants.list(studyId)).filter((p) => removed.includes(p.arm)).map((p) => p.arm);
@@ -64,7 +96,23 @@ export async function updateStudySettings(
     throw conflict('the study changed meanwhile (a protocol was published): reload and try again');
   }
   await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'study.settings-changed', target: `study:${studyId}`, before: { ...study, protocol: undefined }, after: { ...next, protocol: undefined } });
+  if (next.consent !== undefined && next.consent.version !== study.consent?.version) {
+    await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'consent.published', target: `study:${studyId}`, before: study.consent ? { version: study.consent.version } : undefined, after: { version: next.consent.version, languages: Object.keys(next.consent.text) } });
+  }
   return next;
+}
+
+/** SHA-256 (hex) of a consent text as shown (UTF-8): what a signed consent records. */
+export const consentTextHash = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * Stores a consent version's exact text once (what every signed consent to it refers to); a
+ * version number published before with another text is refused.
+ */
+async function publishConsentVersion(deps: Pick<Deps, 'consents' | 'clock'>, studyId: string, consent: NonNullable<Study['consent']>) {
+  const hashes = Object.fromEntries(Object.entries(consent.text).map(([language, text]) => [language, consentTextHash(text)]));
+  const stored = await deps.consents.publishVersion({ studyId, version: consent.version, text: consent.text, hashes, publishedAt: deps.clock.now().toISOString() });
+  if (!stored) throw conflict(`consent.version: version "${consent.version}" was published before with a different text: give this text a new version`, 'consent.version');
 }
 
 /** The validation report of a draft protocol: every problem, each naming its field; nothing is saved. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { badRequest, conflict, notFound } from '../core/errors';
+import { randomisedArms } from '../core/allocation/allocation-config';
+import type { StaffRole } from '../core/auth/staff';
+import { badRequest, conflict, forbidden, notFound } from '../core/errors';
 import { languageSchema } from '../core/i18n/language';
 import { participantCodeSchema, timezoneSchema, type Participant } from '../core/study/study';
 import { recordAudit } from './audit';
@@ -11,13 +13,15 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 export const participantChangeSchema = z
   .strictObject({
     arm: z.string().min(1).max(40).optional(),
+    /** Admins only: why a randomised participant's arm (or a randomised arm) is changed by hand (audited). */
+    armReason: z.string().trim().min(1).max(500).optional(),
     timezone: timezoneSchema.optional(),
     email: z.email().max(254).optional(),
     language: languageSchema.optional(),
     /** Named dates that `date:<field>` anchors count from; null removes one. */
     dates: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), isoDate.nullable()).optional(),
   })
-  .refine((c) => Object.keys(c).length > 0, 'give at least one of arm, timezone, email, language, dates');
+  .refine((c) => Object.keys(c).filter((k) => k !== 'armReason').length > 0, 'give at least one of arm, timezone, email, language, dates');
 
 type ChangeDeps = Pick<Deps, 'studies' | 'participants' | 'contacts' | 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>;
 
@@ -38,13 +42,22 @@ async function save(deps: ChangeDeps, before: Participant, after: Participant) {
 }
 
 /** Changes a participant's arm, time zone, email or anchor dates. */
-export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId: string, code: string, body: unknown): Promise<Participant> {
+export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId: string, code: string, body: unknown, options: { role?: StaffRole } = {}): Promise<Participant> {
   const change = parseInput(participantChangeSchema, body);
   const { study, participant } = await load(deps, studyId, code);
   if (participant.status === 'withdrawn') throw conflict('this participant has withdrawn: their record can no longer change');
   if (change.arm !== undefined && !study.arms.some((a) => a.id === change.arm)) {
     throw badRequest('arm', `unknown arm "${change.arm}" (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
   }
+  // Randomisation stands: a randomised participant's arm, or a randomised arm, changes only by an admin with a reason.
+  const randomised = study.allocation ? randomisedArms(study.allocation) : [];
+  const armMoves = change.arm !== undefined && change.arm !== participant.arm;
+  const touchesRandomisation = armMoves && (participant.allocation !== undefined || randomised.includes(change.arm!));
+  if (touchesRandomisation && change.armReason === undefined) {
+    throw badRequest('arm', `${participant.allocation ? `${code} was allocated to "${participant.arm}"` : `"${change.arm}" is a randomised arm`}: only an admin may change it, giving armReason`);
+  }
+  if (touchesRandomisation && (options.role ?? 'coordinator') !== 'admin') throw forbidden('only an admin may change a randomised arm by hand');
+  if (change.armReason !== undefined && !touchesRandomisation) throw badRequest('armReason', 'only with a change of a randomised arm');
   const now = deps.clock.now();
 
   let emailChanged = false;
@@ -83,7 +96,7 @@ export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId:
     target: `participant:${code}`,
     // The address itself never enters the audit trail (it is PII); that it changed does.
     before: { arm: participant.arm, timezone: participant.timezone, dates: participant.dates, language: participant.language ?? 'en' },
-    after: { arm: after.arm, timezone: after.timezone, dates: after.dates, language: after.language ?? 'en', ...(emailChanged ? { email: 'changed' } : {}) },
+    after: { arm: after.arm, timezone: after.timezone, dates: after.dates, language: after.language ?? 'en', ...(emailChanged ? { email: 'changed' } : {}), ...(change.armReason ? { armReason: change.armReason } : {}) },
   });
   return after;
 }

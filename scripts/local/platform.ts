@@ -2,7 +2,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { randomBytes } from 'node:crypto';
 import { relative, resolve } from 'node:path';
+import { envelopeSealer, localKeyWrapper } from '../../functions/adapters/system/envelope-sealer';
 import { createDb } from '../../functions/adapters/dynamodb/client';
 import { ensureTables } from '../../functions/adapters/dynamodb/create-tables';
 import { loadConfig } from '../../functions/config';
@@ -60,11 +62,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       DYNAMODB_ENDPOINT: emulators.dynamoEndpoint,
       SES_ENDPOINT: emulators.sesEndpoint,
       TIMEPOINT_SYSTEM_SENDER: 'timepoint@example.org',
+      // The key that seals allocation sequences lives beside the database it protects (see docs/randomisation.md).
+      ...(options.dataDir ? { TIMEPOINT_ALLOCATION_KEY_FILE: resolve(options.dataDir, 'allocation.key') } : {}),
     });
     await ensureTables(createDb({ endpoint: emulators.dynamoEndpoint, region: config.AWS_REGION }, { research: config.RESEARCH_TABLE, contacts: config.CONTACTS_TABLE }));
 
     let kick = () => {};
-    const deps = buildDependencies(config, { onScheduleChanged: () => kick(), ...(options.clock ? { clock: options.clock } : {}) });
+    const deps = buildDependencies(config, {
+      onScheduleChanged: () => kick(),
+      ...(options.clock ? { clock: options.clock } : {}),
+      // In memory (tests): a throwaway key that dies with the process, like the data it seals.
+      ...(options.dataDir ? {} : { sealer: envelopeSealer(localKeyWrapper(randomBytes(32))) }),
+    });
     if (options.seedDemo) {
       const { created } = await seedDemo(deps);
       if (created.length > 0) log(`Created the demo studies ${created.map((id) => `"${id}"`).join(' and ')}, and staff accounts coordinator@, analyst@ and admin@example.org.`);

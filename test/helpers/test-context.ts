@@ -12,6 +12,7 @@ import { createApp } from '../../functions/http/app';
 import type { AppDeps } from '../../functions/http/env';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { createSesClient, createSesMailer } from '../../functions/adapters/ses/ses-mailer';
+import { envelopeSealer, localKeyWrapper } from '../../functions/adapters/system/envelope-sealer';
 import { createRepositories } from '../../functions/adapters/dynamodb/repositories';
 import type { Mailer } from '../../functions/core/ports';
 import { runDispatch } from '../../functions/use-cases/dispatch';
@@ -41,9 +42,13 @@ export async function createTestContext(
     dispatch?: Partial<DispatchSettings>;
     /** The sign-in request's fixed response time (0 in tests unless a test checks it). */
     signInResponseMs?: number;
+    /** The allocation's random source (default: the production CSPRNG). */
+    random?: import('../../functions/core/ports').RandomSource;
   } = {},
 ) {
   const suffix = randomBytes(4).toString('hex');
+  // Each context seals its allocations with its own key (exposed, so a test can open a slot as only the key holder could).
+  const allocationKey = randomBytes(32);
   const dynamoEndpoint = inject('dynamoEndpoint');
   const sesEndpoint = inject('sesEndpoint');
   const config = loadConfig({
@@ -69,6 +74,8 @@ export async function createTestContext(
       // No real waiting in tests: pacing is checked through the requested waits.
       dispatch: { sleep: async () => {}, ...options.dispatch },
       signInResponseMs: options.signInResponseMs ?? 0,
+      sealer: envelopeSealer(localKeyWrapper(allocationKey)),
+      ...(options.random ? { random: options.random } : {}),
     }),
     ...createRepositories(db),
   };
@@ -135,7 +142,7 @@ export async function createTestContext(
     return { ...participant, token };
   };
 
-  return { deps, app, db, sesClient, clock, study, request, inbox, signIn, scan, uniqueEmail, coordinator, enrol, invite };
+  return { deps, app, db, sesClient, clock, study, request, inbox, signIn, scan, uniqueEmail, coordinator, enrol, invite, allocationKey };
 }
 
 export type TestContext = Awaited<ReturnType<typeof createTestContext>>;

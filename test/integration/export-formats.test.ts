@@ -96,11 +96,11 @@ describe('the export formats, over the API', () => {
   });
 
   it('long: one row per participant × timepoint × instrument × scale, with the missing and the withdrawn explicit', () => {
-    const scored = (code: string, arm: string, at: string, rows: string[]) => rows.map((r) => `${code},${arm},baseline,${r},${at}`);
+    const scored = (code: string, arm: string, at: string, rows: string[]) => rows.map((r) => `${code},${arm},,,baseline,${r},${at}`);
     const planned = (code: string, arm: string, timepoint: string, status: string) =>
-      ['phq9,1.0,1,total', 'gad7,1.0,1,total', 'peg3,1.0,1,peg'].map((s) => `${code},${arm},${timepoint},${s},,,,,${status},,,,`);
+      ['phq9,1.0,1,total', 'gad7,1.0,1,total', 'peg3,1.0,1,peg'].map((s) => `${code},${arm},,,${timepoint},${s},,,,,${status},,,,`);
     expect(lines('long')).toEqual([
-      'participant,arm,timepoint,instrument,instrument_version,scoring_version,scale,value,raw,se,band,status,missing_rule,answered,items,completed_at',
+      'participant,arm,stratum,allocation_sequence,timepoint,instrument,instrument_version,scoring_version,scale,value,raw,se,band,status,missing_rule,answered,items,completed_at',
       ...scored('P-0001', 'mbpm', '2026-03-02T18:30:00.000Z', [
         'phq9,1.0,1,total,14,14,,moderate,complete,nhs_mean_substitution,9,9',
         'gad7,1.0,1,total,10,10,,moderate,complete,all_required,7,7',
@@ -125,28 +125,28 @@ describe('the export formats, over the API', () => {
 
   it('wide: one row per participant, every scale of every timepoint, empty cells for what is missing', () => {
     expect(lines('wide')).toEqual([
-      'participant,arm,status,baseline_completed_at,baseline_phq9_total,baseline_gad7_total,baseline_peg3_peg,week8_completed_at,week8_phq9_total,week8_gad7_total,week8_peg3_peg',
-      'P-0001,mbpm,active,2026-03-02T18:30:00.000Z,14,10,7,,,,',
-      'P-0002,waitlist,active,2026-03-02T20:00:00.000Z,7.875,,3,,,,',
-      'P-0003,waitlist,withdrawn,2026-03-02T19:00:00.000Z,8,21,0,,,,',
-      'P-0004,healthy,active,,,,,,,,',
+      'participant,arm,stratum,allocation_sequence,status,baseline_completed_at,baseline_phq9_total,baseline_gad7_total,baseline_peg3_peg,week8_completed_at,week8_phq9_total,week8_gad7_total,week8_peg3_peg',
+      'P-0001,mbpm,,,active,2026-03-02T18:30:00.000Z,14,10,7,,,,',
+      'P-0002,waitlist,,,active,2026-03-02T20:00:00.000Z,7.875,,3,,,,',
+      'P-0003,waitlist,,,withdrawn,2026-03-02T19:00:00.000Z,8,21,0,,,,',
+      'P-0004,healthy,,,active,,,,,,,,',
     ]);
   });
 
   it('items: one row per participant × timepoint with the stored codes, blank where unanswered', () => {
     const header = lines('items')[0]!.split(',');
     expect(header).toEqual([
-      'participant', 'arm', 'timepoint', 'status', 'completed_at',
+      'participant', 'arm', 'stratum', 'allocation_sequence', 'timepoint', 'status', 'completed_at',
       ...Array.from({ length: 10 }, (_, i) => `PHQ9_${i + 1}`), ...Array.from({ length: 7 }, (_, i) => `GAD7_${i + 1}`), 'PEG_1', 'PEG_2', 'PEG_3',
     ]);
     expect(lines('items').slice(1)).toEqual([
-      'P-0001,mbpm,baseline,completed,2026-03-02T18:30:00.000Z,3,3,2,2,1,1,1,1,0,,2,2,2,2,1,1,0,8,6,7',
-      `P-0001,mbpm,week8,scheduled,${empties(20)}`,
-      'P-0002,waitlist,baseline,completed,2026-03-02T20:00:00.000Z,1,1,1,1,1,1,1,,0,,1,1,1,,1,1,1,2,3,4',
-      `P-0002,waitlist,week8,scheduled,${empties(20)}`,
-      'P-0003,waitlist,baseline,completed,2026-03-02T19:00:00.000Z,1,1,1,1,1,1,1,1,0,1,3,3,3,3,3,3,3,0,0,0',
-      `P-0003,waitlist,week8,cancelled,${empties(20)}`,
-      `P-0004,healthy,baseline,open,${empties(20)}`,
+      'P-0001,mbpm,,,baseline,completed,2026-03-02T18:30:00.000Z,3,3,2,2,1,1,1,1,0,,2,2,2,2,1,1,0,8,6,7',
+      `P-0001,mbpm,,,week8,scheduled,${empties(20)}`,
+      'P-0002,waitlist,,,baseline,completed,2026-03-02T20:00:00.000Z,1,1,1,1,1,1,1,,0,,1,1,1,,1,1,1,2,3,4',
+      `P-0002,waitlist,,,week8,scheduled,${empties(20)}`,
+      'P-0003,waitlist,,,baseline,completed,2026-03-02T19:00:00.000Z,1,1,1,1,1,1,1,1,0,1,3,3,3,3,3,3,3,0,0,0',
+      `P-0003,waitlist,,,week8,cancelled,${empties(20)}`,
+      `P-0004,healthy,,,baseline,open,${empties(20)}`,
     ]);
   });
 
@@ -295,9 +295,9 @@ describe('timepoint export', () => {
     expect(result.stdout).toBe('');
     expect(result.status).toBe(0);
     expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toEqual([
-      'participant,arm,status,baseline_completed_at,baseline_phq9_total,baseline_gad7_total,baseline_peg3_peg,week8_completed_at,week8_phq9_total,week8_gad7_total,week8_peg3_peg',
-      'P-0001,mbpm,active,2026-03-02T12:00:00.000Z,14,10,7,,,,',
-      'P-0002,healthy,active,,,,,,,,',
+      'participant,arm,stratum,allocation_sequence,status,baseline_completed_at,baseline_phq9_total,baseline_gad7_total,baseline_peg3_peg,week8_completed_at,week8_phq9_total,week8_gad7_total,week8_peg3_peg',
+      'P-0001,mbpm,,,active,2026-03-02T12:00:00.000Z,14,10,7,,,,',
+      'P-0002,healthy,,,active,,,,,,,,',
     ]);
     expect(readdirSync(outDir)).toEqual(['wide.csv']);
   }, 60_000);

@@ -42,7 +42,7 @@ describe('the export layout', () => {
 describe('the wide columns', () => {
   it('are participant, arm, status, then per timepoint its completion time and every scale, in protocol order', () => {
     expect(wideColumnSpecs(demoStudy, layoutOf(demoStudy), findInstrument).map((c) => c.name)).toEqual([
-      'participant', 'arm', 'status',
+      'participant', 'arm', 'stratum', 'allocation_sequence', 'status',
       'baseline_completed_at', 'baseline_phq9_total', 'baseline_gad7_total', 'baseline_peg3_peg',
       'week8_completed_at', 'week8_phq9_total', 'week8_gad7_total', 'week8_peg3_peg',
     ]);
@@ -82,7 +82,7 @@ describe('the wide columns', () => {
 describe('the item columns', () => {
   it('list every item of every battery once, in protocol and form order, after the instance columns', () => {
     const names = itemColumnSpecs(demoStudy, layoutOf(demoStudy), findInstrument).map((c) => c.name);
-    expect(names.slice(0, 6)).toEqual(['participant', 'arm', 'timepoint', 'status', 'completed_at', 'PHQ9_1']);
+    expect(names.slice(0, 8)).toEqual(['participant', 'arm', 'stratum', 'allocation_sequence', 'timepoint', 'status', 'completed_at', 'PHQ9_1']);
     expect(names.slice(5)).toEqual([
       ...Array.from({ length: 10 }, (_, i) => `PHQ9_${i + 1}`),
       ...Array.from({ length: 7 }, (_, i) => `GAD7_${i + 1}`),

@@ -65,7 +65,8 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
             // Names for every attribute: several (timezone, status) are DynamoDB reserved words.
             UpdateExpression:
               'SET #arm = :arm, #tz = :timezone, #status = :status, #version = :version, #dates = :dates, #language = :language, ' +
-              'planRequestedAt = :requested, duePk = :duePk, dueSk = :dueSk, #rev = #rev + :one',
+              'planRequestedAt = :requested, duePk = :duePk, dueSk = :dueSk, #rev = #rev + :one' +
+              (next.withdrawal ? ', withdrawal = :withdrawal' : ''),
             // Optimistic: only if nothing changed since `expected` was read.
             ConditionExpression: '#arm = :oldArm AND #tz = :oldTimezone AND #status = :oldStatus AND #version = :oldVersion',
             ExpressionAttributeNames: { '#arm': 'arm', '#tz': 'timezone', '#status': 'status', '#version': 'protocolVersion', '#dates': 'dates', '#language': 'language', '#rev': 'rev' },
@@ -84,6 +85,7 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
               ':oldTimezone': expected.timezone,
               ':oldStatus': expected.status,
               ':oldVersion': expected.protocolVersion,
+              ...(next.withdrawal ? { ':withdrawal': next.withdrawal } : {}),
             },
           }),
         ),
@@ -133,6 +135,21 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
     async listPlanRequests(now, limit) {
       const items = await queryDue<Record<string, unknown>>(db, 'PLAN', now, limit);
       return items.map((item) => ({ studyId: item.studyId as string, code: item.code as string, requestedAt: item.planRequestedAt as string }));
+    },
+
+    async recordConsent(studyId, code, consent) {
+      return conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.participant(studyId, code),
+            UpdateExpression: 'SET consent = :consent',
+            ConditionExpression: 'attribute_exists(pk) AND #status = :active',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':consent': consent, ':active': 'active' },
+          }),
+        ),
+      );
     },
 
     async clearPlanRequest(studyId, code, requestedAt) {

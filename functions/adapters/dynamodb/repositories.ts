@@ -1,8 +1,11 @@
 import type { Db } from './client';
+import { createAllocationRepository } from './allocation-repository';
 import { createAuditLog } from './audit-log';
+import { createConsentRepository } from './consent-repository';
 import { createContactRepository } from './contact-repository';
 import { createFailureCounter } from './failure-counter';
 import { createInstanceRepository } from './instance-repository';
+import { createJoinRepository } from './join-repository';
 import { createLicensedTextRepository } from './licensed-text-repository';
 import { createLinkTokenRepository } from './link-token-repository';
 import { createMessageRepository } from './message-repository';
@@ -23,6 +26,9 @@ export function createRepositories(db: Db) {
     audit: createAuditLog(db),
     licensedTexts: createLicensedTextRepository(db),
     failures: createFailureCounter(db),
+    allocations: createAllocationRepository(db),
+    consents: createConsentRepository(db),
+    joins: createJoinRepository(db),
   };
 }
 

@@ -69,11 +69,19 @@ const timepointColumn = (layout: ExportLayout): ColumnSpec => ({
 
 const participantColumn: ColumnSpec = { name: 'participant', label: 'Pseudonymous participant code', type: 'string' };
 
+/** Where the participant was randomised: the stratum label and the allocation's sequence number (docs/randomisation.md). */
+const allocationColumns: ColumnSpec[] = [
+  { name: 'stratum', label: 'Allocation stratum: each factor=level, joined by | (empty when not allocated)', type: 'string' },
+  { name: 'allocation_sequence', label: 'Allocation sequence number, 1, 2, 3 … across the study (empty when not allocated)', type: 'integer' },
+];
+
 /** The `long` format's columns (their names and order are fixed: `longColumns`). */
 export function longColumnSpecs(study: Study, layout: ExportLayout): ColumnSpec[] {
   const specs: Record<(typeof longColumns)[number], ColumnSpec> = {
     participant: participantColumn,
     arm: armColumn(study),
+    stratum: allocationColumns[0]!,
+    allocation_sequence: allocationColumns[1]!,
     timepoint: timepointColumn(layout),
     instrument: {
       name: 'instrument',
@@ -112,6 +120,7 @@ export function wideColumnSpecs(study: Study, layout: ExportLayout, find: Find):
   const specs: ColumnSpec[] = [
     participantColumn,
     armColumn(study),
+    ...allocationColumns,
     { name: 'status', label: 'Participant status', type: 'string', codes: participantStatuses },
   ];
   for (const tp of layout.timepoints) {
@@ -147,6 +156,7 @@ export function itemColumnSpecs(study: Study, layout: ExportLayout, find: Find):
   const specs: ColumnSpec[] = [
     participantColumn,
     armColumn(study),
+    ...allocationColumns,
     timepointColumn(layout),
     { name: 'status', label: 'State of the participant’s questionnaires at this timepoint', type: 'string', codes: instanceStatuses },
     { name: 'completed_at', label: 'When submitted (UTC, ISO 8601)', type: 'datetime' },

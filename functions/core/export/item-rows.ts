@@ -1,5 +1,6 @@
 import type { ColumnSpec } from './columns';
 import type { ParticipantGroup } from './participant-groups';
+import { allocationCells } from './long-rows';
 import type { ExportRow } from './wide-rows';
 
 /**
@@ -18,6 +19,7 @@ export function* itemRows(columns: ColumnSpec[], group: ParticipantGroup, timepo
     const row: ExportRow = {
       participant: group.code,
       arm: group.participant?.arm ?? instance.arm,
+      ...allocationCells(group.participant),
       timepoint: instance.timepoint,
       status: instance.status,
       completed_at: instance.completedAt ?? null,

@@ -6,6 +6,8 @@ import type { Participant } from '../study/study';
 export const longColumns = [
   'participant',
   'arm',
+  'stratum',
+  'allocation_sequence',
   'timepoint',
   'instrument',
   'instrument_version',
@@ -35,7 +37,7 @@ export function* longRows(
   find: (id: string, version: string) => CatalogueInstrument | undefined,
   timepointOrder: string[],
 ): Generator<LongRow> {
-  const armOf = new Map(participants.map((p) => [p.code, p.arm]));
+  const byCode = new Map(participants.map((p) => [p.code, p]));
   const order = (i: Instance) => timepointOrder.indexOf(i.timepoint);
   const sorted = [...instances].sort((a, b) => a.code.localeCompare(b.code) || order(a) - order(b));
   for (const instance of sorted) {
@@ -47,7 +49,8 @@ export function* longRows(
         const s = score?.scales[scale];
         yield {
           participant: instance.code,
-          arm: armOf.get(instance.code) ?? instance.arm,
+          arm: byCode.get(instance.code)?.arm ?? instance.arm,
+          ...allocationCells(byCode.get(instance.code)),
           timepoint: instance.timepoint,
           instrument: id,
           instrument_version: version,
@@ -74,3 +77,8 @@ export const groupLongRows = (
   find: (id: string, version: string) => CatalogueInstrument | undefined,
   timepointOrder: string[],
 ): Generator<LongRow> => longRows(group.participant ? [group.participant] : [], group.instances, find, timepointOrder);
+
+/** A participant's stratum and allocation sequence number (empty when they were not allocated). */
+export function allocationCells(participant: Participant | undefined): { stratum: string | null; allocation_sequence: number | null } {
+  return { stratum: participant?.allocation?.stratum ?? null, allocation_sequence: participant?.allocation?.sequence ?? null };
+}

@@ -1,4 +1,5 @@
 import type { ColumnSpec } from './columns';
+import { allocationCells } from './long-rows';
 import type { ParticipantGroup } from './participant-groups';
 
 export type ExportRow = Record<string, string | number | null>;
@@ -12,6 +13,7 @@ export function wideRow(columns: ColumnSpec[], group: ParticipantGroup): ExportR
   const row: ExportRow = Object.fromEntries(columns.map((c) => [c.name, null]));
   row.participant = group.code;
   row.arm = group.participant?.arm ?? group.instances[0]?.arm ?? null;
+  Object.assign(row, allocationCells(group.participant));
   row.status = group.participant?.status ?? null;
   for (const instance of group.instances) {
     const completedAt = `${instance.timepoint}_completed_at`;

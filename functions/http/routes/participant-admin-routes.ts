@@ -17,7 +17,7 @@ const coordinators = ['admin', 'coordinator'] as const;
 
 const docs = {
   list: documented({ method: 'get', path: '/api/studies/{studyId}/participants', tag, summary: 'Participants (pseudonymous records, with suppression and unsubscription but no addresses)', roles: coordinators, responses: { 200: '{participants}' } }),
-  enrol: documented({ method: 'post', path: '/api/studies/{studyId}/participants', tag, summary: 'Enrol a participant', roles: coordinators, body: enrolmentSchema, responses: { 201: '{code, firstInvitationAt}', 409: 'Email or code already in the study' } }),
+  enrol: documented({ method: 'post', path: '/api/studies/{studyId}/participants', tag, summary: 'Enrol a participant; in a study that allocates, leave arm out (with strata) and the arm is allocated', roles: coordinators, body: enrolmentSchema, responses: { 201: '{code, arm, allocation, firstInvitationAt}', 400: 'Bad field, missing strata, or a randomised arm chosen by hand without an admin’s reason', 403: 'A randomised arm chosen by hand by a non-admin', 409: 'Email or code already in the study' } }),
   import: documented({
     method: 'post',
     path: '/api/studies/{studyId}/participants/import',
@@ -61,7 +61,7 @@ export function participantAdminRoutes(deps: AppDeps) {
       });
     })
     .post('/:studyId/participants', requireStaff(deps, docs.enrol.roles), async (c) => {
-      const result = await enrolParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), await readJson(c));
+      const result = await enrolParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), await readJson(c), { role: c.get('session').role });
       deps.onScheduleChanged?.();
       return c.json(result, 201);
     })
@@ -75,7 +75,7 @@ export function participantAdminRoutes(deps: AppDeps) {
       return c.json({ error: { code: 'bad_request', message, field: 'body', details: problems }, ...report }, 400);
     })
     .patch('/:studyId/participants/:code', requireStaff(deps, docs.update.roles), async (c) =>
-      c.json({ participant: await updateParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readJson(c)) }),
+      c.json({ participant: await updateParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readJson(c), { role: c.get('session').role }) }),
     )
     .post('/:studyId/participants/:code/withdraw', requireStaff(deps, docs.withdraw.roles), async (c) =>
       c.json({ participant: await withdrawParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readOptionalJson(c)) }),
