@@ -1,5 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
+import { consortCounts, type ConsortCounts } from '../core/analysis/consort';
 import { outcomeSummary, type OutcomeSummary } from '../core/analysis/outcome-summary';
+import type { InstanceStatus } from '../core/schedule/records';
 import { summaryColumns, summaryTableRows } from '../core/analysis/summary-table';
 import { trajectorySvg, type PlotLabels } from '../core/analysis/trajectory-plot';
 import { badRequest, notFound } from '../core/errors';
@@ -12,23 +14,27 @@ import type { Actor, Deps } from './deps';
 export const summaryFormats = ['json', 'csv', 'svg'] as const;
 export type SummaryFormat = (typeof summaryFormats)[number];
 
-type ReadDeps = Pick<Deps, 'studies' | 'participants' | 'instances' | 'catalogue'>;
+type ReadDeps = Pick<Deps, 'studies' | 'participants' | 'instances' | 'catalogue' | 'joins'>;
 
 /**
  * A study and its long rows, read exactly as the long export reads them: page by page, one
  * participant at a time, from the research table only (contact details live in another table
  * this never touches). Only the scores are kept, not the instances.
  */
-export async function studyLongRows(deps: ReadDeps, studyId: string): Promise<{ study: Study; rows: LongRow[] }> {
+export async function studyLongRows(deps: ReadDeps, studyId: string): Promise<{ study: Study; rows: LongRow[]; consort: ConsortCounts }> {
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
   const participants = await deps.participants.list(studyId);
   const order = study.protocol.timepoints.map((t) => t.id);
   const rows: LongRow[] = [];
+  // The flow counts need each instance's state only, gathered on the same single pass.
+  const states: Array<{ code: string; timepoint: string; status: InstanceStatus }> = [];
   for await (const group of participantGroups(participants, deps.instances.pagesForStudy(studyId))) {
     rows.push(...groupLongRows(group, deps.catalogue.find, order));
+    for (const i of group.instances) states.push({ code: i.code, timepoint: i.timepoint, status: i.status });
   }
-  return { study, rows };
+  const screening = study.join ? await deps.joins.counts(studyId) : null;
+  return { study, rows, consort: consortCounts(study, participants, states, screening) };
 }
 
 /** Instrument names and scale labels from the catalogue, for the figure's titles and axis labels. */
@@ -66,7 +72,7 @@ export interface SummaryQuery {
 }
 
 export type SummaryResponse =
-  | { format: 'json'; summary: OutcomeSummary }
+  | { format: 'json'; summary: OutcomeSummary & { consort: ConsortCounts } }
   | { format: 'csv' | 'svg'; contentType: string; filename: string; body: string };
 
 /**
@@ -83,7 +89,7 @@ export async function studyOutcomeSummary(
   if (!(summaryFormats as readonly string[]).includes(format)) {
     throw badRequest('format', `unknown summary format "${format}" (available: ${summaryFormats.join(', ')})`);
   }
-  const { study, rows } = await studyLongRows(deps, studyId);
+  const { study, rows, consort } = await studyLongRows(deps, studyId);
   const summary = onlyScales(
     outcomeSummary(rows, { timepoints: study.protocol.timepoints, arms: study.arms, followup: query.followup, reference: query.reference }),
     query.scale,
@@ -109,6 +115,6 @@ export async function studyOutcomeSummary(
     case 'svg':
       return { format, contentType: 'image/svg+xml; charset=utf-8', filename: `${stem}.svg`, body: trajectorySvg(summary, plotLabels(deps, study)) };
     default:
-      return { format: 'json', summary };
+      return { format: 'json', summary: { ...summary, consort } };
   }
 }

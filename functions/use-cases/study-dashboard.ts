@@ -1,3 +1,4 @@
+import { consortCounts } from '../core/analysis/consort';
 import { notFound } from '../core/errors';
 import { openStatuses } from '../core/schedule/records';
 import type { Deps } from './deps';
@@ -8,14 +9,15 @@ const DAY = 86_400_000;
  * Adherence at a glance: completion by arm × timepoint, what is overdue or about to close,
  * delivery problems, unsubscribes and safety alerts. Read-only; no contact details.
  */
-export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages' | 'contacts' | 'clock'>, studyId: string) {
+export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages' | 'contacts' | 'clock' | 'joins'>, studyId: string) {
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
-  const [participants, instances, messages, statuses] = await Promise.all([
+  const [participants, instances, messages, statuses, screening] = await Promise.all([
     deps.participants.list(studyId),
     deps.instances.listForStudy(studyId),
     deps.messages.listForStudy(studyId),
     deps.contacts.listStatuses(studyId),
+    study.join ? deps.joins.counts(studyId) : Promise.resolve(null),
   ]);
   const now = deps.clock.now().getTime();
   const armOf = new Map(participants.map((p) => [p.code, p.arm]));
@@ -71,6 +73,8 @@ export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants'
       withdrawn: participants.filter((p) => p.status === 'withdrawn').length,
     },
     completion,
+    /** The CONSORT-style participant flow: screened, enrolled, allocated per arm, withdrawn, completed per timepoint. */
+    consort: consortCounts(study, participants, instances, screening),
     overdue,
     expiring,
     deliveryProblems,
