@@ -5,7 +5,7 @@ import type { Study } from '../core/study/study';
  * Open instruments whose wording ships: pain (PEG-3), depression (PHQ-9), anxiety (GAD-7).
  * Open fear-avoidance, interoception and well-being instruments (TSK, FABQ, MAIA-2, WHO-5) are
  * bundled as scoring only until their verbatim wording and redistribution terms are confirmed
- * (see their READMEs); a deployment can load it with `timepoint instruments load-text`.
+ * (see their READMEs); a deployment can load it with `npx timepoint instruments load-text`.
  */
 const openBattery = [
   { id: 'phq9', version: '1.0' },
