@@ -68,7 +68,8 @@ export async function connectToData(options: {
     where = `the data in ${resolve(options.dataDir)} (the platform is not running: emails go to a temporary inbox)`;
   }
   const config = loadConfig({
-    TIMEPOINT_BASE_URL: 'http://localhost:3000',
+    // Links in emails a command sends point where the running platform serves them.
+    TIMEPOINT_BASE_URL: `http://localhost:${holder?.port ?? process.env.PORT ?? 3000}`,
     AWS_REGION: 'eu-west-2',
     DYNAMODB_ENDPOINT: endpoints.dynamo,
     SES_ENDPOINT: endpoints.ses,

@@ -54,13 +54,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     { port: options.dynamoPort, setting: '--dynamodb-port or DYNAMODB_PORT' },
     { port: options.sesPort, setting: '--ses-port or SES_PORT' },
   ];
-  await ensurePortsFree(ports);
+  // The folder first: when another `npm start` holds it, that is the news, not its ports clashing.
   const claim = options.dataDir
     ? claimDataFolder(options.dataDir, { command: 'start', port: options.port, dynamoPort: options.dynamoPort, sesPort: options.sesPort })
     : null;
   const release = () => claim?.release();
   let emulators: Awaited<ReturnType<typeof startEmulators>>;
   try {
+    await ensurePortsFree(ports);
     const databaseDir = options.dataDir ? resolve(options.dataDir, 'dynamodb') : undefined;
     if (databaseDir && options.dataDir) await checkDatabaseFolder(databaseDir, options.dataDir);
     emulators = await startEmulators({ ...(databaseDir ? { dataDir: databaseDir } : {}), dynamoPort: options.dynamoPort, sesPort: options.sesPort }).catch(
