@@ -69,11 +69,26 @@ describe('timepoint score', () => {
 });
 
 describe('timepoint instruments', () => {
-  it('lists the 23 instruments with their licence and whether wording ships', () => {
-    const list = JSON.parse(timepoint(['instruments', '--json']).stdout) as Array<{ id: string; licence: string; wording: string }>;
+  it('lists the 23 instruments with their constructs, licence, whether wording ships and its languages', () => {
+    const list = JSON.parse(timepoint(['instruments', '--json']).stdout) as Array<Record<string, unknown> & { id: string }>;
     expect(list).toHaveLength(23);
-    expect(list.find((i) => i.id === 'bdi2')).toMatchObject({ licence: 'LICENSE', wording: 'licensee file' });
-    expect(list.find((i) => i.id === 'phq9')).toMatchObject({ licence: 'PD', wording: 'shipped' });
+    expect(list.find((i) => i.id === 'bdi2')).toMatchObject({ constructs: ['mood'], licence: { category: 'LICENSE' }, wording: 'licensee file', languages: [] });
+    expect(list.find((i) => i.id === 'phq9')).toMatchObject({ licence: { category: 'PD' }, nonCommercial: false, wording: 'shipped', languages: ['en'] });
+    expect(list.find((i) => i.id === 'who5')).toMatchObject({
+      constructs: ['well_being'], licence: { category: 'CC-NC', name: 'CC BY-NC-SA 3.0 IGO' }, nonCommercial: true,
+    });
+  });
+
+  it('prints a table with a non-commercial flag and a French column, then each construct\'s shipped and licensee-file instruments', () => {
+    const { code, stdout } = timepoint(['instruments']);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^id +version +constructs +licence +non-commercial +wording +French +items +scales$/);
+    expect(lines.find((l) => l.startsWith('who5 '))).toMatch(/well_being +CC BY-NC-SA 3\.0 IGO +yes +licensee file/);
+    expect(lines.find((l) => l.startsWith('phq9 '))).toMatch(/mood +PD +shipped +no +10 +total$/);
+    expect(stdout).toContain('Fear-avoidance               shipped: none; licensee file: fabq, tsk17, tsk11');
+    expect(stdout).toContain('Mood                         shipped: phq9, gad7; licensee file: promis29, bdi2, dass21');
+    expect(stdout).toContain('Non-commercial licence (who5): a commercial deployment must replace it');
   });
 
   it('load-text stores a valid wording file in the local database and refuses an incomplete one naming the item', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { constructSchema } from '../instruments/constructs';
 
 /**
  * The scoring definition of one instrument version: data in surveys/<id>/scoring.json,
@@ -99,6 +100,8 @@ export const licenceSchema = z.strictObject({
   /** PD, FREE-ATTR, FREE-REG, CC-NC or LICENSE (see docs/instruments.md). */
   category: z.enum(['PD', 'FREE-ATTR', 'FREE-REG', 'CC-NC', 'LICENSE']),
   holder: z.string(),
+  /** The licence's own name where it has one, e.g. `CC BY-NC-SA 3.0 IGO`. */
+  name: z.string().min(1).optional(),
   /** Whether the item wording may be (and is) shipped in this repository. */
   textIncluded: z.boolean(),
   terms: z.string(),
@@ -114,6 +117,8 @@ export const scoringDefinitionSchema = z
     scoringVersion: z.string().min(1),
     name: z.string().min(1),
     citation: z.string().min(1),
+    /** What the instrument measures (design.md's constructs), for the catalogue's per-construct listing. */
+    constructs: z.array(constructSchema).min(1),
     licence: licenceSchema,
     items: z.array(itemSchema).min(1),
     /** Items on the form that no scale uses (e.g. PHQ-9 item 10). */
