@@ -65,10 +65,11 @@ export function registerInstrumentsCommand(program: Command): void {
     .command('load-text')
     .description("Load a licensee's wording for a licensed instrument into this deployment's database (never into the repository).")
     .requiredOption('--file <path>', 'the wording file (format: docs/instruments.md, "Licensed wording")')
+    .option('--check', 'only check the file against the instrument (every item and code covered); load nothing')
     .option('--data-dir <dir>', 'local data folder (env TIMEPOINT_DATA_DIR)', process.env.TIMEPOINT_DATA_DIR ?? '.data')
     .option('--dynamodb-port <n>', 'port of a running local platform (env DYNAMODB_PORT)', process.env.DYNAMODB_PORT ?? '4567')
     .addHelpText('after', '\nWith RESEARCH_TABLE (and AWS credentials) in the environment, loads into that deployment instead.')
-    .action(async (opts: { file: string; dataDir: string; dynamodbPort: string }) => {
+    .action(async (opts: { file: string; check?: boolean; dataDir: string; dynamodbPort: string }) => {
       let raw: unknown;
       try {
         raw = JSON.parse(readFileSync(opts.file, 'utf8'));
@@ -83,6 +84,10 @@ export function registerInstrumentsCommand(program: Command): void {
       if (instrument.scoring.licence.textIncluded) return fail(`${text.instrument} already ships its wording; nothing to load`);
       const problems = checkLicensedText(instrument.scoring, text);
       if (problems.length > 0) return fail(problems.map((p) => `${opts.file}: ${p.field}: ${p.message}`).join('\n'));
+      if (opts.check) {
+        process.stdout.write(`${opts.file} covers every item and code of ${text.instrument}@${text.version} (${Object.keys(text.items).length} items); nothing loaded.\n`);
+        return;
+      }
       const { connectToData } = await import('../local/data-connection');
       const data = await connectToData({ dataDir: opts.dataDir, dynamoPort: Number(opts.dynamodbPort) });
       try {

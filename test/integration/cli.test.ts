@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,6 +89,23 @@ describe('timepoint instruments', () => {
     expect(stdout).toContain('Fear-avoidance               shipped: none; licensee file: fabq, tsk17, tsk11');
     expect(stdout).toContain('Mood                         shipped: phq9, gad7; licensee file: promis29, bdi2, dass21');
     expect(stdout).toContain('Non-commercial licence (who5): a commercial deployment must replace it');
+  });
+
+  it('load-text --check checks the README\'s placeholder wording file without loading it, and names what a broken copy lacks', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tp-check-'));
+    const example = 'docs/examples/tsk11-wording-placeholder.json';
+    const checked = timepoint(['instruments', 'load-text', '--file', example, '--check', '--data-dir', dir, '--dynamodb-port', '9']);
+    expect(checked).toMatchObject({ code: 0, stderr: '' });
+    expect(checked.stdout).toBe(`${example} covers every item and code of tsk11@1.0 (11 items); nothing loaded.\n`);
+    expect(readdirSync(dir)).toEqual([]);
+
+    const text = JSON.parse(readFileSync(example, 'utf8')) as { items: Record<string, { choices: Record<string, string> }> };
+    delete text.items.TSK11_7!.choices['4'];
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, JSON.stringify(text));
+    const refused = timepoint(['instruments', 'load-text', '--file', broken, '--check']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('items.TSK11_7.choices: no label for code 4');
   });
 
   it('load-text stores a valid wording file in the local database and refuses an incomplete one naming the item', async () => {
