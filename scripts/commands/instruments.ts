@@ -80,7 +80,7 @@ export function registerInstrumentsCommand(program: Command): void {
       if (!parsed.success) return fail(parsed.error.issues.map((i) => `${opts.file}: ${i.path.join('.') || '(top)'}: ${i.message}`).join('\n'));
       const text = parsed.data;
       const instrument = listInstruments().find((i) => i.id === text.instrument && i.version === text.version);
-      if (!instrument) return fail(`${opts.file}: no instrument ${text.instrument}@${text.version} (see \`timepoint instruments\`)`);
+      if (!instrument) return fail(`${opts.file}: no instrument ${text.instrument}@${text.version} (see \`npx timepoint instruments\`)`);
       if (instrument.scoring.licence.textIncluded) return fail(`${text.instrument} already ships its wording; nothing to load`);
       const problems = checkLicensedText(instrument.scoring, text);
       if (problems.length > 0) return fail(problems.map((p) => `${opts.file}: ${p.field}: ${p.message}`).join('\n'));
