@@ -44,7 +44,7 @@ describe('printed codes (paper forms whose options are not the stored numbers)',
   it('must name each stored code exactly once', () => {
     const item = { id: 'X_1', codes: [0, 1, 2] };
     const definition = (printedCodes: Record<string, number>) => ({
-      id: 'x', version: '1', scoringVersion: '1', name: 'X', citation: 'nobody',
+      id: 'x', version: '1', scoringVersion: '1', name: 'X', citation: 'nobody', constructs: ['mood'],
       licence: { category: 'PD', holder: 'nobody', textIncluded: true, terms: 'none' },
       items: [{ ...item, printedCodes }],
       scales: [{ id: 'total', label: 'Total', items: ['X_1'], formula: 'sum', missing: 'all' }],
