@@ -33,6 +33,7 @@ new AppStack(app, `Timepoint-${stage}-App`, {
   env,
   research: stateful.research,
   contacts: stateful.contacts,
+  allocationKey: stateful.allocationKey,
   senderDomain,
   systemSender,
   webAssets,

@@ -24,7 +24,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { cacheControlFor, pageContentSecurityPolicy, pageHeaders } from '../../functions/http/page-headers';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { ConfigurationSet, ConfigurationSetEventDestination, EmailIdentity, EmailSendingEvent, EventDestination, Identity } from 'aws-cdk-lib/aws-ses';
 import { ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -37,6 +37,8 @@ import { TimepointFunction, type TimepointFunctionProps } from '../constructs/ti
 export interface AppStackProps extends StackProps {
   research: TableV2;
   contacts: TableV2;
+  /** The KMS key that seals allocation sequences (StatefulStack.allocationKey). */
+  allocationKey: IKey;
   /** The domain participant emails are sent from (an SES domain identity is created for it). */
   senderDomain: string;
   /** From address of staff sign-in emails; must be in `senderDomain`. */
@@ -113,6 +115,15 @@ export class AppStack extends Stack {
     })
       .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
       .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'readWrite');
+    // Allocation seals and opens its state with data keys of its own KMS key, only for that purpose.
+    this.api.fn.addEnvironment('TIMEPOINT_ALLOCATION_KMS_KEY', props.allocationKey.keyArn);
+    this.api.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [props.allocationKey.keyArn],
+        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'allocation' } },
+      }),
+    );
 
     // Access logs hold client IP addresses: the same key as the function logs.
     const apiAccessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS, encryptionKey: operationsKey });

@@ -25,14 +25,14 @@ beforeAll(() => {
   const env = { account: '123456789012', region: 'eu-west-2' };
   // Deletion protection left to its default: it must be on without being asked for.
   const stateful = new StatefulStack(app, 'Data', { env });
-  const stack = new AppStack(app, 'App', { env, research: stateful.research, contacts: stateful.contacts, senderDomain: 'trial.example', systemSender: 'timepoint@trial.example', webAssets: web, maxSendRate: 14, alarmEmail: 'oncall@trial.example' });
+  const stack = new AppStack(app, 'App', { env, research: stateful.research, contacts: stateful.contacts, allocationKey: stateful.allocationKey, senderDomain: 'trial.example', systemSender: 'timepoint@trial.example', webAssets: web, maxSendRate: 14, alarmEmail: 'oncall@trial.example' });
   applyNag(app);
   data = Template.fromStack(stateful);
   appTemplate = Template.fromStack(stack);
 
   const quiet = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
   const quietData = new StatefulStack(quiet, 'Data', { env });
-  quietTemplate = Template.fromStack(new AppStack(quiet, 'App', { env, research: quietData.research, contacts: quietData.contacts, senderDomain: 'trial.example', systemSender: 'timepoint@trial.example', webAssets: web, maxSendRate: 14 }));
+  quietTemplate = Template.fromStack(new AppStack(quiet, 'App', { env, research: quietData.research, contacts: quietData.contacts, allocationKey: quietData.allocationKey, senderDomain: 'trial.example', systemSender: 'timepoint@trial.example', webAssets: web, maxSendRate: 14 }));
 });
 
 describe('the stateful stack', () => {
@@ -55,8 +55,8 @@ describe('the stateful stack', () => {
         Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
       }),
     });
-    // Research and contacts each have their own rotating key (and the backup vault a third).
-    data.resourceCountIs('AWS::KMS::Key', 3);
+    // Research and contacts each have their own rotating key, the backup vault a third, the allocation sequences a fourth.
+    data.resourceCountIs('AWS::KMS::Key', 4);
     data.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
@@ -164,6 +164,19 @@ describe('the app stack', () => {
   it('sets up SES: a domain identity for the sender domain and a configuration set', () => {
     appTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'trial.example' });
     appTemplate.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+  });
+
+  it('lets only the API use the allocation key, only to seal and open allocation state (docs/randomisation.md)', () => {
+    const policies = Object.entries(appTemplate.findResources('AWS::IAM::Policy'));
+    const usesAllocationKey = policies.filter(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as Array<{ Resource: unknown }>).some((s) => JSON.stringify(s.Resource).includes('AllocationKey')),
+    );
+    expect(usesAllocationKey.map(([id]) => id)).toEqual([expect.stringMatching(/^Api/)]);
+    const statement = (usesAllocationKey[0]![1].Properties.PolicyDocument.Statement as Array<Record<string, unknown>>).find((s) => JSON.stringify(s.Resource).includes('AllocationKey'))!;
+    expect([...(statement.Action as string[])].sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(statement.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': 'allocation' } });
+    const api = Object.values(appTemplate.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.TIMEPOINT_ALLOCATION_KMS_KEY !== undefined);
+    expect(api).toBeDefined();
   });
 
   it('grants table access without wildcard actions, and the dispatcher only reads contacts', () => {
