@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { formatMailbox } from '../core/email/html';
 import { isAppError } from '../core/errors';
+import { renderConsentCopyEmail } from '../core/email/enrolment-emails';
 import { renderAlertEmail, renderNoticeEmail, renderParticipantEmail, type RenderedEmail } from '../core/email/templates';
+import { CONTACT_ERASED } from '../core/schedule/reconcile';
 import type { Language } from '../core/i18n/language';
-import { MailerError } from '../core/ports';
+import { MailerError, type OutgoingEmail } from '../core/ports';
+import { signedConsentPdf } from './consent-record';
 import { redact } from '../core/redact';
 import { decideSends } from '../core/schedule/send-decision';
 import { sentStatuses, type StoredMessage } from '../core/schedule/records';
@@ -37,7 +40,7 @@ export interface DispatchOptions {
 
 type DispatchDeps = Pick<
   Deps,
-  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'audit' | 'clock' | 'secrets' | 'baseUrl' | 'dispatch' | 'allocations'
+  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'audit' | 'clock' | 'secrets' | 'baseUrl' | 'dispatch' | 'allocations' | 'consents'
 >;
 
 /**
@@ -156,6 +159,8 @@ async function sendGroup(
     const study = await studyOf(claimed[0]!.studyId);
     if (claimed[0]!.kind === 'alert' || claimed[0]!.kind === 'notice') {
       for (const message of claimed) await deliver(deps, claimant, message, study, null, pacer, report, handed);
+    } else if (claimed[0]!.kind === 'consent') {
+      for (const message of claimed) await sendConsentCopy(deps, claimant, message, study, pacer, report, handed);
     } else {
       await sendToParticipant(deps, claimant, claimed, study, pacer, report, handed);
     }
@@ -200,6 +205,28 @@ async function sendToParticipant(deps: DispatchDeps, claimant: string, claimed: 
     const sent = await deliver(deps, claimant, decision.message, study, recipient, pacer, report, handed);
     if (sent && decision.message.kind === 'invitation') await deps.instances.markOpened(studyId, code, timepoint, deps.clock.now());
   }
+}
+
+/**
+ * A participant's copy of their signed consent, checked with fresh reads: not to an erased,
+ * bounced or unsubscribed address (the record stays downloadable by the study team).
+ */
+async function sendConsentCopy(deps: DispatchDeps, claimant: string, message: StoredMessage, study: Study | null, pacer: Pacer, report: DispatchReport, handed: Set<string>) {
+  const [participant, contact] = await Promise.all([deps.participants.get(message.studyId, message.code), deps.contacts.get(message.studyId, message.code)]);
+  const stop =
+    participant === null ? 'participant not found'
+    : participant.contactErasedAt !== undefined ? CONTACT_ERASED
+    : contact === null ? 'no contact email on file'
+    : contact.suppressed ? `address suppressed: ${contact.suppressed.reason}`
+    : contact.unsubscribedAt ? 'participant unsubscribed'
+    : null;
+  if (stop !== null) {
+    await deps.messages.markSkipped(message, claimant, stop, deps.clock.now());
+    handed.add(messageKey(message));
+    report.skipped++;
+    return;
+  }
+  await deliver(deps, claimant, message, study, { to: contact!.email, timezone: participant!.timezone, closesAt: '', language: participant!.language ?? 'en' }, pacer, report, handed);
 }
 
 /** Renders, sends and records one claimed message; transient failures go back for a later retry. */
@@ -271,7 +298,7 @@ async function render(
   message: StoredMessage,
   study: Study,
   participant: Recipient | null,
-): Promise<(RenderedEmail & { from: string; to: string[]; messageId: string; headers?: Record<string, string> }) | null> {
+): Promise<(RenderedEmail & Pick<OutgoingEmail, 'from' | 'to' | 'messageId' | 'headers' | 'attachments'>) | null> {
   const from = formatMailbox(study.sender.name, study.sender.email);
   // Stable per ledger message: a resend after a crash carries the same Message-ID, which mail systems de-duplicate.
   const key = `${message.studyId}|${message.code}|${message.timepoint}|${message.kind}|${message.n}`;
@@ -287,6 +314,14 @@ async function render(
     const to = study.contacts.map((c) => c.email);
     if (to.length === 0) return null;
     return { from, to, messageId, ...renderNoticeEmail({ study, code: message.code, reason: message.reason ?? 'delivery failed', consoleLink }) };
+  }
+  if (message.kind === 'consent') {
+    if (participant === null) return null;
+    const version = message.timepoint.replace(/^consent@/, '');
+    const attachment = await consentAttachment(deps, study, message.code, version, participant.timezone);
+    if (attachment === null) return null;
+    const content = renderConsentCopyEmail({ study, version, agreedAt: attachment.agreedAt, timezone: participant.timezone, language: attachment.language });
+    return { from, to: [participant.to], messageId, attachments: [attachment.file], ...content };
   }
   const timepoint = study.protocol.timepoints.find((t) => t.id === message.timepoint) ?? null;
   if (participant === null || timepoint === null) return null;
@@ -316,6 +351,14 @@ async function render(
     headers: { 'List-Unsubscribe': `<${deps.baseUrl}/api/u/${unsubscribeToken}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     ...content,
   };
+}
+
+/** The signed record of a participant's consent to `version`, as the PDF to attach (null when there is none to send). */
+async function consentAttachment(deps: DispatchDeps, study: Study, code: string, version: string, timezone: string) {
+  const record = await deps.consents.getRecord(study.id, code, version);
+  if (record === null) return null;
+  const pdf = await signedConsentPdf(deps, study, record, timezone);
+  return { agreedAt: record.agreedAt, language: record.language, file: { filename: pdf.filename, contentType: 'application/pdf', content: pdf.bytes } };
 }
 
 /** Where and how a participant email goes. */
@@ -365,7 +408,7 @@ async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<vo
 function groupByRecipient(messages: StoredMessage[]): StoredMessage[][] {
   const groups = new Map<string, StoredMessage[]>();
   for (const m of messages) {
-    const key = m.kind === 'alert' || m.kind === 'notice' ? `${m.studyId}|${m.code}|${m.timepoint}|${m.kind}|${m.n}` : `${m.studyId}|${m.code}|${m.timepoint}`;
+    const key = m.kind === 'alert' || m.kind === 'notice' || m.kind === 'consent' ? `${m.studyId}|${m.code}|${m.timepoint}|${m.kind}|${m.n}` : `${m.studyId}|${m.code}|${m.timepoint}`;
     groups.set(key, [...(groups.get(key) ?? []), m]);
   }
   return [...groups.values()];

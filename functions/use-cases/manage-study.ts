@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { badRequest, conflict, forbidden, isAppError, notFound } from '../core/errors';
 import type { StaffRole, StaffSession } from '../core/auth/staff';
+import { consentTextHash } from '../core/consent/consent-text';
 import { renderParticipantEmail } from '../core/email/templates';
 import type { Protocol, Study } from '../core/study/study';
 import { recordAudit } from './audit';
@@ -101,9 +101,6 @@ export async function updateStudySettings(
   }
   return next;
 }
-
-/** SHA-256 (hex) of a consent text as shown (UTF-8): what a signed consent records. */
-export const consentTextHash = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**
  * Stores a consent version's exact text once (what every signed consent to it refers to); a

@@ -1,3 +1,4 @@
+import { consentShown, needsConsent } from '../core/consent/consent-text';
 import { loadBattery } from './battery';
 import type { Language } from '../core/i18n/language';
 import type { Deps } from './deps';
@@ -16,7 +17,17 @@ export interface SurveyView {
   missingText: string[];
   /** Answers saved so far (never the final answers of a completed instance). */
   answers: Record<string, unknown>;
+  /**
+   * The participant has not consented to the study's current consent version: the page shows
+   * `consent` first, and no instruments are sent until they agree (POST …/consent).
+   */
+  consentRequired: boolean;
+  /** The consent text in their language (or the study's nearest), when consent is required. */
+  consent?: { version: string; language: Language; text: string; textHash: string };
 }
+
+/** States in which a link can still be answered (now or later), so consent is asked for. */
+const consentStates: ReadonlySet<string> = new Set(['open', 'started', 'not_yet_open']);
 
 /** What the participant page shows for a link: the battery when it can be answered, else just the state. */
 export async function openSurvey(
@@ -27,7 +38,8 @@ export async function openSurvey(
   const language = participant.language ?? 'en';
   const timepoint = study.protocol.timepoints.find((t) => t.id === instance.timepoint);
   const contact = study.contacts[0];
-  const open = status === 'open' || status === 'started';
+  const consentRequired = consentStates.has(status) && needsConsent(study.consent, participant);
+  const open = (status === 'open' || status === 'started') && !consentRequired;
   // Only an answerable link needs the forms (and any licensed wording): other states show a message.
   const battery = open ? await loadBattery(deps, instance.instruments) : [];
   const missingText = battery.filter((i) => !i.textInstalled).map((i) => `${i.id}@${i.version}`);
@@ -40,5 +52,7 @@ export async function openSurvey(
     instruments: answerable ? battery.map(({ id, version, scoring, survey }) => ({ id, version, name: scoring.name, survey })) : [],
     answers: answerable ? (instance.answers ?? {}) : {},
     missingText,
+    consentRequired,
+    ...(consentRequired ? { consent: consentShown(study.consent!, language) } : {}),
   };
 }

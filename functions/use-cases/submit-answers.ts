@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { conflict, gone, invalidFields } from '../core/errors';
+import { needsConsent } from '../core/consent/consent-text';
+import { conflict, forbidden, gone, invalidFields } from '../core/errors';
 import { answersFor, checkAnswers } from '../core/scoring/check-answers';
 import { scoreInstrument } from '../core/scoring/engine';
 import type { Answers, Instance } from '../core/schedule/records';
@@ -31,11 +32,12 @@ export async function submitAnswers(
   body: unknown,
 ): Promise<{ status: 'completed'; completedAt: string }> {
   const { answers } = parseInput(submissionSchema, body);
-  const { study, instance, status } = await resolveLink(deps, token);
+  const { study, participant, instance, status } = await resolveLink(deps, token);
   if (status === 'completed') return repeated(deps, instance, answers);
   if (status === 'expired') throw gone('the time to complete these questionnaires has passed');
   if (status === 'withdrawn') throw gone('this participation has ended');
   if (status === 'not_yet_open') throw conflict('these questionnaires are not open yet');
+  if (needsConsent(study.consent, participant)) throw forbidden(`consent: give consent to version ${study.consent!.version} first`);
 
   const battery = await loadBattery(deps, instance.instruments);
   const missingText = battery.filter((i) => !i.textInstalled);

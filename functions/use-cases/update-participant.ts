@@ -101,14 +101,19 @@ export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId:
   return after;
 }
 
-export const withdrawalSchema = z.strictObject({ reason: z.string().max(500).optional() });
+export const withdrawalSchema = z.strictObject({
+  reason: z.string().max(500).optional(),
+  /** The participant withdrew their consent (not only stopped answering): recorded as such. */
+  consentWithdrawn: z.boolean().optional(),
+});
 
 /** Withdraws a participant: all planned mail is cancelled and open instances are closed; their data stays. */
 export async function withdrawParticipant(deps: ChangeDeps, actor: Actor, studyId: string, code: string, body: unknown): Promise<Participant> {
-  const { reason } = parseInput(withdrawalSchema, body ?? {});
+  const { reason, consentWithdrawn } = parseInput(withdrawalSchema, body ?? {});
   const { participant } = await load(deps, studyId, code);
   if (participant.status === 'withdrawn') return participant;
-  const after: Participant = { ...participant, status: 'withdrawn' };
+  const withdrawal = { at: deps.clock.now().toISOString(), by: 'staff' as const, ...(reason ? { reason } : {}), ...(consentWithdrawn ? { consentWithdrawn } : {}) };
+  const after: Participant = { ...participant, status: 'withdrawn', withdrawal };
   await save(deps, participant, after);
   await recordAudit(deps, {
     scope: `study:${studyId}`,
@@ -116,7 +121,7 @@ export async function withdrawParticipant(deps: ChangeDeps, actor: Actor, studyI
     action: 'participant.withdrawn',
     target: `participant:${code}`,
     before: { status: participant.status },
-    after: { status: 'withdrawn', ...(reason ? { reason } : {}) },
+    after: { status: 'withdrawn', ...(reason ? { reason } : {}), ...(consentWithdrawn ? { consentWithdrawn } : {}) },
   });
   return after;
 }

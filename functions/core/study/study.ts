@@ -79,7 +79,8 @@ export const consentVersionSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]
 export const consentSchema = z.strictObject({
   version: consentVersionSchema,
   text: z
-    .partialRecord(languageSchema, z.string().trim().min(1).max(50_000))
+    // Kept exactly as given (not trimmed): its hash is of the text as shown.
+    .partialRecord(languageSchema, z.string().max(50_000).refine((t) => t.trim() !== '', 'the text is empty'))
     .refine((t) => Object.keys(t).length > 0, 'give the text in at least one language (e.g. {"en": "…"})'),
 });
 

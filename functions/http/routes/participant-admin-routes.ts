@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { notFound } from '../../core/errors';
+import { consentRecordPdf } from '../../use-cases/consent-download';
 import { enrolmentSchema, enrolParticipant } from '../../use-cases/enrol-participant';
 import { eraseContact } from '../../use-cases/erase-contact';
 import { importParticipants } from '../../use-cases/import-participants';
@@ -29,7 +30,16 @@ const docs = {
     responses: { 200: 'Report: every row, its problems, enrolled codes', 400: 'Some rows are invalid (nothing written); the report lists them' },
   }),
   update: documented({ method: 'patch', path: '/api/studies/{studyId}/participants/{code}', tag, summary: 'Change arm, time zone, email or anchor dates (unsent messages move)', roles: coordinators, body: participantChangeSchema, responses: { 200: '{participant}', 409: 'Withdrawn, or changed meanwhile' } }),
-  withdraw: documented({ method: 'post', path: '/api/studies/{studyId}/participants/{code}/withdraw', tag, summary: 'Withdraw: stops all mail, keeps data', roles: coordinators, body: withdrawalSchema, responses: { 200: '{participant}' } }),
+  withdraw: documented({ method: 'post', path: '/api/studies/{studyId}/participants/{code}/withdraw', tag, summary: 'Withdraw (or record a withdrawal of consent): stops all mail, keeps data; the reason is kept on the participant', roles: coordinators, body: withdrawalSchema, responses: { 200: '{participant}' } }),
+  consent: documented({
+    method: 'get',
+    path: '/api/studies/{studyId}/participants/{code}/consent',
+    tag,
+    summary: "The participant's signed consent as a PDF (the latest, or ?version=): text, its SHA-256, typed name, time, language",
+    roles: coordinators,
+    query: z.object({ version: z.string().optional() }),
+    responses: { 200: { description: 'The signed record', mediaType: 'application/pdf' }, 404: 'No such participant, or no consent given (to that version)' },
+  }),
   eraseContact: documented({
     method: 'delete',
     path: '/api/studies/{studyId}/participants/{code}/contact',
@@ -86,14 +96,22 @@ export function participantAdminRoutes(deps: AppDeps) {
     .post('/:studyId/participants/:code/resend', requireStaff(deps, docs.resend.roles), async (c) =>
       c.json(await resendLink(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readJson(c)), 202),
     )
+    .get('/:studyId/participants/:code/consent', requireStaff(deps, docs.consent.roles), async (c) => {
+      const { studyId, code } = c.req.param();
+      const file = await consentRecordPdf(deps, actor(c.get('session').email), studyId, code, c.req.query('version'));
+      c.header('Content-Type', 'application/pdf');
+      c.header('Content-Disposition', `attachment; filename="${file.filename}"`);
+      return c.body(file.bytes as Uint8Array<ArrayBuffer>);
+    })
     .get('/:studyId/participants/:code/schedule', requireStaff(deps, docs.timeline.roles), async (c) => {
       const { studyId, code } = c.req.param();
       const participant = await deps.participants.get(studyId, code);
       if (participant === null) throw notFound(`participant ${code}`);
-      const [instances, messages, contact] = await Promise.all([
+      const [instances, messages, contact, consents] = await Promise.all([
         deps.instances.listForParticipant(studyId, code),
         deps.messages.listForParticipant(studyId, code),
         deps.contacts.get(studyId, code),
+        deps.consents.listRecords(studyId, code),
       ]);
       return c.json({
         participant,
@@ -101,6 +119,8 @@ export function participantAdminRoutes(deps: AppDeps) {
         contact: contact && { email: contact.email, suppressed: contact.suppressed ?? null, unsubscribedAt: contact.unsubscribedAt ?? null },
         instances: instances.map(({ answers: _answers, ...rest }) => rest),
         messages: messages.sort((a, b) => a.sendAt.localeCompare(b.sendAt)),
+        // Each signed consent (the typed name is in the PDF, not here).
+        consents: consents.map(({ version, language, textHash, agreedAt, via }) => ({ version, language, textHash, agreedAt, via })),
       });
     })
     .get('/:studyId/participants/:code/preview', requireStaff(deps, docs.preview.roles), async (c) => {
