@@ -7,6 +7,7 @@ import { errorResponse } from './errors';
 import { openApiDocument } from './openapi';
 import { authRoutes } from './routes/auth-routes';
 import { instrumentRoutes } from './routes/instrument-routes';
+import { joinRoutes } from './routes/join-routes';
 import { participantAdminRoutes } from './routes/participant-admin-routes';
 import { participantRoutes, unsubscribeRoutes } from './routes/participant-routes';
 import { staffRoutes } from './routes/staff-routes';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/studies', summaryRoutes(deps));
   app.route('/api/p', participantRoutes(deps));
   app.route('/api/u', unsubscribeRoutes(deps));
+  app.route('/api/join', joinRoutes(deps));
   app.all('/api/*', () => {
     throw notFound('endpoint');
   });

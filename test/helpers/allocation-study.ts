@@ -16,3 +16,21 @@ export const allocatingStudy = (allocation: Partial<AllocationConfig> = {}, id =
     ...allocation,
   } as AllocationConfig,
 });
+
+/** A self-enrolment screener: chronic pain for 3 months, adult, and the site (an allocation factor). */
+export const screener = {
+  elements: [
+    { type: 'boolean', name: 'chronic_pain', title: 'Have you had pain on most days for three months or more?', isRequired: true },
+    { type: 'text', inputType: 'number', name: 'age', title: 'How old are you?', isRequired: true, min: 0, max: 120 },
+    { type: 'radiogroup', name: 'site', title: 'Which centre is nearer to you?', choices: [{ value: 'lyon', text: 'Lyon' }, { value: 'paris', text: 'Paris' }], isRequired: true },
+  ],
+};
+
+export const consentText = '# Taking part\n\nYou are invited to an **8-week study** of pain.\n\n- Taking part is voluntary.\n- You may withdraw at any time.\n';
+
+/** A study with the public join link open: screener, consent, minimisation by site. */
+export const joinStudy = (id = 'open-rct'): Study => ({
+  ...allocatingStudy({ method: 'minimisation', blockSizes: undefined, strata: ['site'], levels: { site: ['lyon', 'paris'] } }, id),
+  consent: { version: '1', text: { en: consentText } },
+  join: { enabled: true, screener, eligibility: '{chronic_pain} = true and {age} >= 18', strata: { site: 'site' } },
+});

@@ -228,6 +228,8 @@ export interface Participant {
   withdrawal?: { at: string; reason?: string; by: 'staff' | 'participant'; consentWithdrawn?: boolean };
   /** How they came into the study: enrolled by staff (default) or through the public join link. */
   enrolledVia?: 'staff' | 'join';
+  /** Self-enrolment: their answers to the eligibility screener (never exported with the scores). */
+  screening?: Record<string, unknown>;
 }
 
 export interface ParticipantAllocation {
