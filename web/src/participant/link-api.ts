@@ -51,3 +51,32 @@ export const submitAnswers = (token: string, answers: Answers) =>
 const unsubscribeBase = (token: string) => `/api/u/${encodeURIComponent(token)}`;
 export const unsubscribeStatus = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>(unsubscribeBase(token), 'GET');
 export const unsubscribe = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>(unsubscribeBase(token), 'POST');
+
+export const giveConsent = (token: string, body: { name: string; agree: true; textHash: string }) =>
+  request<{ consented: boolean; version: string; at: string }>(`${base(token)}/consent`, 'POST', body);
+export const withdrawFromLink = (token: string, reason: string) =>
+  request<{ withdrawn: boolean; at: string }>(`${base(token)}/withdraw`, 'POST', reason ? { reason } : {});
+
+const joinBase = (studyId: string) => `/api/join/${encodeURIComponent(studyId)}`;
+
+export interface JoinPageView {
+  study: { id: string; name: string; contact: { name: string; email: string } | null };
+  screener: Record<string, unknown>;
+  eligibility: string;
+  consent: boolean;
+  languages: string[];
+}
+export interface JoinConsent {
+  version: string;
+  language: string;
+  text: string;
+  textHash: string;
+}
+
+export const loadJoin = (studyId: string) => request<JoinPageView>(joinBase(studyId), 'GET');
+export const requestJoin = (studyId: string, body: { email?: string; language: string; timezone?: string; answers: Record<string, unknown> }) =>
+  request<{ status: string; message: string }>(joinBase(studyId), 'POST', body);
+export const verifyJoin = (studyId: string, token: string) =>
+  request<{ status: 'verified' | 'enrolled'; study: { name: string }; language: string; consent?: JoinConsent }>(`${joinBase(studyId)}/verify`, 'POST', { token });
+export const enrolFromJoin = (studyId: string, token: string, consent?: { name: string; agree: true; textHash: string }) =>
+  request<{ status: 'enrolled'; link: string | null; opensAt: string | null }>(`${joinBase(studyId)}/enrol`, 'POST', { token, ...(consent ? { consent } : {}) });

@@ -1,14 +1,27 @@
 import '../shared/base.css';
 import './participant.css';
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { LinkPage } from './link-page';
 import { UnsubscribePage } from './unsubscribe-page';
 
-// /p/<token> (questionnaires) or /u/<token> (stop emails): the token is the only credential.
+// The public join page is its own chunk: questionnaire links never load it.
+const JoinPage = lazy(() => import('./join-page').then((m) => ({ default: m.JoinPage })));
+
+// /p/<token> (questionnaires), /u/<token> (stop emails), /join/<study> (self-enrolment).
 const [route, rawToken] = window.location.pathname.split('/').filter(Boolean);
 const token = decodeURIComponent(rawToken ?? '');
 
 createRoot(document.getElementById('root')!).render(
-  <StrictMode>{route === 'u' ? <UnsubscribePage token={token} /> : <LinkPage token={token} />}</StrictMode>,
+  <StrictMode>
+    {route === 'u' ? (
+      <UnsubscribePage token={token} />
+    ) : route === 'join' ? (
+      <Suspense fallback={null}>
+        <JoinPage studyId={token} />
+      </Suspense>
+    ) : (
+      <LinkPage token={token} />
+    )}
+  </StrictMode>,
 );

@@ -1,22 +1,35 @@
 import { useState } from 'react';
+import { useSession } from '../../lib/session';
+import { useApi } from '../../lib/use-api';
 import { SelectField, TextField } from '../../components/field';
 import { Done, FormErrors } from '../../components/notices';
 import { api, fieldErrors, studyPath } from '../../lib/http';
 import { dateTime } from '../../lib/format';
 import { Link, paths } from '../../lib/router';
-import type { StudySummary } from '../../lib/types';
+import type { Study, StudySummary } from '../../lib/types';
 
-const inputs: Record<string, string> = { email: 'p-email', arm: 'p-arm', timezone: 'p-tz', enrolledOn: 'p-date', code: 'p-code' };
+const inputs: Record<string, string> = { email: 'p-email', arm: 'p-arm', timezone: 'p-tz', enrolledOn: 'p-date', code: 'p-code', armReason: 'p-arm-reason' };
+/** The arm select's value for "let the study allocate". */
+const ALLOCATE = '';
 
 /** Enrol one participant; says when their first invitation goes out. */
 export function EnrolForm({ study, onEnrolled }: { study: StudySummary; onEnrolled: () => void }) {
+  const { me } = useSession();
+  // The full study says whether (and how) it allocates: its factors and their levels.
+  const full = useApi<Study>(studyPath(study.id));
+  const allocation = full.data?.allocation;
+  const randomised = allocation ? Object.keys(allocation.arms) : [];
   const [email, setEmail] = useState('');
-  const [arm, setArm] = useState(study.arms[0]?.id ?? '');
+  const [chosenArm, setArm] = useState<string | null>(null);
+  const arm = chosenArm ?? (allocation ? ALLOCATE : (study.arms[0]?.id ?? ''));
+  const [strata, setStrata] = useState<Record<string, string>>({});
+  const [armReason, setArmReason] = useState('');
+  const byHand = allocation !== undefined && randomised.includes(arm);
   const [timezone, setTimezone] = useState(study.timezone);
   const [enrolledOn, setEnrolledOn] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
-  const [result, setResult] = useState<{ code: string; firstInvitationAt: string | null; timezone: string } | null>(null);
+  const [result, setResult] = useState<{ code: string; arm: string; allocation: { sequence: number; stratum: string } | null; firstInvitationAt: string | null; timezone: string } | null>(null);
   const errors = fieldErrors(error);
 
   return (
@@ -29,9 +42,17 @@ export function EnrolForm({ study, onEnrolled }: { study: StudySummary; onEnroll
           setError(undefined);
           setResult(null);
           setBusy(true);
-          api<{ code: string; firstInvitationAt: string | null }>(studyPath(study.id, '/participants'), {
+          const givenStrata = Object.fromEntries(Object.entries(strata).filter(([, v]) => v !== ''));
+          api<{ code: string; arm: string; allocation: { sequence: number; stratum: string } | null; firstInvitationAt: string | null }>(studyPath(study.id, '/participants'), {
             method: 'POST',
-            body: { email, arm, timezone, ...(enrolledOn ? { enrolledOn } : {}) },
+            body: {
+              email,
+              ...(arm === ALLOCATE ? {} : { arm }),
+              ...(Object.keys(givenStrata).length > 0 ? { strata: givenStrata } : {}),
+              ...(byHand ? { armReason } : {}),
+              timezone,
+              ...(enrolledOn ? { enrolledOn } : {}),
+            },
           })
             .then((r) => {
               setResult({ ...r, timezone });
@@ -45,13 +66,37 @@ export function EnrolForm({ study, onEnrolled }: { study: StudySummary; onEnroll
         <FormErrors error={error} inputFor={(f) => inputs[f]} />
         <div className="grid-2">
           <TextField id="p-email" label="Email (kept apart from research data)" type="email" autoComplete="off" required value={email} error={errors.email} onChange={(e) => setEmail(e.target.value)} />
-          <SelectField id="p-arm" label="Arm" value={arm} error={errors.arm} onChange={(e) => setArm(e.target.value)}>
-            {study.arms.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.label} ({a.id})
-              </option>
-            ))}
+          <SelectField id="p-arm" label="Arm" hint={allocation ? 'Randomised arms are allocated by the study, concealed until enrolment' : undefined} value={arm} error={errors.arm} onChange={(e) => setArm(e.target.value)}>
+            {allocation && <option value={ALLOCATE}>Allocate at random ({randomised.join(' or ')})</option>}
+            {study.arms
+              // A randomised arm is chosen by hand only by an admin, with a reason.
+              .filter((a) => !randomised.includes(a.id) || me.role === 'admin')
+              .map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.label} ({a.id}){randomised.includes(a.id) ? ' — by hand, with a reason' : ''}
+                </option>
+              ))}
           </SelectField>
+          {allocation?.strata.map((factor) => (
+            <SelectField
+              key={factor}
+              id={`p-strata-${factor}`}
+              label={`${factor}${arm === ALLOCATE || byHand ? '' : ' (optional)'}`}
+              value={strata[factor] ?? ''}
+              error={errors[`strata.${factor}`]}
+              onChange={(e) => setStrata({ ...strata, [factor]: e.target.value })}
+            >
+              <option value="">Choose…</option>
+              {(allocation.levels[factor] ?? []).map((level) => (
+                <option key={level} value={level}>
+                  {level}
+                </option>
+              ))}
+            </SelectField>
+          ))}
+          {byHand && (
+            <TextField id="p-arm-reason" label="Why this randomised arm is chosen by hand" hint="Required; kept in the allocation log and the audit trail" value={armReason} error={errors.armReason} onChange={(e) => setArmReason(e.target.value)} />
+          )}
           <TextField id="p-tz" label="Time zone" hint="IANA name, e.g. Europe/London" value={timezone} error={errors.timezone} onChange={(e) => setTimezone(e.target.value)} />
           <TextField id="p-date" label="Enrolment date (optional)" hint="Leave empty for today" type="date" value={enrolledOn} error={errors.enrolledOn} onChange={(e) => setEnrolledOn(e.target.value)} />
         </div>
@@ -63,7 +108,8 @@ export function EnrolForm({ study, onEnrolled }: { study: StudySummary; onEnroll
       </form>
       {result && (
         <Done>
-          Enrolled as <Link to={paths.participant(study.id, result.code)}>{result.code}</Link>.{' '}
+          Enrolled as <Link to={paths.participant(study.id, result.code)}>{result.code}</Link>
+          {result.allocation ? `, allocated to ${result.arm} (allocation ${result.allocation.sequence}, stratum ${result.allocation.stratum})` : ''}.{' '}
           {result.firstInvitationAt === null ? 'No invitation is planned for this arm.' : `First invitation: ${dateTime(result.firstInvitationAt, result.timezone)} (the participant's time).`}
         </Done>
       )}
