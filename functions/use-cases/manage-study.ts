@@ -2,11 +2,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { badRequest, conflict, forbidden, isAppError, notFound } from '../core/errors';
 import type { StaffRole, StaffSession } from '../core/auth/staff';
-import { consentTextHash } from '../core/consent/consent-text';
 import { renderParticipantEmail } from '../core/email/templates';
 import type { Protocol, Study } from '../core/study/study';
 import { recordAudit } from './audit';
-import { validateStudy } from './create-study';
+import { publishConsentVersion, validateStudy } from './create-study';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { previewSchedule } from './protocol-versions';
@@ -100,16 +99,6 @@ export async function updateStudySettings(
     await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'consent.published', target: `study:${studyId}`, before: study.consent ? { version: study.consent.version } : undefined, after: { version: next.consent.version, languages: Object.keys(next.consent.text) } });
   }
   return next;
-}
-
-/**
- * Stores a consent version's exact text once (what every signed consent to it refers to); a
- * version number published before with another text is refused.
- */
-async function publishConsentVersion(deps: Pick<Deps, 'consents' | 'clock'>, studyId: string, consent: NonNullable<Study['consent']>) {
-  const hashes = Object.fromEntries(Object.entries(consent.text).map(([language, text]) => [language, consentTextHash(text)]));
-  const stored = await deps.consents.publishVersion({ studyId, version: consent.version, text: consent.text, hashes, publishedAt: deps.clock.now().toISOString() });
-  if (!stored) throw conflict(`consent.version: version "${consent.version}" was published before with a different text: give this text a new version`, 'consent.version');
 }
 
 /** The validation report of a draft protocol: every problem, each naming its field; nothing is saved. */

@@ -99,7 +99,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     if (options.seedDemo) {
       const { created } = await seedDemo(deps);
-      if (created.length > 0) log(`Created the demo studies ${created.map((id) => `"${id}"`).join(' and ')}, and staff accounts coordinator@, analyst@ and admin@example.org.`);
+      if (created.length > 0) log(`Created the demo studies ${new Intl.ListFormat('en', { type: 'conjunction' }).format(created.map((id) => `"${id}"`))}, and staff accounts coordinator@, analyst@ and admin@example.org.`);
     }
     const dist = await ensureWebBuild(options.root, log);
     const web = relative(process.cwd(), dist) || '.';
