@@ -51,7 +51,7 @@ async function answerBattery(page: Page) {
 describe('self-enrolment on a phone', () => {
   it('walks join → verify → consent → allocation → baseline, accessible all the way, and the signed PDF holds the text hash and name', { timeout: 240_000 }, async () => {
     const context = await newDeviceContext(browser, phone);
-    const page = await context.newPage();
+    let page = await context.newPage();
     const email = `joiner-${Date.now()}@participants.test`;
 
     await page.goto(`${platform.url}/join/demo-rct`);
@@ -74,6 +74,9 @@ describe('self-enrolment on a phone', () => {
 
     const verification = await waitForEmail(platform, email, /confirm your email address/);
     const link = /(http:\/\/\S+\/join\/demo-rct#verify=[\w-]+)/.exec(verification.body.text)![1]!;
+    // The emailed link opens in a new tab, as from a mail app.
+    await page.close();
+    page = await context.newPage();
     await page.goto(link);
     await page.getByRole('heading', { level: 1, name: `Taking part in ${selfEnrolStudy.name}` }).waitFor();
     // The token leaves the address bar at once.
