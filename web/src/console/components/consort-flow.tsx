@@ -6,7 +6,7 @@ export function ConsortFlow({ consort, headingId, armLabel }: { consort: Consort
   return (
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>Participant flow (CONSORT)</h2>
-      <dl className="stats">
+      <dl className="stats-flow">
         {consort.assessedForEligibility !== null && (
           <>
             <div>
@@ -32,9 +32,11 @@ export function ConsortFlow({ consort, headingId, armLabel }: { consort: Consort
           <dd>{consort.withdrawn}</dd>
         </div>
       </dl>
-      <div className="table-wrap">
+      <div className="table-wrap" role="region" aria-labelledby={`${headingId}-caption`} tabIndex={0}>
         <table>
-          <caption className="visually-hidden">Participants per arm: allocated, withdrawn, and completed of planned at each timepoint</caption>
+          <caption id={`${headingId}-caption`} className="visually-hidden">
+            Participants per arm: allocated, withdrawn, and completed of planned at each timepoint
+          </caption>
           <thead>
             <tr>
               <th scope="col">Arm</th>

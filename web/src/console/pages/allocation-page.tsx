@@ -53,12 +53,12 @@ export function AllocationPage({ study }: { study: StudySummary }) {
             </dl>
             {data.frozen && <p className="muted">Frozen: the design can no longer change, since participants have been allocated.</p>}
           </section>
-          <section className="card" aria-labelledby="strata-heading">
-            <h2 id="strata-heading">Per stratum</h2>
+          <section className="card" aria-labelledby="allocation-strata-heading">
+            <h2 id="allocation-strata-heading">Per stratum</h2>
             {data.strata.length === 0 ? (
               <Empty>Nobody has been allocated yet.</Empty>
             ) : (
-              <div className="table-wrap">
+              <div className="table-wrap" role="region" aria-labelledby="allocation-strata-heading" tabIndex={0}>
                 <table>
                   <thead>
                     <tr>
@@ -87,8 +87,8 @@ export function AllocationPage({ study }: { study: StudySummary }) {
             )}
             {data.marginals.length > 0 && (
               <>
-                <h3>Per factor level (marginal totals)</h3>
-                <div className="table-wrap">
+                <h3 id="allocation-marginals-heading">Per factor level (marginal totals)</h3>
+                <div className="table-wrap" role="region" aria-labelledby="allocation-marginals-heading" tabIndex={0}>
                   <table>
                     <thead>
                       <tr>
@@ -117,12 +117,12 @@ export function AllocationPage({ study }: { study: StudySummary }) {
               </>
             )}
           </section>
-          <section className="card" aria-labelledby="log-heading">
-            <h2 id="log-heading">Allocation log</h2>
+          <section className="card" aria-labelledby="allocation-log-heading">
+            <h2 id="allocation-log-heading">Allocation log</h2>
             {data.log.length === 0 ? (
               <Empty>Nobody has been allocated yet.</Empty>
             ) : (
-              <div className="table-wrap">
+              <div className="table-wrap" role="region" aria-labelledby="allocation-log-heading" tabIndex={0}>
                 <table>
                   <thead>
                     <tr>

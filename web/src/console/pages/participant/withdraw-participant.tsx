@@ -52,7 +52,7 @@ export function WithdrawParticipant({ studyId, participant, onWithdrawn }: { stu
           <TextAreaField
             ref={reasonRef}
             id="withdraw-reason"
-            label="Reason (optional, kept on the participant and in the audit log)"
+            label="Reason (optional, kept in the audit log)"
             maxLength={500}
             rows={3}
             value={reason}

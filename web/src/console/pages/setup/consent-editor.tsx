@@ -74,7 +74,7 @@ export function ConsentEditor({ study, onSaved }: { study: Study; onSaved: () =>
         ))}
         <div className="actions">
           <button type="submit" disabled={busy}>
-            Publish consent version {version}
+            Save and publish consent version {version}
           </button>
         </div>
       </form>
