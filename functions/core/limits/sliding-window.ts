@@ -1,8 +1,9 @@
 /**
  * Sliding-window rate limiting over two fixed windows: the count at any moment is the current
  * window's attempts plus the previous window's, weighted by the share of it the sliding window
- * (one window long, ending now) still covers. Smooth like a log of timestamps, at the cost of two
- * counters per key.
+ * (one window long, ending now) still covers, rounded up so an attempt stops counting only once
+ * all of it has slid out. Smooth like a log of timestamps, at the cost of two counters per key,
+ * and with no fresh budget at a window boundary.
  */
 export interface WindowCounts {
   /** Attempts counted in the current fixed window (after any refund). */
@@ -13,10 +14,12 @@ export interface WindowCounts {
   windowMs: number;
 }
 
+const coveredAt = (windowStart: number, windowMs: number, now: number) => Math.min(1, Math.max(0, 1 - (now - windowStart) / windowMs));
+
 /** The sliding count at `now` (ms since the epoch). */
 export function slidingCount({ current, previous, windowStart, windowMs }: WindowCounts, now: number): number {
-  const covered = Math.min(1, Math.max(0, 1 - (now - windowStart) / windowMs));
-  return Math.max(0, current) + Math.floor(Math.max(0, previous) * covered);
+  // The epsilon keeps floating-point dust (19.000000000000004) from counting a whole attempt.
+  return Math.max(0, current) + Math.ceil(Math.max(0, previous) * coveredAt(windowStart, windowMs, now) - 1e-9);
 }
 
 /**
@@ -25,17 +28,18 @@ export function slidingCount({ current, previous, windowStart, windowMs }: Windo
  * else once this window has become the previous one and faded enough. At least 1.
  */
 export function retryAfterSeconds(counts: WindowCounts, now: number, limit: number): number {
-  const { current, previous, windowStart, windowMs } = counts;
-  const room = limit - Math.max(0, current) - 1;
+  const current = Math.max(0, counts.current);
+  const previous = Math.max(0, counts.previous);
+  const { windowStart, windowMs } = counts;
+  const room = limit - current - 1;
   let at: number;
-  if (room >= 0 && (previous <= room || previous <= 0)) at = now;
+  if (room >= 0 && previous <= room) at = now;
   else if (room >= 0) {
-    // floor(previous × covered) ≤ room once covered < (room + 1) / previous.
-    at = windowStart + windowMs * (1 - (room + 1) / previous);
+    // ceil(previous × covered) ≤ room once covered ≤ room / previous.
+    at = windowStart + windowMs * (1 - room / previous);
   } else {
-    // In the next window: 1 + floor(current × covered) ≤ limit once covered < limit / current.
-    at = windowStart + windowMs + windowMs * Math.max(0, 1 - limit / Math.max(1, current));
+    // In the next window: 1 + ceil(current × covered) ≤ limit once covered ≤ (limit − 1) / current.
+    at = windowStart + windowMs + windowMs * (1 - (limit - 1) / Math.max(1, current));
   }
-  // Strictly after `at` (at `at` itself the count is still one too many).
-  return Math.max(1, Math.floor((at - now) / 1000) + 1);
+  return Math.max(1, Math.ceil((at - now) / 1000));
 }
