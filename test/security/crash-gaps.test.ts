@@ -23,7 +23,7 @@ interface Case {
   /** Everything before the change (not crashed). */
   setup: (t: TestContext) => Promise<Record<string, string>>;
   /** The change itself; its audit entry's write crashes. */
-  change: (t: TestContext, s: Record<string, string>) => Promise<unknown>;
+  change: (t: TestContext, s: Record<string, string>) => unknown;
   /** The entry that must exist once, afterwards: `action actor target`. */
   entry: (s: Record<string, string>) => string;
   scope?: string;

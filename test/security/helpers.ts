@@ -18,9 +18,23 @@ export async function signInFresh(t: TestContext, member: Omit<StaffMember, 'nam
 }
 
 /** Runs both at the same moment (each after a random few milliseconds, so every interleaving gets its turn). */
-export async function race<A, B>(a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> {
-  const jitter = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 8));
+export async function race<A, B>(a: () => A | Promise<A>, b: () => B | Promise<B>, jitterMs = 8): Promise<[A, B]> {
+  const jitter = () => new Promise((resolve) => setTimeout(resolve, Math.random() * jitterMs));
   return Promise.all([jitter().then(a), jitter().then(b)]);
+}
+
+/**
+ * Reads of shared records answer `ms` late, as they do in AWS where every call crosses the
+ * network: the gap between a read and the write based on it (where a lost write happens) is then
+ * as wide as in production rather than the emulator's fraction of a millisecond.
+ */
+export function networkLatency(t: TestContext, ms: number): () => void {
+  const { staff, studies, participants } = t.deps;
+  const late = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
+  t.deps.staff = { ...staff, get: (email) => staff.get(email).then(late) };
+  t.deps.studies = { ...studies, get: (id) => studies.get(id).then(late), read: (id) => studies.read(id).then(late) };
+  t.deps.participants = { ...participants, get: (id, code) => participants.get(id, code).then(late) };
+  return () => Object.assign(t.deps, { staff, studies, participants });
 }
 
 export const staffPath = (email: string) => `/api/staff/${encodeURIComponent(email)}`;

@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 const unknownLink = () => randomBytes(32).toString('base64url');
-const guesses: Array<[string, () => Promise<Response>, number]> = [
+const guesses: Array<[string, () => Response | Promise<Response>, number]> = [
   ['participant links', () => t.request('GET', `/api/p/${unknownLink()}`), 404],
   ['unsubscribe links', () => t.request('POST', `/api/u/${unknownLink()}`), 404],
   ['sign-in codes', () => t.request('POST', '/api/auth/verify', { body: { code: unknownLink() } }), 401],

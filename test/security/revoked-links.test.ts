@@ -30,7 +30,7 @@ beforeAll(async () => {
 const unsubscribeToken = async (email: string) => /\/u\/([A-Za-z0-9_-]+)/.exec((await t.inbox(email)).at(-1)!.body.text)![1]!;
 const alerts = async (code: string) => (await t.deps.messages.listForParticipant('demo', code)).filter((m) => m.kind === 'alert');
 
-type Action = (p: { code: string; email: string }) => Promise<Response>;
+type Action = (p: { code: string; email: string }) => Response | Promise<Response>;
 const actions: Array<[string, Action, { freshLinkTo: 'new address' | 'same address' | null }]> = [
   ['an email correction', (p) => t.request('PATCH', `/api/studies/demo/participants/${p.code}`, { token, body: { email: t.uniqueEmail('corrected') } }), { freshLinkTo: 'new address' }],
   ['a resend', (p) => t.request('POST', `/api/studies/demo/participants/${p.code}/resend`, { token, body: { timepoint: 'baseline' } }), { freshLinkTo: 'same address' }],
@@ -129,7 +129,7 @@ describe.each(actions)('after %s, every earlier link of the participant', (_, ac
 
 describe('a link revoked while a request through it is under way', () => {
   /** Runs `revoke` just after the next look-up of the participant's instance, i.e. after the link was checked and before anything is written. */
-  function revokeMidRequest(code: string, revoke: () => Promise<Response>) {
+  function revokeMidRequest(code: string, revoke: () => Response | Promise<Response>) {
     const real = t.deps.instances;
     let armed = true;
     const wrapped: InstanceRepository = {
@@ -152,7 +152,7 @@ describe('a link revoked while a request through it is under way', () => {
   it('stores no submission (so raises no alert) when the participant is withdrawn between the check and the write', async () => {
     const participant = await t.invite();
     const restore = revokeMidRequest(participant.code, () => t.request('POST', `/api/studies/demo/participants/${participant.code}/withdraw`, { token, body: {} }));
-    const response = await t.request('POST', `/api/p/${participant.token}/submit`, { body: { answers: urgent } }).finally(restore);
+    const response = await Promise.resolve(t.request('POST', `/api/p/${participant.token}/submit`, { body: { answers: urgent } })).finally(restore);
     expect(response.status).toBe(410);
     await runDispatch(t.deps);
     expect((await t.deps.instances.get('demo', participant.code, 'baseline'))?.status).not.toBe('completed');
@@ -162,7 +162,7 @@ describe('a link revoked while a request through it is under way', () => {
   it('stores no save when a resend replaces the link between the check and the write', async () => {
     const participant = await t.invite();
     const restore = revokeMidRequest(participant.code, () => t.request('POST', `/api/studies/demo/participants/${participant.code}/resend`, { token, body: { timepoint: 'baseline' } }));
-    const response = await t.request('PUT', `/api/p/${participant.token}/answers`, { body: { answers: draft } }).finally(restore);
+    const response = await Promise.resolve(t.request('PUT', `/api/p/${participant.token}/answers`, { body: { answers: draft } })).finally(restore);
     expect(response.status).toBe(410);
     expect((await t.deps.instances.get('demo', participant.code, 'baseline'))?.answers).toBeUndefined();
   });

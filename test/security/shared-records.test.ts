@@ -1,14 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { createTestContext, type TestContext } from '../helpers/test-context';
-import { race, signInFresh, staffPath, tally } from './helpers';
+import { networkLatency, race, signInFresh, staffPath, tally } from './helpers';
 
 /**
- * Lost writes on shared records, attacked through the public API with truly concurrent requests:
- * every change either applies or is refused with 409 naming the conflict, a change that applies is
- * never silently undone by another, and the deployment never loses its last admin.
+ * Lost writes on shared records, attacked through the public API with truly concurrent requests
+ * (reads answering with a network's latency, as in AWS): every change either applies or is
+ * refused with 409 naming the conflict, a change that applies is never silently undone by another,
+ * and the deployment never loses its last admin.
  */
 const RACES = 30;
+/** Milliseconds a read of a shared record takes, and the spread of the racing requests' starts. */
+const LATENCY = 15;
+const SPREAD = 30;
 let t: TestContext;
 let admin: string;
 
@@ -27,10 +31,12 @@ describe('a staff account changed while its owner writes it (creating a study ad
     for (let i = 0; i < RACES; i++) {
       const email = `creator-${i}@records.test`;
       const token = await signInFresh(t, { email, role: 'coordinator', studies: ['demo'] });
+      const restore = networkLatency(t, LATENCY);
       const [demotion, creation] = await race(
         () => t.request('PUT', staffPath(email), { token: admin, body: { name: 'Creator', role: 'analyst', studies: ['demo'] } }),
         () => t.request('POST', '/api/studies', { token, body: newStudy(`demoted-${i}`) }),
-      );
+        SPREAD,
+      ).finally(restore);
       expect([200, 409]).toContain(demotion.status);
       expect([201, 401]).toContain(creation.status);
       if (demotion.status === 409) {
@@ -54,10 +60,12 @@ describe('a staff account changed while its owner writes it (creating a study ad
     for (let i = 0; i < RACES; i++) {
       const email = `leaver-${i}@records.test`;
       const token = await signInFresh(t, { email, role: 'coordinator', studies: ['demo'] });
+      const restore = networkLatency(t, LATENCY);
       const [removal, creation] = await race(
         () => t.request('DELETE', staffPath(email), { token: admin }),
         () => t.request('POST', '/api/studies', { token, body: newStudy(`removed-${i}`) }),
-      );
+        SPREAD,
+      ).finally(restore);
       expect([204, 409]).toContain(removal.status);
       expect([201, 401]).toContain(creation.status);
       if (removal.status !== 204) continue;
@@ -93,7 +101,8 @@ describe('two admins taking the admin role from each other at the same moment', 
         const [method, path, body] = request(target);
         return t.request(method, path, { token, ...(body ? { body } : {}) });
       };
-      const [byA, byB] = await race(() => call(tokenA, b), () => call(tokenB, a));
+      const restore = networkLatency(t, LATENCY);
+      const [byA, byB] = await race(() => call(tokenA, b), () => call(tokenB, a), SPREAD).finally(restore);
       const succeeded = [byA, byB].filter((r) => r.status < 300).length;
       // One wins; the other is refused (409: the last admin; 403/401: no longer an admin itself).
       expect(succeeded).toBe(1);
@@ -118,10 +127,12 @@ describe("a study's settings and protocol changed at the same moment", () => {
     for (let i = 0; i < RACES; i++) {
       const name = `Renamed ${i}`;
       const contacts = [{ name: `Contact ${i}`, email: `contact-${i}@records.test`, safety: true }];
+      const restore = networkLatency(t, LATENCY);
       const [rename, recontact] = await race(
         () => t.request('PUT', '/api/studies/demo/settings', { token: coordinator, body: { name } }),
         () => t.request('PUT', '/api/studies/demo/settings', { token: coordinator, body: { contacts } }),
-      );
+        SPREAD,
+      ).finally(restore);
       for (const r of [rename, recontact]) expect([200, 409]).toContain(r.status);
       const study = (await t.deps.studies.get('demo'))!;
       if ((rename.status === 200 && study.name !== name) || (recontact.status === 200 && study.contacts[0]!.email !== contacts[0]!.email)) lost++;
@@ -135,10 +146,12 @@ describe("a study's settings and protocol changed at the same moment", () => {
     for (let i = 0; i < RACES; i++) {
       const before = (await t.deps.studies.get('demo'))!.protocol.version;
       const name = `Published ${i}`;
+      const restore = networkLatency(t, LATENCY);
       const [publish, rename] = await race(
         () => t.request('PUT', '/api/studies/demo/protocol', { token: coordinator, body: { protocol: { timepoints: protocol.timepoints.map((tp) => ({ ...tp, sendAt: `0${i % 10}:30` })) } } }),
         () => t.request('PUT', '/api/studies/demo/settings', { token: coordinator, body: { name } }),
-      );
+        SPREAD,
+      ).finally(restore);
       expect([201, 409]).toContain(publish.status);
       expect([200, 409]).toContain(rename.status);
       const study = (await t.deps.studies.get('demo'))!;
@@ -157,10 +170,12 @@ describe("a participant's record edited by two coordinators at the same moment",
     let refused = 0;
     for (let i = 0; i < RACES; i++) {
       const day = `2026-04-${String(i + 1).padStart(2, '0')}`;
+      const restore = networkLatency(t, LATENCY);
       const [first, second] = await race(
         () => t.request('PATCH', `/api/studies/demo/participants/${code}`, { token, body: { dates: { surgery: day } } }),
         () => t.request('PATCH', `/api/studies/demo/participants/${code}`, { token, body: { dates: { discharge: day } } }),
-      );
+        SPREAD,
+      ).finally(restore);
       for (const r of [first, second]) expect([200, 409]).toContain(r.status);
       refused += [first, second].filter((r) => r.status === 409).length;
       const { dates } = (await t.deps.participants.get('demo', code))!;
@@ -176,9 +191,29 @@ describe("a participant's record edited by two coordinators at the same moment",
     const token = await signInFresh(t, { email: 'stale@records.test', role: 'coordinator', studies: ['demo'] });
     const { code } = await t.enrol({ arm: 'mbpm' }, 'stale');
     const read = (await t.deps.participants.get('demo', code))!;
-    expect((await t.request('PATCH', `/api/studies/demo/participants/${code}`, { token, body: { timezone: 'Europe/Paris' } })).status).toBe(200);
+    expect((await t.request('PATCH', `/api/studies/demo/participants/${code}`, { token, body: { dates: { surgery: '2026-04-01' } } })).status).toBe(200);
     // A write based on the record as first read (what a slower request would do) is refused.
-    expect(await t.deps.participants.update(read, { ...read, arm: 'waitlist' }, t.clock.now())).toBe(false);
-    expect((await t.deps.participants.get('demo', code))!).toMatchObject({ arm: 'mbpm', timezone: 'Europe/Paris' });
+    expect(await t.deps.participants.update(read, { ...read, timezone: 'Europe/Paris' }, t.clock.now())).toBe(false);
+    expect((await t.deps.participants.get('demo', code))!).toMatchObject({ timezone: 'Europe/London', dates: { surgery: '2026-04-01' } });
+    // Through the API: another edit lands between this request's read and its write.
+    const { participants } = t.deps;
+    let armed = true;
+    t.deps.participants = {
+      ...participants,
+      async get(studyId, c) {
+        const found = await participants.get(studyId, c);
+        if (armed && c === code && found) {
+          armed = false;
+          await participants.update(found, { ...found, dates: { ...found.dates, discharge: '2026-04-09' } }, t.clock.now());
+        }
+        return found;
+      },
+    };
+    const response = await Promise.resolve(t.request('PATCH', `/api/studies/demo/participants/${code}`, { token, body: { timezone: 'Europe/Paris' } })).finally(() => {
+      t.deps.participants = participants;
+    });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ error: { code: 'conflict', message: expect.stringMatching(/changed by someone else meanwhile/) } });
+    expect((await t.deps.participants.get('demo', code))!).toMatchObject({ timezone: 'Europe/London', dates: { surgery: '2026-04-01', discharge: '2026-04-09' } });
   });
 });
