@@ -9,7 +9,7 @@ import { scoreInstrument } from '../../functions/core/scoring/engine';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { exportFormats, exportStudy } from '../../functions/use-cases/export-study';
-import { findInstrument } from '../../surveys/catalogue';
+import { findInstrument } from '../../functions/instruments/catalogue';
 import { fhirProblems, parseNdjson } from '../helpers/fhir-r4';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 
@@ -336,7 +336,7 @@ describe('timepoint export', () => {
   it('explains itself with examples', () => {
     const result = spawnSync(process.execPath, [bin, 'export', '--help'], { encoding: 'utf8', timeout: 60_000 });
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('timepoint export --study demo --format long --out demo-long.csv');
+    expect(result.stdout).toContain("npx timepoint export --study demo --format long --out demo-long.csv");
     expect(result.stdout).toContain('codebook-json');
   }, 60_000);
 });
