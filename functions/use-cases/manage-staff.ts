@@ -82,7 +82,7 @@ const publicView = ({ email, name, role, studies }: StaffMember) => ({ email, na
  * Runs a change that takes the admin role from `address` while holding the admin guard, the one
  * item all such changes must hold: under it the account, the acting admin and every other admin
  * are read afresh, so two admins removing or demoting each other at the same moment can never
- * both succeed, and the deployment always keeps an admin.
+ * both succeed, and the console can never leave the deployment without an admin.
  */
 async function withAdminGuard<T>(deps: StaffDeps, actor: Actor, address: string, change: () => Promise<T>): Promise<T> {
   const holder = deps.secrets.id();
@@ -93,11 +93,14 @@ async function withAdminGuard<T>(deps: StaffDeps, actor: Actor, address: string,
   try {
     const current = await deps.staff.get(address);
     if (current === null) throw notFound(`staff account ${address}`);
-    // The acting admin may have lost the role while waiting (the other side of a mutual demotion).
-    const acting = actor.startsWith('staff:') ? await deps.staff.get(actor.slice('staff:'.length)) : null;
-    if (acting?.role !== 'admin') throw forbidden('your admin role was taken away meanwhile');
-    if (current.role === 'admin' && !(await deps.staff.list()).some((m) => m.role === 'admin' && m.email !== address)) {
-      throw conflict(`${address} is the last admin: make another account admin first`, 'role');
+    // An operator at the command line (a system actor) holds the database itself, not a role, and
+    // may remove the last admin on purpose (`npx timepoint staff add` makes one again).
+    if (actor.startsWith('staff:')) {
+      // The acting admin may have lost the role while waiting (the other side of a mutual demotion).
+      if ((await deps.staff.get(actor.slice('staff:'.length)))?.role !== 'admin') throw forbidden('your admin role was taken away meanwhile');
+      if (current.role === 'admin' && !(await deps.staff.list()).some((m) => m.role === 'admin' && m.email !== address)) {
+        throw conflict(`${address} is the last admin: make another account admin first`, 'role');
+      }
     }
     // Conditioned on the account as first read: changed meanwhile, it fails with 409 rather than overwrite.
     return await change();
