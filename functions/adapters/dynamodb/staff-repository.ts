@@ -189,15 +189,14 @@ export function createStaffRepository(db: Db): StaffRepository {
     },
 
     async lockAdmins(holder, now, leaseMs) {
+      // The guard exists only while held: nothing is left behind, whatever the change came to.
       return conditionally(() =>
         db.doc.send(
-          new UpdateCommand({
+          new PutCommand({
             TableName,
-            Key: keys.adminGuard(),
-            UpdateExpression: 'SET #type = :type, holder = :holder, leaseUntil = :until',
-            ConditionExpression: 'attribute_not_exists(holder) OR leaseUntil < :now',
-            ExpressionAttributeNames: { '#type': 'type' },
-            ExpressionAttributeValues: { ':type': 'admin-guard', ':holder': holder, ':until': new Date(now.getTime() + leaseMs).toISOString(), ':now': now.toISOString() },
+            Item: { ...keys.adminGuard(), type: 'admin-guard', holder, leaseUntil: new Date(now.getTime() + leaseMs).toISOString() },
+            ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
+            ExpressionAttributeValues: { ':now': now.toISOString() },
           }),
         ),
       );
@@ -206,10 +205,9 @@ export function createStaffRepository(db: Db): StaffRepository {
     async unlockAdmins(holder) {
       await conditionally(() =>
         db.doc.send(
-          new UpdateCommand({
+          new DeleteCommand({
             TableName,
             Key: keys.adminGuard(),
-            UpdateExpression: 'REMOVE holder, leaseUntil',
             ConditionExpression: 'holder = :holder',
             ExpressionAttributeValues: { ':holder': holder },
           }),
