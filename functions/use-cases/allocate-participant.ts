@@ -4,6 +4,7 @@ import { AppError, conflict, unavailable } from '../core/errors';
 import type { AllocationRecord } from '../core/ports';
 import type { Participant, Study } from '../core/study/study';
 import { recordAudit } from './audit';
+import { enrolledAudit } from './enrolment-audit';
 import type { Actor, Deps } from './deps';
 
 type AllocationDeps = Pick<Deps, 'allocations' | 'participants' | 'sealer' | 'random' | 'clock' | 'secrets' | 'audit'>;
@@ -102,7 +103,8 @@ export async function createFromSlot(deps: Pick<Deps, 'allocations' | 'participa
   const { studyId, code } = record.participant;
   let outcome: 'created' | 'existed' = 'created';
   try {
-    await deps.participants.create(record.participant);
+    // Keyed by the code: however often the slot is finished (by the enrolment or the dispatcher), one entry.
+    await deps.participants.create(record.participant, enrolledAudit(deps, record.participant, record.by, { id: `participant.enrolled:${code}`, at: record.at }));
   } catch (error) {
     if (!(error instanceof AppError && error.kind === 'conflict')) throw error;
     const existing = await deps.participants.get(studyId, code);

@@ -1,6 +1,7 @@
 import type {
   AllocationRepository,
   AuditLog,
+  AuditOutbox,
   ConsentRepository,
   JoinRepository,
   RandomSource,
@@ -9,12 +10,12 @@ import type {
   ContactRepository,
   InstanceRepository,
   InstrumentCatalogue,
-  FailureCounter,
   LicensedTextRepository,
   LinkTokenRepository,
   Mailer,
   MessageRepository,
   ParticipantRepository,
+  RateCounter,
   Secrets,
   StaffRepository,
   StudyRepository,
@@ -64,8 +65,11 @@ export interface Deps {
   links: LinkTokenRepository;
   staff: StaffRepository;
   audit: AuditLog;
+  /** Finishes audit entries whose change happened but whose append was interrupted. */
+  auditOutbox: AuditOutbox;
   licensedTexts: LicensedTextRepository;
-  failures: FailureCounter;
+  /** Atomic per-purpose attempt counters (rate limits on guessing secrets and on sign-in emails). */
+  rateLimits: RateCounter;
   /** Allocation slots (docs/randomisation.md). */
   allocations: AllocationRepository;
   /** Consent texts and signed consents (docs/consent.md). */

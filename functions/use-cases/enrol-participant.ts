@@ -9,7 +9,7 @@ import { languageSchema } from '../core/i18n/language';
 import type { AllocationRecord } from '../core/ports';
 import { participantCodeSchema, timezoneSchema, type Participant, type Study } from '../core/study/study';
 import { AllocationClaimed, allocateAndCreate, createFromSlot } from './allocate-participant';
-import { recordAudit } from './audit';
+import { enrolledAudit } from './enrolment-audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { planAndStore } from './plan-participant';
@@ -150,13 +150,6 @@ export async function enrolParticipant(
     await deps.contacts.putContact(studyId, code, email);
     return created();
   }, (p) => undoEnrolment(deps, p, email));
-  await recordAudit(deps, {
-    scope: `study:${studyId}`,
-    actor,
-    action: 'participant.enrolled',
-    target: `participant:${code}`,
-    after: { arm: participant.arm, timezone: participant.timezone, protocolVersion: participant.protocolVersion, ...(participant.strata ? { strata: participant.strata } : {}) },
-  });
 
   // Plan now so the schedule exists at once; if this fails, the plan request left on the participant lets the dispatcher finish it.
   const plan = await planAndStore(deps, studyId, code);
@@ -193,7 +186,8 @@ export async function createParticipant(
     const participant: Participant = { ...draft, arm: choice.arm };
     try {
       return await store(async () => {
-        await deps.participants.create(participant);
+        // The audit entry is part of the creating write: an enrolment is never left unaudited.
+        await deps.participants.create(participant, enrolledAudit(deps, participant, actor));
         return { participant, slot: null };
       });
     } catch (error) {
@@ -224,7 +218,10 @@ export async function createParticipant(
 async function undoEnrolment(deps: Pick<Deps, 'participants' | 'contacts'>, participant: Participant, email: string): Promise<boolean> {
   try {
     const stored = await deps.participants.get(participant.studyId, participant.code);
-    if (stored !== null && isDeepStrictEqual(stored, participant)) return true;
+    if (stored !== null) {
+      const { revision: _r, linkEpoch: _l, ...fields } = stored;
+      if (isDeepStrictEqual(fields, participant)) return true;
+    }
     // Someone else's participant under this code (a code chosen by hand, taken meanwhile): leave their contact alone.
     if (stored === null) await deps.contacts.erase(participant.studyId, participant.code);
     // Under their code, this address never got a participant of its own.

@@ -3,7 +3,8 @@ import { consentShown } from '../core/consent/consent-text';
 import { conflict, gone } from '../core/errors';
 import type { ConsentRecord } from '../core/ports';
 import type { Participant, Study } from '../core/study/study';
-import { recordAudit } from './audit';
+import { auditEntry, recordAudit } from './audit';
+import { carryFromStore } from './revoke-links';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
 import { resolveLink } from './participant-link';
@@ -106,15 +107,17 @@ export async function withdrawConsent(
   if (participant.status === 'withdrawn') return { withdrawn: true, at: participant.withdrawal?.at ?? participant.enrolledAt };
   const at = deps.clock.now().toISOString();
   const after: Participant = { ...participant, status: 'withdrawn', withdrawal: { at, by: 'participant', consentWithdrawn: true, ...(reason ? { reason } : {}) } };
-  if (!(await deps.participants.update(participant, after, deps.clock.now()))) throw conflict('your record changed just now: please try again');
-  await recordAudit(deps, {
+  // Like any withdrawal: every link they were sent stops working in the same write, with its audit entry.
+  const audit = auditEntry(deps, {
     scope: `study:${study.id}`,
     actor: `participant:${participant.code}`,
     action: 'participant.withdrawn',
     target: `participant:${participant.code}`,
     before: { status: participant.status },
-    after: { status: 'withdrawn', consentWithdrawn: true, ...(reason ? { reason } : {}) },
+    after: { status: 'withdrawn', linksRevoked: true, consentWithdrawn: true, ...(reason ? { reason } : {}) },
   });
+  if (!(await deps.participants.update(participant, after, deps.clock.now(), { revokeLinks: true, audit }))) throw conflict('your record changed just now: please try again');
+  await carryFromStore(deps, study.id, participant.code);
   deps.onScheduleChanged?.();
   return { withdrawn: true, at };
 }

@@ -4,7 +4,7 @@ import { badRequest, conflict, forbidden, isAppError, notFound } from '../core/e
 import type { StaffRole, StaffSession } from '../core/auth/staff';
 import { renderParticipantEmail } from '../core/email/templates';
 import type { Protocol, Study } from '../core/study/study';
-import { recordAudit } from './audit';
+import { auditEntry, recordAudit } from './audit';
 import { publishConsentVersion, validateStudy } from './create-study';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
@@ -24,17 +24,19 @@ export async function createStudy(
   if ((await deps.studies.get(study.id)) !== null) throw conflict(`a study with id "${study.id}" already exists`, 'id');
   // The consent text first: a study must never point at a version whose text is not stored.
   if (study.consent !== undefined) await publishConsentVersion(deps, study.id, study.consent);
-  if (!(await deps.studies.createIfAbsent(study))) throw conflict(`a study with id "${study.id}" already exists`, 'id');
+  const actor = `staff:${session.email}` as const;
+  const created = auditEntry(deps, { scope: `study:${study.id}`, actor, action: 'study.created', target: `study:${study.id}`, after: study });
+  if (!(await deps.studies.createIfAbsent(study, created))) throw conflict(`a study with id "${study.id}" already exists`, 'id');
   if (session.role === 'coordinator') {
-    const member = await deps.staff.get(session.email);
-    if (member && !member.studies.includes(study.id)) {
-      const after = { ...member, studies: [...member.studies, study.id] };
-      await deps.staff.put(after);
-      // An account change like any other, so the staff trail shows why this member can reach the study.
-      await recordAudit(deps, { scope: 'staff', actor: `staff:${session.email}`, action: 'staff.changed', target: `staff:${member.email}`, before: member, after });
-    }
+    // One attribute-level write that adds the study and touches nothing else: a demotion or a
+    // removal of this account at the same moment stays as it was (and a demoted or removed
+    // account gets nothing). An account change like any other, so the staff trail shows it.
+    await deps.staff.addStudy(
+      session.email,
+      study.id,
+      auditEntry(deps, { scope: 'staff', actor, action: 'staff.changed', target: `staff:${session.email}`, after: { studiesAdded: [study.id] } }),
+    );
   }
-  await recordAudit(deps, { scope: `study:${study.id}`, actor: `staff:${session.email}`, action: 'study.created', target: `study:${study.id}`, after: study });
   return study;
 }
 
@@ -68,8 +70,9 @@ export async function updateStudySettings(
   options: { role?: StaffRole } = {},
 ): Promise<Study> {
   const changes = parseInput(settingsSchema, body);
-  const study = await deps.studies.get(studyId);
-  if (study === null) throw notFound(`study ${studyId}`);
+  const read = await deps.studies.read(studyId);
+  if (read === null) throw notFound(`study ${studyId}`);
+  const { study, revision } = read;
   const given = Object.entries(changes).filter(([, v]) => v !== undefined);
   const merged: Record<string, unknown> = { ...study, ...Object.fromEntries(given) };
   // null removes an optional section.
@@ -91,10 +94,11 @@ export async function updateStudySettings(
     const inUse = (await deps.participants.list(studyId)).filter((p) => removed.includes(p.arm)).map((p) => p.arm);
     if (inUse.length > 0) throw conflict(`arm ${[...new Set(inUse)].join(', ')} still has participants: move them first`, 'arms');
   }
-  if (!(await deps.studies.updateSettings(next, study.protocol.version))) {
-    throw conflict('the study changed meanwhile (a protocol was published): reload and try again');
+  const audit = auditEntry(deps, { scope: `study:${studyId}`, actor, action: 'study.settings-changed', target: `study:${studyId}`, before: { ...study, protocol: undefined }, after: { ...next, protocol: undefined } });
+  // Conditioned on the revision read: a concurrent settings change or publish makes this one fail, never undone by it.
+  if (!(await deps.studies.updateSettings(next, revision, audit))) {
+    throw conflict("the study's settings or protocol were changed by someone else meanwhile: reload and try again");
   }
-  await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'study.settings-changed', target: `study:${studyId}`, before: { ...study, protocol: undefined }, after: { ...next, protocol: undefined } });
   if (next.consent !== undefined && next.consent.version !== study.consent?.version) {
     await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'consent.published', target: `study:${studyId}`, before: study.consent ? { version: study.consent.version } : undefined, after: { version: next.consent.version, languages: Object.keys(next.consent.text) } });
   }

@@ -3,7 +3,7 @@ import { strataProblems, type StrataValues } from '../core/allocation/strata';
 import { consentShown } from '../core/consent/consent-text';
 import { renderAlreadyEnrolledEmail, renderJoinVerificationEmail } from '../core/email/enrolment-emails';
 import { formatMailbox } from '../core/email/html';
-import { AppError, badRequest, conflict, gone, invalidFields, notFound, unavailable } from '../core/errors';
+import { badRequest, conflict, gone, invalidFields, notFound, tooManyRequests, unavailable } from '../core/errors';
 import { languageSchema, type Language } from '../core/i18n/language';
 import { MailerError, type JoinRequest } from '../core/ports';
 import { screenerQuestions, timezoneSchema, type Participant, type Study } from '../core/study/study';
@@ -48,7 +48,7 @@ export const joinConfirmSchema = z.strictObject({
 
 type JoinDeps = Pick<
   Deps,
-  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'joins' | 'consents' | 'allocations' | 'sealer' | 'random' | 'mailer' | 'failures' | 'audit' | 'clock' | 'secrets' | 'baseUrl' | 'catalogue'
+  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'joins' | 'consents' | 'allocations' | 'sealer' | 'random' | 'mailer' | 'rateLimits' | 'audit' | 'auditOutbox' | 'clock' | 'secrets' | 'baseUrl' | 'catalogue'
 >;
 
 async function openStudy(deps: Pick<Deps, 'studies'>, studyId: string): Promise<Study & { join: NonNullable<Study['join']> }> {
@@ -88,9 +88,13 @@ function strataFrom(study: Study, answers: Record<string, unknown>): StrataValue
 export async function requestJoin(deps: JoinDeps, studyId: string, body: unknown, client: string): Promise<typeof JOIN_ACCEPTED> {
   const input = parseInput(joinRequestSchema, body);
   const now = deps.clock.now();
+  // Per-purpose sliding-window counters (the same mechanism as link probing), keyed by hashes only.
   const clientKey = `join-client:${deps.secrets.hash(client)}`;
-  if ((await deps.failures.record(clientKey, JOIN_WINDOW_MS, now)) > JOIN_PER_CLIENT) {
-    throw new AppError('too_many_requests', 'too many requests from your connection: please try again in an hour');
+  const hit = await deps.rateLimits.hit(clientKey, JOIN_WINDOW_MS, now);
+  if (hit.count > JOIN_PER_CLIENT) {
+    await deps.rateLimits.refund(clientKey, hit.windowStart, JOIN_WINDOW_MS);
+    const seconds = hit.retryAfterSeconds(JOIN_PER_CLIENT);
+    throw tooManyRequests(`too many requests from your connection: please try again in ${Math.ceil(seconds / 60)} minutes`, seconds);
   }
   const study = await openStudy(deps, studyId);
   const questions = screenerQuestions(study.join.screener);
@@ -113,7 +117,7 @@ export async function requestJoin(deps: JoinDeps, studyId: string, body: unknown
   await deps.joins.count(studyId, 'eligible');
   const email = input.email.trim().toLowerCase();
   const addressKey = `join-address:${deps.secrets.hash(`${studyId}|${email}`)}`;
-  if ((await deps.failures.record(addressKey, JOIN_WINDOW_MS, now)) > JOIN_PER_ADDRESS) return JOIN_ACCEPTED;
+  if ((await deps.rateLimits.hit(addressKey, JOIN_WINDOW_MS, now)).count > JOIN_PER_ADDRESS) return JOIN_ACCEPTED;
 
   const from = formatMailbox(study.sender.name, study.sender.email);
   const holder = await deps.contacts.heldBy(studyId, email);
@@ -269,8 +273,9 @@ async function nextFreeCode(deps: Pick<Deps, 'participants'>, studyId: string): 
  * A fresh link to the first questionnaires open now (the page goes straight there), or when the
  * first ones open. Only the link's hash is stored, as for emailed links.
  */
-async function firstLink(deps: Pick<Deps, 'instances' | 'links' | 'secrets' | 'clock' | 'baseUrl'>, studyId: string, code: string): Promise<{ link: string | null; opensAt: string | null }> {
+async function firstLink(deps: Pick<Deps, 'participants' | 'instances' | 'links' | 'secrets' | 'clock' | 'baseUrl'>, studyId: string, code: string): Promise<{ link: string | null; opensAt: string | null }> {
   const now = deps.clock.now().toISOString();
+  const participant = await deps.participants.get(studyId, code);
   const instances = (await deps.instances.listForParticipant(studyId, code)).filter((i) => i.status === 'scheduled' || i.status === 'open' || i.status === 'started');
   const open = instances.filter((i) => i.opensAt <= now && now < i.closesAt).sort((a, b) => a.opensAt.localeCompare(b.opensAt))[0];
   if (open === undefined) {
@@ -278,6 +283,7 @@ async function firstLink(deps: Pick<Deps, 'instances' | 'links' | 'secrets' | 'c
     return { link: null, opensAt: next ?? null };
   }
   const token = deps.secrets.token();
-  await deps.links.put(deps.secrets.hash(token), { studyId, code, timepoint: open.timepoint, createdAt: now });
+  // Minted under their current link generation, like the emailed links: a later revocation covers it too.
+  await deps.links.put(deps.secrets.hash(token), { studyId, code, timepoint: open.timepoint, createdAt: now, epoch: participant?.linkEpoch ?? 0 });
   return { link: `${deps.baseUrl}/p/${token}`, opensAt: open.opensAt };
 }

@@ -132,7 +132,7 @@ describe('e-consent at the questionnaire link', () => {
     expect((await t.deps.consents.getRecord('consented', code, '3'))?.language).toBe('fr');
   });
 
-  it('lets the participant withdraw their consent from the link: a withdrawal with their reason, the link then says so', async () => {
+  it('lets the participant withdraw their consent from the link: a withdrawal with their reason, and every link they had stops working', async () => {
     const other = await t.invite('mbpm');
     const response = await t.request('POST', `/api/p/${other.token}/withdraw`, { body: { reason: 'no longer have the time' } });
     expect(response.status).toBe(200);
@@ -140,7 +140,8 @@ describe('e-consent at the questionnaire link', () => {
       status: 'withdrawn',
       withdrawal: { by: 'participant', consentWithdrawn: true, reason: 'no longer have the time', at: '2026-03-02T10:00:00.000Z' },
     });
-    expect((await view(other.token)).status).toBe('withdrawn');
+    // Like any withdrawal, it revokes their links: the page says this one is closed.
+    expect((await t.request('GET', `/api/p/${other.token}`)).status).toBe(410);
     expect((await t.deps.audit.list('study:consented')).find((e) => e.action === 'participant.withdrawn' && e.target === `participant:${other.code}`)?.after).toMatchObject({ consentWithdrawn: true });
   });
 });

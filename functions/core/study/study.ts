@@ -218,6 +218,13 @@ export interface Participant {
    * sent to them, and no address can be set again. Their research data stays.
    */
   contactErasedAt?: string;
+  /**
+   * Link generation: links are minted under the current one, and raising it (an email correction,
+   * a resend, a withdrawal, an erasure) revokes every link minted before, in one write.
+   */
+  linkEpoch?: number;
+  /** Storage-assigned revision, raised by every change: edits are conditioned on the one they read. */
+  revision?: number;
   /** Their level of each allocation factor (docs/randomisation.md). */
   strata?: StrataValues;
   /** How they were allocated: the slot their arm was written in (its sequence number, stratum and time). */

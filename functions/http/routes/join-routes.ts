@@ -18,7 +18,7 @@ export function joinRoutes(deps: AppDeps) {
     .get('/:studyId', async (c) => c.json(await joinPage(deps, c.req.param('studyId'))))
     // Every outcome takes as long as the slowest (an email sent), so timing tells nothing either.
     .post('/:studyId', async (c) => c.json(await atLeast(deps.signInResponseMs, requestJoin(deps, c.req.param('studyId'), await readJson(c), client(c))), 202))
-    .use('/:studyId/*', limitProbing(deps, (status) => status === 404))
+    .use('/:studyId/*', limitProbing(deps, 'join-link', (status) => status === 404))
     .post('/:studyId/verify', async (c) => c.json(await verifyJoin(deps, c.req.param('studyId'), await readJson(c))))
     .post('/:studyId/enrol', async (c) => c.json(await confirmJoin(deps, c.req.param('studyId'), await readJson(c))));
 }
