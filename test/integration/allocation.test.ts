@@ -100,6 +100,25 @@ describe('enrolment into a study that allocates', () => {
     expect(JSON.stringify(report)).not.toMatch(/sealed|blocks|next/);
   });
 
+  it('imports a CSV with a column per factor: a row without an arm is allocated, a dry run allocates nothing, a bad level names its row and column', async () => {
+    const before = (await t.deps.allocations.list('rct')).length;
+    const csv = (rows: string[]) => ['email,arm,site,sex', ...rows].join('\n');
+    const bad = await t.request('POST', '/api/studies/rct/participants/import?dryRun=true', { token: await t.coordinator(), raw: csv([`${t.uniqueEmail('csv')},,nice,f`]) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { rows: Array<{ problems: Array<{ column: string }> }> }).rows[0]!.problems.map((p) => p.column)).toEqual(['site']);
+    const good = csv([`${t.uniqueEmail('csv')},,lyon,f`, `${t.uniqueEmail('csv')},healthy,,`]);
+    const dry = await t.request('POST', '/api/studies/rct/participants/import?dryRun=true', { token: await t.coordinator(), raw: good });
+    expect(dry.status).toBe(200);
+    expect(await t.deps.allocations.list('rct')).toHaveLength(before);
+    const done = await t.request('POST', '/api/studies/rct/participants/import', { token: await t.coordinator(), raw: good });
+    const report = (await done.json()) as { enrolled: number; rows: Array<{ allocatedArm?: string; enrolledAs?: string }> };
+    expect(report.enrolled).toBe(2);
+    expect(['mbpm', 'waitlist']).toContain(report.rows[0]!.allocatedArm);
+    expect(report.rows[1]!.allocatedArm).toBeUndefined();
+    expect(await t.deps.allocations.list('rct')).toHaveLength(before + 1);
+    expect(await t.deps.participants.get('rct', report.rows[0]!.enrolledAs!)).toMatchObject({ strata: { site: 'lyon', sex: 'f' }, allocation: { sequence: before + 1 } });
+  });
+
   it('exports each participant’s stratum and allocation sequence number', async () => {
     const response = await t.request('GET', '/api/studies/rct/export?format=wide', { token: await t.coordinator() });
     const rows = parse(await response.text(), { columns: true }) as Array<Record<string, string>>;
