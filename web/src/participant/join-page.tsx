@@ -23,20 +23,11 @@ type Step =
   | { kind: 'consent'; study: string; consent: JoinConsent }
   | { kind: 'enrolled'; study: string; opensAt: string | null };
 
-/** The token from the emailed link (`#verify=…`), taken out of the address bar at once. */
-function takeVerifyToken(): string | null {
-  const match = /^#verify=([A-Za-z0-9_-]{32,64})$/.exec(window.location.hash);
-  if (match === null) return null;
-  history.replaceState(null, '', window.location.pathname);
-  return match[1]!;
-}
-
 /**
  * /join/<study>: the public self-enrolment link. Screener → (eligible) email → the emailed link
  * → consent → allocation → straight into the first questionnaires.
  */
-export function JoinPage({ studyId }: { studyId: string }) {
-  const [token] = useState(takeVerifyToken);
+export function JoinPage({ studyId, token }: { studyId: string; token: string | null }) {
   const [language] = useState(() => pickLanguage(null));
   const words = enrolmentStrings(language).join;
   const strings = stringsFor(language);
