@@ -59,7 +59,7 @@ export async function participantLinks(platform: Platform, count: number, study 
   const links: string[] = [];
   for (const email of emails) {
     const invitation = await waitForEmail(platform, email, /./, 30_000);
-    const link = /(https?:\/\/\S+\/p\/[\w-]+)/.exec(invitation.body.text)?.[1];
+    const link = /(https?:\/\/\S+\/p\/#[\w-]+)/.exec(invitation.body.text)?.[1];
     if (!link) throw new Error(`no participant link in the email to ${email}`);
     links.push(link);
   }

@@ -135,7 +135,7 @@ describe('coordinator console', () => {
 
   it('opens a participant timeline and resends the open link', async () => {
     const invitation = await waitForEmail(platform, ana, /Baseline questionnaires/);
-    anaLink = /(http:\/\/\S+\/p\/[\w-]{43})/.exec(invitation.body.text)![1]!;
+    anaLink = /(http:\/\/\S+\/p\/#[\w-]{43})/.exec(invitation.body.text)![1]!;
     await page.getByRole('table', { name: 'Participants of Mindfulness-Based Pain Management (demo)' }).getByRole('link', { name: codes[0] }).click();
     await heading(page, `Participant ${codes[0]}`);
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
@@ -155,7 +155,7 @@ describe('coordinator console', () => {
     // Meanwhile the first participant submits through their own link (the participant page's UI is covered by
     // slice.test.ts), answering PHQ-9 item 9 with 1. Submitting does not wake the local dispatcher; the edit and withdrawal
     // below do, and their pass follows up the completion and sends the safety alert (else: the next minute's pass).
-    const token = anaLink.split('/p/')[1]!;
+    const token = anaLink.split('/p/#')[1]!;
     const answers = {
       ...Object.fromEntries([1, 2, 1, 1, 0, 1, 2, 0, 1].map((v, i) => [`PHQ9_${i + 1}`, v])),
       ...Object.fromEntries([1, 1, 0, 0, 2, 1, 0].map((v, i) => [`GAD7_${i + 1}`, v])),

@@ -64,7 +64,7 @@ async function statePage(device: Device, name: string, url: string, title: strin
   return { page, requests };
 }
 
-const randomLink = () => `${platform.url}/p/${randomBytes(32).toString('base64url')}`;
+const randomLink = () => `${platform.url}/p/#${randomBytes(32).toString('base64url')}`;
 
 describe.each([phone, desktop])('link states on a $name', (device) => {
   it('already completed: thanks, and no form', async () => {

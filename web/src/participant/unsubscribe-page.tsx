@@ -5,7 +5,7 @@ import { applyLanguage, pickLanguage, stringsFor } from './strings';
 
 type State = { study: string; unsubscribed: boolean } | 'not_found' | 'error' | null;
 
-/** /u/<token>: stop this study's emails (the link at the foot of every participant email). */
+/** /u/#<token>: stop this study's emails (the link at the foot of every participant email). */
 export function UnsubscribePage({ token }: { token: string }) {
   // This API does not say the participant's language: the browser's is the best guess.
   const language = pickLanguage(null);
