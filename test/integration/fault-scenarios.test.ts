@@ -111,7 +111,7 @@ describe('enrolling while storage fails', () => {
   const writes: Array<[string, string, string]> = [
     ['allocating the code', 'UpdateItemCommand', 'COUNTER#'],
     ['reserving the email', 'PutItemCommand', 'EMAIL#'],
-    ['storing the contact', 'PutItemCommand', 'CONTACT#'],
+    ['storing the contact', 'UpdateItemCommand', 'CONTACT#'],
     ['creating the participant', 'PutItemCommand', 'PARTICIPANT#'],
     ['auditing the enrolment', 'PutItemCommand', 'AUDIT#'],
     ['planning the first instance', 'UpdateItemCommand', 'INSTANCE#'],

@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContactRepository } from '../../core/ports';
+import { batchGet } from './batch-get';
 import { conditionally, type Db } from './client';
 import { queryAll } from './query';
 import { keys } from './keys';
@@ -52,12 +53,14 @@ export function createContactRepository(db: Db): ContactRepository {
     },
 
     async putContact(studyId, code, email) {
-      // A whole new item: a new address starts with no suppression (an unsubscribe is about the person, so it stays).
-      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.contact(studyId, code), ConsistentRead: true }));
+      // In one write: a new address starts with no suppression (an unsubscribe is about the person, so it stays).
       await db.doc.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName,
-          Item: { ...keys.contact(studyId, code), type: 'contact', email, ...(Item?.unsubscribedAt ? { unsubscribedAt: Item.unsubscribedAt } : {}) },
+          Key: keys.contact(studyId, code),
+          UpdateExpression: 'SET #type = :type, email = :email REMOVE suppressed',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':type': 'contact', ':email': email },
         }),
       );
     },
@@ -90,6 +93,12 @@ export function createContactRepository(db: Db): ContactRepository {
     async heldBy(studyId, email) {
       const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.emailReservation(studyId, email), ConsistentRead: true }));
       return (Item?.code as string | undefined) ?? null;
+    },
+
+    async heldByMany(studyId, emails) {
+      const bySortKey = new Map(emails.map((email) => [keys.emailReservation(studyId, email).sk, email]));
+      const items = await batchGet(db, TableName, emails.map((email) => keys.emailReservation(studyId, email)));
+      return new Map(items.map((item) => [bySortKey.get(item.sk as string)!, item.code as string]));
     },
 
     async listStatuses(studyId) {
