@@ -3,8 +3,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { researchTable } from '../../functions/adapters/dynamodb/table-definitions';
 import { pageContentSecurityPolicy } from '../../functions/http/page-headers';
-import { acceptedFindings, acceptedFindingsFor, nagPacks, optOutFindings } from '../../infra/lib/nag';
-import { synthStacks } from '../helpers/synth-stacks';
+import { acceptedFindings, acceptedFindingsFor, nagPacks, optOutFindings, type NagOptions } from '../../infra/lib/nag';
+import { synthStacks, type SynthOptions } from '../helpers/synth-stacks';
 
 let app: App;
 let data: Template;
@@ -310,9 +310,9 @@ describe('cdk-nag', () => {
   });
 
   it.each([
-    ['waf=false', { waf: 'none' as const }, optOutFindings.withoutWaf],
-    ['reservedConcurrency=false', { reservedConcurrency: false as const }, optOutFindings.withoutReservedConcurrency],
-  ])('with %s, reports no unacknowledged finding, and the opt-out\'s own acknowledgements are used there (and only there)', (_name, options, entries) => {
+    ['waf=false', { waf: 'none' } as SynthOptions, { withoutWaf: true } as NagOptions, optOutFindings.withoutWaf],
+    ['reservedConcurrency=false', { reservedConcurrency: false } as SynthOptions, { withoutReservedConcurrency: true } as NagOptions, optOutFindings.withoutReservedConcurrency],
+  ])('with %s, reports no unacknowledged finding, and the opt-out\'s own acknowledgements are used there (and only there)', (_name, options, nagOptions, entries) => {
     const opted = synthStacks(options);
     const open = nagPacks().flatMap((pack) =>
       pack.validateScope(opted.app).violations.flatMap((v) =>
@@ -323,7 +323,7 @@ describe('cdk-nag', () => {
     for (const entry of entries) expect(acknowledgementsIn(opted.app).some((ack) => entry.rule.test(ack.rule) && entry.path.test(ack.path)), `${entry.rule}`).toBe(true);
     // In the default deployment the opt-out entries acknowledge nothing: they cannot cover anything there.
     for (const entry of entries) expect(acknowledgementsIn(app).some((ack) => entry.rule.test(ack.rule) && entry.path.test(ack.path)), `${entry.rule}`).toBe(false);
-    expect(acceptedFindingsFor(options.waf === 'none' ? { withoutWaf: true } : { withoutReservedConcurrency: true })).toEqual([...acceptedFindings, ...entries]);
+    expect(acceptedFindingsFor(nagOptions)).toEqual([...acceptedFindings, ...entries]);
   });
 
   it('has no error annotations', () => {
