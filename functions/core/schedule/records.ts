@@ -1,3 +1,4 @@
+import type { Answers } from '../scoring/answers';
 import type { ScoreResult } from '../scoring/engine';
 
 /**
@@ -6,7 +7,7 @@ import type { ScoreResult } from '../scoring/engine';
  */
 export type InstanceStatus = 'scheduled' | 'open' | 'started' | 'completed' | 'expired' | 'cancelled';
 
-export type Answers = Record<string, number | string | null>;
+export type { Answers } from '../scoring/answers';
 
 /** One participant × timepoint. */
 export interface Instance {
