@@ -31,7 +31,7 @@ export const configSchema = z.object({
    * The API Lambda refuses to start without it, and serves no request that lacks it.
    */
   TIMEPOINT_ORIGIN_SECRET: z.string().min(32).optional(),
-  /** During a rotation of the origin secret, the one CloudFront may still send (docs/operations.md); empty otherwise. */
+  /** During a rotation of the origin secret, the one CloudFront may still send (docs/operations.md); otherwise a placeholder shorter than 32 characters ("none"), which never matches. */
   TIMEPOINT_ORIGIN_SECRET_PREVIOUS: z.string().optional(),
 });
 

@@ -18,16 +18,20 @@ export const VIEWER_ADDRESS_HEADER = 'x-timepoint-viewer-address';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/** Shorter values are placeholders ("none": no rotation under way) and never match anything. */
+export const MIN_ORIGIN_SECRET_LENGTH = 32;
+
 /**
  * Whether a request carries one of the accepted origin secrets (the current one and, during a
- * rotation, the previous one). Compared in constant time; empty secrets never match.
+ * rotation, the previous one). Compared in constant time; a placeholder shorter than
+ * MIN_ORIGIN_SECRET_LENGTH never matches.
  */
 export function carriesOriginSecret(c: Context, secrets: readonly string[]): boolean {
   const presented = c.req.header(ORIGIN_SECRET_HEADER);
   if (presented === undefined || presented === '') return false;
   const given = digest(presented);
   let match = false;
-  for (const secret of secrets) if (secret !== '' && timingSafeEqual(given, digest(secret))) match = true;
+  for (const secret of secrets) if (secret.length >= MIN_ORIGIN_SECRET_LENGTH && timingSafeEqual(given, digest(secret))) match = true;
   return match;
 }
 

@@ -149,7 +149,8 @@ export class AppStack extends Stack {
     this.originSecret = new Secret(this, 'OriginSecret', {
       description: 'Timepoint: the header value CloudFront adds to API requests (docs/security.md)',
       encryptionKey: operationsKey,
-      generateSecretString: { secretStringTemplate: JSON.stringify({ previous: '' }), generateStringKey: 'current', passwordLength: 48, excludePunctuation: true },
+      // `previous` holds a placeholder that never matches (functions/http/front-door.ts) until a rotation puts the old value there.
+      generateSecretString: { secretStringTemplate: JSON.stringify({ previous: 'none' }), generateStringKey: 'current', passwordLength: 48, excludePunctuation: true },
     });
     const originSecret = (field: 'current' | 'previous') => this.originSecret.secretValueFromJson(field).unsafeUnwrap();
     const rotation = String(props.originSecretRotation ?? 0);

@@ -78,6 +78,8 @@ beforeAll(async () => {
     SES_ENDPOINT: inject('sesEndpoint'),
     TIMEPOINT_SYSTEM_SENDER: 'timepoint@trial.example',
     TIMEPOINT_ORIGIN_SECRET: ORIGIN_SECRET,
+    // As deployed outside a rotation: a placeholder that must never open the door.
+    TIMEPOINT_ORIGIN_SECRET_PREVIOUS: 'none',
   });
   const db = createDb({ endpoint: inject('dynamoEndpoint'), region: 'eu-west-2' }, { research: process.env.RESEARCH_TABLE!, contacts: process.env.CONTACTS_TABLE! });
   await ensureTables(db);
@@ -98,6 +100,8 @@ describe('the API reached around CloudFront (straight at execute-api)', () => {
       event('GET', '/api/health', { via: 'direct' }),
       event('POST', '/api/auth/login', { via: 'direct', body: { email: 'edge@staff.test' } }),
       event('POST', '/api/auth/login', { via: 'direct', body: { email: 'edge@staff.test' }, headers: { [VIEWER_ADDRESS_HEADER]: '198.51.100.7', [ORIGIN_SECRET_HEADER]: 'a-guess-of-the-secret-value-that-is-long' } }),
+      event('POST', '/api/auth/login', { via: 'direct', body: { email: 'edge@staff.test' }, headers: { [ORIGIN_SECRET_HEADER]: 'none' } }),
+      event('POST', '/api/auth/login', { via: 'direct', body: { email: 'edge@staff.test' }, headers: { [ORIGIN_SECRET_HEADER]: '' } }),
       event('GET', '/api/p', { via: 'direct', headers: { [LINK_TOKEN_HEADER]: randomBytes(32).toString('base64url') } }),
     ];
     const before = await repositories.staff.get('edge@staff.test');
