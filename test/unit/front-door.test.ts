@@ -18,7 +18,8 @@ describe('the origin-secret check', () => {
   });
 
   it('refuses no header, an empty one, a near miss, and the placeholder that stands for "no previous secret"', async () => {
-    for (const headers of [{}, { [ORIGIN_SECRET_HEADER]: '' }, { [ORIGIN_SECRET_HEADER]: `${current}x` }, { [ORIGIN_SECRET_HEADER]: current.slice(1) }, { [ORIGIN_SECRET_HEADER]: 'none' }]) {
+    const attempts: Array<Record<string, string>> = [{}, { [ORIGIN_SECRET_HEADER]: '' }, { [ORIGIN_SECRET_HEADER]: `${current}x` }, { [ORIGIN_SECRET_HEADER]: current.slice(1) }, { [ORIGIN_SECRET_HEADER]: 'none' }];
+    for (const headers of attempts) {
       expect(await served([current, 'none'], headers), JSON.stringify(headers)).toBe(false);
     }
     // A short value is never accepted, even as the current secret.

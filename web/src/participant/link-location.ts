@@ -18,7 +18,7 @@ const decode = (text: string) => {
  * Reads a participant link: `/p/#<token>` and `/u/#<token>` (the token in the fragment, never
  * sent to a server), or the older `/p/<token>` and `/u/<token>` that emails carried before.
  */
-export function linkFromLocation(location: Pick<Location, 'pathname' | 'hash'>): LinkLocation {
+export function linkFromLocation(location: { pathname: string; hash: string }): LinkLocation {
   const [first, ...rest] = location.pathname.split('/').filter(Boolean);
   const route = first === 'u' ? 'u' : 'p';
   const fromFragment = decode(location.hash.replace(/^#/, ''));
