@@ -41,16 +41,25 @@ const inputOf = (record: Record<string, string>) => ({
   ...(record.language ? { language: record.language } : {}),
 });
 
-/** Runs `task` over `items` with at most `concurrency` at once, in order of index. */
+/**
+ * Runs `task` over `items` with at most `concurrency` at once, in order of index. After a task
+ * throws, no further item is started; the ones under way finish, then the first error is thrown.
+ */
 async function inParallel<T>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && failure === undefined) {
       const index = next++;
-      await task(items[index]!, index);
+      try {
+        await task(items[index]!, index);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  if (failure !== undefined) throw failure.error;
 }
 
 /** `count` counter codes no participant holds and no row of the file chose, in counter order. */
