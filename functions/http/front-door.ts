@@ -1,21 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
+import { ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER } from './edge-headers';
+
+export { ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER, viewerAddressFunctionCode } from './edge-headers';
 
 /**
  * In AWS the API has a public `execute-api` address of its own, next to the site's CloudFront
- * address. Two headers tie a request to CloudFront (infra/lib/app-stack.ts, docs/security.md):
- *
- * - the origin secret, which CloudFront adds to every request it sends to the API (an origin
- *   custom header whose value comes from Secrets Manager at deploy time): a request without it
- *   went around CloudFront and is refused;
- * - the viewer address, which a CloudFront Function on `/api/*` writes from the connection
- *   CloudFront itself accepted, overwriting whatever the client sent under that name.
- *
- * Only requests carrying the secret are served, so the viewer address is always CloudFront's own.
+ * address. Two headers tie a request to CloudFront (functions/http/edge-headers.ts,
+ * infra/lib/app-stack.ts, docs/security.md): the origin secret, without which a request went
+ * around CloudFront and is refused, and the viewer address CloudFront set. Only requests carrying
+ * the secret are served, so the viewer address is always CloudFront's own.
  */
-export const ORIGIN_SECRET_HEADER = 'x-timepoint-origin-secret';
-export const VIEWER_ADDRESS_HEADER = 'x-timepoint-viewer-address';
-
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Shorter values are placeholders ("none": no rotation under way) and never match anything. */
@@ -37,10 +32,3 @@ export function carriesOriginSecret(c: Context, secrets: readonly string[]): boo
 
 /** The viewer's address as CloudFront saw it (trusted only behind the origin-secret check). */
 export const viewerAddress = (c: Context): string | undefined => c.req.header(VIEWER_ADDRESS_HEADER)?.trim() || undefined;
-
-/**
- * The CloudFront Function (viewer request, `/api/*`) that sets the viewer-address header from
- * the connection CloudFront accepted. It replaces any value the client sent, so the header can't
- * be forged through CloudFront; `X-Forwarded-For` is never read.
- */
-export const viewerAddressFunctionCode = `function handler(event){var r=event.request;r.headers['${VIEWER_ADDRESS_HEADER}']={value:event.viewer.ip};return r;}`;

@@ -1,13 +1,7 @@
 import type { Context } from 'hono';
+import { LINK_TOKEN_HEADER } from '../core/auth/link-token';
 
-/**
- * The request header that carries a participant's link or unsubscribe token. Links put the
- * token in the URL fragment (`/p/#<token>`), which browsers never send, and the page hands it
- * to the API in this header: a token then appears in no request line, so in no access log
- * (CloudFront, WAF, API Gateway, the local server). Headers are not logged; the WAF log redacts
- * this one by name (infra/lib/edge-stack.ts).
- */
-export const LINK_TOKEN_HEADER = 'x-timepoint-link';
+export { LINK_TOKEN_HEADER };
 
-/** The token a request carries in the link header ('' when absent, which no token matches). */
+/** The token a request carries in the link header (functions/core/auth/link-token.ts); '' when absent, which no token matches. */
 export const linkTokenOf = (c: Context): string => c.req.header(LINK_TOKEN_HEADER)?.trim() ?? '';

@@ -23,7 +23,7 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
-import { ORIGIN_SECRET_HEADER, viewerAddressFunctionCode } from '../../functions/http/front-door';
+import { ORIGIN_SECRET_HEADER, viewerAddressFunctionCode } from '../../functions/http/edge-headers';
 import { cacheControlFor, pageContentSecurityPolicy, pageHeaders } from '../../functions/http/page-headers';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Key } from 'aws-cdk-lib/aws-kms';

@@ -3,8 +3,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
-import { LINK_TOKEN_HEADER } from '../../functions/http/link-token';
-import { ORIGIN_SECRET_HEADER } from '../../functions/http/front-door';
+import { secretRequestHeaders } from '../../functions/http/edge-headers';
 import { TimepointFunction } from '../constructs/timepoint-function';
 
 export interface EdgeStackProps extends StackProps {
@@ -29,7 +28,7 @@ export const DEFAULT_WAF_RATE_LIMIT = 2000;
 export const redactedRequestParts = {
   uriPath: true,
   queryString: true,
-  headers: [LINK_TOKEN_HEADER, ORIGIN_SECRET_HEADER, 'authorization', 'cookie'],
+  headers: secretRequestHeaders,
 } as const;
 
 /**

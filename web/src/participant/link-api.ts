@@ -1,4 +1,4 @@
-import { LINK_TOKEN_HEADER } from '../../../functions/http/link-token';
+import { LINK_TOKEN_HEADER } from '../../../functions/core/auth/link-token';
 import type { SurveyView } from '../../../functions/use-cases/open-survey';
 
 export type { SurveyView };
