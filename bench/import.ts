@@ -5,16 +5,18 @@
  *
  * - dry run: the floor is BatchGetItem of the same keys the checks read (every row's email
  *   reservation), 100 keys a call, 8 calls in flight: the least any check of N rows can read.
- * - import: the floor is the writes a safe enrolment cannot do without: per row, the three
- *   conditional PutItems (email reservation, participant, audit entry) and the contact, items of
- *   the same sizes on fresh keys, as many in flight as the import enrols at once (16).
+ * - import: the floor is the writes a safe enrolment cannot do without: per row, the four
+ *   conditional PutItems (email reservation; the audit entry parked, the participant carrying its
+ *   mark, the audit entry itself: docs/security.md section 9), the contact write and the parked
+ *   entry's deletion, items of the same sizes on fresh keys, as many rows in flight as the import
+ *   enrols at once (16).
  *
  *   npx tsx bench/import.ts [--rows 5000] [--json <file>]
  *
  * It measures; it does not assert: the exit code is 0 whether or not a target is met, 1 only when
  * the run is invalid (bad options, a request refused, or not every row enrolled exactly once).
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { parseArgs } from 'node:util';
 import { batchGet } from '../functions/adapters/dynamodb/batch-get';
 import { keys } from '../functions/adapters/dynamodb/keys';
@@ -85,14 +87,16 @@ async function main(): Promise<void> {
     });
     if (dry.result.status !== 200 || dry.result.body.valid !== opts.rows || dry.result.body.enrolled !== 0) problems.push(`dry run answered ${dry.result.status} ${JSON.stringify(dry.result.body).slice(0, 200)}`);
 
-    log(`import floor: ${fmtInt(opts.rows * 3)} conditional PutItems and ${fmtInt(opts.rows)} contact writes, ${WRITE_CONCURRENCY} rows at a time`);
+    log(`import floor: ${fmtInt(opts.rows * 4)} conditional PutItems, ${fmtInt(opts.rows)} contact writes and ${fmtInt(opts.rows)} deletions, ${WRITE_CONCURRENCY} rows at a time`);
     const floorItem = (kind: string, i: number, size: number) => ({ pk: `BENCH#import-floor`, sk: `${kind}#${i}`, type: kind, filler: 'x'.repeat(size) });
     const importFloor = await timed(() =>
       pool(emails, WRITE_CONCURRENCY, async (_email, i) => {
-        for (const [kind, size] of [['reservation', 60], ['participant', 220], ['audit', 260]] as const) {
+        await api.db.doc.send(new PutCommand({ TableName: api.db.tables.research, Item: floorItem('reservation', i, 60), ConditionExpression: 'attribute_not_exists(pk)' }));
+        await api.db.doc.send(new PutCommand({ TableName: api.db.tables.research, Item: floorItem('contact', i, 60) }));
+        for (const [kind, size] of [['parked', 300], ['participant', 240], ['audit', 260]] as const) {
           await api.db.doc.send(new PutCommand({ TableName: api.db.tables.research, Item: floorItem(kind, i, size), ConditionExpression: 'attribute_not_exists(pk)' }));
         }
-        await api.db.doc.send(new PutCommand({ TableName: api.db.tables.research, Item: floorItem('contact', i, 60) }));
+        await api.db.doc.send(new DeleteCommand({ TableName: api.db.tables.research, Key: { pk: 'BENCH#import-floor', sk: `parked#${i}` } }));
       }),
     );
     log(`import of ${fmtInt(opts.rows)} rows through POST /participants/import`);
@@ -118,7 +122,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log(table(['step', 'measured', 'floor (same run)', 'ratio', 'target', 'verdict'], rows));
     console.log('');
-    console.log(`floors: dry run = BatchGetItem of the ${fmtInt(opts.rows)} keys the checks read; import = ${fmtInt(opts.rows * 3)} conditional PutItems + ${fmtInt(opts.rows)} contact writes, ${WRITE_CONCURRENCY} rows in flight`);
+    console.log(`floors: dry run = BatchGetItem of the ${fmtInt(opts.rows)} keys the checks read; import = ${fmtInt(opts.rows * 4)} conditional PutItems + ${fmtInt(opts.rows)} contact writes + ${fmtInt(opts.rows)} deletions, ${WRITE_CONCURRENCY} rows in flight`);
     console.log(`verified: ${participants} participants, ${holders.size} reservations for ${codes.size} distinct codes${problems.length > 0 ? `; problems: ${problems.join('; ')}` : ''}`);
 
     if (opts.json) {
@@ -131,7 +135,7 @@ async function main(): Promise<void> {
         title: 'Bulk import against its floors',
         targets,
         notes: [
-          `floors in the same run: dry run = BatchGetItem of the keys the checks read; import = the per-row conditional writes (3 conditional PutItems and a contact write per row, ${WRITE_CONCURRENCY} rows in flight)`,
+          `floors in the same run: dry run = BatchGetItem of the keys the checks read; import = the per-row writes (4 conditional PutItems, a contact write and a deletion per row, ${WRITE_CONCURRENCY} rows in flight)`,
           `verified: ${participants} participants, each address reserved for exactly one code${problems.length > 0 ? `; ${problems.length} problems` : ''}`,
         ],
         valid: problems.length === 0,

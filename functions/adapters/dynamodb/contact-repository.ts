@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContactRepository } from '../../core/ports';
+import { auditedWrite } from './audited-write';
 import { batchGet } from './batch-get';
 import { conditionally, type Db } from './client';
 import { queryAll } from './query';
@@ -53,7 +54,8 @@ export function createContactRepository(db: Db): ContactRepository {
     },
 
     async putContact(studyId, code, email) {
-      // In one write: a new address starts with no suppression (an unsubscribe is about the person, so it stays).
+      // One attribute-level write, not a read and a replace: an unsubscription recorded at the same
+      // moment stays (it is about the person); a new address starts with no suppression.
       await db.doc.send(
         new UpdateCommand({
           TableName,
@@ -135,16 +137,19 @@ export function createContactRepository(db: Db): ContactRepository {
       return true;
     },
 
-    async unsubscribe(studyId, code, at) {
-      await conditionally(() =>
-        db.doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: keys.contact(studyId, code),
-            UpdateExpression: 'SET unsubscribedAt = if_not_exists(unsubscribedAt, :at)',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':at': at.toISOString() },
-          }),
+    async unsubscribe(studyId, code, at, audit) {
+      await auditedWrite(db, audit, { table: 'contacts', key: keys.contact(studyId, code) }, (mark) =>
+        conditionally(() =>
+          db.doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: keys.contact(studyId, code),
+              UpdateExpression: 'SET unsubscribedAt = if_not_exists(unsubscribedAt, :at)' + (mark.add ? ` ADD ${mark.add}` : ''),
+              // Once: a second click changes nothing and leaves no second entry.
+              ConditionExpression: audit ? 'attribute_exists(pk) AND attribute_not_exists(unsubscribedAt)' : 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':at': at.toISOString(), ...mark.values },
+            }),
+          ),
         ),
       );
     },

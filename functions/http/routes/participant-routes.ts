@@ -34,7 +34,7 @@ documented({
 /** Participant endpoints: the link's token (in the link header, or in the path of the older form) is the only credential. */
 export function participantRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
-    .use('*', limitProbing(deps, (status) => status === 404))
+    .use('*', limitProbing(deps, 'participant-link', (status) => status === 404))
     .get('/', async (c) => c.json(await openSurvey(deps, linkTokenOf(c))))
     .put('/answers', async (c) => c.json(await saveProgress(deps, linkTokenOf(c), await readJson(c))))
     .post('/submit', async (c) => c.json(await submitAnswers(deps, linkTokenOf(c), await readJson(c))))
@@ -46,7 +46,7 @@ export function participantRoutes(deps: AppDeps) {
 /** Unsubscribe: the page in the email reads and POSTs with the header; mail providers POST to the path form (RFC 8058). */
 export function unsubscribeRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
-    .use('*', limitProbing(deps, (status) => status === 404))
+    .use('*', limitProbing(deps, 'unsubscribe-link', (status) => status === 404))
     .get('/', async (c) => c.json(await unsubscribeStatus(deps, linkTokenOf(c))))
     .post('/', async (c) => c.json(await unsubscribe(deps, linkTokenOf(c))))
     .get('/:token', async (c) => c.json(await unsubscribeStatus(deps, c.req.param('token'))))
