@@ -110,6 +110,13 @@ export interface ParticipantRepository {
   get(studyId: string, code: string): Promise<Participant | null>;
   /** The next free pseudonymous code of a study (P-0001, P-0002 …); never reused. */
   allocateCode(studyId: string): Promise<string>;
+  /**
+   * `count` consecutive counter codes at once (one atomic write), for a bulk import; never reused.
+   * Like `allocateCode`, a code may already be taken by one a coordinator chose by hand: check with `getMany`.
+   */
+  allocateCodes(studyId: string, count: number): Promise<string[]>;
+  /** Many participants by code in a few batched reads (a bulk import's checks); absent codes are not in the map. */
+  getMany(studyId: string, codes: readonly string[]): Promise<Map<string, Participant>>;
   /** Fails with a conflict when the code is taken. The new participant carries a plan request. */
   create(participant: Participant, audit?: AuditedChange): Promise<void>;
   /**
@@ -277,6 +284,8 @@ export interface ContactRepository {
   suppress(studyId: string, code: string, reason: string, at: Date): Promise<void>;
   /** The participant code holding an address in a study, if any (a read: reserves nothing). */
   heldBy(studyId: string, email: string): Promise<string | null>;
+  /** `heldBy` for many addresses in a few batched reads (a bulk import's checks): address → code, for the reserved ones only. */
+  heldByMany(studyId: string, emails: readonly string[]): Promise<Map<string, string>>;
   /** Suppressions and unsubscriptions of a study's participants, without the addresses. */
   listStatuses(studyId: string): Promise<Array<{ code: string; suppressed?: { reason: string; at: string }; unsubscribedAt?: string }>>;
   unsubscribe(studyId: string, code: string, at: Date, audit?: AuditedChange): Promise<void>;

@@ -100,20 +100,57 @@ export async function enrolParticipant(
   const input = parseInput(enrolmentSchema, body);
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
-  const { choice, strata } = armChoice(study, input, options.role ?? 'coordinator');
+  // Refused before a counter code is spent on it.
+  const arm = armChoice(study, input, options.role ?? 'coordinator');
+  if (input.enrolledOn !== undefined) enrolmentInstant(input.enrolledOn, input.timezone ?? study.timezone, deps.clock.now());
+  if (input.code !== undefined && (await deps.participants.get(studyId, input.code)) !== null) {
+    throw conflict(`participant code ${input.code} is already in use in this study`, 'code');
+  }
+  const code = input.code ?? (await allocateFreeCode(deps, studyId));
+  const { participant, slot } = await enrolOne(deps, actor, study, input, { code, counterCode: input.code === undefined }, arm);
+
+  // Plan now so the schedule exists at once; if this fails, the plan request left on the participant lets the dispatcher finish it.
+  const plan = await planAndStore(deps, studyId, code);
+  await deps.participants.clearPlanRequest(studyId, code, participant.enrolledAt);
+  const invitations = plan.messages.filter((m) => m.kind === 'invitation').map((m) => m.sendAt).sort();
+  // An invitation already due goes out on the dispatcher's next pass: report it as now.
+  const first = invitations[0];
+  const nowIso = deps.clock.now().toISOString();
+  return {
+    code,
+    arm: participant.arm,
+    allocation: slot ? { sequence: slot.sequence, stratum: slot.stratum } : null,
+    firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first,
+  };
+}
+
+/**
+ * The writes of one enrolment, for an input already checked against the schema and a code already
+ * chosen: reserve the email, store it, create the participant (allocating first when the arm is
+ * to be allocated; with its plan request, so the dispatcher plans it if nobody else does), audit.
+ * `counterCode`: the code came from the study's counter (so a reservation already holding it is
+ * this enrolment's own, repeated by the SDK). Bulk import calls this per row and leaves the
+ * planning to the dispatcher.
+ */
+export async function enrolOne(
+  deps: Omit<EnrolDeps, 'instances' | 'messages' | 'studies'>,
+  actor: Actor,
+  study: Study,
+  input: z.infer<typeof enrolmentSchema>,
+  chosen: { code: string; counterCode: boolean },
+  arm: { choice: ArmChoice; strata: StrataValues | undefined } = armChoice(study, input, 'coordinator'),
+): Promise<{ participant: Participant; slot: AllocationRecord | null }> {
+  const { code } = chosen;
+  const { choice, strata } = arm;
+  const studyId = study.id;
   const email = input.email.trim().toLowerCase();
   const now = deps.clock.now();
   const timezone = input.timezone ?? study.timezone;
   const enrolledAt = input.enrolledOn === undefined ? now : enrolmentInstant(input.enrolledOn, timezone, now);
 
-  if (input.code !== undefined && (await deps.participants.get(studyId, input.code)) !== null) {
-    throw conflict(`participant code ${input.code} is already in use in this study`, 'code');
-  }
-  const code = input.code ?? (await allocateFreeCode(deps, studyId));
-
   const reservation = await deps.contacts.reserveEmail(studyId, email, code, now);
   // A counter code is this call's alone: held by it, the reservation is our own (the SDK repeated a write whose answer was lost).
-  const ours = !reservation.ok && input.code === undefined && reservation.heldBy === code;
+  const ours = !reservation.ok && chosen.counterCode && reservation.heldBy === code;
   if (!reservation.ok && !ours) {
     if ((await deps.participants.get(studyId, reservation.heldBy)) !== null) {
       throw conflict('a participant with this email is already enrolled in this study', 'email');
@@ -146,24 +183,10 @@ export async function enrolParticipant(
     ...(input.language ? { language: input.language } : {}),
     ...(choice.kind === 'given' && strata !== undefined ? { strata } : {}),
   };
-  const { participant, slot } = await createParticipant(deps, study, draft, choice, strata, actor, async (created) => {
+  return createParticipant(deps, study, draft, choice, strata, actor, async (created) => {
     await deps.contacts.putContact(studyId, code, email);
     return created();
   }, (p) => undoEnrolment(deps, p, email));
-
-  // Plan now so the schedule exists at once; if this fails, the plan request left on the participant lets the dispatcher finish it.
-  const plan = await planAndStore(deps, studyId, code);
-  await deps.participants.clearPlanRequest(studyId, code, participant.enrolledAt);
-  const invitations = plan.messages.filter((m) => m.kind === 'invitation').map((m) => m.sendAt).sort();
-  // An invitation already due goes out on the dispatcher's next pass: report it as now.
-  const first = invitations[0];
-  const nowIso = now.toISOString();
-  return {
-    code,
-    arm: participant.arm,
-    allocation: slot ? { sequence: slot.sequence, stratum: slot.stratum } : null,
-    firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first,
-  };
 }
 
 /**
@@ -173,7 +196,7 @@ export async function enrolParticipant(
  * undone: the participant is created from the slot, now or by the dispatcher.
  */
 export async function createParticipant(
-  deps: EnrolDeps,
+  deps: Omit<EnrolDeps, 'instances' | 'messages' | 'studies'>,
   study: Study,
   draft: Omit<Participant, 'arm'>,
   choice: ArmChoice,

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { consortCounts, type ConsortCounts } from '../core/analysis/consort';
+import { spreadsheetSafeCast } from '../core/export/spreadsheet-safe';
 import { outcomeSummary, type OutcomeSummary } from '../core/analysis/outcome-summary';
 import type { InstanceStatus } from '../core/schedule/records';
 import { summaryColumns, summaryTableRows } from '../core/analysis/summary-table';
@@ -110,7 +111,7 @@ export async function studyOutcomeSummary(
         format,
         contentType: 'text/csv; charset=utf-8',
         filename: `${stem}.csv`,
-        body: stringify([...summaryTableRows(summary)], { header: true, columns: [...summaryColumns], cast: { number: (n) => String(n) } }),
+        body: stringify([...summaryTableRows(summary)], { header: true, columns: [...summaryColumns], cast: spreadsheetSafeCast }),
       };
     case 'svg':
       return { format, contentType: 'image/svg+xml; charset=utf-8', filename: `${stem}.svg`, body: trajectorySvg(summary, plotLabels(deps, study)) };

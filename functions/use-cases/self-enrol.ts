@@ -3,6 +3,7 @@ import { strataProblems, type StrataValues } from '../core/allocation/strata';
 import { consentShown } from '../core/consent/consent-text';
 import { renderAlreadyEnrolledEmail, renderJoinVerificationEmail } from '../core/email/enrolment-emails';
 import { formatMailbox } from '../core/email/html';
+import { participantLink } from '../core/email/links';
 import { badRequest, conflict, gone, invalidFields, notFound, tooManyRequests, unavailable } from '../core/errors';
 import { languageSchema, type Language } from '../core/i18n/language';
 import { MailerError, type JoinRequest } from '../core/ports';
@@ -285,5 +286,5 @@ async function firstLink(deps: Pick<Deps, 'participants' | 'instances' | 'links'
   const token = deps.secrets.token();
   // Minted under their current link generation, like the emailed links: a later revocation covers it too.
   await deps.links.put(deps.secrets.hash(token), { studyId, code, timepoint: open.timepoint, createdAt: now, epoch: participant?.linkEpoch ?? 0 });
-  return { link: `${deps.baseUrl}/p/${token}`, opensAt: open.opensAt };
+  return { link: participantLink(deps.baseUrl, token), opensAt: open.opensAt };
 }

@@ -93,7 +93,7 @@ describe('self-enrolment on a phone', () => {
     await page.getByRole('button', { name: 'I agree to take part' }).tap();
 
     // Allocated, enrolled, and straight into the baseline.
-    await page.waitForURL(/\/p\/[\w-]{43}$/);
+    await page.waitForURL(/\/p\/#[\w-]{43}$/);
     await page.getByRole('heading', { level: 1, name: selfEnrolStudy.name }).waitFor();
     await page.locator('h2.progress-line').waitFor();
     await accessible(page, 'join baseline');

@@ -9,6 +9,7 @@ import type { StaffMember } from '../../functions/core/auth/staff';
 import type { Study } from '../../functions/core/study/study';
 import { buildDependencies } from '../../functions/dependencies';
 import { createApp } from '../../functions/http/app';
+import { LINK_TOKEN_HEADER } from '../../functions/core/auth/link-token';
 import type { AppDeps } from '../../functions/http/env';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { createSesClient, createSesMailer } from '../../functions/adapters/ses/ses-mailer';
@@ -83,12 +84,14 @@ export async function createTestContext(
   const study = options.study ?? demoStudy;
   await deps.studies.createIfAbsent(study);
 
-  const request = (method: string, path: string, init: { body?: unknown; token?: string; raw?: string } = {}) =>
+  /** `token`: a staff bearer token; `link`: a participant link's token, in the header the participant page sends it in. */
+  const request = (method: string, path: string, init: { body?: unknown; token?: string; raw?: string; link?: string } = {}) =>
     app.request(path, {
       method,
       headers: {
         ...(init.body !== undefined || init.raw !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...(init.link ? { [LINK_TOKEN_HEADER]: init.link } : {}),
       },
       ...(init.raw !== undefined ? { body: init.raw } : init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     });
@@ -149,4 +152,4 @@ export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
 
 /** The participant link token in an email, or undefined. */
 export const linkToken = (email: InboxEmail | undefined): string | undefined =>
-  /\/p\/([A-Za-z0-9_-]+)/.exec(email?.body.text ?? '')?.[1];
+  /\/p\/#([A-Za-z0-9_-]+)/.exec(email?.body.text ?? '')?.[1];

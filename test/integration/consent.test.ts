@@ -25,7 +25,7 @@ describe('e-consent at the questionnaire link', () => {
     participant = await t.invite('mbpm');
   });
   const view = async (token = participant.token) => (await (await t.request('GET', `/api/p/${token}`)).json()) as { status: string; consentRequired: boolean; consent?: { version: string; language: string; text: string; textHash: string }; instruments: unknown[]; answers: object };
-  const consent = (body: unknown, token = participant.token) => t.request('POST', `/api/p/${token}/consent`, { body });
+  const consent = (body: unknown, token = participant.token) => t.request('POST', '/api/p/consent', { body, link: token });
 
   it('opens on the consent text in their language, with no questionnaire, until they consent', async () => {
     const shown = await view();
@@ -134,7 +134,7 @@ describe('e-consent at the questionnaire link', () => {
 
   it('lets the participant withdraw their consent from the link: a withdrawal with their reason, and every link they had stops working', async () => {
     const other = await t.invite('mbpm');
-    const response = await t.request('POST', `/api/p/${other.token}/withdraw`, { body: { reason: 'no longer have the time' } });
+    const response = await t.request('POST', '/api/p/withdraw', { body: { reason: 'no longer have the time' }, link: other.token });
     expect(response.status).toBe(200);
     expect(await t.deps.participants.get('consented', other.code)).toMatchObject({
       status: 'withdrawn',

@@ -61,7 +61,7 @@ describe('self-enrolment through the public join link', () => {
     const enrolled = await t.request('POST', '/api/join/open-rct/enrol', { body: { token, consent: { name: 'Mary Shelley', agree: true, textHash: consent.textHash } } });
     expect(enrolled.status).toBe(200);
     const result = (await enrolled.json()) as { link: string };
-    expect(result.link).toMatch(/^https:\/\/timepoint\.test\/p\/[\w-]{43}$/);
+    expect(result.link).toMatch(/^https:\/\/timepoint\.test\/p\/#[\w-]{43}$/);
 
     const [participant] = (await t.deps.participants.list('open-rct')).filter((p) => p.enrolledVia === 'join');
     expect(participant).toMatchObject({ timezone: 'Europe/Paris', strata: { site: 'lyon' }, allocation: { sequence: 1, stratum: 'site=lyon', method: 'minimisation' }, consent: { version: '1', textHash: consentTextHash(consentText) }, screening: eligible });
@@ -71,7 +71,7 @@ describe('self-enrolment through the public join link', () => {
     expect(JSON.stringify((await t.scan('contacts')).filter((i) => String(i.pk).startsWith('JOIN#')))).not.toContain(email);
 
     // The link opens the baseline at once: consent is already given.
-    const view = (await (await t.request('GET', `/api/p/${result.link.split('/p/')[1]}`)).json()) as { status: string; consentRequired: boolean; instruments: unknown[] };
+    const view = (await (await t.request('GET', `/api/p/${result.link.split('/p/#')[1]}`)).json()) as { status: string; consentRequired: boolean; instruments: unknown[] };
     expect(view).toMatchObject({ status: 'open', consentRequired: false });
     expect(view.instruments.length).toBeGreaterThan(0);
 

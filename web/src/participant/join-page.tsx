@@ -54,7 +54,11 @@ export function JoinPage({ studyId, token }: { studyId: string; token: string | 
       const r = await enrolFromJoin(studyId, token!, consent ? { ...consent, agree: true } : undefined);
       if (r.kind !== 'ok') return r.kind === 'http' && r.status === 409 ? 'changed' : 'failed';
       // Straight into the questionnaires open now; otherwise say when they open.
-      if (r.value.link) window.location.assign(new URL(r.value.link).pathname);
+      if (r.value.link) {
+        // The link's token is in its fragment: keep it (the path alone opens nothing).
+        const url = new URL(r.value.link);
+        window.location.assign(`${url.pathname}${url.hash}`);
+      }
       else setStep({ kind: 'enrolled', study, opensAt: r.value.opensAt });
       return 'ok';
     },

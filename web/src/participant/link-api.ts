@@ -1,3 +1,4 @@
+import { LINK_TOKEN_HEADER } from '../../../functions/core/auth/link-token';
 import type { SurveyView } from '../../../functions/use-cases/open-survey';
 
 export type { SurveyView };
@@ -19,15 +20,22 @@ export type LinkResult<T> =
     }
   | { kind: 'offline' };
 
-async function request<T>(path: string, method: string, body?: unknown): Promise<LinkResult<T>> {
+/** The headers of a link API request: the token goes in its own header, never in the URL (so it reaches no access log). */
+export const linkHeaders = (token: string, json: boolean): Record<string, string> => ({
+  [LINK_TOKEN_HEADER]: token,
+  ...(json ? { 'content-type': 'application/json' } : {}),
+});
+
+/** `token` null: a public request (the join page), which carries no link token. */
+async function request<T>(path: string, token: string | null, method: string, body?: unknown): Promise<LinkResult<T>> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: token === null ? (body === undefined ? {} : { 'content-type': 'application/json' }) : linkHeaders(token, body !== undefined),
       body: body === undefined ? null : JSON.stringify(body),
       credentials: 'omit',
-      // The token is in the path: never let it leave in a Referer (the page's policy says so too).
+      // The page's own policy says so too: nothing about the page leaves in a Referer.
       referrerPolicy: 'no-referrer',
       cache: 'no-store',
     });
@@ -48,22 +56,16 @@ async function request<T>(path: string, method: string, body?: unknown): Promise
   return { kind: 'http', status: response.status, details: error?.details ?? [], retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null, revoked };
 }
 
-const base = (token: string) => `/api/p/${encodeURIComponent(token)}`;
+export const loadLink = (token: string) => request<SurveyView>('/api/p', token, 'GET');
+export const saveAnswers = (token: string, answers: Answers) => request<{ savedAt: string; answered: number }>('/api/p/answers', token, 'PUT', { answers });
+export const submitAnswers = (token: string, answers: Answers) => request<{ status: string; completedAt: string }>('/api/p/submit', token, 'POST', { answers });
 
-export const loadLink = (token: string) => request<SurveyView>(base(token), 'GET');
-export const saveAnswers = (token: string, answers: Answers) =>
-  request<{ savedAt: string; answered: number }>(`${base(token)}/answers`, 'PUT', { answers });
-export const submitAnswers = (token: string, answers: Answers) =>
-  request<{ status: string; completedAt: string }>(`${base(token)}/submit`, 'POST', { answers });
-
-const unsubscribeBase = (token: string) => `/api/u/${encodeURIComponent(token)}`;
-export const unsubscribeStatus = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>(unsubscribeBase(token), 'GET');
-export const unsubscribe = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>(unsubscribeBase(token), 'POST');
+export const unsubscribeStatus = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>('/api/u', token, 'GET');
+export const unsubscribe = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>('/api/u', token, 'POST');
 
 export const giveConsent = (token: string, body: { name: string; agree: true; textHash: string }) =>
-  request<{ consented: boolean; version: string; at: string }>(`${base(token)}/consent`, 'POST', body);
-export const withdrawFromLink = (token: string, reason: string) =>
-  request<{ withdrawn: boolean; at: string }>(`${base(token)}/withdraw`, 'POST', reason ? { reason } : {});
+  request<{ consented: boolean; version: string; at: string }>('/api/p/consent', token, 'POST', body);
+export const withdrawFromLink = (token: string, reason: string) => request<{ withdrawn: boolean; at: string }>('/api/p/withdraw', token, 'POST', reason ? { reason } : {});
 
 const joinBase = (studyId: string) => `/api/join/${encodeURIComponent(studyId)}`;
 
@@ -81,10 +83,10 @@ export interface JoinConsent {
   textHash: string;
 }
 
-export const loadJoin = (studyId: string) => request<JoinPageView>(joinBase(studyId), 'GET');
+export const loadJoin = (studyId: string) => request<JoinPageView>(joinBase(studyId), null, 'GET');
 export const requestJoin = (studyId: string, body: { email?: string; language: string; timezone?: string; answers: Record<string, unknown> }) =>
-  request<{ status: string; message: string }>(joinBase(studyId), 'POST', body);
+  request<{ status: string; message: string }>(joinBase(studyId), null, 'POST', body);
 export const verifyJoin = (studyId: string, token: string) =>
-  request<{ status: 'verified' | 'enrolled'; study: { name: string }; language: string; consent?: JoinConsent }>(`${joinBase(studyId)}/verify`, 'POST', { token });
+  request<{ status: 'verified' | 'enrolled'; study: { name: string }; language: string; consent?: JoinConsent }>(`${joinBase(studyId)}/verify`, null, 'POST', { token });
 export const enrolFromJoin = (studyId: string, token: string, consent?: { name: string; agree: true; textHash: string }) =>
-  request<{ status: 'enrolled'; link: string | null; opensAt: string | null }>(`${joinBase(studyId)}/enrol`, 'POST', { token, ...(consent ? { consent } : {}) });
+  request<{ status: 'enrolled'; link: string | null; opensAt: string | null }>(`${joinBase(studyId)}/enrol`, null, 'POST', { token, ...(consent ? { consent } : {}) });

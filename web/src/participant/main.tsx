@@ -4,24 +4,31 @@ import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { LinkPage } from './link-page';
 import { takeVerifyToken } from './join-token';
+import { linkFromLocation } from './link-location';
 import { UnsubscribePage } from './unsubscribe-page';
 
 // The public join page is its own chunk: questionnaire links never load it.
 const JoinPage = lazy(() => import('./join-page').then((m) => ({ default: m.JoinPage })));
+// /join/<study>(#verify=<token>): self-enrolment. The token is read before React renders (once).
+const [first, studyId] = window.location.pathname.split('/').filter(Boolean);
+const joining = first === 'join' ? { studyId: decodeURIComponent(studyId ?? ''), token: takeVerifyToken() } : null;
 
-// /p/<token> (questionnaires), /u/<token> (stop emails), /join/<study> (self-enrolment).
-const [route, rawToken] = window.location.pathname.split('/').filter(Boolean);
-const token = decodeURIComponent(rawToken ?? '');
-const verifyToken = route === 'join' ? takeVerifyToken() : null;
+// /p/#<token> (questionnaires) or /u/#<token> (stop emails): the token is the only credential.
+const { route, token, canonical } = linkFromLocation(window.location);
+// A link in the older form (/p/<token>) sent its token in the request line once; from here on it
+// lives only in the fragment, so a reload or a bookmark never sends it to a server again.
+if (canonical !== null && joining === null) window.history.replaceState(null, '', canonical);
+// Another link pasted into this tab changes only the fragment: load the page afresh for it.
+window.addEventListener('hashchange', () => window.location.reload());
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    {route === 'u' ? (
-      <UnsubscribePage token={token} />
-    ) : route === 'join' ? (
+    {joining !== null ? (
       <Suspense fallback={null}>
-        <JoinPage studyId={token} token={verifyToken} />
+        <JoinPage studyId={joining.studyId} token={joining.token} />
       </Suspense>
+    ) : route === 'u' ? (
+      <UnsubscribePage token={token} />
     ) : (
       <LinkPage token={token} />
     )}
