@@ -19,7 +19,7 @@ module.exports = {
       from: { path: '^functions/core/' },
       to: {
         path: [
-          '^functions/(adapters|use-cases|http|entrypoints|instruments|demo)/',
+          '^functions/(adapters|use-cases|http|entrypoints|demo)/',
           '^functions/(dependencies|config)\\.ts$',
           '^(scripts|infra|web|test|bench)/',
           '^node_modules/(@aws-sdk|hono|@hono|survey-core|survey-react-ui|react|react-dom|nodemailer|csv-parse|csv-stringify)/',

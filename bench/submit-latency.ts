@@ -18,7 +18,7 @@ import { LINK_TOKEN_HEADER } from '../functions/http/link-token';
 import { answersFor, checkAnswers } from '../functions/core/scoring/check-answers';
 import { scoreInstrument } from '../functions/core/scoring/engine';
 import { demoStudy } from '../functions/demo/demo-study';
-import { loadSurveyValidator, type SurveyValidator } from '../functions/instruments/survey-validation';
+import { loadSurveyValidator, type SurveyValidator } from '../functions/adapters/surveyjs/survey-validation';
 import { commitInfo, machineInfo, writeBenchJson, type BenchTarget } from './lib/bench-json';
 import { recordDynamoCalls } from './lib/db-calls';
 import { type Summary, fmtBytes, fmtInt, fmtMs, loadavg, summarise, table } from './lib/latency';

@@ -3,6 +3,7 @@ import { createRepositories } from './adapters/dynamodb/repositories';
 import { createSesMailer } from './adapters/ses/ses-mailer';
 import { kmsKeyWrapper } from './adapters/kms/kms-key-wrapper';
 import { cryptoRandom } from './adapters/system/crypto-random';
+import { surveyJsForms } from './adapters/surveyjs/survey-validation';
 import { cryptoSecrets } from './adapters/system/crypto-secrets';
 import { envelopeSealer, loadOrCreateKeyFile, localKeyWrapper, missingKeySealer } from './adapters/system/envelope-sealer';
 import { systemClock } from './adapters/system/system-clock';
@@ -10,7 +11,7 @@ import type { Config } from './config';
 import type { Clock, Mailer, RandomSource, Sealer } from './core/ports';
 import type { ScoringPlugin } from './core/scoring/engine';
 import type { AppDeps } from './http/env';
-import { bundledCatalogue } from './instruments/catalogue';
+import { bundledCatalogue } from './adapters/bundled-catalogue/bundled-catalogue';
 import { defaultDispatchSettings, type DispatchSettings } from './use-cases/deps';
 
 /**
@@ -49,6 +50,7 @@ export function buildDependencies(
     sealer: overrides.sealer ?? allocationSealer(config),
     random: overrides.random ?? cryptoRandom,
     catalogue: bundledCatalogue,
+    forms: surveyJsForms,
     scoringPlugins: overrides.scoringPlugins ?? {},
     baseUrl: config.TIMEPOINT_BASE_URL,
     systemSender: config.TIMEPOINT_SYSTEM_SENDER,

@@ -473,8 +473,8 @@ export interface RateCounter {
 
 /** Licensee-supplied wording of licensed instruments, stored in the deployment's database. */
 export interface LicensedTextRepository {
-  get(instrument: string, version: string): Promise<import('./instruments/licensed-text').LicensedText | null>;
-  put(text: import('./instruments/licensed-text').LicensedText): Promise<void>;
+  get(instrument: string, version: string): Promise<import('./catalogue/licensed-text').LicensedText | null>;
+  put(text: import('./catalogue/licensed-text').LicensedText): Promise<void>;
 }
 
 /** An instrument version as the use cases see it: its form and its scoring rules. */
@@ -489,4 +489,24 @@ export interface CatalogueInstrument {
 export interface InstrumentCatalogue {
   find(id: string, version?: string): CatalogueInstrument | undefined;
   list(): CatalogueInstrument[];
+}
+
+/** One problem a form's own rules find in a set of answers, named by item id. */
+export interface FormProblem {
+  item: string;
+  message: string;
+}
+
+/**
+ * The questionnaire form's own checks of a set of answers (SurveyJS: required questions left
+ * empty, numeric validators). It does not check codes: the core does that (check-answers.ts),
+ * which is why the server runs both.
+ */
+export interface FormValidator {
+  validate(survey: Record<string, unknown>, answers: Record<string, unknown>): Promise<FormProblem[]>;
+  /**
+   * Whether a SurveyJS expression (a self-enrolment screener's eligibility rule) is exactly true
+   * over a set of answers: the same engine the page runs, so the server decides as the page shows.
+   */
+  isTrue(expression: string, answers: Record<string, unknown>): Promise<boolean>;
 }

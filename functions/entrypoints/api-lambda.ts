@@ -3,7 +3,7 @@ import { loadConfig } from '../config';
 import { buildDependencies } from '../dependencies';
 import { createApp } from '../http/app';
 import { carriesOriginSecret, viewerAddress } from '../http/front-door';
-import { loadScoringPlugins } from '../instruments/scoring-plugins';
+import { loadScoringPlugins } from '../adapters/bundled-catalogue/scoring-plugins';
 
 const config = loadConfig(process.env);
 const scoringPlugins = await loadScoringPlugins(config.TIMEPOINT_SCORING_PLUGINS);

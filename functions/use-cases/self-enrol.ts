@@ -8,7 +8,6 @@ import { badRequest, conflict, gone, invalidFields, notFound, tooManyRequests, u
 import { languageSchema, type Language } from '../core/i18n/language';
 import { MailerError, type JoinRequest } from '../core/ports';
 import { screenerQuestions, timezoneSchema, type Participant, type Study } from '../core/study/study';
-import { loadScreening } from '../instruments/screener';
 import { AllocationClaimed, allocateAndCreate, createFromSlot } from './allocate-participant';
 import { recordAudit } from './audit';
 import type { Deps } from './deps';
@@ -49,7 +48,7 @@ export const joinConfirmSchema = z.strictObject({
 
 type JoinDeps = Pick<
   Deps,
-  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'joins' | 'consents' | 'allocations' | 'sealer' | 'random' | 'mailer' | 'rateLimits' | 'audit' | 'auditOutbox' | 'clock' | 'secrets' | 'baseUrl' | 'catalogue'
+  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'joins' | 'consents' | 'allocations' | 'sealer' | 'random' | 'mailer' | 'rateLimits' | 'audit' | 'auditOutbox' | 'clock' | 'secrets' | 'baseUrl' | 'catalogue' | 'forms'
 >;
 
 async function openStudy(deps: Pick<Deps, 'studies'>, studyId: string): Promise<Study & { join: NonNullable<Study['join']> }> {
@@ -101,11 +100,10 @@ export async function requestJoin(deps: JoinDeps, studyId: string, body: unknown
   const questions = screenerQuestions(study.join.screener);
   const unknown = Object.keys(input.answers).filter((name) => !questions.includes(name));
   if (unknown.length > 0) throw invalidFields(unknown.map((name) => ({ field: `answers.${name}`, message: 'not a question of this screener' })));
-  const screening = await loadScreening();
-  const problems = screening.validate(study.join.screener, input.answers);
+  const problems = await deps.forms.validate(study.join.screener, input.answers);
   if (problems.length > 0) throw invalidFields(problems.map((p) => ({ field: `answers.${p.item}`, message: p.message })));
 
-  if (!screening.eligible(study.join.eligibility, input.answers)) {
+  if (!(await deps.forms.isTrue(study.join.eligibility, input.answers))) {
     await deps.joins.count(studyId, 'ineligible');
     return JOIN_ACCEPTED;
   }
