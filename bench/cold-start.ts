@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   try {
     const bundled = synth.functions.filter((f) => f.assetDir !== undefined);
     const participant = bundled.find((f) => /participant/i.test(f.logicalId));
-    const staff = bundled.find((f) => /^Api/.test(f.logicalId));
+    const staff = bundled.find((f) => /^Api/.test(f.logicalId) && !/participant/i.test(f.logicalId));
     if (!report.check(staff !== undefined, `no bundled function with a logical id starting with Api among ${bundled.map((f) => f.logicalId).join(', ')}`)) return report.finish(opts.json);
     const served = participant ?? staff!;
     report.log('bundling the minimal Lambda with TimepointFunction');

@@ -5,7 +5,7 @@
  * assumptions are options, printed with the result, and explained in docs/cost.md.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { prices, type Price } from './lib/aws-prices';
 import { fmtInt, options, Report, run, table, type BenchJson, type Usage } from './lib/harness';
 import { synthesize, type Resource } from './lib/synth';
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     `resources from the synthesized app (infra/bin/app.ts, no bundling); usage per operation from ${opts.measured}; us-east-1 list prices (bench/lib/aws-prices.ts; * = not re-read from a source this release), no free tier; ` +
       `worst case: every participant gets both timepoints and all ${EMAILS} emails, opens each link ${opts.visits}×, saves ${opts.saves}× per timepoint.`,
   );
-  const file = join(import.meta.dirname, '..', opts.measured);
+  const file = resolve(import.meta.dirname, '..', opts.measured);
   if (!existsSync(file)) throw new Error(`${opts.measured} does not exist: run npm run bench (or pass --measured)`);
   const measured = JSON.parse(readFileSync(file, 'utf8')) as BenchJson[];
   const usage = Object.assign({}, ...measured.map((b) => b.usage)) as Record<string, Usage>;

@@ -44,14 +44,14 @@ async function main(): Promise<void> {
     'Export memory: the long export at each study size, through the API Lambda and streamed, against a raw read',
     `study "${study.id}" (the motivating battery at baseline and week 8); ${opts.templates} participants enrolled, invited and submitting both timepoints through the use cases ` +
       `(placeholder wording loaded for the licensed instruments), the others copies of their items (bench/lib/clone.ts); each measurement a fresh process built with the functions' esbuild options ` +
-      'and run with their Node options, peak RSS = max(VmHWM, RSS sampled every 20 ms); dynalite in the parent process.',
+      'and run with their Node options, peak RSS = max(VmHWM, RSS sampled every 20 ms); the emulators in a process of their own.',
   );
   const work = mkdtempSync(join(os.tmpdir(), 'bench-export-'));
   report.log('synthesizing the app with bundling, for the API bundle');
   const synth = synthesize({ bundle: true });
   const stack = await startLocalStack();
   try {
-    const api = synth.functions.find((f) => /^Api/.test(f.logicalId) && f.assetDir !== undefined);
+    const api = synth.functions.find((f) => /^Api/.test(f.logicalId) && !/participant/i.test(f.logicalId) && f.assetDir !== undefined);
     if (api === undefined) throw new Error('no bundled API function in the synthesized app');
     await build({
       entryPoints: [join(import.meta.dirname, 'lib', 'export-child.ts')],
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
         const mode = MODES[(k + m) % MODES.length]!;
         report.log(`${fmtInt(size)} participants: ${mode}`);
         const input: ChildInput = { mode, env: stack.env, studyId: study.id, ...(mode === 'handler' ? { bundle: pathToFileURL(join(api.assetDir!, 'index.mjs')).href, token } : {}) };
-        // Asynchronously: dynalite answers the child from this process's event loop.
+        // Asynchronously: this process keeps reporting progress while the child runs.
         const { stdout } = await promisify(execFile)(process.execPath, [join(work, 'export-child.mjs'), JSON.stringify(input)], {
           encoding: 'utf8',
           maxBuffer: 2 ** 24,

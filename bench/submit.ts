@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../functions/adapters/dynamodb/keys';
 import { demoStudy } from '../functions/demo/demo-study';
+import { answersFor, checkAnswers } from '../functions/core/scoring/check-answers';
+import { scoreInstrument } from '../functions/core/scoring/engine';
+import { loadSurveyValidator } from '../functions/instruments/survey-validation';
 import { runDispatch } from '../functions/use-cases/dispatch';
 import { recordDynamoCalls } from './lib/db-calls';
 import { alternate, fmtBytes, fmtMs, fmtSpread, options, Report, run, stats, table, time } from './lib/harness';
@@ -32,7 +35,7 @@ async function main(): Promise<void> {
   const report = new Report(
     'submit',
     "Submit: a participant's submission through the Lambda handler against a bare PutItem",
-    `${entry}'s handler (the TypeScript sources, in this process) fed API Gateway events; dynalite and the SES emulator in this process (their work is part of every call); ` +
+    `${entry}'s handler (the TypeScript sources, in this process) fed API Gateway events; dynalite and the SES emulator in a process of their own (a call waits for them, as for DynamoDB); ` +
       `${opts.n} submissions alternating with ${opts.n} PutItems of an item the size of a completed instance, after ${opts.warmup} of each untimed; one request at a time; ` +
       'participants enrolled and invited through the product\'s use cases; demo study, baseline battery (PHQ-9, GAD-7, PEG-3).',
   );
@@ -147,6 +150,20 @@ async function main(): Promise<void> {
         ],
       ),
     );
+    // The submission's CPU-only steps, timed apart on the same answers: how much of it is not DynamoDB.
+    const validate = await loadSurveyValidator();
+    const step = (work: (answers: Record<string, number>) => void) =>
+      stats(people.slice(0, 50).map((p) => {
+        const started = performance.now();
+        work(p.answers);
+        return performance.now() - started;
+      })).median;
+    const steps = [
+      ['checkAnswers (the codes)', step((a) => void checkAnswers(battery.map((i) => i.scoring), a))],
+      ['SurveyJS validation (a survey-core Model per instrument)', step((a) => void battery.forEach((i) => validate(i.survey, answersFor(i.scoring, a))))],
+      ['scoring', step((a) => void battery.forEach((i) => scoreInstrument(i.scoring, answersFor(i.scoring, a))))],
+    ] as const;
+    report.section('CPU-only steps of a submission, timed apart (median)', table(['step', 'time'], steps.map(([name, ms]) => [name, fmtMs(ms)])));
     report.section(
       "DynamoDB per step of a participant's path (per operation; RRU/WRU as billed on demand, see bench/lib/db-calls.ts)",
       `${report.usageTable()}\nsubmission's calls: ${commands}`,

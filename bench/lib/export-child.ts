@@ -1,6 +1,6 @@
 /**
  * One measurement of bench/export-memory.ts, in a fresh process of its own so that its peak
- * resident set is the exporter's alone (the parent holds dynalite and its tables). Bundled by the
+ * resident set is the exporter's alone (nothing else runs in it). Bundled by the
  * parent with the functions' esbuild options and run with their Node options. argv[2] is a JSON
  * `ChildInput`; the result is one JSON line on stdout.
  *

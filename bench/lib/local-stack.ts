@@ -14,10 +14,10 @@ import type { AppDeps } from '../../functions/http/env';
 import { enrolParticipant } from '../../functions/use-cases/enrol-participant';
 import { seedDemo } from '../../functions/use-cases/seed-demo';
 import { requestSignIn, verifySignIn } from '../../functions/use-cases/sign-in';
-import { startEmulators, type Emulators } from '../../scripts/local/emulators';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
 
 export interface LocalStack {
-  emulators: Emulators;
   config: Config;
   /** The same settings as environment variables, as a Lambda (or a child process) reads them. */
   env: Record<string, string>;
@@ -27,9 +27,17 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** Emulators on free loopback ports, in memory, with the tables and the demo studies. */
+/**
+ * The emulators in a process of their own (bench/lib/emulators-process.ts) on free loopback ports,
+ * in memory, with the tables and the demo studies.
+ */
 export async function startLocalStack(): Promise<LocalStack> {
-  const emulators = await startEmulators({ dynamoPort: 0, sesPort: 0 });
+  const child = fork(join(import.meta.dirname, 'emulators-process.ts'), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const emulators = await new Promise<{ dynamoEndpoint: string; sesEndpoint: string }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { dynamoEndpoint: string; sesEndpoint: string }));
+    child.once('exit', (code) => reject(new Error(`the emulators' process exited (${code}) before it was ready`)));
+  });
+  const stop = () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.send('stop'))));
   const env = {
     TIMEPOINT_BASE_URL: 'https://timepoint.example.org',
     RESEARCH_TABLE: 'bench-research',
@@ -44,7 +52,7 @@ export async function startLocalStack(): Promise<LocalStack> {
   await ensureTables(db);
   const deps = (overrides: Parameters<typeof buildDependencies>[1] = {}) => buildDependencies(config, overrides);
   await seedDemo(deps());
-  return { emulators, config, env, db, deps, stop: () => emulators.stop() };
+  return { config, env, db, deps, stop };
 }
 
 /** A mailer that keeps every email instead of sending it (preparation only; measured sends use SES). */

@@ -17,12 +17,9 @@ const freePort = () =>
  * The whole local platform, in memory, on free ports: what `npm start` runs. Its clock starts at
  * 10:00 London time on a Monday, so the 09:00 baseline invitation is due whatever the real hour.
  */
-export async function startTestPlatform(
-  /** Where the web app is built and served from: the repository, or a copy (the page benchmark's own build). */
-  root = join(import.meta.dirname, '..', '..'),
-): Promise<Platform> {
+export async function startTestPlatform(): Promise<Platform> {
   return startPlatform({
-    root,
+    root: join(import.meta.dirname, '..', '..'),
     port: await freePort(),
     dynamoPort: 0,
     sesPort: 0,
