@@ -134,7 +134,7 @@ async function main(): Promise<void> {
   );
   report.target({ name: `variable cost per 1,000 participants (of it SES: ${money(prices.sesEssentialsEmail.usd * 1000 * EMAILS)})`, measured: money((v.total * 1000) / n), goal: '< $2', met: (v.total * 1000) / n < 2 });
   report.target({ name: 'fixed cost per month (list prices, no free tier)', measured: money(f.total), goal: '< $15', met: f.total < 15 });
-  report.note(`usage from ${measured.map((b) => `${b.bench} (${b.commit ?? '?'})`).join(', ')}; SES at the Essentials rate new accounts get (à la carte: $${(prices.sesALaCarteEmail.usd * 1000).toFixed(2)} per 1,000)`);
+  report.note(`usage from ${measured.filter((b) => Object.keys(b.usage).length > 0).map((b) => `${b.bench} (${b.commit ?? '?'})`).join(', ')}; SES at the Essentials rate new accounts get (à la carte: $${(prices.sesALaCarteEmail.usd * 1000).toFixed(2)} per 1,000)`);
   for (const [name, u] of Object.entries({ enrolment: enrol, 'link opened': open, 'answers saved': save, submission: submit, 'completion followed up': follow, 'message sent': message, 'empty pass': empty })) {
     report.recordUsage(name, u);
   }

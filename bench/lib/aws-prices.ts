@@ -13,7 +13,7 @@ export interface Price {
   confirmed: boolean;
 }
 
-const READ = '2026-11-25';
+const READ = '2026-12-07';
 
 export const prices = {
   sesEssentialsEmail: {
