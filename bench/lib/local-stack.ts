@@ -162,7 +162,7 @@ export async function loadPlaceholderWording(deps: AppDeps, battery: CatalogueIn
 export async function signIn(stack: LocalStack, email: string): Promise<string> {
   const mailer = keepingMailer();
   const deps = stack.deps({ mailer });
-  await requestSignIn(deps, { email });
+  await requestSignIn(deps, { email }, 'bench');
   const code = /code=([A-Za-z0-9_-]+)/.exec(mailer.emails.at(-1)?.text ?? '')?.[1];
   if (code === undefined) throw new Error(`no sign-in code was emailed to ${email}`);
   return (await verifySignIn(deps, { code })).token;

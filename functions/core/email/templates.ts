@@ -41,7 +41,13 @@ export function renderParticipantEmail(input: {
   // A study's own wording, in this language (the top level is English); a resend reads as the invitation.
   const custom = (language === 'en' ? study.emails : study.emails[language])?.[kind === 'resend' ? 'invitation' : kind];
   const subject = fill(custom?.subject ?? (kind === 'reminder' ? words.reminderSubject : words.invitationSubject)) + (kind === 'resend' ? words.resendSuffix : '');
-  const paragraphs = [fill(custom?.intro ?? (kind === 'reminder' ? words.reminderIntro : words.invitationIntro)), fill(words.deadline), words.personal];
+  const paragraphs = [
+    fill(custom?.intro ?? (kind === 'reminder' ? words.reminderIntro : words.invitationIntro)),
+    // A resend revoked every earlier link: say so, or the participant would try the old one first.
+    ...(kind === 'resend' ? [words.replaces] : []),
+    fill(words.deadline),
+    words.personal,
+  ];
   const footer = [contact ? fill(words.questions) : words.questionsNoContact, words.crisis];
   const text = [paragraphs[0], '', `${words.open} ${link}`, '', ...paragraphs.slice(1), '', '—', ...footer, `${words.unsubscribe} ${input.unsubscribeLink}`].join('\n');
   return {
@@ -62,7 +68,7 @@ export function renderParticipantEmail(input: {
 export function renderSignInEmail(input: { link: string; code: string; minutes: number }): RenderedEmail {
   const subject = 'Your Timepoint sign-in link';
   const paragraphs = [
-    `Use this link to sign in to Timepoint. It works once and expires in ${input.minutes} minutes.`,
+    `Use this link to sign in to Timepoint. It works once, expires in ${input.minutes} minutes, and stops working if you ask for another one.`,
     `On another device, paste this code instead: ${input.code}`,
   ];
   const footer = ['If you did not ask to sign in, you can ignore this email: nobody can sign in without the link.'];

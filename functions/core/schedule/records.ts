@@ -31,6 +31,11 @@ export interface Instance {
   /** When the instance left the open states other than by completion, and why. */
   endedAt?: string;
   endReason?: string;
+  /**
+   * The oldest link generation still accepted for saves and submissions (see
+   * `Participant.linkEpoch`): copied here so that the answer write itself refuses a revoked link.
+   */
+  linkEpoch?: number;
 }
 
 /**
