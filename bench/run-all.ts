@@ -27,6 +27,7 @@ const BENCHES: Bench[] = [
   { name: 'submit', command: tsx('submit'), why: 'defaults', minutes: 10 },
   { name: 'export-memory', command: tsx('export-memory'), why: 'defaults: 1,000 and 10,000 participants', minutes: 30 },
   { name: 'dispatch', command: tsx('dispatch'), why: 'defaults: a backlog of 5,000 at 14 emails/s', minutes: 25 },
+  { name: 'import', command: tsx('import'), why: 'defaults: 5,000 rows', minutes: 10 },
   { name: 'start-up', command: tsx('start-up'), why: 'defaults', minutes: 10 },
   // Last: it prices what the others measured in this run.
   { name: 'cost', command: tsx('cost', '--measured', 'RUN_JSON'), why: "this run's usage", minutes: 5 },

@@ -8,10 +8,11 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../functions/adapters/dynamodb/keys';
+import { LINK_TOKEN_HEADER } from '../functions/core/auth/link-token';
 import { demoStudy } from '../functions/demo/demo-study';
 import { answersFor, checkAnswers } from '../functions/core/scoring/check-answers';
 import { scoreInstrument } from '../functions/core/scoring/engine';
-import { loadSurveyValidator } from '../functions/instruments/survey-validation';
+import { loadSurveyValidator } from '../functions/adapters/surveyjs/survey-validation';
 import { runDispatch } from '../functions/use-cases/dispatch';
 import { recordDynamoCalls } from './lib/db-calls';
 import { alternate, fmtBytes, fmtMs, fmtSpread, options, Report, run, stats, table, time } from './lib/harness';
@@ -71,12 +72,13 @@ async function main(): Promise<void> {
       return { code, token, answers: answersTo(battery, random) };
     });
 
-    const call = async (method: string, path: string, body?: unknown) => {
-      const result = await handler(apiEvent(method, path, body === undefined ? {} : { body }));
+    // As the participant page calls the API: the link's token in its header, never in the path.
+    const call = async (method: string, path: string, token: string, body?: unknown) => {
+      const result = await handler(apiEvent(method, path, { headers: { [LINK_TOKEN_HEADER]: token }, ...(body === undefined ? {} : { body }) }));
       return { status: result.statusCode, body: JSON.parse(result.body ?? 'null') as Record<string, unknown> };
     };
     const submit = async (p: (typeof people)[number]) => {
-      const r = await call('POST', `/api/p/${p.token}/submit`, { answers: p.answers });
+      const r = await call('POST', '/api/p/submit', p.token, { answers: p.answers });
       report.check(r.status === 200 && r.body.status === 'completed', `${p.code}: submit answered ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
       return r;
     };
@@ -85,13 +87,13 @@ async function main(): Promise<void> {
     const warm = people.slice(0, opts.warmup);
     const openMs: number[] = [];
     await db.measure(async () => {
-      for (const p of warm) openMs.push(await time(async () => report.check((await call('GET', `/api/p/${p.token}`)).status === 200, `${p.code}: open failed`)));
+      for (const p of warm) openMs.push(await time(async () => report.check((await call('GET', '/api/p', p.token)).status === 200, `${p.code}: open failed`)));
     });
     report.recordUsage('link opened', db.usage(warm.length, { ms: stats(openMs).median }));
     const saveMs: number[] = [];
     const firstHalf = (a: Record<string, number>) => Object.fromEntries(Object.entries(a).slice(0, Math.ceil(Object.keys(a).length / 2)));
     await db.measure(async () => {
-      for (const p of warm) saveMs.push(await time(async () => report.check((await call('PUT', `/api/p/${p.token}/answers`, { answers: firstHalf(p.answers) })).status === 200, `${p.code}: save failed`)));
+      for (const p of warm) saveMs.push(await time(async () => report.check((await call('PUT', '/api/p/answers', p.token, { answers: firstHalf(p.answers) })).status === 200, `${p.code}: save failed`)));
     });
     report.recordUsage('answers saved', db.usage(warm.length, { ms: stats(saveMs).median }));
 
@@ -134,19 +136,19 @@ async function main(): Promise<void> {
     }
     for (const p of people.slice(opts.warmup + opts.n)) report.check((await deps.instances.get(demoStudy.id, p.code, 'baseline'))?.status === 'open', `${p.code} (never submitted) is not open`);
     const again = people[opts.warmup]!;
-    report.check((await call('POST', `/api/p/${again.token}/submit`, { answers: again.answers })).status === 200, 'the same answers submitted again were not answered 200');
+    report.check((await call('POST', '/api/p/submit', again.token, { answers: again.answers })).status === 200, 'the same answers submitted again were not answered 200');
     const [first, code] = Object.entries(again.answers)[0]!;
-    report.check((await call('POST', `/api/p/${again.token}/submit`, { answers: { ...again.answers, [first]: code === 0 ? 1 : 0 } })).status === 409, 'different answers submitted again were not refused with 409');
+    report.check((await call('POST', '/api/p/submit', again.token, { answers: { ...again.answers, [first]: code === 0 ? 1 : 0 } })).status === 409, 'different answers submitted again were not refused with 409');
 
     report.section(
       'Latency, one request at a time',
       table(
         ['request', 'median (p90, min–max)'],
         [
-          ['POST /api/p/:token/submit (handler)', fmtSpread(sub)],
+          ['POST /api/p/submit (handler)', fmtSpread(sub)],
           [`baseline: PutItem of ${fmtBytes(itemBytes)}`, fmtSpread(base)],
-          ['GET /api/p/:token (handler, untimed phase)', fmtSpread(stats(openMs))],
-          ['PUT /api/p/:token/answers (handler, untimed phase)', fmtSpread(stats(saveMs))],
+          ['GET /api/p (handler, untimed phase)', fmtSpread(stats(openMs))],
+          ['PUT /api/p/answers (handler, untimed phase)', fmtSpread(stats(saveMs))],
         ],
       ),
     );

@@ -1,18 +1,29 @@
 /**
- * Lambda's side of a request: an API Gateway HTTP API event (payload 2.0) and the handler of an
- * entry point, loaded as Lambda starts it. Imports nothing, so a process measuring a bundle's
- * memory (bench/lib/export-child.ts) carries nothing of the harness.
+ * Lambda's side of a request: an API Gateway HTTP API event (payload 2.0), as CloudFront forwards
+ * it (the origin secret and the viewer's address in their headers), and the handler of an entry
+ * point, loaded as Lambda starts it. Imports only the header names, so a process measuring a
+ * bundle's memory (bench/lib/export-child.ts) carries nothing of the harness.
  */
+import { ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER } from '../../functions/http/edge-headers';
+
+/** The origin secret the benchmarks give the API Lambda (TIMEPOINT_ORIGIN_SECRET) and put on every request. */
+export const BENCH_ORIGIN_SECRET = 'bench-origin-secret-of-at-least-thirty-two-characters';
 
 /** An API Gateway HTTP API (payload 2.0) event, as the Lambda receives it behind CloudFront. */
 export function apiEvent(method: string, path: string, settings: { body?: unknown; headers?: Record<string, string>; query?: string } = {}) {
-  const body = settings.body === undefined ? undefined : JSON.stringify(settings.body);
+  const body = settings.body === undefined ? undefined : typeof settings.body === 'string' ? settings.body : JSON.stringify(settings.body);
   return {
     version: '2.0',
     routeKey: '$default',
     rawPath: path,
     rawQueryString: settings.query ?? '',
-    headers: { host: 'api.example.org', 'x-forwarded-for': '203.0.113.7', ...(body ? { 'content-type': 'application/json' } : {}), ...settings.headers },
+    headers: {
+      host: 'api.example.org',
+      [ORIGIN_SECRET_HEADER]: BENCH_ORIGIN_SECRET,
+      [VIEWER_ADDRESS_HEADER]: '203.0.113.7',
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...settings.headers,
+    },
     requestContext: {
       accountId: '123456789012',
       apiId: 'bench',

@@ -15,6 +15,7 @@ import { enrolParticipant } from '../../functions/use-cases/enrol-participant';
 import { seedDemo } from '../../functions/use-cases/seed-demo';
 import { requestSignIn, verifySignIn } from '../../functions/use-cases/sign-in';
 import { fork } from 'node:child_process';
+import { BENCH_ORIGIN_SECRET } from './lambda-event';
 import { join } from 'node:path';
 
 export interface LocalStack {
@@ -46,6 +47,9 @@ export async function startLocalStack(): Promise<LocalStack> {
     DYNAMODB_ENDPOINT: emulators.dynamoEndpoint,
     SES_ENDPOINT: emulators.sesEndpoint,
     TIMEPOINT_SYSTEM_SENDER: 'timepoint@example.org',
+    // What CloudFront adds to every API request; the API Lambda refuses to start without it.
+    TIMEPOINT_ORIGIN_SECRET: BENCH_ORIGIN_SECRET,
+    TIMEPOINT_ORIGIN_SECRET_PREVIOUS: 'none',
   };
   const config = loadConfig(env);
   const db = createDb({ region: config.AWS_REGION, endpoint: emulators.dynamoEndpoint }, { research: config.RESEARCH_TABLE, contacts: config.CONTACTS_TABLE });

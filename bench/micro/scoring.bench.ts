@@ -10,7 +10,7 @@
 import { bench, describe } from 'vitest';
 import { scoreInstrument, type ScoreResult } from '../../functions/core/scoring/engine';
 import type { ScoringDefinition } from '../../functions/core/scoring/definition';
-import { findInstrument } from '../../functions/instruments/catalogue';
+import { findInstrument } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 import { SurveyJsBaseline, type Answers, type BaselineResult } from './surveyjs-baseline';
 
 /** The instruments compared: the motivating trial's longest (PROMIS-29, lookup tables) and the shortest common one. */

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../core/errors';
 import { languageSchema } from '../core/i18n/language';
-import { participantCodeSchema, timezoneSchema, type Participant } from '../core/study/study';
+import { participantCodeSchema, timezoneSchema, type Participant, type Study } from '../core/study/study';
 import { auditEntry } from './audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
@@ -39,22 +39,50 @@ export async function enrolParticipant(
   const input = parseInput(enrolmentSchema, body);
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
-  if (!study.arms.some((a) => a.id === input.arm)) {
-    throw badRequest('arm', `unknown arm "${input.arm}" (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
+  // Refused before a counter code is spent on it.
+  checkArm(study, input.arm);
+  if (input.enrolledOn !== undefined) enrolmentInstant(input.enrolledOn, input.timezone ?? study.timezone, deps.clock.now());
+  if (input.code !== undefined && (await deps.participants.get(studyId, input.code)) !== null) {
+    throw conflict(`participant code ${input.code} is already in use in this study`, 'code');
   }
+  const code = input.code ?? (await allocateFreeCode(deps, studyId));
+  const participant = await enrolOne(deps, actor, study, input, { code, counterCode: input.code === undefined });
+
+  // Plan now so the schedule exists at once; if this fails, the plan request left on the participant lets the dispatcher finish it.
+  const plan = await planAndStore(deps, studyId, code);
+  await deps.participants.clearPlanRequest(studyId, code, participant.enrolledAt);
+  const invitations = plan.messages.filter((m) => m.kind === 'invitation').map((m) => m.sendAt).sort();
+  // An invitation already due goes out on the dispatcher's next pass: report it as now.
+  const first = invitations[0];
+  const nowIso = deps.clock.now().toISOString();
+  return { code, firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first };
+}
+
+/**
+ * The writes of one enrolment, for an input already checked against the schema and a code already
+ * chosen: reserve the email, store it, create the participant (with its plan request, so the
+ * dispatcher plans it if nobody else does), audit. `counterCode`: the code came from the study's
+ * counter (so a reservation already holding it is this enrolment's own, repeated by the SDK).
+ * Bulk import calls this per row and leaves the planning to the dispatcher.
+ */
+export async function enrolOne(
+  deps: Pick<Deps, 'participants' | 'contacts' | 'audit' | 'clock' | 'secrets'>,
+  actor: Actor,
+  study: Study,
+  input: z.infer<typeof enrolmentSchema>,
+  chosen: { code: string; counterCode: boolean },
+): Promise<Participant> {
+  const { code } = chosen;
+  const studyId = study.id;
+  checkArm(study, input.arm);
   const email = input.email.trim().toLowerCase();
   const now = deps.clock.now();
   const timezone = input.timezone ?? study.timezone;
   const enrolledAt = input.enrolledOn === undefined ? now : enrolmentInstant(input.enrolledOn, timezone, now);
 
-  if (input.code !== undefined && (await deps.participants.get(studyId, input.code)) !== null) {
-    throw conflict(`participant code ${input.code} is already in use in this study`, 'code');
-  }
-  const code = input.code ?? (await allocateFreeCode(deps, studyId));
-
   const reservation = await deps.contacts.reserveEmail(studyId, email, code, now);
   // A counter code is this call's alone: held by it, the reservation is our own (the SDK repeated a write whose answer was lost).
-  const ours = !reservation.ok && input.code === undefined && reservation.heldBy === code;
+  const ours = !reservation.ok && chosen.counterCode && reservation.heldBy === code;
   if (!reservation.ok && !ours) {
     if ((await deps.participants.get(studyId, reservation.heldBy)) !== null) {
       throw conflict('a participant with this email is already enrolled in this study', 'email');
@@ -95,15 +123,11 @@ export async function enrolParticipant(
   } catch (error) {
     if (!(await undoEnrolment(deps, participant, email))) throw error;
   }
+  return participant;
+}
 
-  // Plan now so the schedule exists at once; if this fails, the plan request left on the participant lets the dispatcher finish it.
-  const plan = await planAndStore(deps, studyId, code);
-  await deps.participants.clearPlanRequest(studyId, code, participant.enrolledAt);
-  const invitations = plan.messages.filter((m) => m.kind === 'invitation').map((m) => m.sendAt).sort();
-  // An invitation already due goes out on the dispatcher's next pass: report it as now.
-  const first = invitations[0];
-  const nowIso = now.toISOString();
-  return { code, firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first };
+function checkArm(study: Study, arm: string): void {
+  if (!study.arms.some((a) => a.id === arm)) throw badRequest('arm', `unknown arm "${arm}" (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
 }
 
 /**

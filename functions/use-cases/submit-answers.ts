@@ -5,7 +5,6 @@ import { conflict, gone, invalidFields } from '../core/errors';
 import { answersFor, checkAnswers } from '../core/scoring/check-answers';
 import { scoreInstrument } from '../core/scoring/engine';
 import type { Answers, Instance } from '../core/schedule/records';
-import { loadSurveyValidator } from '../instruments/survey-validation';
 import { loadBattery } from './battery';
 import { recordAudit } from './audit';
 import type { Deps } from './deps';
@@ -27,7 +26,7 @@ export const submissionSchema = z.object({
  * with completion, in one conditional write. Any problem: 400 naming the item, nothing stored.
  */
 export async function submitAnswers(
-  deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock' | 'catalogue' | 'licensedTexts' | 'audit' | 'scoringPlugins' | 'onScheduleChanged'>,
+  deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock' | 'catalogue' | 'forms' | 'licensedTexts' | 'audit' | 'scoringPlugins' | 'onScheduleChanged'>,
   token: string,
   body: unknown,
 ): Promise<{ status: 'completed'; completedAt: string }> {
@@ -46,8 +45,7 @@ export async function submitAnswers(
   const strict = checkAnswers(battery.map((i) => i.scoring), answers);
   if (strict.length > 0) throw invalidFields(strict.map((p) => ({ field: `answers.${p.item}`, message: p.message })));
   const checked = answers as Answers;
-  const validateWithSurvey = await loadSurveyValidator();
-  const form = battery.flatMap((i) => validateWithSurvey(i.survey, answersFor(i.scoring, checked)));
+  const form = (await Promise.all(battery.map((i) => deps.forms.validate(i.survey, answersFor(i.scoring, checked))))).flat();
   if (form.length > 0) throw invalidFields(form.map((p) => ({ field: `answers.${p.item}`, message: p.message })));
 
   const scores = battery.map((i) =>

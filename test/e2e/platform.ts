@@ -17,16 +17,22 @@ const freePort = () =>
  * The whole local platform, in memory, on free ports: what `npm start` runs. Its clock starts at
  * 10:00 London time on a Monday, so the 09:00 baseline invitation is due whatever the real hour.
  */
-export async function startTestPlatform(): Promise<Platform> {
+export async function startTestPlatform(
+  /** Where the web app is built and served from (this checkout by default). */
+  root = join(import.meta.dirname, '..', '..'),
+  /** Where the platform's log lines go (nowhere by default), and whether it logs a line per request. */
+  logging: { log?: (line: string) => void; logRequests?: boolean } = {},
+): Promise<Platform> {
   return startPlatform({
-    root: join(import.meta.dirname, '..', '..'),
+    root,
     port: await freePort(),
     dynamoPort: 0,
     sesPort: 0,
     dataDir: null,
     dispatchEveryMs: 60_000,
     seedDemo: true,
-    log: () => {},
+    log: logging.log ?? (() => {}),
+    logRequests: logging.logRequests ?? false,
     clock: runningClockFrom('2026-03-02T10:00:00.000Z'),
   });
 }

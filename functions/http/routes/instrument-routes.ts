@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { catalogueEntry } from '../../core/instruments/catalogue-entry';
+import { catalogueEntry } from '../../core/catalogue/catalogue-entry';
 import { requireStaff } from '../auth';
 import type { AppDeps, AppEnv } from '../env';
 import { documented } from '../openapi';

@@ -1,5 +1,5 @@
 import type { LocalAnswers } from './local-answers';
-import { saveAnswers, submitAnswers, type Answers, type LinkResult } from './link-api';
+import { linkHeaders, saveAnswers, submitAnswers, type Answers, type LinkResult } from './link-api';
 
 /** What the status line says about the answers on this device. */
 export type SaveStatus = 'idle' | 'saving' | 'saved' | 'offline' | 'retrying';
@@ -147,9 +147,9 @@ export class ProgressSaver {
   private readonly lastChance = () => {
     const unsent = this.unsent();
     if (this.finished || this.submitQueued || Object.keys(unsent).length === 0 || !navigator.onLine) return;
-    void fetch(`/api/p/${encodeURIComponent(this.token)}/answers`, {
+    void fetch('/api/p/answers', {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: linkHeaders(this.token, true),
       body: JSON.stringify({ answers: unsent }),
       keepalive: true,
       credentials: 'omit',
