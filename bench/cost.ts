@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const file = resolve(import.meta.dirname, '..', opts.measured);
   if (!existsSync(file)) throw new Error(`${opts.measured} does not exist: run npm run bench (or pass --measured)`);
   const measured = JSON.parse(readFileSync(file, 'utf8')) as BenchJson[];
-  const usage = Object.assign({}, ...measured.map((b) => b.usage)) as Record<string, Usage>;
+  const usage = Object.assign({}, ...measured.filter((b) => b.bench !== 'cost').map((b) => b.usage)) as Record<string, Usage>;
   const need = (name: string): Usage => {
     const u = usage[name];
     report.check(u !== undefined, `no measured usage "${name}" in ${opts.measured}`);
@@ -99,7 +99,12 @@ async function main(): Promise<void> {
     { service: 'HTTP API', usage: `${requests} requests per participant`, price: prices.httpApiRequest, quantity: n * requests },
     { service: 'CloudFront data', usage: `${TIMEPOINTS} first visits × ${opts['page-kib']} KiB`, price: prices.cloudFrontGb, quantity: (n * TIMEPOINTS * opts['page-kib']) / 2 ** 20 },
     { service: 'CloudFront requests', usage: `${viewerRequests} per participant`, price: prices.cloudFrontRequest, quantity: n * viewerRequests },
-    ...(webAcls.length > 0 ? [{ service: 'WAF requests', usage: `${viewerRequests} inspected per participant`, price: prices.wafRequest, quantity: n * viewerRequests }] : []),
+    ...(webAcls.length > 0
+      ? [
+          { service: 'WAF requests', usage: `${viewerRequests} inspected per participant`, price: prices.wafRequest, quantity: n * viewerRequests },
+          { service: 'WAF request log', usage: `${viewerRequests} records × about 1.5 KB, to CloudWatch Logs`, price: prices.logsIngestGb, quantity: (n * viewerRequests * 1536) / 2 ** 30 },
+        ]
+      : []),
     { service: 'DynamoDB storage', usage: `${opts['stored-kib']} KiB per participant, one month (+ point-in-time recovery)`, price: { ...prices.dynamoStorage, usd: prices.dynamoStorage.usd + prices.dynamoPitr.usd }, quantity: (n * opts['stored-kib']) / 2 ** 20 },
   ];
 
@@ -134,7 +139,7 @@ async function main(): Promise<void> {
   );
   report.target({ name: `variable cost per 1,000 participants (of it SES: ${money(prices.sesEssentialsEmail.usd * 1000 * EMAILS)})`, measured: money((v.total * 1000) / n), goal: '< $2', met: (v.total * 1000) / n < 2 });
   report.target({ name: 'fixed cost per month (list prices, no free tier)', measured: money(f.total), goal: '< $15', met: f.total < 15 });
-  report.note(`usage from ${measured.filter((b) => Object.keys(b.usage).length > 0).map((b) => `${b.bench} (${b.commit ?? '?'})`).join(', ')}; SES at the Essentials rate new accounts get (à la carte: $${(prices.sesALaCarteEmail.usd * 1000).toFixed(2)} per 1,000)`);
+  report.note(`usage from ${measured.filter((b) => b.bench !== 'cost' && Object.keys(b.usage).length > 0).map((b) => `${b.bench} (${b.commit ?? '?'})`).join(', ')}; SES at the Essentials rate new accounts get (à la carte: $${(prices.sesALaCarteEmail.usd * 1000).toFixed(2)} per 1,000)`);
   for (const [name, u] of Object.entries({ enrolment: enrol, 'link opened': open, 'answers saved': save, submission: submit, 'completion followed up': follow, 'message sent': message, 'empty pass': empty })) {
     report.recordUsage(name, u);
   }
