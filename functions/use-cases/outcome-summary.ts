@@ -6,6 +6,7 @@ import { badRequest, notFound } from '../core/errors';
 import { groupLongRows, type LongRow } from '../core/export/long-rows';
 import { participantGroups } from '../core/export/participant-groups';
 import type { Study } from '../core/study/study';
+import { scheduleOrder, scheduleOrderIds } from '../core/study/timepoint-order';
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
 
@@ -23,7 +24,7 @@ export async function studyLongRows(deps: ReadDeps, studyId: string): Promise<{ 
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
   const participants = await deps.participants.list(studyId);
-  const order = study.protocol.timepoints.map((t) => t.id);
+  const order = scheduleOrderIds(study.protocol.timepoints);
   const rows: LongRow[] = [];
   for await (const group of participantGroups(participants, deps.instances.pagesForStudy(studyId))) {
     rows.push(...groupLongRows(group, deps.catalogue.find, order));
@@ -34,7 +35,7 @@ export async function studyLongRows(deps: ReadDeps, studyId: string): Promise<{ 
 /** Instrument names and scale labels from the catalogue, for the figure's titles and axis labels. */
 function plotLabels(deps: Pick<Deps, 'catalogue'>, study: Study): PlotLabels {
   const scales: PlotLabels['scales'] = [];
-  for (const { id, version } of study.protocol.timepoints.flatMap((t) => t.instruments)) {
+  for (const { id, version } of scheduleOrder(study.protocol.timepoints).flatMap((t) => t.instruments)) {
     const scoring = deps.catalogue.find(id, version)?.scoring;
     for (const scale of scoring?.scales ?? []) {
       if (!scales.some((s) => s.instrument === id && s.scale === scale.id)) {
@@ -42,7 +43,7 @@ function plotLabels(deps: Pick<Deps, 'catalogue'>, study: Study): PlotLabels {
       }
     }
   }
-  return { title: study.name, timepoints: study.protocol.timepoints, arms: study.arms, scales };
+  return { title: study.name, timepoints: scheduleOrder(study.protocol.timepoints), arms: study.arms, scales };
 }
 
 /** Keeps the instrument × scale panels `scale` names: `phq9.total`, or `phq9` for all of an instrument's scales. */
@@ -85,7 +86,7 @@ export async function studyOutcomeSummary(
   }
   const { study, rows } = await studyLongRows(deps, studyId);
   const summary = onlyScales(
-    outcomeSummary(rows, { timepoints: study.protocol.timepoints, arms: study.arms, followup: query.followup, reference: query.reference }),
+    outcomeSummary(rows, { timepoints: scheduleOrder(study.protocol.timepoints), arms: study.arms, followup: query.followup, reference: query.reference }),
     query.scale,
   );
   await recordAudit(deps, {

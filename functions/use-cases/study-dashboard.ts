@@ -1,5 +1,6 @@
 import { notFound } from '../core/errors';
 import { openStatuses } from '../core/schedule/records';
+import { scheduleOrder } from '../core/study/timepoint-order';
 import type { Deps } from './deps';
 
 const DAY = 86_400_000;
@@ -21,7 +22,7 @@ export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants'
   const armOf = new Map(participants.map((p) => [p.code, p.arm]));
 
   const completion = study.arms.flatMap((arm) =>
-    study.protocol.timepoints
+    scheduleOrder(study.protocol.timepoints)
       .filter((t) => t.arms.includes(arm.id))
       .map((t) => {
         const here = instances.filter((i) => i.timepoint === t.id && (armOf.get(i.code) ?? i.arm) === arm.id);

@@ -219,7 +219,8 @@ describe('edge cases', () => {
     [{ followup: 'week12' }, 'followup', /unknown timepoint "week12".*baseline, week8/],
     [{ followup: 'baseline' }, 'followup', /is the baseline/],
     [{ reference: 'control' }, 'reference', /unknown arm "control"/],
-    [{ reference: 'healthy' }, 'reference', /does not get "week8"/],
+    [{ reference: 'healthy' }, 'reference', /gets no timepoint after the baseline/],
+    [{ reference: 'healthy', followup: 'week8' }, 'reference', /does not get "week8"/],
   ])('refuses %o with a 400 naming the parameter', (bad, field, message) => {
     try {
       outcomeSummary(rows, { ...options, ...bad });

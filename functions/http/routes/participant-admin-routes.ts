@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { notFound } from '../../core/errors';
+import { byTimepointOrder, scheduleOrderIds } from '../../core/study/timepoint-order';
 import { enrolmentSchema, enrolParticipant } from '../../use-cases/enrol-participant';
 import { eraseContact } from '../../use-cases/erase-contact';
 import { importParticipants } from '../../use-cases/import-participants';
@@ -90,16 +91,19 @@ export function participantAdminRoutes(deps: AppDeps) {
       const { studyId, code } = c.req.param();
       const participant = await deps.participants.get(studyId, code);
       if (participant === null) throw notFound(`participant ${code}`);
-      const [instances, messages, contact] = await Promise.all([
+      const [instances, messages, contact, protocol] = await Promise.all([
         deps.instances.listForParticipant(studyId, code),
         deps.messages.listForParticipant(studyId, code),
         deps.contacts.get(studyId, code),
+        deps.studies.getProtocol(studyId, participant.protocolVersion),
       ]);
+      const order = byTimepointOrder(scheduleOrderIds(protocol?.timepoints ?? []));
       return c.json({
         participant,
         // Coordinators manage contact; analysts never reach this route.
         contact: contact && { email: contact.email, suppressed: contact.suppressed ?? null, unsubscribedAt: contact.unsubscribedAt ?? null },
-        instances: instances.map(({ answers: _answers, ...rest }) => rest),
+        // In schedule order (when they happen), as everywhere else.
+        instances: instances.sort((a, b) => order(a.timepoint, b.timepoint)).map(({ answers: _answers, ...rest }) => rest),
         messages: messages.sort((a, b) => a.sendAt.localeCompare(b.sendAt)),
       });
     })

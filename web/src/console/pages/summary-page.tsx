@@ -22,7 +22,9 @@ export function SummaryPage({ study }: { study: StudySummary }) {
   const url = (format: string) => studyPath(study.id, `/summary?format=${format}${qs ? `&${qs}` : ''}`);
   const summary = useApi<OutcomeSummary>(url('json'));
   const data = summary.data;
-  const timepoints = full.data?.protocol.timepoints ?? [];
+  // The summary lists timepoints in schedule order (when they happen), the first being the baseline.
+  const protocolTimepoints = full.data?.protocol.timepoints ?? [];
+  const timepoints = (data?.timepoints ?? []).flatMap((id) => protocolTimepoints.filter((t) => t.id === id));
   const armLabel = (id: string) => study.arms.find((a) => a.id === id)?.label ?? id;
 
   return (
@@ -34,7 +36,7 @@ export function SummaryPage({ study }: { study: StudySummary }) {
         <h2 id="summary-options-heading">Comparison</h2>
         <div className="grid-3">
           <SelectField id="summary-followup" label="Follow-up timepoint" value={followup} onChange={(e) => setFollowup(e.target.value)}>
-            <option value="">Default (the last timepoint)</option>
+            <option value="">Default (the reference arm's last timepoint)</option>
             {timepoints.slice(1).map((t) => (
               <option key={t.id} value={t.id}>
                 {t.label} ({t.id})

@@ -7,9 +7,9 @@ import type { Instance, StudySummary, Timeline } from '../../lib/types';
 
 const resendable = new Set(['open', 'started']);
 
-/** The participant's timepoints in due order: state, window, completion and scores; resend for open ones. */
+/** The participant's timepoints in schedule order (as the API lists them): state, window, completion and scores; resend for open ones. */
 export function InstanceTimeline({ study, timeline, onChanged }: { study: StudySummary; timeline: Timeline; onChanged: () => void }) {
-  const instances = [...timeline.instances].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  const instances = timeline.instances;
   return (
     <section className="card" aria-labelledby="timeline-heading">
       <h2 id="timeline-heading">Timeline</h2>
