@@ -5,6 +5,7 @@ import { renderAlertEmail, renderNoticeEmail, renderParticipantEmail, type Rende
 import type { Language } from '../core/i18n/language';
 import { MailerError } from '../core/ports';
 import { redact } from '../core/redact';
+import { urgentFlags } from '../core/safety/support-text';
 import { decideSends } from '../core/schedule/send-decision';
 import { sentStatuses, type StoredMessage } from '../core/schedule/records';
 import type { Study } from '../core/study/study';
@@ -25,11 +26,19 @@ export interface DispatchReport {
   failed: number;
   /** Claims of dead dispatchers taken over after their lease ran out. */
   recovered: number;
+  /** Work due for participants this pass may not act on (time travel acts on test participants only). */
+  leftAlone: number;
 }
 
 export interface DispatchOptions {
   /** Items of each kind of work handled per pass. */
   limit?: number;
+  /**
+   * Act only on test participants, leaving everyone else's due work untouched: what a pass on a
+   * moved clock (time travel, `timepoint dispatch --now`) must do, so that it can never send real
+   * participants early mail, expire their questionnaires or skip their reminders.
+   */
+  onlyTestParticipants?: boolean;
 }
 
 type DispatchDeps = Pick<
@@ -50,7 +59,7 @@ type DispatchDeps = Pick<
  */
 export async function runDispatch(deps: DispatchDeps, options: DispatchOptions = {}): Promise<DispatchReport> {
   const limit = options.limit ?? 500;
-  const report: DispatchReport = { planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0 };
+  const report: DispatchReport = { planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, leftAlone: 0 };
   const now = () => deps.clock.now();
   const studies = new Map<string, Promise<Study | null>>();
   const studyOf = (id: string) => {
@@ -58,14 +67,31 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
     return studies.get(id)!;
   };
 
+  const isTest = new Map<string, Promise<boolean>>();
+  const leftAlone = new Set<string>();
+  /** Whether this pass may act on a participant's work (always, unless it is restricted to test participants). */
+  const actsOn = async (item: { studyId: string; code: string }, work: string) => {
+    if (!options.onlyTestParticipants) return true;
+    const key = `${item.studyId}|${item.code}`;
+    if (!isTest.has(key)) isTest.set(key, deps.participants.get(item.studyId, item.code).then((p) => p?.test === true));
+    const acts = await isTest.get(key)!;
+    if (!acts) {
+      leftAlone.add(`${work}|${key}`);
+      report.leftAlone = leftAlone.size;
+    }
+    return acts;
+  };
+
   for (const request of await deps.participants.listPlanRequests(now(), limit)) {
+    if (!(await actsOn(request, 'plan'))) continue;
     await planAndStore(deps, request.studyId, request.code);
     await deps.participants.clearPlanRequest(request.studyId, request.code, request.requestedAt);
     report.planned++;
   }
 
   for (const instance of await deps.instances.listPendingCompletions(now(), limit)) {
-    const flags = (instance.scores ?? []).flatMap((s) => s.flags.filter((f) => f.urgent).map((f) => f.label));
+    if (!(await actsOn(instance, `done|${instance.timepoint}`))) continue;
+    const flags = urgentFlags(instance.scores ?? []);
     if (flags.length > 0) {
       await deps.messages.createOnce({ studyId: instance.studyId, code: instance.code, timepoint: instance.timepoint, kind: 'alert', n: 0, sendAt: instance.completedAt!, flags });
     }
@@ -75,6 +101,7 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
   }
 
   for (const instance of await deps.instances.listDueExpiries(now(), limit)) {
+    if (!(await actsOn(instance, `expire|${instance.timepoint}`))) continue;
     const graceEnds = new Date(Date.parse(instance.closesAt) + deps.dispatch.startedGraceMs).toISOString();
     if (instance.status === 'started' && now().toISOString() < graceEnds) {
       await deps.instances.postponeExpiry(instance, graceEnds);
@@ -102,7 +129,9 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
     const recovered = await deps.messages.listExpiredLeases(now(), limit);
     const due = [...recovered, ...(await deps.messages.listDue(now(), limit))];
     let claimed = 0;
-    const groups = groupByRecipient(due);
+    const wanted: StoredMessage[] = [];
+    for (const message of due) if (await actsOn(message, messageKey(message))) wanted.push(message);
+    const groups = groupByRecipient(wanted);
     // A few instances at a time (each is independent: its own claims and its own fresh reads); the pacer caps the rate.
     await inPool(groups, deps.dispatch.concurrency, async (group) => {
       if (performance.now() <= deadline) claimed += await sendGroup(deps, claimant, group, studyOf, pacer, report);
@@ -174,7 +203,7 @@ async function sendToParticipant(deps: DispatchDeps, claimant: string, claimed: 
       report.skipped++;
       continue;
     }
-    const recipient = { to: contact!.email, timezone: participant!.timezone, closesAt: instance!.closesAt, language: participant!.language ?? 'en' };
+    const recipient = { to: contact!.email, timezone: participant!.timezone, closesAt: instance!.closesAt, language: participant!.language ?? 'en', test: participant!.test === true };
     const sent = await deliver(deps, claimant, decision.message, study, recipient, pacer, report, handed);
     if (sent && decision.message.kind === 'invitation') await deps.instances.markOpened(studyId, code, timepoint, deps.clock.now());
   }
@@ -285,6 +314,7 @@ async function render(
     closesAt: participant.closesAt,
     timezone: participant.timezone,
     language: participant.language,
+    test: participant.test,
   });
   return {
     from,
@@ -302,6 +332,7 @@ interface Recipient {
   timezone: string;
   closesAt: string;
   language: Language;
+  test: boolean;
 }
 
 interface Pacer {

@@ -18,6 +18,11 @@ export const enrolmentSchema = z.strictObject({
   language: languageSchema.optional(),
   /** The day of enrolment when it was not today (YYYY-MM-DD, within a year): the schedule counts from it. */
   enrolledOn: z.iso.date('a date as YYYY-MM-DD').optional(),
+  /**
+   * A test participant (e.g. a coordinator's own address, to try the study out): emails say it is a
+   * test, exports and summaries leave them out unless asked, and time travel may act on them.
+   */
+  test: z.boolean().optional(),
 });
 
 /** How long an email reservation may sit without its participant before another enrolment may take it over. */
@@ -80,6 +85,7 @@ export async function enrolParticipant(
     protocolVersion: study.protocol.version,
     dates: {},
     ...(input.language ? { language: input.language } : {}),
+    ...(input.test ? { test: true } : {}),
   };
   try {
     await deps.contacts.putContact(studyId, code, email);
@@ -92,7 +98,7 @@ export async function enrolParticipant(
     actor,
     action: 'participant.enrolled',
     target: `participant:${code}`,
-    after: { arm: participant.arm, timezone: participant.timezone, protocolVersion: participant.protocolVersion },
+    after: { arm: participant.arm, timezone: participant.timezone, protocolVersion: participant.protocolVersion, ...(participant.test ? { test: true } : {}) },
   });
 
   // Plan now so the schedule exists at once; if this fails, the plan request left on the participant lets the dispatcher finish it.

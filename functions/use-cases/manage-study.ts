@@ -18,7 +18,7 @@ export async function createStudy(
   session: StaffSession,
   body: unknown,
 ): Promise<Study> {
-  const study = validateStudy(deps, { missingRules: {}, emails: {}, ...(body as object), protocol: { version: 1, ...((body as { protocol?: object })?.protocol ?? {}) } });
+  const study = validateStudy(deps, { missingRules: {}, emails: {}, support: {}, ...(body as object), protocol: { version: 1, ...((body as { protocol?: object })?.protocol ?? {}) } });
   if (!(await deps.studies.createIfAbsent(study))) throw conflict(`a study with id "${study.id}" already exists`, 'id');
   if (session.role === 'coordinator') {
     const member = await deps.staff.get(session.email);
@@ -42,6 +42,8 @@ export const settingsSchema = z.strictObject({
   contacts: z.unknown().optional(),
   missingRules: z.unknown().optional(),
   emails: z.unknown().optional(),
+  /** The thank-you page's support text after an urgent answer, per language (`{"en": "…", "fr": "…"}`). */
+  support: z.unknown().optional(),
 });
 
 /** Changes a study's settings; an arm that still has participants can't be removed. */
@@ -106,6 +108,8 @@ export const emailPreviewSchema = z.strictObject({
   kind: z.enum(['invitation', 'reminder']),
   /** Draft wording to preview instead of the saved one. */
   emails: z.unknown().optional(),
+  /** The thank-you page's support text after an urgent answer, per language (`{"en": "…", "fr": "…"}`). */
+  support: z.unknown().optional(),
 });
 
 /** An invitation or reminder as a participant would get it, with sample values. */

@@ -20,12 +20,17 @@ export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants'
   ]);
   const now = deps.clock.now().getTime();
   const armOf = new Map(participants.map((p) => [p.code, p.arm]));
+  // Test participants (a coordinator trying the study out) are not counted; the lists mark them.
+  const tests = new Set(participants.filter((p) => p.test).map((p) => p.code));
+  const counted = participants.filter((p) => !tests.has(p.code));
+  const countedInstances = instances.filter((i) => !tests.has(i.code));
+  const mark = (code: string) => (tests.has(code) ? { test: true } : {});
 
   const completion = study.arms.flatMap((arm) =>
     scheduleOrder(study.protocol.timepoints)
       .filter((t) => t.arms.includes(arm.id))
       .map((t) => {
-        const here = instances.filter((i) => i.timepoint === t.id && (armOf.get(i.code) ?? i.arm) === arm.id);
+        const here = countedInstances.filter((i) => i.timepoint === t.id && (armOf.get(i.code) ?? i.arm) === arm.id);
         const count = (test: (i: (typeof here)[number]) => boolean) => here.filter(test).length;
         const completed = count((i) => i.status === 'completed');
         const expired = count((i) => i.status === 'expired');
@@ -41,14 +46,14 @@ export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants'
   const openInstances = instances.filter((i) => openStatuses.has(i.status));
   const overdue = openInstances
     .filter((i) => Date.parse(i.dueAt) + DAY <= now && Date.parse(i.closesAt) > now)
-    .map((i) => ({ participant: i.code, timepoint: i.timepoint, dueAt: i.dueAt, closesAt: i.closesAt, status: i.status }));
+    .map((i) => ({ participant: i.code, timepoint: i.timepoint, dueAt: i.dueAt, closesAt: i.closesAt, status: i.status, ...mark(i.code) }));
   const expiring = openInstances
     .filter((i) => Date.parse(i.closesAt) > now && Date.parse(i.closesAt) <= now + 2 * DAY)
-    .map((i) => ({ participant: i.code, timepoint: i.timepoint, closesAt: i.closesAt, status: i.status }));
+    .map((i) => ({ participant: i.code, timepoint: i.timepoint, closesAt: i.closesAt, status: i.status, ...mark(i.code) }));
   const deliveryProblems = [
     ...messages
       .filter((m) => m.status === 'bounced' || m.status === 'complained' || m.status === 'failed')
-      .map((m) => ({ participant: m.code, timepoint: m.timepoint, kind: m.kind, status: m.status, reason: m.reason ?? (m as { feedback?: string }).feedback ?? null })),
+      .map((m) => ({ participant: m.code, timepoint: m.timepoint, kind: m.kind, status: m.status, reason: m.reason ?? (m as { feedback?: string }).feedback ?? null, ...mark(m.code) })),
   ];
   const alerts = messages
     .filter((m) => m.kind === 'alert')
@@ -60,6 +65,7 @@ export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants'
       status: m.status,
       acknowledgedBy: m.acknowledgedBy ?? null,
       acknowledgedAt: m.acknowledgedAt ?? null,
+      ...mark(m.code),
     }))
     .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
 
@@ -67,9 +73,11 @@ export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants'
     study: { id: study.id, name: study.name },
     generatedAt: new Date(now).toISOString(),
     participants: {
-      total: participants.length,
-      active: participants.filter((p) => p.status === 'active').length,
-      withdrawn: participants.filter((p) => p.status === 'withdrawn').length,
+      total: counted.length,
+      active: counted.filter((p) => p.status === 'active').length,
+      withdrawn: counted.filter((p) => p.status === 'withdrawn').length,
+      /** Test participants, counted nowhere else on the dashboard. */
+      test: tests.size,
     },
     completion,
     overdue,

@@ -29,6 +29,7 @@ export const testStudy = (id: string, timepoints: Timepoint[], extra: Partial<St
   contacts: [{ name: 'Test coordinator', email: 'coordinator@example.org', safety: true }],
   missingRules: {},
   emails: {},
+  support: {},
   protocol: { version: 1, timepoints },
   ...extra,
 });

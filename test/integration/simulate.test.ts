@@ -70,7 +70,7 @@ describe('timepoint simulate', () => {
 });
 
 describe('timepoint dispatch', () => {
-  it('runs one pass over the local data as of --now and reports it', async () => {
+  it('runs one pass over the local data as of --now for test participants only, and reports it', async () => {
     const { startEmulators } = await import('../../scripts/local/emulators');
     const { connectToData } = await import('../../scripts/local/data-connection');
     const { fixedClock } = await import('../../functions/adapters/system/system-clock');
@@ -79,7 +79,8 @@ describe('timepoint dispatch', () => {
     // Seed the folder the way `npm start` would, then stop (the CLI opens the folder itself).
     const data = await connectToData({ dataDir: dir, dynamoPort: 9, clock: fixedClock('2026-03-02T08:00:00.000Z') });
     await data.deps.studies.createIfAbsent(demoStudy);
-    const { code } = await enrolParticipant(data.deps, 'system:test', 'demo', { email: 'cli@participants.test', arm: 'mbpm' });
+    const { code } = await enrolParticipant(data.deps, 'system:test', 'demo', { email: 'cli@participants.test', arm: 'mbpm', test: true });
+    const real = await enrolParticipant(data.deps, 'system:test', 'demo', { email: 'real@participants.test', arm: 'mbpm' });
     await data.close();
 
     const run = (now: string) =>
@@ -88,13 +89,16 @@ describe('timepoint dispatch', () => {
     expect(early.stderr).toBe('');
     expect(JSON.parse(early.stdout)).toMatchObject({ sent: 0 });
     const due = run('2026-03-02T09:00:05Z');
-    expect(JSON.parse(due.stdout)).toMatchObject({ sent: 1 });
+    expect(JSON.parse(due.stdout)).toMatchObject({ sent: 1, leftAlone: 1 });
 
     const emulators = await startEmulators({ dataDir: join(dir, 'dynamodb'), dynamoPort: 0, sesPort: 0 });
     try {
       const reopened = await connectToData({ dataDir: dir, dynamoPort: Number(new URL(emulators.dynamoEndpoint).port) });
       const messages = await reopened.deps.messages.listForParticipant('demo', code);
       expect(messages.find((m) => m.kind === 'invitation')).toMatchObject({ status: 'sent', sentAt: '2026-03-02T09:00:05.000Z' });
+      // Time travel never acts on a participant who is not a test participant.
+      const untouched = await reopened.deps.messages.listForParticipant('demo', real.code);
+      expect(untouched.find((m) => m.kind === 'invitation')).toMatchObject({ status: 'planned' });
       await reopened.close();
     } finally {
       await emulators.stop();

@@ -1,4 +1,5 @@
 import type { ColumnSpec } from './columns';
+import { participantContext } from './long-rows';
 import type { ParticipantGroup } from './participant-groups';
 import type { ExportRow } from './wide-rows';
 
@@ -21,6 +22,7 @@ export function* itemRows(columns: ColumnSpec[], group: ParticipantGroup, timepo
       timepoint: instance.timepoint,
       status: instance.status,
       completed_at: instance.completedAt ?? null,
+      ...participantContext(group.participant, instance),
     };
     for (const item of items) row[item] = instance.answers?.[item] ?? null;
     yield row;

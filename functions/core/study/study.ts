@@ -90,6 +90,12 @@ export const studySchema = z
      * replacing its default; recorded with every score. Unlisted instruments use their default.
      */
     missingRules: z.record(z.string(), z.string()).default({}),
+    /**
+     * What the thank-you page tells a participant whose answers raised an urgent flag (who to
+     * call, the emergency number), per language; a language left out gets the built-in default
+     * (`functions/core/safety/support-text.ts`).
+     */
+    support: z.partialRecord(languageSchema, z.string().trim().min(1).max(2000)).default({}),
     /** Overrides of the default invitation and reminder wording: English at the top level, other languages under their code. */
     emails: z
       .strictObject({
@@ -130,6 +136,17 @@ export interface Participant {
   dates: Record<string, string>;
   /** The language of their emails and questionnaire pages (English when unset). */
   language?: Language;
+  /**
+   * A test participant (a coordinator trying the study out): their emails say so, they are left
+   * out of exports, the outcome summary and the dashboard's counts unless asked for, and they are
+   * the only participants time travel (`timepoint dispatch --now`) acts on.
+   */
+  test?: boolean;
+  /**
+   * Synthetic demo data seeded on the first start of a local platform (`demo` study only): never
+   * emailed (reserved `.invalid` addresses), shown with a badge, codes starting `SYN-`.
+   */
+  synthetic?: boolean;
   /**
    * When their contact details were erased at their request: from then on nothing is planned or
    * sent to them, and no address can be set again. Their research data stays.
