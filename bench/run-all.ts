@@ -33,6 +33,7 @@ const BENCHES: Bench[] = [
   { name: 'submit-latency', args: [], why: 'defaults', timeoutMinutes: 8 },
   { name: 'lambda-cold-load', args: [], why: 'defaults', timeoutMinutes: 6 },
   { name: 'load', args: [], why: 'defaults', timeoutMinutes: 5 },
+  { name: 'start-up', args: [], why: 'defaults (3 samples)', timeoutMinutes: 8 },
 ];
 
 const root = join(import.meta.dirname, '..');

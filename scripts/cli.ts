@@ -1,15 +1,18 @@
 import { Command } from 'commander';
 import { registerDispatchCommand } from './commands/dispatch';
+import { fail } from './commands/fail';
 import { registerExportCommand } from './commands/export';
 import { registerInstrumentsCommand } from './commands/instruments';
 import { registerScoreCommand } from './commands/score';
 import { registerSimulateCommand } from './commands/simulate';
+import { registerStaffCommand } from './commands/staff';
 import { registerStartCommand } from './commands/start';
+import { LocalSetupError } from './local/local-setup-error';
 
 /** The `timepoint` command line: what `npm start`, tests, benchmarks and analysts use. Keep it stable. */
 export async function main(argv: string[]): Promise<void> {
   const program = new Command()
-    .name('timepoint')
+    .name('npx timepoint')
     .description('Scheduled patient-reported-outcome questionnaires for clinical research.')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -19,5 +22,12 @@ export async function main(argv: string[]): Promise<void> {
   registerDispatchCommand(program);
   registerSimulateCommand(program);
   registerExportCommand(program);
-  await program.parseAsync(argv);
+  registerStaffCommand(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    // A set-up problem the user can fix is one line, not a stack trace.
+    if (error instanceof LocalSetupError) fail(error.message, 1);
+    throw error;
+  }
 }

@@ -2,10 +2,11 @@ import type { StaffMember } from '../core/auth/staff';
 import type { Study } from '../core/study/study';
 
 /**
- * Open instruments whose wording ships: pain (PEG-3), depression (PHQ-9), anxiety (GAD-7).
- * Open fear-avoidance, interoception and well-being instruments (TSK, FABQ, MAIA-2, WHO-5) are
- * bundled as scoring only until their verbatim wording and redistribution terms are confirmed
- * (see their READMEs); a deployment can load it with `timepoint instruments load-text`.
+ * The instruments whose wording ships: pain (PEG-3), mood (PHQ-9, GAD-7). MAIA-2 and WHO-5 belong
+ * here once their wording ships; it could not be checked against the rights holders' own
+ * publications (see their READMEs), and a licensee-file instrument would make every demo
+ * participant's page say "not ready". Fear-avoidance needs a licensed instrument (README,
+ * "Adding a licensed instrument").
  */
 const openBattery = [
   { id: 'phq9', version: '1.0' },
@@ -61,7 +62,11 @@ export const demoStudy: Study = {
   },
 };
 
-/** The motivating trial's battery, in the paper's order (§2.6.1–2.6.7). */
+/**
+ * The motivating trial's battery, in the paper's order (§2.6.1–2.6.7). The paper's heading says
+ * "Multidimensional Assessment of Interoceptive Awareness (MAIA)" [ref 69] without a version; the
+ * reference list could not be read, so MAIA v1 (the form the heading names) is pinned.
+ */
 const trialBattery = [
   { id: 'promis29', version: '2.0' },
   { id: 'sfmpq', version: '1.0' },

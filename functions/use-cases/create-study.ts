@@ -11,7 +11,7 @@ export function validateStudy(deps: Pick<Deps, 'catalogue'>, input: unknown): St
       .filter(({ id, version }) => deps.catalogue.find(id, version) === undefined)
       .map(({ id, version }) => ({
         field: `protocol.timepoints.${i}.instruments`,
-        message: `instrument ${id}@${version} is not installed (see \`timepoint instruments\`)`,
+        message: `instrument ${id}@${version} is not installed (see \`npx timepoint instruments\`)`,
       })),
   );
   for (const [instrument, rule] of Object.entries(study.missingRules)) {

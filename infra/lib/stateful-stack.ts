@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Schedule } from 'aws-cdk-lib/aws-events';
@@ -68,5 +68,10 @@ export class StatefulStack extends Stack {
     plan.addSelection('Tables', {
       resources: [BackupResource.fromArn(this.research.tableArn), BackupResource.fromArn(this.contacts.tableArn)],
     });
+
+    // What `npx timepoint staff|dispatch|export --deployment cdk-outputs.json` needs to reach the tables.
+    new CfnOutput(this, 'ResearchTable', { value: this.research.tableName, description: 'RESEARCH_TABLE for the command line' });
+    new CfnOutput(this, 'ContactsTable', { value: this.contacts.tableName, description: 'CONTACTS_TABLE for the command line' });
+    new CfnOutput(this, 'Region', { value: this.region, description: 'AWS_REGION for the command line' });
   }
 }

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { cliActor } from './cli-actor';
 import { fail } from './fail';
 
 /** Kept here (not imported from the use case) so `--help` and a bad --format answer without loading the platform. */
@@ -45,14 +45,6 @@ function progressBar(stream: NodeJS.WriteStream) {
   };
 }
 
-function actor(): `system:${string}` {
-  try {
-    return `system:cli:${userInfo().username}`;
-  } catch {
-    return 'system:cli';
-  }
-}
-
 export function registerExportCommand(program: Command): void {
   program
     .command('export')
@@ -82,11 +74,11 @@ deployment. With --out, the file appears only once complete, and a progress bar 
 stderr when it is a terminal.
 
 Examples:
-  timepoint export --study demo --format long --out demo-long.csv
-  timepoint export --study demo --format wide > demo-wide.csv
-  timepoint export --study aygun2024 --format codebook-json --out codebook.json
-  timepoint export --study demo --format fhir --out demo.ndjson
-  timepoint export --study demo --format wide --bom --delimiter semicolon --out demo-excel.csv`,
+  npx timepoint export --study demo --format long --out demo-long.csv
+  npx timepoint export --study demo --format wide > demo-wide.csv
+  npx timepoint export --study aygun2024 --format codebook-json --out codebook.json
+  npx timepoint export --study demo --format fhir --out demo.ndjson
+  npx timepoint export --study demo --format wide --bom --delimiter semicolon --out demo-excel.csv`,
     )
     .action(async (opts: { study: string; format: string; out?: string; includeTest?: boolean; bom?: boolean; delimiter: string; dataDir: string; dynamodbPort: string }) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) fail(`--format: unknown format "${opts.format}" (available: ${FORMATS.join(', ')})`);
@@ -102,7 +94,7 @@ Examples:
       const bar = out !== undefined && process.stderr.isTTY ? progressBar(process.stderr) : undefined;
       let problem: string | undefined;
       try {
-        const file = await exportStudy(data.deps, actor(), opts.study, opts.format, {
+        const file = await exportStudy(data.deps, cliActor(), opts.study, opts.format, {
           ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
           includeTest: opts.includeTest === true,
           bom: opts.bom === true,

@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { checkAnswers } from '../../functions/core/scoring/check-answers';
 import type { ScoringDefinition } from '../../functions/core/scoring/definition';
 import { scoreInstrument, type ScoreOptions, type ScoreResult } from '../../functions/core/scoring/engine';
+import { storedCodeOfPrinted } from '../../functions/core/scoring/printed-codes';
 
 /** A row that cannot be scored: which row, which item, what is wrong. */
 export class RowError extends Error {
@@ -17,13 +18,35 @@ export class RowError extends Error {
 
 type Answers = Record<string, number | null>;
 
-function checkRow(definition: ScoringDefinition, row: number, answers: Record<string, unknown>): Answers {
+/**
+ * Answers as given in data entered from paper, with each printed code (BDI-II "1b", PAM-13
+ * "N/A") replaced by its stored code. Items that print their stored numbers pass unchanged.
+ */
+function fromPrintedCodes(definition: ScoringDefinition, row: number, answers: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...answers };
+  for (const item of definition.items) {
+    const given = answers[item.id];
+    if (item.printedCodes === undefined || given === null || given === undefined) continue;
+    if (typeof given !== 'string' && typeof given !== 'number') continue;
+    const result = storedCodeOfPrinted(item, given);
+    if ('problem' in result) throw new RowError(row, item.id, result.problem);
+    out[item.id] = result.stored;
+  }
+  return out;
+}
+
+function checkRow(definition: ScoringDefinition, row: number, given: Record<string, unknown>): Answers {
+  const answers = fromPrintedCodes(definition, row, given);
   const [problem] = checkAnswers([definition], answers);
   if (problem) throw new RowError(row, problem.item, problem.message);
   return answers as Answers;
 }
 
-/** Scores JSON Lines: one object of item id → code (or null) per line; blank lines are skipped. */
+/**
+ * Scores JSON Lines: one object of item id → code (or null) per line; blank lines are skipped.
+ * An item with printed codes takes its printed code, as a string ("1b") or, where the form
+ * prints a number, that number.
+ */
 export function scoreJsonLines(definition: ScoringDefinition, input: string, options: ScoreOptions): string {
   const results: ScoreResult[] = [];
   input.split(/\r?\n/).forEach((line, index) => {
@@ -42,13 +65,12 @@ export function scoreJsonLines(definition: ScoringDefinition, input: string, opt
 
 /**
  * Scores CSV whose header names item ids; other columns pass through unchanged and in place.
- * A blank cell is an unanswered item. Adds `<scale>` and `<scale>_status` per scale, and a
+ * A blank cell is an unanswered item; an item with printed codes takes the printed code (1b, N/A). Adds `<scale>` and `<scale>_status` per scale, and a
  * `flags` column listing raised flag ids.
  */
 export function scoreCsv(definition: ScoringDefinition, input: string, options: ScoreOptions): string {
   const records = parse(input, { columns: true, skip_empty_lines: true, bom: true, relax_column_count: false }) as Array<Record<string, string>>;
   const header = (parse(input, { to_line: 1, bom: true }) as string[][])[0] ?? [];
-  const itemIds = definition.items.map((i) => i.id);
   const scored = new Set(definition.scales.flatMap((s) => s.items));
   const absent = [...scored].filter((id) => !header.includes(id));
   if (absent.length > 0) {
@@ -61,9 +83,11 @@ export function scoreCsv(definition: ScoringDefinition, input: string, options: 
   const out = records.map((record, index) => {
     const row = index + 1;
     const answers: Record<string, unknown> = {};
-    for (const id of itemIds) {
+    for (const item of definition.items) {
+      const id = item.id;
       const cell = record[id]?.trim();
       if (cell === undefined || cell === '') answers[id] = null;
+      else if (item.printedCodes !== undefined) answers[id] = cell;
       else if (!/^-?\d+(\.\d+)?$/.test(cell)) throw new RowError(row, id, `"${cell}" is not a number`);
       else answers[id] = Number(cell);
     }

@@ -10,7 +10,7 @@ export function registerScoreCommand(program: Command): void {
   program
     .command('score')
     .description('Score item-level data with the same engine and rules as the server.')
-    .requiredOption('--instrument <id>', 'instrument id (see `timepoint instruments`)')
+    .requiredOption('--instrument <id>', 'instrument id (see `npx timepoint instruments`)')
     .option('--version <v>', 'instrument version (default: the bundled one)')
     .option('--input <file>', 'input file, or - for standard input', '-')
     .addOption(new Option('--format <format>', 'input and output format (default: from the file extension, else jsonl)').choices(['jsonl', 'csv']))
@@ -28,13 +28,13 @@ A bad row stops everything with "row N, item X: …" on stderr and exit code 2; 
 written to stdout, so output is never half-written.
 
 Examples:
-  timepoint score --instrument phq9 --input answers.csv > scored.csv
-  echo '{"PEG_1":7,"PEG_2":5,"PEG_3":6}' | timepoint score --instrument peg3
-  timepoint score --instrument promis29 --missing promis_legacy_50 --input p29.jsonl`,
+  npx timepoint score --instrument phq9 --input answers.csv > scored.csv
+  echo '{"PEG_1":7,"PEG_2":5,"PEG_3":6}' | npx timepoint score --instrument peg3
+  npx timepoint score --instrument promis29 --missing promis_legacy_50 --input p29.jsonl`,
     )
     .action(async (opts: { instrument: string; version?: string; input: string; format?: 'jsonl' | 'csv'; missing?: string; plugins?: string }) => {
       const instrument = listInstruments().find((i) => i.id === opts.instrument && (opts.version === undefined || i.version === opts.version));
-      if (!instrument) fail(`no instrument ${opts.instrument}${opts.version ? `@${opts.version}` : ''} (see \`timepoint instruments\`)`);
+      if (!instrument) fail(`no instrument ${opts.instrument}${opts.version ? `@${opts.version}` : ''} (see \`npx timepoint instruments\`)`);
       if (opts.missing !== undefined && instrument.scoring.missingRules[opts.missing] === undefined) {
         fail(`${instrument.id} has no missing-data rule "${opts.missing}" (it has: ${Object.keys(instrument.scoring.missingRules).join(', ')})`);
       }

@@ -31,7 +31,7 @@ export function registerSimulateCommand(program: Command): void {
       'after',
       `
 Example: what a course participant in Chicago gets if they finish baseline on day 3 and ignore week 8:
-  timepoint simulate --study demo --arm mbpm --tz America/Chicago --enrolled 2026-03-02 \\
+  npx timepoint simulate --study demo --arm mbpm --tz America/Chicago --enrolled 2026-03-02 \\
     --complete baseline@2026-03-05T20:00 --until 2026-05-15
 
 Times print in the participant's zone with its UTC offset, so daylight-saving changes are visible.`,

@@ -22,7 +22,6 @@ export function registerStartCommand(program: Command): void {
     )
     .action(async (opts: { port: string; dynamodbPort: string; sesPort: string; dataDir: string; demo: boolean }) => {
       const log = (line: string) => console.log(line);
-      const started = Date.now();
       // Loaded on use, so other commands don't pay for the emulators, the server and Vite.
       const { startPlatform } = await import('../local/platform');
       const platform = await startPlatform({
@@ -36,7 +35,8 @@ export function registerStartCommand(program: Command): void {
         log,
       });
       log('');
-      log(`Timepoint is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s).`);
+      // From the process's start, so Node, TypeScript compilation and the emulators are all counted.
+      log(`Timepoint is running (ready in ${process.uptime().toFixed(1)} s).`);
       log(`  Staff console     ${platform.url}/            sign in as coordinator@example.org`);
       log(`  Email inbox       ${platform.inboxUrl}/       every email the platform sends`);
       log(`  API               ${platform.url}/api/health`);
@@ -45,6 +45,7 @@ export function registerStartCommand(program: Command): void {
       const stop = async () => {
         log('Stopping…');
         await platform.stop();
+        log('Stopped.');
         process.exit(0);
       };
       process.once('SIGINT', () => void stop());

@@ -13,8 +13,10 @@ import { cacheControlFor, pageHeaders } from '../../functions/http/page-headers'
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { seedDemo } from '../../functions/use-cases/seed-demo';
 import { LOCAL_TABLES } from './data-connection';
+import { checkDatabaseFolder, claimDataFolder } from './data-folder';
 import { startDispatcherLoop } from './dispatcher-loop';
 import { startEmulators } from './emulators';
+import { ensurePortsFree, portSetupError } from './ports';
 import { ensureWebBuild } from './web-build';
 
 export interface PlatformOptions {
@@ -46,11 +48,32 @@ export interface Platform {
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { log } = options;
-  const emulators = await startEmulators({
-    ...(options.dataDir ? { dataDir: resolve(options.dataDir, 'dynamodb') } : {}),
-    dynamoPort: options.dynamoPort,
-    sesPort: options.sesPort,
-  });
+  // Settings named as `npx timepoint start --help` names them, for messages about a port in use.
+  const ports = [
+    { port: options.port, setting: '--port or PORT' },
+    { port: options.dynamoPort, setting: '--dynamodb-port or DYNAMODB_PORT' },
+    { port: options.sesPort, setting: '--ses-port or SES_PORT' },
+  ];
+  // The folder first: when another `npm start` holds it, that is the news, not its ports clashing.
+  const claim = options.dataDir
+    ? claimDataFolder(options.dataDir, { command: 'start', port: options.port, dynamoPort: options.dynamoPort, sesPort: options.sesPort })
+    : null;
+  const release = () => claim?.release();
+  let emulators: Awaited<ReturnType<typeof startEmulators>>;
+  try {
+    await ensurePortsFree(ports);
+    const databaseDir = options.dataDir ? resolve(options.dataDir, 'dynamodb') : undefined;
+    if (databaseDir && options.dataDir) await checkDatabaseFolder(databaseDir, options.dataDir);
+    emulators = await startEmulators({ ...(databaseDir ? { dataDir: databaseDir } : {}), dynamoPort: options.dynamoPort, sesPort: options.sesPort }).catch(
+      (error: unknown) => {
+        throw portSetupError(error, ports) ?? error;
+      },
+    );
+    claim?.update({ dynamoPort: portOf(emulators.dynamoEndpoint), sesPort: portOf(emulators.sesEndpoint) });
+  } catch (error) {
+    release();
+    throw error;
+  }
   try {
     const url = `http://localhost:${options.port}`;
     const config = loadConfig({
@@ -103,7 +126,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const server: ServerType = await new Promise((resolveServer, reject) => {
       const s = serve({ fetch: site.fetch, port: options.port, hostname: '127.0.0.1' }, () => resolveServer(s));
-      s.once('error', reject);
+      s.once('error', (error) => reject(portSetupError(error, ports) ?? error));
     });
 
     return {
@@ -114,10 +137,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         await loop.stop();
         await new Promise<void>((r) => server.close(() => r()));
         await emulators.stop();
+        release();
       },
     };
   } catch (error) {
     await emulators.stop();
+    release();
     throw error;
   }
 }
+
+const portOf = (endpoint: string) => Number(new URL(endpoint).port);

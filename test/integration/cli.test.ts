@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,11 +69,43 @@ describe('timepoint score', () => {
 });
 
 describe('timepoint instruments', () => {
-  it('lists the 23 instruments with their licence and whether wording ships', () => {
-    const list = JSON.parse(timepoint(['instruments', '--json']).stdout) as Array<{ id: string; licence: string; wording: string }>;
+  it('lists the 23 instruments with their constructs, licence, whether wording ships and its languages', () => {
+    const list = JSON.parse(timepoint(['instruments', '--json']).stdout) as Array<Record<string, unknown> & { id: string }>;
     expect(list).toHaveLength(23);
-    expect(list.find((i) => i.id === 'bdi2')).toMatchObject({ licence: 'LICENSE', wording: 'licensee file' });
-    expect(list.find((i) => i.id === 'phq9')).toMatchObject({ licence: 'PD', wording: 'shipped' });
+    expect(list.find((i) => i.id === 'bdi2')).toMatchObject({ constructs: ['mood'], licence: { category: 'LICENSE' }, wording: 'licensee file', languages: [] });
+    expect(list.find((i) => i.id === 'phq9')).toMatchObject({ licence: { category: 'PD' }, nonCommercial: false, wording: 'shipped', languages: ['en'] });
+    expect(list.find((i) => i.id === 'who5')).toMatchObject({
+      constructs: ['well_being'], licence: { category: 'CC-NC', name: 'CC BY-NC-SA 3.0 IGO' }, nonCommercial: true,
+    });
+  });
+
+  it('prints a table with a non-commercial flag and a French column, then each construct\'s shipped and licensee-file instruments', () => {
+    const { code, stdout } = timepoint(['instruments']);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^id +version +constructs +licence +non-commercial +wording +French +items +scales$/);
+    expect(lines.find((l) => l.startsWith('who5 '))).toMatch(/well_being +CC BY-NC-SA 3\.0 IGO +yes +licensee file/);
+    expect(lines.find((l) => l.startsWith('phq9 '))).toMatch(/mood +PD +shipped +no +10 +total$/);
+    expect(stdout).toContain('Fear-avoidance               shipped: none; licensee file: fabq, tsk17, tsk11');
+    expect(stdout).toContain('Mood                         shipped: phq9, gad7; licensee file: promis29, bdi2, dass21');
+    expect(stdout).toContain('Non-commercial licence (who5): a commercial deployment must replace it');
+  });
+
+  it('load-text --check checks the README\'s placeholder wording file without loading it, and names what a broken copy lacks', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tp-check-'));
+    const example = 'docs/examples/tsk11-wording-placeholder.json';
+    const checked = timepoint(['instruments', 'load-text', '--file', example, '--check', '--data-dir', dir, '--dynamodb-port', '9']);
+    expect(checked).toMatchObject({ code: 0, stderr: '' });
+    expect(checked.stdout).toBe(`${example} covers every item and code of tsk11@1.0 (11 items); nothing loaded.\n`);
+    expect(readdirSync(dir)).toEqual([]);
+
+    const text = JSON.parse(readFileSync(example, 'utf8')) as { items: Record<string, { choices: Record<string, string> }> };
+    delete text.items.TSK11_7!.choices['4'];
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, JSON.stringify(text));
+    const refused = timepoint(['instruments', 'load-text', '--file', broken, '--check']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('items.TSK11_7.choices: no label for code 4');
   });
 
   it('load-text stores a valid wording file in the local database and refuses an incomplete one naming the item', async () => {

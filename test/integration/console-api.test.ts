@@ -27,6 +27,17 @@ describe('setting up a study', () => {
     expect(list.studies.map((s) => s.id)).toEqual(['mbpm-trial']);
   });
 
+  it('lists the instrument catalogue with constructs, licence (non-commercial flagged), wording and its languages', async () => {
+    const body = (await (await t.request('GET', '/api/instruments', { token })).json()) as { instruments: Array<Record<string, unknown> & { id: string }> };
+    expect(body.instruments).toHaveLength(23);
+    expect(body.instruments.find((i) => i.id === 'gad7')).toMatchObject({
+      constructs: ['mood'], licence: { category: 'PD', name: null }, nonCommercial: false, textIncluded: true, wording: 'shipped', languages: ['en'],
+    });
+    expect(body.instruments.find((i) => i.id === 'who5')).toMatchObject({
+      constructs: ['well_being'], licence: { category: 'CC-NC', name: 'CC BY-NC-SA 3.0 IGO' }, nonCommercial: true, wording: 'licensee file', languages: [],
+    });
+  });
+
   it('refuses an invalid study naming the field', async () => {
     const response = await t.request('POST', '/api/studies', { token, body: { ...demoStudy, id: 'bad', timezone: 'Mars/Base' } });
     expect(response.status).toBe(400);

@@ -377,7 +377,7 @@ describe('timepoint export', () => {
   it('explains itself with examples', () => {
     const result = spawnSync(process.execPath, [bin, 'export', '--help'], { encoding: 'utf8', timeout: 60_000 });
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('timepoint export --study demo --format long --out demo-long.csv');
+    expect(result.stdout).toContain("npx timepoint export --study demo --format long --out demo-long.csv");
     expect(result.stdout).toContain('codebook-json');
   }, 60_000);
 });

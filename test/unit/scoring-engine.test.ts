@@ -9,6 +9,7 @@ const toy: ScoringDefinition = scoringDefinitionSchema.parse({
   scoringVersion: '1',
   name: 'Toy',
   citation: 'none',
+  constructs: ['mood'],
   licence: { category: 'PD', holder: 'nobody', textIncluded: true, terms: 'free' },
   items: [
     { id: 'T_1', codes: [1, 2, 3, 4, 5] },

@@ -102,6 +102,7 @@ function mirror(item: ItemDefinition): ScoringDefinition {
     scoringVersion: '1',
     name: 'mirror',
     citation: '-',
+    constructs: ['mood'],
     licence: { category: 'PD', holder: '-', textIncluded: true, terms: '-' },
     items: [item],
     scales: [

@@ -21,7 +21,7 @@ describe('study definitions', () => {
 
   it('refuse an instrument version that is not installed', () => {
     const study = { ...demoStudy, protocol: { ...demoStudy.protocol, timepoints: [{ ...demoStudy.protocol.timepoints[0]!, instruments: [{ id: 'phq9', version: '7' }] }] } };
-    expect(problemsOf(study)).toEqual([{ field: 'protocol.timepoints.0.instruments', message: 'instrument phq9@7 is not installed (see `timepoint instruments`)' }]);
+    expect(problemsOf(study)).toEqual([{ field: 'protocol.timepoints.0.instruments', message: 'instrument phq9@7 is not installed (see `npx timepoint instruments`)' }]);
   });
 
   it('accept a named missing-data rule of the instrument and refuse an unknown one', () => {

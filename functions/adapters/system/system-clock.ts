@@ -2,7 +2,7 @@ import type { Clock } from '../../core/ports';
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** A clock that stays where it is put: for tests and `timepoint simulate`. */
+/** A clock that stays where it is put: for tests and `npx timepoint simulate`. */
 export function fixedClock(start: Date | string): Clock & { set(to: Date | string): void; advance(ms: number): void } {
   let current = new Date(start);
   return {

@@ -1,5 +1,6 @@
 import type { CatalogueInstrument } from '../ports';
 import type { ItemDefinition, ScoringDefinition } from '../scoring/definition';
+import { printedCodeMap, printedCodesOf } from '../scoring/printed-codes';
 import type { Study } from '../study/study';
 import { longColumns } from './long-rows';
 import type { ExportLayout, Find } from './layout';
@@ -27,6 +28,11 @@ export interface ColumnSpec {
   range?: { min: number; max: number; integer: boolean };
   /** Code → label: only for categorical study columns and for items whose wording ships. */
   valueLabels?: Record<string, string>;
+  /**
+   * Stored code → the code printed on the paper form, for items whose form prints something
+   * else (BDI-II 1a/1b …, PAM-13 N/A): the item-level export writes the printed code.
+   */
+  printedCodes?: Record<string, string>;
   licence?: { category: string; holder: string };
 }
 
@@ -225,15 +231,20 @@ function itemColumnSpec(instrument: CatalogueInstrument, item: ItemDefinition): 
   const def = instrument.scoring;
   const wording = def.licence.textIncluded ? shippedWording(instrument.survey, item.id) : undefined;
   const integer = item.codes ? item.codes.every(Number.isInteger) : item.range!.integer;
+  const printed = printedCodeMap(item);
+  const printedLabels = printed && wording?.valueLabels
+    ? Object.fromEntries(Object.entries(wording.valueLabels).map(([code, label]) => [printed[code] ?? code, label]))
+    : wording?.valueLabels;
   return {
     name: item.id,
     label: wording?.title ?? `${def.name}: ${item.id} (wording not shipped)`,
-    type: integer ? 'integer' : 'number',
+    type: printed ? 'string' : integer ? 'integer' : 'number',
     instrument: def.id,
     instrumentVersions: [def.version],
     item: item.id,
-    ...(item.codes ? { codes: [...item.codes] } : { range: { ...item.range! } }),
-    ...(wording?.valueLabels && Object.keys(wording.valueLabels).length > 0 ? { valueLabels: wording.valueLabels } : {}),
+    ...(item.codes ? { codes: printedCodesOf(item) ?? [...item.codes] } : { range: { ...item.range! } }),
+    ...(printed ? { printedCodes: printed } : {}),
+    ...(printedLabels && Object.keys(printedLabels).length > 0 ? { valueLabels: printedLabels } : {}),
     licence: licenceOf(def),
   };
 }

@@ -4,6 +4,7 @@ import type { ScaleScore } from '../scoring/engine';
 import type { ItemDefinition } from '../scoring/definition';
 import { shippedWording } from './columns';
 import type { Find } from './layout';
+import { printedCodeOf } from '../scoring/printed-codes';
 import { loincCodes } from './loinc-codes';
 
 /**
@@ -19,7 +20,7 @@ export const FHIR_SYSTEMS = {
   questionnaire: (instrument: string) => `urn:timepoint:questionnaire:${instrument}`,
   /** The Timepoint code system of scales: codes `<instrument>.<scale>`. */
   scale: 'urn:timepoint:scale',
-  /** An instrument's answer codes: the numeric codes printed on its official form. */
+  /** An instrument's answer codes: the codes printed on its official form (BDI-II "1b", PAM-13 "N/A"). */
   answer: (instrument: string) => `urn:timepoint:answer:${instrument}`,
   band: (instrument: string, scale: string) => `urn:timepoint:band:${instrument}.${scale}`,
   missingRule: (instrument: string) => `urn:timepoint:missing-rule:${instrument}`,
@@ -84,7 +85,7 @@ function questionnaireItem(instrument: CatalogueInstrument, item: ItemDefinition
       type: 'choice',
       answerOption: item.codes.map((code) => {
         const display = wording?.valueLabels?.[String(code)];
-        return { valueCoding: { system: FHIR_SYSTEMS.answer(instrument.id), code: String(code), ...(display !== undefined ? { display } : {}) } };
+        return { valueCoding: { system: FHIR_SYSTEMS.answer(instrument.id), code: String(printedCodeOf(item, code)), ...(display !== undefined ? { display } : {}) } };
       }),
     };
   }
@@ -136,7 +137,10 @@ export function* instanceResources(studyId: string, instance: Instance, find: Fi
 }
 
 function answerValue(instrument: string, item: ItemDefinition, answer: number | string): Record<string, unknown> {
-  if (item.codes !== undefined) return { valueCoding: { system: FHIR_SYSTEMS.answer(instrument), code: String(answer) } };
+  if (item.codes !== undefined) {
+    const code = typeof answer === 'number' ? printedCodeOf(item, answer) : answer;
+    return { valueCoding: { system: FHIR_SYSTEMS.answer(instrument), code: String(code) } };
+  }
   if (typeof answer !== 'number') return { valueString: answer };
   return item.range!.integer && Number.isInteger(answer) ? { valueInteger: answer } : { valueDecimal: answer };
 }

@@ -4,7 +4,7 @@ import type { ScoringDefinition } from '../scoring/definition';
 /**
  * Item wording a licensee supplies for an instrument whose licence forbids shipping it
  * (BDI-II, SF-MPQ, PROMIS …). It lives in the deployment's own database, loaded with
- * `timepoint instruments load-text`, never in this repository.
+ * `npx timepoint instruments load-text`, never in this repository.
  */
 export const licensedTextSchema = z.strictObject({
   instrument: z.string().min(1),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { constructSchema } from '../instruments/constructs';
 
 /**
  * The scoring definition of one instrument version: data in surveys/<id>/scoring.json,
@@ -19,8 +20,26 @@ const itemSchema = z
      * whose options 1a and 1b both score 1). Keys are codes; unlisted codes score themselves.
      */
     recode: z.record(z.string(), z.number()).optional(),
+    /**
+     * The code printed on the paper form for each stored code, where the form prints something
+     * other than the number itself (BDI-II items 16 and 18 print 1a, 1b …; PAM-13 prints N/A).
+     * Keys are the printed codes, values the stored codes; every stored code needs one. Data
+     * entered from paper (`timepoint score`) gives the printed code, and the item-level exports
+     * write it back, so a printed code survives a round trip and is never guessed from a digit.
+     */
+    printedCodes: z.record(z.string().min(1), z.number()).optional(),
   })
-  .refine((item) => (item.codes === undefined) !== (item.range === undefined), 'give exactly one of codes or range');
+  .refine((item) => (item.codes === undefined) !== (item.range === undefined), 'give exactly one of codes or range')
+  .superRefine((item, ctx) => {
+    if (item.printedCodes === undefined) return;
+    const stored = Object.values(item.printedCodes);
+    const codes = item.codes ?? [];
+    const lower = Object.keys(item.printedCodes).map((k) => k.toLowerCase());
+    if (new Set(lower).size !== lower.length) ctx.addIssue({ code: 'custom', path: ['printedCodes'], message: 'printed codes must differ other than by case' });
+    if (stored.length !== codes.length || codes.some((c) => !stored.includes(c))) {
+      ctx.addIssue({ code: 'custom', path: ['printedCodes'], message: `give exactly one printed code for each of the codes ${codes.join(', ')}` });
+    }
+  });
 
 const boundSchema = { gte: z.number().optional(), gt: z.number().optional(), lte: z.number().optional(), lt: z.number().optional() };
 
@@ -81,6 +100,8 @@ export const licenceSchema = z.strictObject({
   /** PD, FREE-ATTR, FREE-REG, CC-NC or LICENSE (see docs/instruments.md). */
   category: z.enum(['PD', 'FREE-ATTR', 'FREE-REG', 'CC-NC', 'LICENSE']),
   holder: z.string(),
+  /** The licence's own name where it has one, e.g. `CC BY-NC-SA 3.0 IGO`. */
+  name: z.string().min(1).optional(),
   /** Whether the item wording may be (and is) shipped in this repository. */
   textIncluded: z.boolean(),
   terms: z.string(),
@@ -96,6 +117,8 @@ export const scoringDefinitionSchema = z
     scoringVersion: z.string().min(1),
     name: z.string().min(1),
     citation: z.string().min(1),
+    /** What the instrument measures (design.md's constructs), for the catalogue's per-construct listing. */
+    constructs: z.array(constructSchema).min(1),
     licence: licenceSchema,
     items: z.array(itemSchema).min(1),
     /** Items on the form that no scale uses (e.g. PHQ-9 item 10). */

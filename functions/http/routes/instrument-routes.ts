@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { catalogueEntry } from '../../core/instruments/catalogue-entry';
 import { requireStaff } from '../auth';
 import type { AppDeps, AppEnv } from '../env';
 import { documented } from '../openapi';
@@ -7,24 +8,34 @@ const list = documented({
   method: 'get',
   path: '/api/instruments',
   tag: 'Instruments',
-  summary: 'The instrument catalogue: id, version, name, scales, licence and whether the wording ships (for building a battery)',
+  summary: 'The instrument catalogue: id, version, name, constructs, scales, licence (non-commercial flagged), whether the wording ships and in which languages (for building a battery)',
   roles: ['admin', 'coordinator', 'analyst'],
-  responses: { 200: '{instruments: [{id, version, name, items, scales: [{id, label}], licence: {category, holder}, textIncluded}]}' },
+  responses: {
+    200: '{instruments: [{id, version, name, constructs, items, scales: [{id, label}], licence: {category, name, holder}, nonCommercial, textIncluded, wording, languages}]}',
+  },
 });
 
 /** The installed instruments, as a coordinator picks them for a timepoint's battery. */
 export function instrumentRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().get('/', requireStaff(deps, list.roles), (c) =>
     c.json({
-      instruments: deps.catalogue.list().map(({ id, version, scoring }) => ({
-        id,
-        version,
-        name: scoring.name,
-        items: scoring.items.length,
-        scales: scoring.scales.map((s) => ({ id: s.id, label: s.label })),
-        licence: { category: scoring.licence.category, holder: scoring.licence.holder },
-        textIncluded: scoring.licence.textIncluded,
-      })),
+      instruments: deps.catalogue.list().map((instrument) => {
+        const entry = catalogueEntry(instrument);
+        const { scoring } = instrument;
+        return {
+          id: entry.id,
+          version: entry.version,
+          name: entry.name,
+          constructs: entry.constructs,
+          items: scoring.items.length,
+          scales: scoring.scales.map((s) => ({ id: s.id, label: s.label })),
+          licence: entry.licence,
+          nonCommercial: entry.nonCommercial,
+          textIncluded: scoring.licence.textIncluded,
+          wording: entry.wording,
+          languages: entry.languages,
+        };
+      }),
     }),
   );
 }
