@@ -11,6 +11,7 @@ import { sentStatuses, type StoredMessage } from '../core/schedule/records';
 import type { Study } from '../core/study/study';
 import type { Deps } from './deps';
 import { recordAudit } from './audit';
+import { wordingInstalled } from './battery';
 import { planAndStore } from './plan-participant';
 
 export interface DispatchReport {
@@ -23,6 +24,8 @@ export interface DispatchReport {
   skipped: number;
   /** Transient failures put back for a later retry. */
   retried: number;
+  /** Held: not sent because an instrument's licensed wording is not installed (checked again in a few minutes). */
+  held: number;
   failed: number;
   /** Claims of dead dispatchers taken over after their lease ran out. */
   recovered: number;
@@ -43,7 +46,7 @@ export interface DispatchOptions {
 
 type DispatchDeps = Pick<
   Deps,
-  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'audit' | 'clock' | 'secrets' | 'baseUrl' | 'dispatch'
+  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'audit' | 'clock' | 'secrets' | 'baseUrl' | 'dispatch' | 'catalogue' | 'licensedTexts'
 >;
 
 /**
@@ -59,7 +62,7 @@ type DispatchDeps = Pick<
  */
 export async function runDispatch(deps: DispatchDeps, options: DispatchOptions = {}): Promise<DispatchReport> {
   const limit = options.limit ?? 500;
-  const report: DispatchReport = { planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, leftAlone: 0 };
+  const report: DispatchReport = { planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, held: 0, leftAlone: 0 };
   const now = () => deps.clock.now();
   const studies = new Map<string, Promise<Study | null>>();
   const studyOf = (id: string) => {
@@ -123,6 +126,7 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
 
   const claimant = `dispatcher:${deps.secrets.id()}`;
   const pacer = createPacer(deps.dispatch);
+  const wording = wordingCheck(deps);
   // Batch after batch until nothing is due or the pass's time is up; what is left waits for the next pass.
   const deadline = performance.now() + deps.dispatch.passBudgetMs;
   for (;;) {
@@ -134,7 +138,7 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
     const groups = groupByRecipient(wanted);
     // A few instances at a time (each is independent: its own claims and its own fresh reads); the pacer caps the rate.
     await inPool(groups, deps.dispatch.concurrency, async (group) => {
-      if (performance.now() <= deadline) claimed += await sendGroup(deps, claimant, group, studyOf, pacer, report);
+      if (performance.now() <= deadline) claimed += await sendGroup(deps, claimant, group, studyOf, pacer, report, wording);
     });
     // A batch that claimed nothing is all stale index reads or someone else's work: don't spin on it.
     if (due.length < limit || claimed === 0 || performance.now() > deadline) return report;
@@ -149,11 +153,13 @@ async function sendGroup(
   studyOf: (id: string) => Promise<Study | null>,
   pacer: Pacer,
   report: DispatchReport,
+  wording: WordingCheck,
 ): Promise<number> {
   const claimed: StoredMessage[] = [];
   for (const message of group) {
-    if (await deps.messages.claim(message, claimant, deps.clock.now(), deps.dispatch.leaseMs)) {
-      claimed.push({ ...message, status: 'claimed', attempts: (message.attempts ?? 0) + 1 });
+    const at = deps.clock.now();
+    if (await deps.messages.claim(message, claimant, at, deps.dispatch.leaseMs)) {
+      claimed.push({ ...message, status: 'claimed', attempts: (message.attempts ?? 0) + 1, claimedAt: at.toISOString() });
       if (message.status === 'claimed') report.recovered++;
     }
   }
@@ -164,7 +170,7 @@ async function sendGroup(
     if (claimed[0]!.kind === 'alert' || claimed[0]!.kind === 'notice') {
       for (const message of claimed) await deliver(deps, claimant, message, study, null, pacer, report, handed);
     } else {
-      await sendToParticipant(deps, claimant, claimed, study, pacer, report, handed);
+      await sendToParticipant(deps, claimant, claimed, study, pacer, report, handed, wording);
     }
   } catch (error) {
     // The database was unavailable (throttling, a timeout) before these reached the mailer: put them
@@ -185,7 +191,16 @@ async function sendGroup(
 const messageKey = (m: StoredMessage) => `${m.studyId}|${m.code}|${m.timepoint}|${m.kind}|${m.n}`;
 
 /** A participant's due invitation or reminders for one instance: re-checked with fresh reads, at most one sent. */
-async function sendToParticipant(deps: DispatchDeps, claimant: string, claimed: StoredMessage[], study: Study | null, pacer: Pacer, report: DispatchReport, handed: Set<string>) {
+async function sendToParticipant(
+  deps: DispatchDeps,
+  claimant: string,
+  claimed: StoredMessage[],
+  study: Study | null,
+  pacer: Pacer,
+  report: DispatchReport,
+  handed: Set<string>,
+  wording: WordingCheck,
+) {
   const { studyId, code, timepoint } = claimed[0]!;
   // The ledger's history only matters for a reminder (was an invitation sent?): an invitation or resend skips the read.
   const needsHistory = claimed.every((m) => m.kind === 'reminder');
@@ -196,7 +211,15 @@ async function sendToParticipant(deps: DispatchDeps, claimant: string, claimed: 
     needsHistory ? deps.messages.listForParticipant(studyId, code) : Promise.resolve([]),
   ]);
   const invitationSent = history.some((m) => m.timepoint === timepoint && (m.kind === 'invitation' || m.kind === 'resend') && sentStatuses.has(m.status));
-  for (const decision of decideSends(claimed, { participant, instance, contact, invitationSent, now: deps.clock.now() })) {
+  const missingWording = instance === null ? [] : await wording(instance.instruments);
+  for (const decision of decideSends(claimed, { participant, instance, contact, invitationSent, missingWording, now: deps.clock.now() })) {
+    if (!decision.send && 'hold' in decision) {
+      const recheckAt = new Date(deps.clock.now().getTime() + deps.dispatch.heldRecheckMs);
+      await deps.messages.hold(decision.message, claimant, decision.reason, recheckAt);
+      handed.add(messageKey(decision.message));
+      report.held++;
+      continue;
+    }
     if (!decision.send) {
       await deps.messages.markSkipped(decision.message, claimant, decision.reason, deps.clock.now());
       handed.add(messageKey(decision.message));
@@ -323,6 +346,26 @@ async function render(
     // RFC 8058 one-click unsubscribe: mail providers POST to this URL.
     headers: { 'List-Unsubscribe': `<${deps.baseUrl}/api/u/${unsubscribeToken}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     ...content,
+  };
+}
+
+type WordingCheck = (instruments: Array<{ id: string; version: string }>) => Promise<string[]>;
+
+/**
+ * The instruments of a battery whose licensed wording this deployment lacks (`id@version`), each
+ * looked up once per pass. An instrument the catalogue lacks counts as missing too: its page
+ * could not be shown either.
+ */
+function wordingCheck(deps: Pick<DispatchDeps, 'catalogue' | 'licensedTexts'>): WordingCheck {
+  const installed = new Map<string, Promise<boolean>>();
+  const has = (id: string, version: string) => {
+    const key = `${id}@${version}`;
+    if (!installed.has(key)) installed.set(key, wordingInstalled(deps, id, version));
+    return installed.get(key)!;
+  };
+  return async (instruments) => {
+    const present = await Promise.all(instruments.map(({ id, version }) => has(id, version)));
+    return instruments.filter((_, i) => !present[i]).map(({ id, version }) => `${id}@${version}`);
   };
 }
 

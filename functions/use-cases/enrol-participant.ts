@@ -5,6 +5,7 @@ import { badRequest, conflict, notFound } from '../core/errors';
 import { languageSchema } from '../core/i18n/language';
 import { participantCodeSchema, timezoneSchema, type Participant } from '../core/study/study';
 import { recordAudit } from './audit';
+import { missingWording } from './battery';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { planAndStore } from './plan-participant';
@@ -36,11 +37,11 @@ const ABANDONED_RESERVATION_MS = 60_000;
  * abandoned reservation is taken over by the retry, which erases the contact left behind.
  */
 export async function enrolParticipant(
-  deps: Pick<Deps, 'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'audit' | 'clock' | 'secrets'>,
+  deps: Pick<Deps, 'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'audit' | 'clock' | 'secrets' | 'catalogue' | 'licensedTexts'>,
   actor: Actor,
   studyId: string,
   body: unknown,
-): Promise<{ code: string; firstInvitationAt: string | null }> {
+): Promise<{ code: string; firstInvitationAt: string | null; warnings: string[] }> {
   const input = parseInput(enrolmentSchema, body);
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
@@ -108,7 +109,13 @@ export async function enrolParticipant(
   // An invitation already due goes out on the dispatcher's next pass: report it as now.
   const first = invitations[0];
   const nowIso = now.toISOString();
-  return { code, firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first };
+  // Never a link to a page that cannot be completed: say now that their invitations will wait.
+  const missing = await missingWording(deps, study.protocol.timepoints.filter((t) => t.arms.includes(input.arm)).flatMap((t) => t.instruments));
+  const warnings =
+    missing.length === 0
+      ? []
+      : [`The licensed wording of ${missing.join(', ')} is not installed: this participant's invitations are held (not emailed) until it is loaded with npx timepoint instruments load-text, and go out then if their window is still open.`];
+  return { code, firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first, warnings };
 }
 
 /**

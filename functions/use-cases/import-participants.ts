@@ -25,6 +25,8 @@ export interface ImportReport {
   valid: number;
   invalid: number;
   enrolled: number;
+  /** What the coordinator should know about the enrolments (e.g. invitations held for missing licensed wording), each once. */
+  warnings?: string[];
 }
 
 type ImportDeps = Parameters<typeof enrolParticipant>[0] & Pick<Deps, 'onScheduleChanged'>;
@@ -107,7 +109,7 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
   for (const [index, row] of rows.entries()) {
     const record = records[index]!;
     try {
-      const { code } = await enrolParticipant(deps, actor, studyId, {
+      const { code, warnings } = await enrolParticipant(deps, actor, studyId, {
         email: record.email,
         arm: record.arm,
         ...(record.timezone ? { timezone: record.timezone } : {}),
@@ -117,6 +119,7 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
       });
       row.enrolledAs = code;
       report.enrolled++;
+      for (const warning of warnings) if (!(report.warnings ??= []).includes(warning)) report.warnings.push(warning);
     } catch (error) {
       // Checked a moment ago; only a concurrent change gets here. Report it and carry on with the other rows.
       if (!isAppError(error)) throw error;

@@ -90,7 +90,8 @@ export async function previewSchedule(
   const current = new Map(messages.map((m) => [`${m.timepoint}|${m.kind}|${m.n}`, m]));
   return plan.messages.map((m) => {
     const stored = current.get(`${m.timepoint}|${m.kind}|${m.n}`);
-    const change = stored === undefined ? 'new' : stored.status !== 'planned' ? 'already handled' : stored.sendAt === m.sendAt ? 'unchanged' : 'moved';
+    const waiting = stored !== undefined && (stored.status === 'planned' || stored.status === 'held');
+    const change = stored === undefined ? 'new' : !waiting ? 'already handled' : stored.sendAt === m.sendAt ? 'unchanged' : 'moved';
     return { timepoint: m.timepoint, kind: m.kind, n: m.n, sendAt: m.sendAt, change, ...(stored && stored.sendAt !== m.sendAt ? { was: stored.sendAt } : {}) };
   });
 }

@@ -1,5 +1,6 @@
 import { notFound } from '../core/errors';
 import { openStatuses } from '../core/schedule/records';
+import { missingWording } from './battery';
 import { scheduleOrder } from '../core/study/timepoint-order';
 import type { Deps } from './deps';
 
@@ -9,7 +10,10 @@ const DAY = 86_400_000;
  * Adherence at a glance: completion by arm × timepoint, what is overdue or about to close,
  * delivery problems, unsubscribes and safety alerts. Read-only; no contact details.
  */
-export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages' | 'contacts' | 'clock'>, studyId: string) {
+export async function studyDashboard(
+  deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages' | 'contacts' | 'clock' | 'catalogue' | 'licensedTexts'>,
+  studyId: string,
+) {
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
   const [participants, instances, messages, statuses] = await Promise.all([
@@ -55,6 +59,16 @@ export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants'
       .filter((m) => m.status === 'bounced' || m.status === 'complained' || m.status === 'failed')
       .map((m) => ({ participant: m.code, timepoint: m.timepoint, kind: m.kind, status: m.status, reason: m.reason ?? (m as { feedback?: string }).feedback ?? null, ...mark(m.code) })),
   ];
+  // Invitations that cannot go out (a page that could not be completed), and why.
+  const held = messages
+    .filter((m) => m.status === 'held')
+    .map((m) => ({ participant: m.code, timepoint: m.timepoint, kind: m.kind, sendAt: m.sendAt, reason: m.reason ?? null, ...mark(m.code) }))
+    .sort((a, b) => a.sendAt.localeCompare(b.sendAt));
+  const missing = await missingWording(deps, study.protocol.timepoints.flatMap((t) => t.instruments));
+  const wordingMissing = missing.map((instrument) => ({
+    instrument,
+    timepoints: study.protocol.timepoints.filter((t) => t.instruments.some((i) => `${i.id}@${i.version}` === instrument)).map((t) => t.id),
+  }));
   const alerts = messages
     .filter((m) => m.kind === 'alert')
     .map((m) => ({
@@ -83,6 +97,9 @@ export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants'
     overdue,
     expiring,
     deliveryProblems,
+    /** Instruments of the current protocol whose licensed wording is not installed: their invitations are held. */
+    wordingMissing,
+    held,
     suppressed: statuses.filter((s) => s.suppressed).map((s) => ({ participant: s.code, reason: s.suppressed!.reason, at: s.suppressed!.at })),
     unsubscribed: statuses.filter((s) => s.unsubscribedAt).map((s) => ({ participant: s.code, at: s.unsubscribedAt! })),
     alerts,

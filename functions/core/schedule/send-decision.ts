@@ -4,7 +4,11 @@ import type { Instance, StoredMessage } from './records';
 import { openStatuses } from './records';
 import { CONTACT_ERASED } from './reconcile';
 
-export type SendDecision = { message: StoredMessage; send: true } | { message: StoredMessage; send: false; reason: string };
+export type SendDecision =
+  | { message: StoredMessage; send: true }
+  | { message: StoredMessage; send: false; reason: string }
+  /** Not now, and not skipped: held until its questionnaires can be completed (the reason says why). */
+  | { message: StoredMessage; send: false; hold: true; reason: string };
 
 export interface SendContext {
   participant: Participant | null;
@@ -12,8 +16,17 @@ export interface SendContext {
   contact: Contact | null;
   /** Whether this instance's invitation has already gone out. */
   invitationSent: boolean;
+  /**
+   * Instruments of the instance's battery whose licensed wording this deployment lacks
+   * (`id@version`): a link to them would open a page that cannot be completed.
+   */
+  missingWording?: string[];
   now: Date;
 }
+
+/** Why a message is held while an instrument's licensed wording is missing; names the instruments. */
+export const heldReason = (missing: string[]) =>
+  `held: the licensed wording of ${missing.join(', ')} is not installed (load it with npx timepoint instruments load-text); it goes out once loaded, if the window is still open`;
 
 /** Why nothing may go to this participant for this instance now, or null when mail may go. */
 function stopReason({ participant, instance, contact, now }: SendContext): string | null {
@@ -34,7 +47,8 @@ function stopReason({ participant, instance, contact, now }: SendContext): strin
  * one is sent in a pass: the invitation if it has not gone yet, otherwise the latest due
  * reminder; earlier ones (a dispatcher that was down) are skipped as superseded rather than sent
  * in a burst. Nothing goes to a withdrawn, unsubscribed or bounced participant, for a finished
- * instance, or after the window has closed.
+ * instance, or after the window has closed; and nothing while an instrument's licensed wording is
+ * missing (the message is held instead, and goes out once the wording is loaded).
  */
 export function decideSends(due: StoredMessage[], context: SendContext): SendDecision[] {
   const stop = stopReason(context);
@@ -47,6 +61,10 @@ export function decideSends(due: StoredMessage[], context: SendContext): SendDec
     if (message !== chosen) return { message, send: false, reason: 'superseded by a later message' };
     if (message.kind === 'reminder' && !context.invitationSent) {
       return { message, send: false, reason: 'no invitation was sent for this instance' };
+    }
+    // Never email a link to a page that cannot be completed.
+    if (context.missingWording !== undefined && context.missingWording.length > 0) {
+      return { message, send: false, hold: true, reason: heldReason(context.missingWording) };
     }
     return { message, send: true };
   });
