@@ -98,7 +98,7 @@ export async function previewProtocolDraft(deps: Pick<Deps, 'studies' | 'partici
   const changes = [];
   for (const participant of participants) {
     for (const change of await previewSchedule(deps, studyId, participant.code, protocol)) {
-      if (change.change === 'new' || change.change === 'moved') changes.push({ participant: participant.code, ...change });
+      if (change.change === 'new' || change.change === 'moved' || change.change === 'cancelled') changes.push({ participant: participant.code, ...change });
     }
   }
   return { ...report, participants: participants.length, changes };

@@ -17,7 +17,7 @@ import {
   updateStudySettings,
 } from '../../use-cases/manage-study';
 import { previewQuerySchema, previewTimepoint, scorePreview } from '../../use-cases/preview-timepoint';
-import { migrateParticipants, migrationSchema, publishProtocol, publishSchema } from '../../use-cases/protocol-versions';
+import { migrateParticipants, migrationSchema, previewMigration, publishProtocol, publishSchema } from '../../use-cases/protocol-versions';
 import { submissionSchema } from '../../use-cases/submit-answers';
 import { studyDashboard } from '../../use-cases/study-dashboard';
 import { requireStaff } from '../auth';
@@ -38,6 +38,15 @@ const docs = {
   validate: documented({ method: 'post', path: '/api/studies/{studyId}/protocol/validate', tag, summary: 'Validation report of a draft protocol (nothing saved)', roles: setup, body: publishSchema, responses: { 200: '{ok, problems: [{field, message}]}' } }),
   previewDraft: documented({ method: 'post', path: '/api/studies/{studyId}/protocol/preview', tag, summary: 'Messages a draft would add or move for participants on the current version', roles: setup, body: publishSchema, responses: { 200: 'Validation report and changes' } }),
   migrate: documented({ method: 'post', path: '/api/studies/{studyId}/protocol/migrate', tag, summary: 'Move participants to a protocol version (unsent messages move)', roles: setup, body: migrationSchema, responses: { 200: '{migrated, unchanged}' } }),
+  migrationPreview: documented({
+    method: 'post',
+    path: '/api/studies/{studyId}/protocol/migrate/preview',
+    tag,
+    summary: 'What migrating participants to a protocol version would add, move or cancel (nothing changes); any time after publishing',
+    roles: setup,
+    body: migrationSchema,
+    responses: { 200: '{version, participants, fromVersions, changes}' },
+  }),
   emailPreview: documented({ method: 'post', path: '/api/studies/{studyId}/email-preview', tag, summary: 'An invitation or reminder rendered with sample values', roles: setup, body: emailPreviewSchema, responses: { 200: '{subject, text, html}' } }),
   preview: documented({
     method: 'get',
@@ -97,6 +106,9 @@ export function studyRoutes(deps: AppDeps) {
     .post('/:studyId/protocol/preview', requireStaff(deps, docs.previewDraft.roles), async (c) => c.json(await previewProtocolDraft(deps, c.req.param('studyId'), await readJson(c))))
     .post('/:studyId/protocol/migrate', requireStaff(deps, docs.migrate.roles), async (c) =>
       c.json(await migrateParticipants(deps, actor(c.get('session').email), c.req.param('studyId'), await readJson(c))),
+    )
+    .post('/:studyId/protocol/migrate/preview', requireStaff(deps, docs.migrationPreview.roles), async (c) =>
+      c.json(await previewMigration(deps, c.req.param('studyId'), await readJson(c))),
     )
     .post('/:studyId/email-preview', requireStaff(deps, docs.emailPreview.roles), async (c) => c.json(await previewEmail(deps, c.req.param('studyId'), await readJson(c))))
     .get('/:studyId/preview', requireStaff(deps, docs.preview.roles), async (c) => c.json(await previewTimepoint(deps, c.req.param('studyId'), c.req.query())))
