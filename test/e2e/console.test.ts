@@ -169,7 +169,7 @@ describe('coordinator console', () => {
     await page.reload();
     await page.getByLabel('Time zone').fill('Mars/Olympus_Mons');
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await expect.poll(() => page.locator('#edit-tz-error').textContent()).toContain('an IANA time zone such as Europe/London');
+    await expect.poll(() => page.locator('#edit-tz-error').textContent()).toContain('an IANA time zone name such as Europe/London');
     await page.getByLabel('Time zone').fill('America/Chicago');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Saved. Messages not yet sent are re-planned within a minute.').waitFor();

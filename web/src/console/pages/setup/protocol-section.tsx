@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Done, ErrorNotice } from '../../components/notices';
+import { problemSentence } from '../../lib/field-names';
 import { dateTime, plural } from '../../lib/format';
 import { api, studyPath } from '../../lib/http';
 import type { InstrumentInfo, Protocol, Study } from '../../lib/types';
@@ -46,7 +47,7 @@ export function ProtocolSection({ study, instruments, onPublished }: { study: St
     setDrafts(next);
     setReport(null);
   };
-  const errors = Object.fromEntries((report?.problems ?? []).map((p) => [p.field, p.message]));
+  const errors = Object.fromEntries((report?.problems ?? []).map((p) => [p.field, problemSentence(p.field, p.message)]));
   const act = async (work: () => Promise<void>) => {
     setBusy(true);
     setError(undefined);
@@ -102,7 +103,7 @@ export function ProtocolSection({ study, instruments, onPublished }: { study: St
               const input = inputFor(p.field);
               return (
                 <li key={i}>
-                  {input ? <a href={`#${input}`}>{p.field}</a> : <code>{p.field}</code>}: {p.message}
+                  {input ? <a href={`#${input}`}>{problemSentence(p.field, p.message)}</a> : problemSentence(p.field, p.message)}
                 </li>
               );
             })}
