@@ -56,6 +56,11 @@ export async function enrolParticipant(
   if (input.code !== undefined && (await deps.participants.get(studyId, input.code)) !== null) {
     throw conflict(`participant code ${input.code} is already in use in this study`, 'code');
   }
+  // A duplicate address is refused before a code is allocated, so a refused enrolment burns no code.
+  const holder = await deps.contacts.heldBy(studyId, email);
+  if (holder !== null && (await deps.participants.get(studyId, holder)) !== null) {
+    throw conflict('a participant with this email is already enrolled in this study', 'email');
+  }
   const code = input.code ?? (await allocateFreeCode(deps, studyId));
 
   const reservation = await deps.contacts.reserveEmail(studyId, email, code, now);

@@ -108,6 +108,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // Client-side routes: participant and unsubscribe links get the lean participant page, everything else the staff console.
     site.get('/p/*', serveStatic({ path: `${web}/participant.html` }));
     site.get('/u/*', serveStatic({ path: `${web}/participant.html` }));
+    // A staff preview of a timepoint is the participant page itself (under a banner).
+    site.get('/preview/*', serveStatic({ path: `${web}/participant.html` }));
     site.use('/*', serveStatic({ root: web }));
     site.get('*', serveStatic({ path: `${web}/index.html` }));
 

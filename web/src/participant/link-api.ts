@@ -46,7 +46,7 @@ export const loadLink = (token: string) => request<SurveyView>(base(token), 'GET
 export const saveAnswers = (token: string, answers: Answers) =>
   request<{ savedAt: string; answered: number }>(`${base(token)}/answers`, 'PUT', { answers });
 export const submitAnswers = (token: string, answers: Answers) =>
-  request<{ status: string; completedAt: string }>(`${base(token)}/submit`, 'POST', { answers });
+  request<{ status: string; completedAt: string; support?: { text: string } }>(`${base(token)}/submit`, 'POST', { answers });
 
 const unsubscribeBase = (token: string) => `/api/u/${encodeURIComponent(token)}`;
 export const unsubscribeStatus = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>(unsubscribeBase(token), 'GET');

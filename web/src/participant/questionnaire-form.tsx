@@ -7,12 +7,12 @@ import { Model, type PageModel } from 'survey-core';
 import { Survey } from 'survey-react-ui';
 import { batteryJson, cleanAnswers } from './battery';
 import type { SurveyView } from './link-api';
-import type { ProgressSaver, SubmitOutcome } from './progress-saver';
+import type { FormSaver, SubmitOutcome } from './progress-saver';
 import type { PageLanguage, PageStrings } from './strings';
 
 interface Props {
   view: SurveyView;
-  saver: ProgressSaver;
+  saver: FormSaver;
   strings: PageStrings;
   language: PageLanguage;
   onFinished: (outcome: SubmitOutcome) => void;
@@ -36,7 +36,7 @@ const theme = {
   },
 };
 
-function buildModel(view: SurveyView, saver: ProgressSaver, strings: PageStrings, language: PageLanguage) {
+function buildModel(view: SurveyView, saver: FormSaver, strings: PageStrings, language: PageLanguage) {
   const { json, questionnaireOf } = batteryJson(view, strings.submit);
   const model = new Model(json);
   model.applyTheme(theme);
