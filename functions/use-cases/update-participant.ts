@@ -5,6 +5,7 @@ import { participantCodeSchema, timezoneSchema, type Participant } from '../core
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
+import { planAndStore } from './plan-participant';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 
@@ -16,10 +17,12 @@ export const participantChangeSchema = z
     language: languageSchema.optional(),
     /** Named dates that `date:<field>` anchors count from; null removes one. */
     dates: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), isoDate.nullable()).optional(),
+    /** Why the arm changes: required with a new arm (a deviation from randomisation the trail must explain). */
+    reason: z.string().trim().min(1).max(500).optional(),
   })
-  .refine((c) => Object.keys(c).length > 0, 'give at least one of arm, timezone, email, language, dates');
+  .refine((c) => Object.keys(c).some((k) => k !== 'reason'), 'give at least one of arm, timezone, email, language, dates');
 
-type ChangeDeps = Pick<Deps, 'studies' | 'participants' | 'contacts' | 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>;
+type ChangeDeps = Pick<Deps, 'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>;
 
 async function load(deps: ChangeDeps, studyId: string, code: string) {
   if (!participantCodeSchema.safeParse(code).success) throw notFound(`participant ${code}`);
@@ -29,10 +32,21 @@ async function load(deps: ChangeDeps, studyId: string, code: string) {
   return { study, participant };
 }
 
-/** Writes the change with an optimistic check and queues a re-plan: everything not yet sent moves; sent mail stays in the ledger. */
+/**
+ * Writes the change with an optimistic check, then re-plans at once, so the answer (and the
+ * console) already shows the new schedule: everything not yet sent moves; sent mail stays in the
+ * ledger. The write also queued a re-plan request, so if this re-plan fails the dispatcher does it.
+ */
 async function save(deps: ChangeDeps, before: Participant, after: Participant) {
-  if (!(await deps.participants.update(before, after, deps.clock.now()))) {
+  const at = deps.clock.now();
+  if (!(await deps.participants.update(before, after, at))) {
     throw conflict('this participant was changed by someone else meanwhile: reload and try again');
+  }
+  try {
+    await planAndStore(deps, after.studyId, after.code);
+    await deps.participants.clearPlanRequest(after.studyId, after.code, at.toISOString());
+  } catch {
+    // The queued plan request stays: the dispatcher's next pass re-plans.
   }
   deps.onScheduleChanged?.();
 }
@@ -45,6 +59,8 @@ export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId:
   if (change.arm !== undefined && !study.arms.some((a) => a.id === change.arm)) {
     throw badRequest('arm', `unknown arm "${change.arm}" (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
   }
+  const armChanges = change.arm !== undefined && change.arm !== participant.arm;
+  if (armChanges && change.reason === undefined) throw badRequest('reason', 'is required for a change of arm (it is kept in the audit trail)');
   const now = deps.clock.now();
 
   let emailChanged = false;
@@ -83,7 +99,14 @@ export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId:
     target: `participant:${code}`,
     // The address itself never enters the audit trail (it is PII); that it changed does.
     before: { arm: participant.arm, timezone: participant.timezone, dates: participant.dates, language: participant.language ?? 'en' },
-    after: { arm: after.arm, timezone: after.timezone, dates: after.dates, language: after.language ?? 'en', ...(emailChanged ? { email: 'changed' } : {}) },
+    after: {
+      arm: after.arm,
+      timezone: after.timezone,
+      dates: after.dates,
+      language: after.language ?? 'en',
+      ...(emailChanged ? { email: 'changed' } : {}),
+      ...(armChanges ? { reason: change.reason } : {}),
+    },
   });
   return after;
 }

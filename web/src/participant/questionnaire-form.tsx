@@ -3,7 +3,7 @@
 import 'survey-core/survey-core.fontless.css';
 import 'survey-core/i18n/french';
 import { useEffect, useRef, useState } from 'react';
-import { Model, type PageModel } from 'survey-core';
+import { Model, ProgressButtons, type PageModel } from 'survey-core';
 import { Survey } from 'survey-react-ui';
 import { batteryJson, cleanAnswers } from './battery';
 import type { SurveyView } from './link-api';
@@ -17,6 +17,18 @@ interface Props {
   language: PageLanguage;
   onFinished: (outcome: SubmitOutcome) => void;
 }
+
+/**
+ * The page stepper ticks a page as done once it has been shown, so the page being answered is
+ * ticked before anything on it is: a step early. Here a page is ticked once the participant has
+ * moved past it (or, ahead of them, when it already holds answers from another device).
+ */
+ProgressButtons.prototype.isListElementPassed = function isListElementPassed(this: ProgressButtons, index: number) {
+  const survey = this.survey as unknown as Model;
+  const page = survey.visiblePages[index];
+  if (page === undefined || index === survey.currentPageNo) return false;
+  return index < survey.currentPageNo ? page.wasShown || page.hasValueAnyQuestion(false, false) : page.hasValueAnyQuestion(false, false);
+};
 
 /** Where the participant is resumed: the first page with a required question still unanswered. */
 function resumePage(model: Model): PageModel | undefined {

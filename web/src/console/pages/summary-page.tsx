@@ -15,9 +15,11 @@ export function SummaryPage({ study }: { study: StudySummary }) {
   const full = useApi<Study>(studyPath(study.id));
   const [followup, setFollowup] = useState('');
   const [reference, setReference] = useState('');
+  const [includeTest, setIncludeTest] = useState(false);
   const params = new URLSearchParams();
   if (followup) params.set('followup', followup);
   if (reference) params.set('reference', reference);
+  if (includeTest) params.set('include_test', '1');
   const qs = params.toString();
   const url = (format: string) => studyPath(study.id, `/summary?format=${format}${qs ? `&${qs}` : ''}`);
   const summary = useApi<OutcomeSummary>(url('json'));
@@ -51,6 +53,12 @@ export function SummaryPage({ study }: { study: StudySummary }) {
               </option>
             ))}
           </SelectField>
+        </div>
+        <div className="check">
+          <input id="summary-include-test" type="checkbox" checked={includeTest} onChange={(e) => setIncludeTest(e.target.checked)} />
+          <label htmlFor="summary-include-test">
+            Count test participants too{data && data.testParticipants.count > 0 ? ` (${data.testParticipants.count} in this study)` : ''}
+          </label>
         </div>
         <p className="actions">
           <a className="button secondary" href={url('csv')} download>

@@ -48,8 +48,15 @@ function InstanceCard({ studyId, instance, zone, canResend, onChanged }: { study
         </dd>
         {instance.openedAt && (
           <>
-            <dt>First opened</dt>
+            {/* When the invitation went out (scheduled → open), not when the participant first looked at the page. */}
+            <dt>Invitation sent</dt>
             <dd>{dateTime(instance.openedAt, zone)}</dd>
+          </>
+        )}
+        {instance.savedAt && (
+          <>
+            <dt>Last saved answers</dt>
+            <dd>{dateTime(instance.savedAt, zone)}</dd>
           </>
         )}
         {instance.completedAt && (
