@@ -90,6 +90,18 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
       );
     },
 
+    async markSynthetic(studyId, code) {
+      await db.doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: keys.participant(studyId, code),
+          UpdateExpression: 'SET synthetic = :yes',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':yes': true },
+        }),
+      );
+    },
+
     async list(studyId) {
       const items = await queryAll<Record<string, unknown>>(db, {
         TableName,

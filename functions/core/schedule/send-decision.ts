@@ -4,6 +4,9 @@ import type { Instance, StoredMessage } from './records';
 import { openStatuses } from './records';
 import { CONTACT_ERASED } from './reconcile';
 
+/** Why the dispatcher sends nothing to a synthetic demo participant. */
+export const SYNTHETIC_NEVER_EMAILED = 'synthetic demo participant: never emailed';
+
 export type SendDecision =
   | { message: StoredMessage; send: true }
   | { message: StoredMessage; send: false; reason: string }
@@ -33,6 +36,7 @@ function stopReason({ participant, instance, contact, now }: SendContext): strin
   if (participant === null) return 'participant not found';
   if (participant.status !== 'active') return `participant ${participant.status}`;
   if (participant.contactErasedAt !== undefined) return CONTACT_ERASED;
+  if (participant.synthetic) return SYNTHETIC_NEVER_EMAILED;
   if (contact === null) return 'no contact email on file';
   if (contact.suppressed) return `address suppressed: ${contact.suppressed.reason}`;
   if (contact.unsubscribedAt) return 'participant unsubscribed';
