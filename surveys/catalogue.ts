@@ -1,9 +1,9 @@
 /**
- * The instrument catalogue: every bundled instrument's SurveyJS form and scoring definition.
- * Adding an instrument means adding its folder and one line to `bundled` below; the engine
- * needs no new code.
+ * The bundled instruments as data: every instrument's SurveyJS form and scoring definition, as
+ * their JSON files hold them. Adding an instrument means adding its folder and one line to
+ * `bundledInstruments` below; the engine needs no new code. Nothing here depends on the
+ * application: `functions/instruments/catalogue.ts` checks each definition against its schema.
  */
-import { scoringDefinitionSchema, type ScoringDefinition } from '../functions/core/scoring/definition';
 import promis29Scoring from './promis29/scoring.json' with { type: 'json' };
 import promis29Survey from './promis29/survey.json' with { type: 'json' };
 import sfmpqScoring from './sfmpq/scoring.json' with { type: 'json' };
@@ -54,15 +54,8 @@ import dass21Survey from './dass21/survey.json' with { type: 'json' };
 /** A SurveyJS form definition (kept opaque here: survey-core reads it). */
 export type SurveyJson = Record<string, unknown>;
 
-export interface Instrument {
-  id: string;
-  version: string;
-  scoring: ScoringDefinition;
-  survey: SurveyJson;
-}
-
 /** In design.md's order: the motivating trial's battery, then the open alternatives. */
-const bundled: Array<{ scoring: unknown; survey: SurveyJson }> = [
+export const bundledInstruments: ReadonlyArray<{ scoring: unknown; survey: SurveyJson }> = [
   { scoring: promis29Scoring, survey: promis29Survey },
   { scoring: sfmpqScoring, survey: sfmpqSurvey },
   { scoring: sfmpq2Scoring, survey: sfmpq2Survey },
@@ -87,18 +80,3 @@ const bundled: Array<{ scoring: unknown; survey: SurveyJson }> = [
   { scoring: maasScoring, survey: maasSurvey },
   { scoring: dass21Scoring, survey: dass21Survey },
 ];
-
-let cache: Instrument[] | undefined;
-
-/** All bundled instruments, their definitions checked against the schema once. */
-export function listInstruments(): Instrument[] {
-  cache ??= bundled.map(({ scoring, survey }) => {
-    const parsed = scoringDefinitionSchema.parse(scoring);
-    return { id: parsed.id, version: parsed.version, scoring: parsed, survey };
-  });
-  return cache;
-}
-
-export function findInstrument(id: string, version?: string): Instrument | undefined {
-  return listInstruments().find((i) => i.id === id && (version === undefined || i.version === version));
-}

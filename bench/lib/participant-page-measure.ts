@@ -349,7 +349,7 @@ export async function measureSample(browser: Browser, options: SampleOptions): P
     void page.goto(options.url, { waitUntil: 'commit', timeout: options.timeoutMs }).catch(() => {});
     await tap(await Promise.race([ready, timeout('the first question to be visible and enabled')]));
     await Promise.race([done, timeout('the tap to check the first answer')]);
-    const probe = await page.evaluate(() => (window as unknown as { __timepointBenchProbe: ProbeState }).__timepointBenchProbe);
+    const probe = await page.evaluate(() => (globalThis as unknown as { __timepointBenchProbe: ProbeState }).__timepointBenchProbe);
     const interactiveAt = probe.interactiveAt!;
 
     // Then let the page finish what it does next (lazy chunks, saves) until the network is quiet for 1 s (at most 10 s).

@@ -29,13 +29,16 @@ export class AppError extends Error {
   readonly field: string | undefined;
   /** Every problem found, when there were several (e.g. one per invalid answer). */
   readonly details: Array<{ field: string; message: string }> | undefined;
+  /** Extra fields of the error body a client needs to show the right page (never secrets or answers). */
+  readonly context: Record<string, unknown> | undefined;
 
-  constructor(kind: ErrorKind, message: string, field?: string, details?: Array<{ field: string; message: string }>) {
+  constructor(kind: ErrorKind, message: string, field?: string, details?: Array<{ field: string; message: string }>, context?: Record<string, unknown>) {
     super(message);
     this.name = 'AppError';
     this.kind = kind;
     this.field = field;
     this.details = details;
+    this.context = context;
   }
 
   get status(): number {
@@ -57,6 +60,20 @@ export const forbidden = (message = 'not allowed for your role') => new AppError
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
 export const conflict = (message: string, field?: string) => new AppError('conflict', message, field);
 export const gone = (message: string) => new AppError('gone', message);
+/**
+ * A participant link that an email correction, a resend, a withdrawal or an erasure replaced or
+ * closed. The body names the study (so the page can say whose link it was) and the participant's
+ * language, nothing else: no answers, no draft, no study wording.
+ */
+export const linkRevoked = (studyName: string, language: string) =>
+  new AppError('gone', 'this link has been replaced by a newer one or closed: use the link in the most recent email from the study', 'link', undefined, {
+    reason: 'link_revoked',
+    study: { name: studyName },
+    language,
+  });
+/** Too many attempts of one kind from one client (or for one address): `retryAfterSeconds` goes in Retry-After. */
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new AppError('too_many_requests', message, undefined, undefined, { retryAfterSeconds });
 /** A dependency (the email provider) refused for now: worth trying again shortly. */
 export const unavailable = (message: string) => new AppError('unavailable', message);
 

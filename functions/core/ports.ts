@@ -56,23 +56,34 @@ export interface Mailer {
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
 }
 
+/**
+ * Audited writes: a repository method that takes an `audit` entry writes it with the change, as
+ * one unit. The entry is marked on the changed record by the same conditional write, appended to
+ * the audit log right after, and (were the process to die in between) appended by the next
+ * dispatcher pass; a write whose condition fails leaves no entry.
+ */
+export type AuditedChange = AuditEntry | undefined;
+
 export interface StudyRepository {
   /** The study with its latest published protocol. */
   get(studyId: string): Promise<Study | null>;
+  /** The study with the revision its next settings change must be conditioned on. */
+  read(studyId: string): Promise<{ study: Study; revision: number } | null>;
   /** Creates the study (and its protocol as version 1… as given) if absent; false when it already existed. */
-  createIfAbsent(study: Study): Promise<boolean>;
+  createIfAbsent(study: Study, audit?: AuditedChange): Promise<boolean>;
   /** A published protocol version; published versions never change. */
   getProtocol(studyId: string, version: number): Promise<Protocol | null>;
   /**
    * Publishes `protocol` as the next version (its `version` must be the latest + 1) and makes it
-   * the study's current one; false when that version number was taken meanwhile.
+   * the study's current one; false when that version number was taken meanwhile (a study left
+   * behind a version an interrupted publish stored is moved on to it first).
    */
-  publishProtocol(studyId: string, protocol: Protocol, at: Date): Promise<boolean>;
+  publishProtocol(studyId: string, protocol: Protocol, at: Date, audit?: AuditedChange): Promise<boolean>;
   /**
-   * Replaces the study's settings (everything but the protocol) if its protocol is still at
-   * `protocolVersion`, so a concurrent publish is never overwritten; false otherwise.
+   * Replaces the study's settings (everything but the protocol) if the study is still at
+   * `revision` (no settings change or publish since it was read); false otherwise.
    */
-  updateSettings(study: Study, protocolVersion: number): Promise<boolean>;
+  updateSettings(study: Study, revision: number, audit?: AuditedChange): Promise<boolean>;
   list(): Promise<Study[]>;
 }
 
@@ -81,20 +92,27 @@ export interface ParticipantRepository {
   /** The next free pseudonymous code of a study (P-0001, P-0002 …); never reused. */
   allocateCode(studyId: string): Promise<string>;
   /** Fails with a conflict when the code is taken. The new participant carries a plan request. */
-  create(participant: Participant): Promise<void>;
+  create(participant: Participant, audit?: AuditedChange): Promise<void>;
   /**
-   * Replaces a participant's record if it is still `expected` (optimistic: false when someone
-   * changed it meanwhile) and asks the dispatcher to re-plan them.
+   * Replaces a participant's record if it is still at `expected.revision` (optimistic: false when
+   * someone changed it meanwhile) and asks the dispatcher to re-plan them. `revokeLinks` raises
+   * their link generation in the same write, so every link sent so far stops working.
    */
-  update(expected: Participant, next: Participant, at: Date): Promise<boolean>;
+  update(expected: Participant, next: Participant, at: Date, options?: { revokeLinks?: boolean; audit?: AuditedChange }): Promise<boolean>;
+  /**
+   * Raises a participant's link generation (every link sent so far stops working) and asks the
+   * dispatcher to re-plan them, which carries the new generation to their instances.
+   */
+  revokeLinks(studyId: string, code: string, at: Date, audit?: AuditedChange): Promise<void>;
   list(studyId: string): Promise<Participant[]>;
   /** Asks the dispatcher to re-plan a participant (idempotent). */
   requestPlan(studyId: string, code: string, at: Date): Promise<void>;
   /**
    * Records that a participant's contact details were erased (once: a repeat keeps the first
-   * instant) and asks the dispatcher to re-plan them. Returns that instant and whether this call set it.
+   * instant), revokes every link they were sent and asks the dispatcher to re-plan them. Returns
+   * that instant and whether this call set it.
    */
-  markContactErased(studyId: string, code: string, at: Date): Promise<{ erasedAt: string; first: boolean }>;
+  markContactErased(studyId: string, code: string, at: Date, audit?: AuditedChange): Promise<{ erasedAt: string; first: boolean }>;
   /**
    * Marks a participant as synthetic demo data (idempotent): from then on the dispatcher never
    * emails them. Only the local demo seeding does this.
@@ -132,7 +150,7 @@ export interface ContactRepository {
   heldBy(studyId: string, email: string): Promise<string | null>;
   /** Suppressions and unsubscriptions of a study's participants, without the addresses. */
   listStatuses(studyId: string): Promise<Array<{ code: string; suppressed?: { reason: string; at: string }; unsubscribedAt?: string }>>;
-  unsubscribe(studyId: string, code: string, at: Date): Promise<void>;
+  unsubscribe(studyId: string, code: string, at: Date, audit?: AuditedChange): Promise<void>;
   /**
    * Deletes a participant's contact item and the reservation of its address, so no trace of the
    * address stays; false when there was nothing to erase. Idempotent.
@@ -159,27 +177,32 @@ export interface InstanceRepository {
   markOpened(studyId: string, code: string, timepoint: string, at: Date): Promise<void>;
   /**
    * Stores answers, scores and completion in one conditional write, and queues the
-   * post-completion work (safety alerts, re-planning anchored timepoints) on the same item, so
-   * neither can be lost. False when the instance is no longer open.
+   * post-completion work (safety alerts, re-planning anchored timepoints, the audit entry) on the
+   * same item, so none of it can be lost. False when the instance is no longer open, or the link
+   * used (minted under `linkEpoch`; internal callers that use no link omit it) has been revoked.
    */
   complete(
     studyId: string,
     code: string,
     timepoint: string,
     result: Pick<Instance, 'answers' | 'scores' | 'completedAt'>,
+    linkEpoch?: number,
   ): Promise<boolean>;
   /**
-   * Saves answers so far and marks the instance started, if it is still open and its saved
-   * answers are still `expectedRevision` (optimistic: two devices saving at once merge, not clobber).
+   * Saves answers so far and marks the instance started, if it is still open, its saved answers
+   * are still `expectedRevision` (optimistic: two devices saving at once merge, not clobber) and
+   * the link used (minted under `linkEpoch`) has not been revoked.
    */
-  saveProgress(instance: Instance, answers: Answers, at: Date, expectedRevision: number): Promise<boolean>;
+  saveProgress(instance: Instance, answers: Answers, at: Date, expectedRevision: number, linkEpoch: number, audit?: AuditedChange): Promise<boolean>;
+  /** Refuses, from now on, saves and submissions through links minted before `epoch`. */
+  revokeLinks(instance: Pick<Instance, 'studyId' | 'code' | 'timepoint'>, epoch: number): Promise<void>;
   /** Completed instances whose post-completion work is pending. */
   listPendingCompletions(now: Date, limit: number): Promise<Instance[]>;
   clearPendingCompletion(instance: Instance): Promise<void>;
   /** Open instances whose expiry time has come. */
   listDueExpiries(now: Date, limit: number): Promise<Instance[]>;
   /** Open → expired (or cancelled), from the open states only; false if it had already moved on. */
-  end(instance: Instance, status: 'expired' | 'cancelled', reason: string, at: Date): Promise<boolean>;
+  end(instance: Instance, status: 'expired' | 'cancelled', reason: string, at: Date, audit?: AuditedChange): Promise<boolean>;
   /** Moves a started instance's expiry to the end of its grace period. */
   postponeExpiry(instance: Instance, until: string): Promise<void>;
 }
@@ -192,7 +215,7 @@ export interface MessageRepository {
   listForParticipant(studyId: string, code: string): Promise<StoredMessage[]>;
   listForStudy(studyId: string): Promise<StoredMessage[]>;
   /** Marks a safety alert acknowledged, once; false when it already was (or is not an alert). */
-  acknowledge(message: Pick<StoredMessage, 'studyId' | 'code' | 'timepoint' | 'kind' | 'n'>, by: string, note: string | undefined, at: Date): Promise<boolean>;
+  acknowledge(message: Pick<StoredMessage, 'studyId' | 'code' | 'timepoint' | 'kind' | 'n'>, by: string, note: string | undefined, at: Date, audit?: AuditedChange): Promise<boolean>;
   /** Planned messages due at or before `now`, and held ones due a re-check, through the sparse due index. */
   listDue(now: Date, limit: number): Promise<StoredMessage[]>;
   /** Claimed messages whose lease ran out (their dispatcher died), through the due index. */
@@ -203,7 +226,7 @@ export interface MessageRepository {
    */
   claim(message: StoredMessage, claimant: string, at: Date, leaseMs: number): Promise<boolean>;
   /** claimed (by `claimant`) → sent; also indexes the provider id for delivery feedback. */
-  markSent(message: StoredMessage, claimant: string, providerId: string, at: Date): Promise<boolean>;
+  markSent(message: StoredMessage, claimant: string, providerId: string, at: Date, audit?: AuditedChange): Promise<boolean>;
   markSkipped(message: StoredMessage, claimant: string, reason: string, at: Date): Promise<void>;
   markFailed(message: StoredMessage, claimant: string, reason: string, at: Date): Promise<void>;
   /**
@@ -219,22 +242,58 @@ export interface MessageRepository {
   recordFeedback(providerId: string, status: 'delivered' | 'bounced' | 'complained', detail: string, at: Date): Promise<StoredMessage | null>;
 }
 
-/** Participant link and unsubscribe tokens, stored by hash only. */
+/**
+ * Participant link and unsubscribe tokens, stored by hash only, each with the participant's link
+ * generation when it was minted (0 for links minted before generations existed).
+ */
 export interface LinkTokenRepository {
-  put(hash: string, link: { studyId: string; code: string; timepoint: string; createdAt: string }): Promise<void>;
-  get(hash: string): Promise<{ studyId: string; code: string; timepoint: string } | null>;
-  putUnsubscribe(hash: string, target: { studyId: string; code: string; createdAt: string }): Promise<void>;
-  getUnsubscribe(hash: string): Promise<{ studyId: string; code: string } | null>;
+  put(hash: string, link: { studyId: string; code: string; timepoint: string; createdAt: string; epoch?: number }): Promise<void>;
+  get(hash: string): Promise<{ studyId: string; code: string; timepoint: string; epoch: number } | null>;
+  putUnsubscribe(hash: string, target: { studyId: string; code: string; createdAt: string; epoch?: number }): Promise<void>;
+  getUnsubscribe(hash: string): Promise<{ studyId: string; code: string; epoch: number } | null>;
 }
 
+/**
+ * Staff accounts. Every change is one conditional write on the account's `version` (or on the
+ * attributes it touches), so concurrent changes apply or fail, never undo one another. A removed
+ * account stays as a tombstone that no write but a deliberate re-creation can bring back.
+ */
 export interface StaffRepository {
+  /** The live account (read consistently: every request checks it), or null when absent or removed. */
   get(email: string): Promise<StaffMember | null>;
   list(): Promise<StaffMember[]>;
+  /**
+   * Setting up accounts outside the API (the demo, a deployment's first admin, tests): creates or
+   * overwrites, raising the version so a concurrent conditional change still notices.
+   */
   put(member: StaffMember): Promise<void>;
-  /** Deletes an account (and its index entry); its sessions stop working on their next request. */
-  remove(email: string): Promise<void>;
+  /**
+   * Creates an account where there is none, or (an admin's deliberate re-creation, unless
+   * `reviveRemoved` is false) only a removed one; null otherwise.
+   */
+  create(member: Omit<StaffMember, 'version' | 'sessionEpoch'>, audit?: AuditedChange, options?: { reviveRemoved?: boolean }): Promise<StaffMember | null>;
+  /**
+   * Changes an account if it is still at `expected.version` and not removed; `endSessions` moves
+   * its session generation on in the same write. Null when it changed meanwhile.
+   */
+  replace(expected: StaffMember, next: Pick<StaffMember, 'name' | 'role' | 'studies'>, options: { endSessions: boolean; audit?: AuditedChange }): Promise<StaffMember | null>;
+  /** Removes an account still at `expected.version` (leaving a tombstone) and ends its sessions; false when it changed meanwhile. */
+  remove(expected: StaffMember, at: Date, audit?: AuditedChange): Promise<boolean>;
+  /**
+   * Adds a study to a coordinator's list with an attribute-level write that touches nothing else,
+   * and only while the account exists, is not removed and is still a coordinator; false otherwise.
+   */
+  addStudy(email: string, studyId: string, audit?: AuditedChange): Promise<boolean>;
+  /**
+   * Takes the admin guard: the one item every change that could take the last admin role away
+   * must hold, so two such changes never both pass their check. `leaseMs` frees it should the
+   * holder die. False when someone else holds it.
+   */
+  lockAdmins(holder: string, now: Date, leaseMs: number): Promise<boolean>;
+  unlockAdmins(holder: string): Promise<void>;
+  /** Stores a sign-in code; from then on it is the address's only usable one (older unused codes stop working). */
   putLoginCode(hash: string, email: string, expiresAt: Date): Promise<void>;
-  /** Marks a sign-in code used; returns its owner only if it was unused and unexpired. */
+  /** Marks a sign-in code used; returns its owner only if it was unused, unexpired and the address's newest. */
   consumeLoginCode(hash: string, now: Date): Promise<string | null>;
   putSession(hash: string, session: StaffSession): Promise<void>;
   getSession(hash: string): Promise<StaffSession | null>;
@@ -248,14 +307,35 @@ export interface AuditLog {
 }
 
 /**
- * Counts failures per client in fixed windows, shared by every API instance (so probing
- * tokens across many Lambdas is still counted).
+ * Keeps any audit entry whose change happened but whose append was interrupted (the process died
+ * between the two writes) from being lost: the dispatcher asks it to finish them on every pass.
  */
-export interface FailureCounter {
-  /** Failures so far in the current window, without counting one. */
-  count(key: string, windowMs: number, now: Date): Promise<number>;
-  /** Records one failure; returns the count in the current window including it. */
-  record(key: string, windowMs: number, now: Date): Promise<number>;
+export interface AuditOutbox {
+  /** Appends the entries of changes that happened more than a few minutes ago and drops the rest; returns how many it appended. */
+  recover(now: Date, limit: number): Promise<number>;
+}
+
+/** One attempt counted against a limit: the sliding-window count including it, and how to give it back. */
+export interface RateHit {
+  /** Attempts in the sliding window, this one included (the previous window's count weighted by its overlap). */
+  count: number;
+  /** The fixed window this attempt was counted in (pass it back to `refund`). */
+  windowStart: number;
+  /** Seconds until the count drops below the limit it was checked against, at the earliest (an estimate). */
+  retryAfterSeconds: (limit: number) => number;
+}
+
+/**
+ * Atomic attempt counters, one per purpose and key (a client, an address), shared by every API
+ * instance. Each attempt is counted before the work it guards, with an atomic increment, so
+ * concurrent attempts are all counted and none slips past the limit. Windows slide: two fixed
+ * windows, the previous weighted by how much of it still overlaps.
+ */
+export interface RateCounter {
+  /** Counts one attempt for `key` and returns the sliding count including it. */
+  hit(key: string, windowMs: number, now: Date): Promise<RateHit>;
+  /** Takes back an attempt that turned out not to count (it succeeded, or was refused). */
+  refund(key: string, windowStart: number, windowMs: number): Promise<void>;
 }
 
 /** Licensee-supplied wording of licensed instruments, stored in the deployment's database. */

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { canAccessStudy, type StaffRole } from '../core/auth/staff';
+import { canAccessStudy, sessionStillValid, type StaffRole } from '../core/auth/staff';
 import { forbidden, unauthorized } from '../core/errors';
 import { authenticate } from '../use-cases/sign-in';
 import { assertSameOrigin } from './csrf';
@@ -34,7 +34,8 @@ export function requireStaff(deps: AppDeps, roles: readonly StaffRole[]): Middle
     // Role and studies come from the account as it is now: a change by an admin takes effect at once.
     const member = await deps.staff.get(session.email);
     if (member === null) throw unauthorized('this staff account no longer exists');
-    if (member.sessionsValidFrom !== undefined && session.createdAt < member.sessionsValidFrom) throw unauthorized('this session has ended: sign in again');
+    // A demotion, a loss of studies or a removal ends every session the account had, at once.
+    if (!sessionStillValid(session, member)) throw unauthorized('this session has ended: sign in again');
     const current = { ...session, role: member.role, studies: member.studies };
     if (!roles.includes(current.role)) throw forbidden();
     const studyId = c.req.param('studyId');

@@ -11,8 +11,11 @@ import { redact } from '../core/redact';
  */
 export function errorResponse(error: Error, c: Context): Response {
   if (isAppError(error)) {
+    const retryAfter = error.context?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
+    const { retryAfterSeconds: _r, ...context } = error.context ?? {};
     return c.json(
-      { error: { code: error.kind, message: error.message, ...(error.field ? { field: error.field } : {}), ...(error.details ? { details: error.details } : {}) } },
+      { error: { code: error.kind, message: error.message, ...(error.field ? { field: error.field } : {}), ...(error.details ? { details: error.details } : {}), ...context } },
       error.status as ContentfulStatusCode,
     );
   }

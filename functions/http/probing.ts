@@ -1,32 +1,54 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { AppError } from '../core/errors';
+import { tooManyRequests } from '../core/errors';
 import type { AppDeps, AppEnv } from './env';
 
-/** Failed token or code look-ups one client may make per window before being told to wait. */
+/** Failed look-ups of one kind of secret one client may make in a sliding window before being told to wait. */
 export const PROBE_LIMIT = 20;
 export const PROBE_WINDOW_MS = 10 * 60_000;
 
-// The client's address is personal data: the counter item (kept 20 minutes) holds only its hash.
-const clientKey = (deps: AppDeps, c: Context) => `probe:${deps.secrets.hash(deps.clientAddress?.(c) ?? 'unknown')}`;
+/**
+ * What a client is guessing at. Each purpose has its own counter, so a client locked out of one
+ * (say, after mistyping sign-in codes) can still open a participant link, and the reverse.
+ */
+export type ProbePurpose = 'participant-link' | 'unsubscribe-link' | 'sign-in-code';
 
 /**
- * Counts a client's failed look-ups of secrets (participant and unsubscribe links, sign-in codes)
- * and answers 429 with Retry-After once it has made too many in the window, before looking
- * anything up. Tokens are 256-bit, so guessing is hopeless anyway; this stops anyone trying.
+ * The key a client is counted under for `purpose`. Its address is personal data: the counter
+ * item (kept at most two windows) holds only a hash of it.
  */
-export function limitProbing(deps: AppDeps, failed: (status: number) => boolean): MiddlewareHandler<AppEnv> {
+export const clientKey = (deps: AppDeps, c: Context, purpose: string) => `${purpose}:${deps.secrets.hash(deps.clientAddress?.(c) ?? 'unknown')}`;
+
+/**
+ * Counts a client's failed look-ups of one kind of secret (participant links, unsubscribe links,
+ * sign-in codes) and answers 429 with Retry-After once it has made too many in the sliding
+ * window, before looking anything up. Every request is counted before its look-up, with an atomic
+ * increment, so concurrent guesses are all counted; a request that did not fail (or was refused)
+ * gives its count back. Tokens are 256-bit, so guessing is hopeless anyway; this stops anyone trying.
+ */
+export function limitProbing(deps: AppDeps, purpose: ProbePurpose, failed: (status: number) => boolean): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const key = clientKey(deps, c);
-    const now = deps.clock.now();
-    if ((await deps.failures.count(key, PROBE_WINDOW_MS, now)) >= PROBE_LIMIT) {
-      const retryAfter = Math.ceil((PROBE_WINDOW_MS - (now.getTime() % PROBE_WINDOW_MS)) / 1000);
-      c.header('Retry-After', String(retryAfter));
-      throw new AppError('too_many_requests', `too many invalid links or codes from your connection: try again in ${Math.ceil(retryAfter / 60)} minutes`);
+    const key = clientKey(deps, c, purpose);
+    const hit = await deps.rateLimits.hit(key, PROBE_WINDOW_MS, deps.clock.now());
+    if (hit.count > PROBE_LIMIT) {
+      await deps.rateLimits.refund(key, hit.windowStart, PROBE_WINDOW_MS);
+      const seconds = hit.retryAfterSeconds(PROBE_LIMIT);
+      throw tooManyRequests(`too many invalid ${purposeWords[purpose]} from your connection: try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? 's' : ''}`, seconds);
     }
-    await next();
-    if (failed(c.res.status)) await deps.failures.record(key, PROBE_WINDOW_MS, now);
+    let counts = false;
+    try {
+      await next();
+      counts = failed(c.res.status);
+    } finally {
+      if (!counts) await deps.rateLimits.refund(key, hit.windowStart, PROBE_WINDOW_MS);
+    }
   };
 }
+
+const purposeWords: Record<ProbePurpose, string> = {
+  'participant-link': 'links',
+  'unsubscribe-link': 'unsubscribe links',
+  'sign-in-code': 'sign-in codes',
+};
 
 /** Runs `work` and answers no sooner than `ms` after the request began, so timing can't tell outcomes apart. */
 export async function atLeast<T>(ms: number, work: Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { conflict, notFound } from '../core/errors';
-import { recordAudit } from './audit';
+import { auditEntry } from './audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 
@@ -19,7 +19,7 @@ export async function acknowledgeAlert(
   const alert = (await deps.messages.listForParticipant(studyId, code)).find((m) => m.kind === 'alert' && m.timepoint === timepoint);
   if (alert === undefined) throw notFound(`safety alert for ${code} at ${timepoint}`);
   const at = deps.clock.now();
-  if (!(await deps.messages.acknowledge(alert, actor, note, at))) throw conflict(`this alert was already acknowledged by ${alert.acknowledgedBy ?? 'someone else'}`);
-  await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'alert.acknowledged', target: `instance:${code}/${timepoint}`, after: { note: note ?? null } });
+  const audit = auditEntry(deps, { scope: `study:${studyId}`, actor, action: 'alert.acknowledged', target: `instance:${code}/${timepoint}`, after: { note: note ?? null } });
+  if (!(await deps.messages.acknowledge(alert, actor, note, at, audit))) throw conflict(`this alert was already acknowledged by ${alert.acknowledgedBy ?? 'someone else'}`);
   return { acknowledgedBy: actor, acknowledgedAt: at.toISOString() };
 }

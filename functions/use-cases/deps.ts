@@ -1,15 +1,16 @@
 import type {
   AuditLog,
+  AuditOutbox,
   Clock,
   ContactRepository,
   InstanceRepository,
   InstrumentCatalogue,
-  FailureCounter,
   LicensedTextRepository,
   LinkTokenRepository,
   Mailer,
   MessageRepository,
   ParticipantRepository,
+  RateCounter,
   Secrets,
   StaffRepository,
   StudyRepository,
@@ -62,8 +63,11 @@ export interface Deps {
   links: LinkTokenRepository;
   staff: StaffRepository;
   audit: AuditLog;
+  /** Finishes audit entries whose change happened but whose append was interrupted. */
+  auditOutbox: AuditOutbox;
   licensedTexts: LicensedTextRepository;
-  failures: FailureCounter;
+  /** Atomic per-purpose attempt counters (rate limits on guessing secrets and on sign-in emails). */
+  rateLimits: RateCounter;
   /** Licensee-installed scorers for proprietary algorithms (e.g. PAM-13), by plug-in name. */
   scoringPlugins: Record<string, import('../core/scoring/engine').ScoringPlugin>;
   mailer: Mailer;

@@ -10,9 +10,10 @@ import { decideSends } from '../core/schedule/send-decision';
 import { sentStatuses, type StoredMessage } from '../core/schedule/records';
 import type { Study } from '../core/study/study';
 import type { Deps } from './deps';
-import { recordAudit } from './audit';
+import { auditEntry, recordAudit } from './audit';
 import { wordingInstalled } from './battery';
 import { planAndStore } from './plan-participant';
+import { completionAudit } from './submit-answers';
 
 export interface DispatchReport {
   /** Participants (re)planned. */
@@ -31,6 +32,8 @@ export interface DispatchReport {
   recovered: number;
   /** Work due for participants this pass may not act on (time travel acts on test participants only). */
   leftAlone: number;
+  /** Audit entries of changes whose writer died before appending them, appended now. */
+  auditsRecovered: number;
 }
 
 export interface DispatchOptions {
@@ -46,7 +49,7 @@ export interface DispatchOptions {
 
 type DispatchDeps = Pick<
   Deps,
-  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'audit' | 'clock' | 'secrets' | 'baseUrl' | 'dispatch' | 'catalogue' | 'licensedTexts'
+  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'audit' | 'auditOutbox' | 'clock' | 'secrets' | 'baseUrl' | 'dispatch' | 'catalogue' | 'licensedTexts'
 >;
 
 /**
@@ -54,15 +57,17 @@ type DispatchDeps = Pick<
  * reads its work from the sparse due index and ends it with a conditional write, so a pass may
  * overlap another or die at any point: the next pass picks up exactly what is left.
  *
- * 1. (re)plan participants who asked for it (enrolment, edits, withdrawal, protocol migration);
- * 2. follow up completions: safety alerts for urgent answers, then re-plan (anchored
- *    timepoints start; reminders of the completed one are cancelled);
+ * 0. append the audit entries of changes whose writer died before it could (see audited-write.ts);
+ * 1. (re)plan participants who asked for it (enrolment, edits, withdrawal, protocol migration,
+ *    revoked links, which this carries to their instances);
+ * 2. follow up completions: the completion's audit entry (again: idempotent), safety alerts for
+ *    urgent answers, then re-plan (anchored timepoints start; reminders of the completed one are cancelled);
  * 3. expire instances whose window has closed (a started one gets its grace period first);
  * 4. send what is due, after claiming it, including messages whose claimant died.
  */
 export async function runDispatch(deps: DispatchDeps, options: DispatchOptions = {}): Promise<DispatchReport> {
   const limit = options.limit ?? 500;
-  const report: DispatchReport = { planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, held: 0, leftAlone: 0 };
+  const report: DispatchReport = { planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0, held: 0, leftAlone: 0 };
   const now = () => deps.clock.now();
   const studies = new Map<string, Promise<Study | null>>();
   const studyOf = (id: string) => {
@@ -85,6 +90,8 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
     return acts;
   };
 
+  report.auditsRecovered = await deps.auditOutbox.recover(now(), limit);
+
   for (const request of await deps.participants.listPlanRequests(now(), limit)) {
     if (!(await actsOn(request, 'plan'))) continue;
     await planAndStore(deps, request.studyId, request.code);
@@ -94,6 +101,9 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
 
   for (const instance of await deps.instances.listPendingCompletions(now(), limit)) {
     if (!(await actsOn(instance, `done|${instance.timepoint}`))) continue;
+    // The request that completed it writes this entry too; if it died first, this one counts (same key: once).
+    const { entry, once } = completionAudit(instance);
+    await recordAudit(deps, entry, once);
     const flags = urgentFlags(instance.scores ?? []);
     if (flags.length > 0) {
       await deps.messages.createOnce({ studyId: instance.studyId, code: instance.code, timepoint: instance.timepoint, kind: 'alert', n: 0, sendAt: instance.completedAt!, flags });
@@ -110,17 +120,15 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
       await deps.instances.postponeExpiry(instance, graceEnds);
     } else {
       const reason = instance.status === 'started' ? 'grace period ended' : 'window closed';
-      if (await deps.instances.end(instance, 'expired', reason, now())) {
-        await recordAudit(deps, {
-          scope: `study:${instance.studyId}`,
-          actor: 'system:dispatcher',
-          action: 'instance.expired',
-          target: `instance:${instance.code}/${instance.timepoint}`,
-          before: { status: instance.status },
-          after: { status: 'expired', reason },
-        });
-        report.expired++;
-      }
+      const audit = auditEntry(deps, {
+        scope: `study:${instance.studyId}`,
+        actor: 'system:dispatcher',
+        action: 'instance.expired',
+        target: `instance:${instance.code}/${instance.timepoint}`,
+        before: { status: instance.status },
+        after: { status: 'expired', reason },
+      });
+      if (await deps.instances.end(instance, 'expired', reason, now(), audit)) report.expired++;
     }
   }
 
@@ -226,7 +234,8 @@ async function sendToParticipant(
       report.skipped++;
       continue;
     }
-    const recipient = { to: contact!.email, timezone: participant!.timezone, closesAt: instance!.closesAt, language: participant!.language ?? 'en', test: participant!.test === true };
+    // Links are minted under the participant's current generation, read just now with the address.
+    const recipient = { to: contact!.email, timezone: participant!.timezone, closesAt: instance!.closesAt, language: participant!.language ?? 'en', linkEpoch: participant!.linkEpoch ?? 0, test: participant!.test === true };
     const sent = await deliver(deps, claimant, decision.message, study, recipient, pacer, report, handed);
     if (sent && decision.message.kind === 'invitation') await deps.instances.markOpened(studyId, code, timepoint, deps.clock.now());
   }
@@ -282,16 +291,16 @@ async function deliver(
   // Outside the try: once SES has accepted, a failing ledger write must not look like a failed send
   // (that would resend at once). It propagates; the claim's lease expiry is the only path to a resend.
   // False only if our lease ran out and another dispatcher took over (it records the send it makes).
-  if (await deps.messages.markSent(message, claimant, providerId, deps.clock.now())) {
-    // An email leaving Timepoint is a change the trail must show; never its address, only whose instance it concerns.
-    await recordAudit(deps, {
-      scope: `study:${message.studyId}`,
-      actor: 'system:dispatcher',
-      action: 'message.sent',
-      target: `instance:${message.code}/${message.timepoint}`,
-      after: { kind: message.kind, n: message.n },
-    });
-  }
+  // An email leaving Timepoint is a change the trail must show (with the write that records it);
+  // never its address, only whose instance it concerns.
+  const audit = auditEntry(deps, {
+    scope: `study:${message.studyId}`,
+    actor: 'system:dispatcher',
+    action: 'message.sent',
+    target: `instance:${message.code}/${message.timepoint}`,
+    after: { kind: message.kind, n: message.n },
+  });
+  await deps.messages.markSent(message, claimant, providerId, deps.clock.now(), audit);
   report.sent++;
   return true;
 }
@@ -324,9 +333,10 @@ async function render(
   const token = deps.secrets.token();
   const unsubscribeToken = deps.secrets.token();
   const createdAt = deps.clock.now().toISOString();
+  const epoch = participant.linkEpoch;
   await Promise.all([
-    deps.links.put(deps.secrets.hash(token), { studyId: message.studyId, code: message.code, timepoint: message.timepoint, createdAt }),
-    deps.links.putUnsubscribe(deps.secrets.hash(unsubscribeToken), { studyId: message.studyId, code: message.code, createdAt }),
+    deps.links.put(deps.secrets.hash(token), { studyId: message.studyId, code: message.code, timepoint: message.timepoint, createdAt, epoch }),
+    deps.links.putUnsubscribe(deps.secrets.hash(unsubscribeToken), { studyId: message.studyId, code: message.code, createdAt, epoch }),
   ]);
   const content = renderParticipantEmail({
     study,
@@ -375,6 +385,8 @@ interface Recipient {
   timezone: string;
   closesAt: string;
   language: Language;
+  /** The participant's link generation: a revocation after this read makes these links dead on arrival, never the reverse. */
+  linkEpoch: number;
   test: boolean;
 }
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../core/errors';
 import { languageSchema } from '../core/i18n/language';
 import { participantCodeSchema, timezoneSchema, type Participant } from '../core/study/study';
-import { recordAudit } from './audit';
+import { auditEntry } from './audit';
 import { missingWording } from './battery';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
@@ -93,19 +93,20 @@ export async function enrolParticipant(
     ...(input.language ? { language: input.language } : {}),
     ...(input.test ? { test: true } : {}),
   };
-  try {
-    await deps.contacts.putContact(studyId, code, email);
-    await deps.participants.create(participant);
-  } catch (error) {
-    if (!(await undoEnrolment(deps, participant, email))) throw error;
-  }
-  await recordAudit(deps, {
+  const audit = auditEntry(deps, {
     scope: `study:${studyId}`,
     actor,
     action: 'participant.enrolled',
     target: `participant:${code}`,
     after: { arm: participant.arm, timezone: participant.timezone, protocolVersion: participant.protocolVersion, ...(participant.test ? { test: true } : {}) },
   });
+  try {
+    await deps.contacts.putContact(studyId, code, email);
+    // The audit entry is part of the creating write: an enrolment is never left unaudited.
+    await deps.participants.create(participant, audit);
+  } catch (error) {
+    if (!(await undoEnrolment(deps, participant, email))) throw error;
+  }
 
   // Plan now so the schedule exists at once; if this fails, the plan request left on the participant lets the dispatcher finish it.
   const plan = await planAndStore(deps, studyId, code);
@@ -132,7 +133,10 @@ export async function enrolParticipant(
 async function undoEnrolment(deps: Pick<Deps, 'participants' | 'contacts'>, participant: Participant, email: string): Promise<boolean> {
   try {
     const stored = await deps.participants.get(participant.studyId, participant.code);
-    if (stored !== null && isDeepStrictEqual(stored, participant)) return true;
+    if (stored !== null) {
+      const { revision: _r, linkEpoch: _l, ...fields } = stored;
+      if (isDeepStrictEqual(fields, participant)) return true;
+    }
     // Someone else's participant under this code (a code chosen by hand, taken meanwhile): leave their contact alone.
     if (stored === null) await deps.contacts.erase(participant.studyId, participant.code);
     // Under their code, this address never got a participant of its own.

@@ -2,8 +2,9 @@ import { notFound } from '../core/errors';
 import { CONTACT_ERASED } from '../core/schedule/reconcile';
 import { participantKinds } from '../core/schedule/records';
 import { participantCodeSchema } from '../core/study/study';
-import { recordAudit } from './audit';
+import { auditEntry } from './audit';
 import type { Actor, Deps } from './deps';
+import { carryFromStore } from './revoke-links';
 
 export interface Erasure {
   code: string;
@@ -20,12 +21,12 @@ export interface Erasure {
  * exports. Idempotent: asking again changes nothing and answers the same.
  *
  * Ordered so that a crash at any point leaves nothing that could still email them: the
- * participant is marked first (the dispatcher checks the mark before every send), then the
- * address is deleted, then planned mail is cancelled (the re-plan the mark requested would also
- * cancel it).
+ * participant is marked first (the dispatcher checks the mark before every send; the same write
+ * revokes every link they were sent, and carries the audit entry), then the address is deleted,
+ * then planned mail is cancelled (the re-plan the mark requested would also cancel it).
  */
 export async function eraseContact(
-  deps: Pick<Deps, 'participants' | 'contacts' | 'messages' | 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>,
+  deps: Pick<Deps, 'participants' | 'contacts' | 'messages' | 'instances' | 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>,
   actor: Actor,
   studyId: string,
   code: string,
@@ -34,22 +35,28 @@ export async function eraseContact(
   const participant = await deps.participants.get(studyId, code);
   if (participant === null) throw notFound(`participant ${code}`);
   const now = deps.clock.now();
+  const planned = () => deps.messages.listForParticipant(studyId, code).then((all) => all.filter((m) => participantKinds.has(m.kind) && m.status === 'planned'));
 
-  const { erasedAt, first } = await deps.participants.markContactErased(studyId, code, now);
-  const erased = await deps.contacts.erase(studyId, code);
-  const pending = (await deps.messages.listForParticipant(studyId, code)).filter((m) => participantKinds.has(m.kind) && m.status === 'planned');
-  for (const message of pending) await deps.messages.cancel(message, CONTACT_ERASED, now);
-
-  if (first || erased) {
-    // That the address was erased, never the address itself.
-    await recordAudit(deps, {
-      scope: `study:${studyId}`,
-      actor,
-      action: 'participant.contact-erased',
-      target: `participant:${code}`,
-      after: { contactErasedAt: erasedAt, cancelledMessages: pending.length },
-    });
+  // Asked again once done (marked, and no address left): nothing to change, nothing to record.
+  if (participant.contactErasedAt !== undefined && (await deps.contacts.get(studyId, code)) === null) {
+    const pending = await planned();
+    for (const message of pending) await deps.messages.cancel(message, CONTACT_ERASED, now);
+    return { code, contactErasedAt: participant.contactErasedAt, cancelledMessages: pending.length };
   }
+  const toCancel = await planned();
+  // That the address was erased, never the address itself.
+  const audit = auditEntry(deps, {
+    scope: `study:${studyId}`,
+    actor,
+    action: 'participant.contact-erased',
+    target: `participant:${code}`,
+    after: { contactErasedAt: participant.contactErasedAt ?? now.toISOString(), cancelledMessages: toCancel.length, linksRevoked: true },
+  });
+  const { erasedAt } = await deps.participants.markContactErased(studyId, code, now, audit);
+  await carryFromStore(deps, studyId, code);
+  await deps.contacts.erase(studyId, code);
+  const pending = await planned();
+  for (const message of pending) await deps.messages.cancel(message, CONTACT_ERASED, now);
   deps.onScheduleChanged?.();
   return { code, contactErasedAt: erasedAt, cancelledMessages: pending.length };
 }

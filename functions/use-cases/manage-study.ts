@@ -3,7 +3,7 @@ import { conflict, isAppError, notFound } from '../core/errors';
 import type { StaffSession } from '../core/auth/staff';
 import { renderParticipantEmail } from '../core/email/templates';
 import type { Protocol, Study } from '../core/study/study';
-import { recordAudit } from './audit';
+import { auditEntry } from './audit';
 import { validateStudy } from './create-study';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
@@ -19,17 +19,19 @@ export async function createStudy(
   body: unknown,
 ): Promise<Study> {
   const study = validateStudy(deps, { missingRules: {}, emails: {}, support: {}, ...(body as object), protocol: { version: 1, ...((body as { protocol?: object })?.protocol ?? {}) } });
-  if (!(await deps.studies.createIfAbsent(study))) throw conflict(`a study with id "${study.id}" already exists`, 'id');
+  const actor = `staff:${session.email}` as const;
+  const created = auditEntry(deps, { scope: `study:${study.id}`, actor, action: 'study.created', target: `study:${study.id}`, after: study });
+  if (!(await deps.studies.createIfAbsent(study, created))) throw conflict(`a study with id "${study.id}" already exists`, 'id');
   if (session.role === 'coordinator') {
-    const member = await deps.staff.get(session.email);
-    if (member && !member.studies.includes(study.id)) {
-      const after = { ...member, studies: [...member.studies, study.id] };
-      await deps.staff.put(after);
-      // An account change like any other, so the staff trail shows why this member can reach the study.
-      await recordAudit(deps, { scope: 'staff', actor: `staff:${session.email}`, action: 'staff.changed', target: `staff:${member.email}`, before: member, after });
-    }
+    // One attribute-level write that adds the study and touches nothing else: a demotion or a
+    // removal of this account at the same moment stays as it was (and a demoted or removed
+    // account gets nothing). An account change like any other, so the staff trail shows it.
+    await deps.staff.addStudy(
+      session.email,
+      study.id,
+      auditEntry(deps, { scope: 'staff', actor, action: 'staff.changed', target: `staff:${session.email}`, after: { studiesAdded: [study.id] } }),
+    );
   }
-  await recordAudit(deps, { scope: `study:${study.id}`, actor: `staff:${session.email}`, action: 'study.created', target: `study:${study.id}`, after: study });
   return study;
 }
 
@@ -54,18 +56,20 @@ export async function updateStudySettings(
   body: unknown,
 ): Promise<Study> {
   const changes = parseInput(settingsSchema, body);
-  const study = await deps.studies.get(studyId);
-  if (study === null) throw notFound(`study ${studyId}`);
+  const read = await deps.studies.read(studyId);
+  if (read === null) throw notFound(`study ${studyId}`);
+  const { study, revision } = read;
   const next = validateStudy(deps, { ...study, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) });
   const removed = study.arms.filter((a) => !next.arms.some((b) => b.id === a.id)).map((a) => a.id);
   if (removed.length > 0) {
     const inUse = (await deps.participants.list(studyId)).filter((p) => removed.includes(p.arm)).map((p) => p.arm);
     if (inUse.length > 0) throw conflict(`arm ${[...new Set(inUse)].join(', ')} still has participants: move them first`, 'arms');
   }
-  if (!(await deps.studies.updateSettings(next, study.protocol.version))) {
-    throw conflict('the study changed meanwhile (a protocol was published): reload and try again');
+  const audit = auditEntry(deps, { scope: `study:${studyId}`, actor, action: 'study.settings-changed', target: `study:${studyId}`, before: { ...study, protocol: undefined }, after: { ...next, protocol: undefined } });
+  // Conditioned on the revision read: a concurrent settings change or publish makes this one fail, never undone by it.
+  if (!(await deps.studies.updateSettings(next, revision, audit))) {
+    throw conflict("the study's settings or protocol were changed by someone else meanwhile: reload and try again");
   }
-  await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'study.settings-changed', target: `study:${studyId}`, before: { ...study, protocol: undefined }, after: { ...next, protocol: undefined } });
   return next;
 }
 

@@ -1,4 +1,4 @@
-import { notFound } from '../core/errors';
+import { linkRevoked, notFound } from '../core/errors';
 import type { Instance } from '../core/schedule/records';
 import type { Participant, Study } from '../core/study/study';
 import type { Deps } from './deps';
@@ -11,9 +11,22 @@ export interface ResolvedLink {
   participant: Participant;
   instance: Instance;
   status: LinkStatus;
+  /** The generation the link was minted under: saves and submissions are conditioned on it. */
+  linkEpoch: number;
 }
 
-/** Resolves a participant token to its instance; unknown tokens are a plain 404. */
+/**
+ * Whether a link minted under generation `epoch` was revoked since: by an email correction, a
+ * resend, a withdrawal or an erasure (each raises the participant's generation, and the dispatcher
+ * carries it to their instances).
+ */
+export const isRevoked = (epoch: number, participant: Pick<Participant, 'linkEpoch'>, instance?: Pick<Instance, 'linkEpoch'>) =>
+  epoch < Math.max(participant.linkEpoch ?? 0, instance?.linkEpoch ?? 0);
+
+/**
+ * Resolves a participant token to its instance; unknown tokens are a plain 404. A revoked link is
+ * 410 naming only the study: it shows no form, no saved answers and no study wording.
+ */
 export async function resolveLink(
   deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock'> & { dispatch?: Pick<Deps['dispatch'], 'startedGraceMs'> },
   token: string,
@@ -28,7 +41,8 @@ export async function resolveLink(
     deps.instances.get(link.studyId, link.code, link.timepoint),
   ]);
   if (study === null || participant === null || instance === null) throw notFound('link');
-  return { study, participant, instance, status: linkStatus(participant, instance, deps.clock.now(), deps.dispatch?.startedGraceMs ?? 0) };
+  if (isRevoked(link.epoch, participant, instance)) throw linkRevoked(study.name, participant.language ?? 'en');
+  return { study, participant, instance, status: linkStatus(participant, instance, deps.clock.now(), deps.dispatch?.startedGraceMs ?? 0), linkEpoch: link.epoch };
 }
 
 /** A started (partly answered) instance stays answerable for a grace period after its window closes. */

@@ -1,10 +1,11 @@
 import { planParticipant, type Completions, type Plan } from '../core/schedule/plan';
 import { keepOpenWindows, reconcile } from '../core/schedule/reconcile';
 import type { Deps } from './deps';
+import { carryLinkEpoch } from './revoke-links';
 
 /**
- * Brings a participant's stored schedule in line with their protocol version and the events so
- * far: writes the plan (idempotent: instances and messages are keyed by what they are, and only
+ * Brings a participant's stored schedule (and their instances' link generation) in line with
+ * their protocol version and the events so far: writes the plan (idempotent: instances and messages are keyed by what they are, and only
  * unsent messages move), then cancels what the plan no longer contains. Running it again after a
  * crash, or after any change, converges on the same ledger; nothing sent is ever touched.
  */
@@ -29,5 +30,7 @@ export async function planAndStore(
   const { cancelMessages, cancelInstances } = reconcile(plan, participant, { messages, instances });
   for (const { message, reason } of cancelMessages) await deps.messages.cancel(message, reason, now);
   for (const { instance, reason } of cancelInstances) await deps.instances.end(instance, 'cancelled', reason, now);
+  // Links revoked on the participant record are refused by the answer writes too (the revoking request does this as well).
+  await carryLinkEpoch(deps, participant, instances);
   return plan;
 }

@@ -3,7 +3,7 @@ import { badRequest, conflict, notFound } from '../core/errors';
 import { planParticipant } from '../core/schedule/plan';
 import { plannedKinds, waitingStatuses } from '../core/schedule/records';
 import type { Protocol } from '../core/study/study';
-import { recordAudit } from './audit';
+import { auditEntry } from './audit';
 import { validateStudy } from './create-study';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
@@ -27,10 +27,10 @@ export async function publishProtocol(
   // Checked as part of the whole study (arms, installed instruments, shared item ids, anchors), so
   // errors name fields as the body does: protocol.timepoints.0.sendAt …
   const { protocol } = validateStudy(deps, { ...study, protocol: { ...draft, version: study.protocol.version + 1 } });
-  if (!(await deps.studies.publishProtocol(studyId, protocol, deps.clock.now()))) {
+  const audit = auditEntry(deps, { scope: `study:${studyId}`, actor, action: 'protocol.published', target: `study:${studyId}`, before: { version: study.protocol.version }, after: protocol });
+  if (!(await deps.studies.publishProtocol(studyId, protocol, deps.clock.now(), audit))) {
     throw conflict(`protocol version ${protocol.version} was published by someone else meanwhile: reload and try again`);
   }
-  await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'protocol.published', target: `study:${studyId}`, before: { version: study.protocol.version }, after: protocol });
   return protocol;
 }
 
@@ -40,7 +40,12 @@ export const migrationSchema = z.strictObject({
   codes: z.array(z.string()).max(10_000).optional(),
 });
 
-/** Moves participants to a protocol version; each is re-planned, so their unsent messages move. */
+/**
+ * Moves participants to a protocol version; each is re-planned, so their unsent messages move.
+ * Each move is its own conditional write carrying its own audit entry (a participant changed
+ * meanwhile is left unchanged and reported so), so a crash part-way leaves every move that
+ * happened audited and the rest untouched.
+ */
 export async function migrateParticipants(
   deps: Pick<Deps, 'studies' | 'participants' | 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>,
   actor: Actor,
@@ -61,13 +66,18 @@ export async function migrateParticipants(
       unchanged.push(participant.code);
       continue;
     }
-    if (await deps.participants.update(participant, { ...participant, protocolVersion: version }, deps.clock.now())) migrated.push(participant.code);
+    const audit = auditEntry(deps, {
+      scope: `study:${studyId}`,
+      actor,
+      action: 'participant.migrated',
+      target: `participant:${participant.code}`,
+      before: { protocolVersion: participant.protocolVersion },
+      after: { protocolVersion: version },
+    });
+    if (await deps.participants.update(participant, { ...participant, protocolVersion: version }, deps.clock.now(), { audit })) migrated.push(participant.code);
     else unchanged.push(participant.code);
   }
-  if (migrated.length > 0) {
-    await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'protocol.migrated', target: `study:${studyId}`, after: { version, participants: migrated } });
-    deps.onScheduleChanged?.();
-  }
+  if (migrated.length > 0) deps.onScheduleChanged?.();
   return { migrated, unchanged };
 }
 

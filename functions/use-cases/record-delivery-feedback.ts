@@ -57,12 +57,19 @@ export async function recordDeliveryFeedback(
     // Planned reminders stay in the ledger and are skipped at send time with the suppression as reason.
     deps.onScheduleChanged?.();
   }
-  await recordAudit(deps, {
-    scope: `study:${message.studyId}`,
-    actor: 'system:ses',
-    action: `message.${status}`,
-    target: `participant:${message.code}`,
-    after: { message: `${message.timepoint}/${message.kind}/${message.n}`, detail },
-  });
+  // Keyed by the message and the event, at the time first recorded: SNS redelivers a notification
+  // whose handling failed (or died) part-way, and the redelivery writes this same entry, once.
+  const recordedAt = (message as { feedbackAt?: string }).feedbackAt ?? now.toISOString();
+  await recordAudit(
+    deps,
+    {
+      scope: `study:${message.studyId}`,
+      actor: 'system:ses',
+      action: `message.${status}`,
+      target: `participant:${message.code}`,
+      after: { message: `${message.timepoint}/${message.kind}/${message.n}`, detail },
+    },
+    { id: `message.${status}:${message.code}/${message.timepoint}/${message.kind}/${message.n}`, at: recordedAt },
+  );
   return status;
 }

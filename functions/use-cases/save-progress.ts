@@ -1,7 +1,7 @@
 import { conflict, gone, invalidFields } from '../core/errors';
 import { checkAnswers } from '../core/scoring/check-answers';
 import type { Answers } from '../core/schedule/records';
-import { recordAudit } from './audit';
+import { auditEntry } from './audit';
 import { loadBattery } from './battery';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
@@ -20,7 +20,7 @@ export async function saveProgress(deps: ProgressDeps, token: string, body: unkn
   for (let attempt = 0; attempt < 8; attempt++) {
     // Contended (several tabs saving at once): back off a little, randomly, before reading again.
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 15 * attempt));
-    const { instance, status } = await resolveLink(deps, token);
+    const { instance, status, linkEpoch } = await resolveLink(deps, token);
     if (status === 'completed') throw conflict('these questionnaires have already been completed');
     if (status === 'expired') throw gone('the time to complete these questionnaires has passed');
     if (status === 'withdrawn') throw gone('this participation has ended');
@@ -31,22 +31,25 @@ export async function saveProgress(deps: ProgressDeps, token: string, body: unkn
 
     const merged: Answers = { ...(instance.answers ?? {}), ...(answers as Answers) };
     const at = deps.clock.now();
-    if (await deps.instances.saveProgress(instance, merged, at, instance.progressRevision ?? 0)) {
-      // The first save moves the instance to started: a state change, audited once. Later saves
-      // only change the draft answers (saved every few seconds), which the audit trail need not repeat.
-      if (instance.status !== 'started') {
-        await recordAudit(deps, {
-          scope: `study:${instance.studyId}`,
-          actor: `participant:${instance.code}`,
-          action: 'instance.started',
-          target: `instance:${instance.code}/${instance.timepoint}`,
-          before: { status: instance.status },
-          after: { status: 'started' },
-        });
-      }
+    // The first save moves the instance to started: a state change, audited once (with the write
+    // itself). Later saves only change the draft answers (saved every few seconds), which the audit trail need not repeat.
+    const audit =
+      instance.status === 'started'
+        ? undefined
+        : auditEntry(deps, {
+            scope: `study:${instance.studyId}`,
+            actor: `participant:${instance.code}`,
+            action: 'instance.started',
+            target: `instance:${instance.code}/${instance.timepoint}`,
+            before: { status: instance.status },
+            after: { status: 'started' },
+          });
+    // Conditioned on the link's generation too: a link revoked a moment ago saves nothing.
+    if (await deps.instances.saveProgress(instance, merged, at, instance.progressRevision ?? 0, linkEpoch, audit)) {
       return { savedAt: at.toISOString(), answered: Object.values(merged).filter((v) => v !== null).length };
     }
-    // Someone saved (another device) or submitted in between: read again and merge again.
+    // Someone saved (another device) or submitted in between, or the link was revoked: read again
+    // (a revoked link is refused there) and merge again.
   }
   throw conflict('these answers are being saved from elsewhere at the same moment: please try again');
 }

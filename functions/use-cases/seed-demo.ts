@@ -10,7 +10,8 @@ export async function seedDemo(deps: Pick<Deps, 'studies' | 'staff' | 'catalogue
   const created: string[] = [];
   for (const study of demoStudies) if (await createStudyIfAbsent(deps, study)) created.push(study.id);
   for (const member of demoStaff) {
-    if ((await deps.staff.get(member.email)) === null) await deps.staff.put(member);
+    // Only where there never was one: an account an admin changed or removed stays as they left it.
+    await deps.staff.create(member, undefined, { reviveRemoved: false });
   }
   return { created };
 }

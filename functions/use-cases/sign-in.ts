@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SESSION_HOURS, SIGN_IN_CODE_MINUTES, type StaffSession } from '../core/auth/staff';
 import { renderSignInEmail } from '../core/email/templates';
-import { unauthorized, unavailable } from '../core/errors';
+import { tooManyRequests, unauthorized, unavailable } from '../core/errors';
 import { MailerError } from '../core/ports';
 import { recordAudit } from './audit';
 import type { Deps } from './deps';
@@ -10,16 +10,47 @@ import { parseInput } from './parse-input';
 export const signInRequestSchema = z.object({ email: z.email().max(254) });
 export const signInVerifySchema = z.object({ code: z.string().min(16).max(128) });
 
+/** Sign-in emails one address may be sent in a sliding window (each makes the earlier codes useless). */
+export const SIGN_IN_EMAILS_PER_ADDRESS = 5;
+/**
+ * Sign-in requests one client address may make in the same window, whatever addresses they name:
+ * looser, because a hospital's staff often share one public address, and a developer signs in
+ * several accounts from one machine.
+ */
+export const SIGN_IN_REQUESTS_PER_CLIENT = 50;
+export const SIGN_IN_WINDOW_MS = 15 * 60_000;
+
+const minutes = (seconds: number) => `${Math.ceil(seconds / 60)} minute${seconds > 60 ? 's' : ''}`;
+
 /**
  * Emails a one-time sign-in link to a staff address. Unknown addresses get the same answer and
- * no email, so the endpoint does not reveal who has an account.
+ * no email, so the endpoint does not reveal who has an account. Limited per named address (so no
+ * one can flood a mailbox) and, more loosely, per client (`client`: a hash of its address);
+ * unknown addresses are counted exactly like staff ones, so the limits reveal nothing either.
  */
 export async function requestSignIn(
-  deps: Pick<Deps, 'staff' | 'mailer' | 'clock' | 'secrets' | 'baseUrl' | 'systemSender' | 'audit'>,
+  deps: Pick<Deps, 'staff' | 'mailer' | 'clock' | 'secrets' | 'baseUrl' | 'systemSender' | 'audit' | 'rateLimits'>,
   body: unknown,
+  client: string,
 ): Promise<void> {
   const { email } = parseInput(signInRequestSchema, body);
-  const member = await deps.staff.get(email.toLowerCase());
+  const address = email.toLowerCase();
+  const now = deps.clock.now();
+  const clientKey = `sign-in-client:${client}`;
+  const byClient = await deps.rateLimits.hit(clientKey, SIGN_IN_WINDOW_MS, now);
+  if (byClient.count > SIGN_IN_REQUESTS_PER_CLIENT) {
+    await deps.rateLimits.refund(clientKey, byClient.windowStart, SIGN_IN_WINDOW_MS);
+    const seconds = byClient.retryAfterSeconds(SIGN_IN_REQUESTS_PER_CLIENT);
+    throw tooManyRequests(`too many sign-in requests from your connection: try again in ${minutes(seconds)}`, seconds);
+  }
+  const addressKey = `sign-in-address:${deps.secrets.hash(address)}`;
+  const byAddress = await deps.rateLimits.hit(addressKey, SIGN_IN_WINDOW_MS, now);
+  if (byAddress.count > SIGN_IN_EMAILS_PER_ADDRESS) {
+    await deps.rateLimits.refund(addressKey, byAddress.windowStart, SIGN_IN_WINDOW_MS);
+    const seconds = byAddress.retryAfterSeconds(SIGN_IN_EMAILS_PER_ADDRESS);
+    throw tooManyRequests(`too many sign-in links were asked for this address: use the most recent email, or ask again in ${minutes(seconds)}`, seconds);
+  }
+  const member = await deps.staff.get(address);
   if (member === null) return;
   const code = deps.secrets.token();
   const expiresAt = new Date(deps.clock.now().getTime() + SIGN_IN_CODE_MINUTES * 60_000);
@@ -44,7 +75,7 @@ export async function verifySignIn(
   const { code } = parseInput(signInVerifySchema, body);
   const now = deps.clock.now();
   const email = await deps.staff.consumeLoginCode(deps.secrets.hash(code), now);
-  if (email === null) throw unauthorized('this sign-in code is invalid, already used or expired: ask for a new one');
+  if (email === null) throw unauthorized('this sign-in code is invalid, already used, expired or replaced by a newer one: use the link in your most recent sign-in email, or ask for a new one');
   const member = await deps.staff.get(email);
   if (member === null) throw unauthorized('this staff account no longer exists');
   const token = deps.secrets.token();
@@ -54,6 +85,7 @@ export async function verifySignIn(
     studies: member.studies,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString(),
+    epoch: member.sessionEpoch ?? 0,
   };
   await deps.staff.putSession(deps.secrets.hash(token), session);
   await recordAudit(deps, { scope: 'staff', actor: `staff:${member.email}`, action: 'sign-in.completed', target: `staff:${member.email}` });

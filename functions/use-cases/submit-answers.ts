@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
+import type { AuditEntry } from '../core/audit';
 import { conflict, gone } from '../core/errors';
 import type { Language } from '../core/i18n/language';
 import { supportText, urgentFlags } from '../core/safety/support-text';
@@ -44,7 +45,7 @@ export async function submitAnswers(
   body: unknown,
 ): Promise<SubmitResult> {
   const { answers } = parseInput(submissionSchema, body);
-  const { study, participant, instance, status } = await resolveLink(deps, token);
+  const { study, participant, instance, status, linkEpoch } = await resolveLink(deps, token);
   const after = { study, language: participant.language ?? 'en' };
   if (status === 'completed') return repeated(deps, after, instance, answers);
   if (status === 'expired') throw gone('the time to complete these questionnaires has passed');
@@ -58,12 +59,12 @@ export async function submitAnswers(
   }
   const { answers: checked, scores } = await checkAndScore(deps, study, battery, answers);
   const completedAt = deps.clock.now().toISOString();
-  const stored = await deps.instances.complete(instance.studyId, instance.code, instance.timepoint, {
-    answers: checked,
-    scores,
-    completedAt,
-  });
+  // Conditioned on the link's generation: a link revoked while this was being checked stores
+  // nothing (so can never raise a safety alert for the real participant).
+  const stored = await deps.instances.complete(instance.studyId, instance.code, instance.timepoint, { answers: checked, scores, completedAt }, linkEpoch);
   if (!stored) {
+    // Revoked meanwhile: refused as the link is (410).
+    await resolveLink(deps, token);
     // Completed meanwhile, possibly by this very write: the SDK repeats a write whose answer was lost.
     const current = await deps.instances.get(instance.studyId, instance.code, instance.timepoint);
     if (current?.status === 'completed') return repeated(deps, after, current, answers);
@@ -85,21 +86,30 @@ async function repeated(deps: Pick<Deps, 'audit' | 'clock' | 'secrets' | 'onSche
 }
 
 async function completed(deps: Pick<Deps, 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>, after: After, instance: Instance): Promise<SubmitResult> {
-  const completedAt = instance.completedAt!;
-  await recordAudit(
-    deps,
-    {
+  const { entry, once } = completionAudit(instance);
+  await recordAudit(deps, entry, once);
+  // The follow-up (safety alerts, anchored timepoints, this same audit entry should the process
+  // have died before writing it) is queued on the instance; run it now rather than in a minute.
+  deps.onScheduleChanged?.();
+  const urgent = urgentFlags(instance.scores ?? []).length > 0;
+  return { status: 'completed', completedAt: instance.completedAt!, ...(urgent ? { support: { text: supportText(after.study.support, after.language) } } : {}) };
+}
+
+/**
+ * The audit entry of a completion, derived from the completed instance alone, so the dispatcher's
+ * follow-up of the completion (queued by the completion write itself) writes the very same entry
+ * if the process died before this request could: an instance completes once, so keyed by it the
+ * entry is written once however often this runs.
+ */
+export function completionAudit(instance: Instance): { entry: Omit<AuditEntry, 'id' | 'at'>; once: Pick<AuditEntry, 'id' | 'at'> } {
+  return {
+    entry: {
       scope: `study:${instance.studyId}`,
       actor: `participant:${instance.code}`,
       action: 'instance.completed',
       target: `instance:${instance.code}/${instance.timepoint}`,
       after: { instruments: instance.instruments.map((i) => `${i.id}@${i.version}`), flags: (instance.scores ?? []).flatMap((s) => s.flags.map((f) => f.id)) },
     },
-    // An instance completes once: keyed by it, the entry is written once however often this runs.
-    { id: `instance.completed:${instance.code}/${instance.timepoint}`, at: completedAt },
-  );
-  // The follow-up (safety alerts, anchored timepoints) is queued on the instance; run it now rather than in a minute.
-  deps.onScheduleChanged?.();
-  const urgent = urgentFlags(instance.scores ?? []).length > 0;
-  return { status: 'completed', completedAt, ...(urgent ? { support: { text: supportText(after.study.support, after.language) } } : {}) };
+    once: { id: `instance.completed:${instance.code}/${instance.timepoint}`, at: instance.completedAt! },
+  };
 }

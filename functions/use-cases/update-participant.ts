@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../core/errors';
 import { languageSchema } from '../core/i18n/language';
 import { participantCodeSchema, timezoneSchema, type Participant } from '../core/study/study';
-import { recordAudit } from './audit';
+import type { AuditEntry } from '../core/audit';
+import { auditEntry } from './audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { planAndStore } from './plan-participant';
+import { carryFromStore, queueFreshLinks, reachableTimepoints, revokeParticipantLinks } from './revoke-links';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 
@@ -33,13 +35,14 @@ async function load(deps: ChangeDeps, studyId: string, code: string) {
 }
 
 /**
- * Writes the change with an optimistic check, then re-plans at once, so the answer (and the
- * console) already shows the new schedule: everything not yet sent moves; sent mail stays in the
- * ledger. The write also queued a re-plan request, so if this re-plan fails the dispatcher does it.
+ * Writes the change conditioned on the revision read (a concurrent edit makes it fail with 409,
+ * never undoes it), with its audit entry, then re-plans at once, so the answer (and the console)
+ * already shows the new schedule: everything not yet sent moves; sent mail stays in the ledger.
+ * The write also queued a re-plan request, so if this re-plan fails the dispatcher does it.
  */
-async function save(deps: ChangeDeps, before: Participant, after: Participant) {
+async function save(deps: ChangeDeps, before: Participant, after: Participant, options: { revokeLinks?: boolean; audit: AuditEntry }) {
   const at = deps.clock.now();
-  if (!(await deps.participants.update(before, after, at))) {
+  if (!(await deps.participants.update(before, after, at, options))) {
     throw conflict('this participant was changed by someone else meanwhile: reload and try again');
   }
   try {
@@ -51,8 +54,12 @@ async function save(deps: ChangeDeps, before: Participant, after: Participant) {
   deps.onScheduleChanged?.();
 }
 
-/** Changes a participant's arm, time zone, email or anchor dates. */
-export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId: string, code: string, body: unknown): Promise<Participant> {
+/**
+ * Changes a participant's arm, time zone, email or anchor dates. A new email address revokes every
+ * link sent so far (whoever reads the old address can use none of them) and sends a fresh link to
+ * the new address for each questionnaire they could answer now; `resentLinks` lists those.
+ */
+export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId: string, code: string, body: unknown): Promise<{ participant: Participant; resentLinks: string[] }> {
   const change = parseInput(participantChangeSchema, body);
   const { study, participant } = await load(deps, studyId, code);
   if (participant.status === 'withdrawn') throw conflict('this participant has withdrawn: their record can no longer change');
@@ -73,8 +80,22 @@ export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId:
     if (current?.email !== email) {
       const reserved = await deps.contacts.reserveEmail(studyId, email, code, now);
       if (!reserved.ok && reserved.heldBy !== code) throw conflict('a participant with this email is already enrolled in this study', 'email');
+      // Links first: from the moment the new address is stored, nothing sent to the old one works
+      // (and a retry after a crash, which finds the address already changed, has nothing left to do).
+      await revokeParticipantLinks(
+        deps,
+        studyId,
+        code,
+        // That the address changed, never the address itself (it is PII).
+        auditEntry(deps, { scope: `study:${studyId}`, actor, action: 'participant.email-changed', target: `participant:${code}`, after: { email: 'changed', linksRevoked: true } }),
+      );
       await deps.contacts.putContact(studyId, code, email);
       if (current) await deps.contacts.releaseEmail(studyId, current.email, code);
+      // Erased at the same moment: the erasure wins, and no address stays behind.
+      if ((await deps.participants.get(studyId, code))?.contactErasedAt !== undefined) {
+        await deps.contacts.erase(studyId, code);
+        throw conflict("this participant's contact details were erased meanwhile, at their request: no address can be stored for them again", 'email');
+      }
       emailChanged = true;
     }
   }
@@ -91,24 +112,24 @@ export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId:
     dates,
     ...(change.language ? { language: change.language } : {}),
   };
-  await save(deps, participant, after);
-  await recordAudit(deps, {
-    scope: `study:${studyId}`,
-    actor,
-    action: 'participant.updated',
-    target: `participant:${code}`,
-    // The address itself never enters the audit trail (it is PII); that it changed does.
-    before: { arm: participant.arm, timezone: participant.timezone, dates: participant.dates, language: participant.language ?? 'en' },
-    after: {
-      arm: after.arm,
-      timezone: after.timezone,
-      dates: after.dates,
-      language: after.language ?? 'en',
-      ...(emailChanged ? { email: 'changed' } : {}),
-      ...(armChanges ? { reason: change.reason } : {}),
-    },
-  });
-  return after;
+  const fields = (p: Participant) => ({ arm: p.arm, timezone: p.timezone, dates: p.dates, language: p.language ?? 'en' });
+  // An address change alone has its own entry (and re-plan) already; anything else is this write.
+  if (!emailChanged || JSON.stringify(fields(after)) !== JSON.stringify(fields(participant))) {
+    await save(deps, participant, after, {
+      audit: auditEntry(deps, {
+        scope: `study:${studyId}`,
+        actor,
+        action: 'participant.updated',
+        target: `participant:${code}`,
+        before: fields(participant),
+        // A change of arm carries its reason (asked for above).
+        after: { ...fields(after), ...(armChanges ? { reason: change.reason } : {}) },
+      }),
+    });
+  }
+  const resent = emailChanged ? await queueFreshLinks(deps, studyId, code, reachableTimepoints(await deps.instances.listForParticipant(studyId, code), now)) : [];
+  if (emailChanged) deps.onScheduleChanged?.();
+  return { participant: (await deps.participants.get(studyId, code)) ?? after, resentLinks: resent.map((r) => r.timepoint) };
 }
 
 export const withdrawalSchema = z.strictObject({ reason: z.string().max(500).optional() });
@@ -119,14 +140,18 @@ export async function withdrawParticipant(deps: ChangeDeps, actor: Actor, studyI
   const { participant } = await load(deps, studyId, code);
   if (participant.status === 'withdrawn') return participant;
   const after: Participant = { ...participant, status: 'withdrawn' };
-  await save(deps, participant, after);
-  await recordAudit(deps, {
-    scope: `study:${studyId}`,
-    actor,
-    action: 'participant.withdrawn',
-    target: `participant:${code}`,
-    before: { status: participant.status },
-    after: { status: 'withdrawn', ...(reason ? { reason } : {}) },
+  // Every link they were sent stops working in the same write.
+  await save(deps, participant, after, {
+    revokeLinks: true,
+    audit: auditEntry(deps, {
+      scope: `study:${studyId}`,
+      actor,
+      action: 'participant.withdrawn',
+      target: `participant:${code}`,
+      before: { status: participant.status },
+      after: { status: 'withdrawn', linksRevoked: true, ...(reason ? { reason } : {}) },
+    }),
   });
-  return after;
+  await carryFromStore(deps, studyId, code);
+  return (await deps.participants.get(studyId, code)) ?? after;
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { byConstruct, catalogueEntry } from '../../functions/core/instruments/catalogue-entry';
 import { constructLabels } from '../../functions/core/instruments/constructs';
 import { checkLicensedText, licensedTextSchema } from '../../functions/core/instruments/licensed-text';
-import { listInstruments } from '../../surveys/catalogue';
+import { listInstruments } from '../../functions/instruments/catalogue';
 import { fail } from './fail';
 
 /** The note on non-commercial licences, naming the instruments it applies to (none: no note). */

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadScoringPlugins } from '../../functions/instruments/scoring-plugins';
-import { listInstruments } from '../../surveys/catalogue';
+import { listInstruments } from '../../functions/instruments/catalogue';
 import { fail } from './fail';
 import { RowError, scoreCsv, scoreJsonLines } from './score-rows';
 

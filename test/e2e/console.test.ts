@@ -134,8 +134,7 @@ describe('coordinator console', () => {
   });
 
   it('opens a participant timeline and resends the open link', async () => {
-    const invitation = await waitForEmail(platform, ana, /Baseline questionnaires/);
-    anaLink = /(http:\/\/\S+\/p\/[\w-]{43})/.exec(invitation.body.text)![1]!;
+    await waitForEmail(platform, ana, /Baseline questionnaires/);
     await page.getByRole('table', { name: 'Participants of Mindfulness-Based Pain Management (demo)' }).getByRole('link', { name: codes[0] }).click();
     await heading(page, `Participant ${codes[0]}`);
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
@@ -144,7 +143,11 @@ describe('coordinator console', () => {
     await page.getByText(ana).waitFor();
     await page.getByRole('button', { name: 'Resend the baseline link' }).click();
     await page.getByText('A fresh baseline link is queued').waitFor();
-    await waitForEmail(platform, ana, /your link again/);
+    await page.getByText('Every link sent before no longer works.').waitFor();
+    // The fresh link replaces the invitation's, which no longer opens anything.
+    const resent = await waitForEmail(platform, ana, /your link again/);
+    expect(resent.body.text).toMatch(/replaces the ones we sent you before/);
+    anaLink = /(http:\/\/\S+\/p\/[\w-]{43})/.exec(resent.body.text)![1]!;
     await page.reload();
     await page.getByRole('cell', { name: 'Link resent' }).waitFor();
     await shot(page, 'console-participant-timeline');
@@ -318,5 +321,32 @@ describe('admin console', () => {
     await page.getByRole('rowheader', { name: 'new.coordinator@example.org' }).waitFor();
     await shot(page, 'console-staff');
     await accessible(page, 'staff');
+  });
+});
+
+describe('a sign-in link opened by a mail scanner', () => {
+  it('signs nobody in and uses nothing up by being loaded (scripts and all); the person then selects Sign in', async () => {
+    const email = 'new.coordinator@example.org';
+    const page = await newPage();
+    await page.goto(`${platform.url}/`);
+    await page.getByLabel('Staff email address').fill(email);
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await page.getByRole('status').waitFor();
+    const link = /(http:\/\/\S+\/staff\/sign-in#code=[\w-]+)/.exec((await waitForEmail(platform, email, /sign-in link/)).body.text)![1]!;
+
+    // The scanner's browser loads the page and runs its scripts, then leaves without clicking.
+    const scanner = await newPage();
+    await scanner.goto(link);
+    await scanner.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await scanner.waitForTimeout(1500);
+    expect(await scanner.evaluate(() => fetch('/api/auth/me').then((r) => r.status))).toBe(401);
+    await accessible(scanner, 'sign-in-link');
+    await scanner.context().close();
+
+    // The person, later, with the same link.
+    const person = await newPage();
+    await person.goto(link);
+    await person.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await person.getByText(`Signed in as ${email}`).waitFor();
   });
 });

@@ -84,10 +84,12 @@ describe.each([phone, desktop])('link states on a $name', (device) => {
     await page.context().close();
   });
 
-  it('withdrawn: participation has ended', async () => {
+  it('withdrawn: the link is closed, and the page names only the study (the link may be in other hands)', async () => {
     const participant = await fixtures.invite({ label: 'withdrawn' });
     await fixtures.withdraw(participant.code);
-    const { page, requests } = await statePage(device, 'withdrawn', participant.url, 'Your participation has ended', { contact: true });
+    const { page, requests } = await statePage(device, 'link-closed', participant.url, 'This link no longer works', { contact: false });
+    await page.getByText(/has been replaced by a newer one, or closed/).waitFor();
+    expect(await page.getByText('Mindfulness-Based Pain Management (demo)', { exact: false }).count()).toBe(1);
     expect(requests.filter((r) => formChunk.test(r))).toEqual([]);
     await page.context().close();
   });

@@ -32,6 +32,7 @@ describe('the whole slice in a browser', () => {
     const signIn = await waitForEmail(platform, 'coordinator@example.org', /sign-in link/);
     const signInLink = /(http:\/\/\S+\/staff\/sign-in#code=[\w-]+)/.exec(signIn.body.text)![1]!;
     await page.goto(signInLink);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText('Signed in as coordinator@example.org').waitFor();
 
     // 2. Enrol a participant in the course arm.

@@ -297,9 +297,9 @@ export function requestArbitrary(fixture: FuzzFixture, endpoint: Endpoint, who: 
 // The checks
 
 /**
- * Every item of both tables, in a canonical order. Excluded: the probing counters (`FAILURES#…`),
- * which exist precisely to record rejected requests (a failed link or code look-up adds one, by
- * design); they hold no research or contact data and expire by TTL. Nothing else is excluded.
+ * Every item of both tables, in a canonical order. Excluded: the rate-limit counters (`RATE#…`),
+ * which exist precisely to count requests (a failed link or code look-up adds one, by design);
+ * they hold no research or contact data and expire by TTL. Nothing else is excluded.
  */
 export async function snapshot(t: TestContext): Promise<string> {
   const all: Array<Record<string, unknown>> = [];
@@ -307,7 +307,7 @@ export async function snapshot(t: TestContext): Promise<string> {
     let ExclusiveStartKey: ScanCommandInput['ExclusiveStartKey'];
     do {
       const page = await t.db.doc.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey }));
-      for (const item of page.Items ?? []) if (!String(item.pk).startsWith('FAILURES#')) all.push({ table, ...item });
+      for (const item of page.Items ?? []) if (!String(item.pk).startsWith('RATE#')) all.push({ table, ...item });
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey !== undefined);
   }

@@ -45,3 +45,7 @@ export function phq9Answers(total: number, item9 = 0): Record<string, number> {
   answers.PHQ9_9 = item9;
   return answers;
 }
+
+/** A response's JSON body, for assertions that read into it (tests only). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const json = (response: Response): Promise<any> => response.json();

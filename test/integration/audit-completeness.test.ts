@@ -82,8 +82,9 @@ beforeAll(async () => {
   // Protocol version 2, everyone moved to it; study settings; a participant edited.
   await ok(t.request('PUT', path('/protocol'), { token, body: { protocol: { timepoints: protocol.timepoints.map((tp) => ({ ...tp, sendAt: '10:00' })) } } }), 201);
   expect1('study', 'protocol.published', me, `study:${STUDY}`);
+  // Each participant's move is its own change, audited with the write that makes it.
   await ok(t.request('POST', path('/protocol/migrate'), { token, body: { version: 2 } }));
-  expect1('study', 'protocol.migrated', me, `study:${STUDY}`);
+  for (const code of [a, b, c]) expect1('study', 'participant.migrated', me, `participant:${code}`);
   await ok(t.request('PUT', path('/settings'), { token, body: { name: 'Audit walk' } }));
   expect1('study', 'study.settings-changed', me, `study:${STUDY}`);
   await ok(t.request('PATCH', path(`/participants/${a}`), { token, body: { timezone: 'Europe/Paris' } }));

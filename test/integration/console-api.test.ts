@@ -180,14 +180,16 @@ describe('running the study day to day', () => {
 });
 
 describe('staff accounts and the API document', () => {
-  it('admins create and change accounts; the change applies to the member at once', async () => {
+  it('admins create and change accounts; a change that takes access away ends the member\'s sessions at once', async () => {
     const t = await createTestContext({ now: MONDAY_10AM });
     const admin = await t.signIn({ email: 'root@staff.test', role: 'admin', studies: [] });
     const analyst = await t.signIn({ email: 'ana@staff.test', role: 'analyst', studies: ['demo'] });
     expect((await t.request('GET', '/api/studies/demo/export', { token: analyst })).status).toBe(200);
     const put = await t.request('PUT', `/api/staff/${encodeURIComponent('ana@staff.test')}`, { token: admin, body: { name: 'Ana', role: 'analyst', studies: [] } });
     expect(put.status).toBe(200);
-    expect((await t.request('GET', '/api/studies/demo/export', { token: analyst })).status).toBe(403);
+    expect((await t.request('GET', '/api/studies/demo/export', { token: analyst })).status).toBe(401);
+    const again = await t.signIn({ email: 'ana@staff.test', role: 'analyst', studies: [] });
+    expect((await t.request('GET', '/api/studies/demo/export', { token: again })).status).toBe(403);
     expect((await t.request('PUT', '/api/staff/not-an-email', { token: admin, body: { name: 'x', role: 'analyst' } })).status).toBe(400);
     // Found by fuzzing: a segment that is not valid percent-encoding was decoded a second time, and threw (500).
     const malformed = await t.request('DELETE', '/api/staff/%uD800', { token: admin });

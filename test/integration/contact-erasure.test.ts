@@ -99,13 +99,15 @@ describe('erasing contact details', () => {
     expect((await t.deps.messages.listForParticipant('demo', pending.code)).filter((m) => m.kind === 'resend')).toEqual([]);
   });
 
-  it('keeps the links they hold working (erasure is not withdrawal), and their unsubscribe page says no mail comes', async () => {
-    expect(await (await t.request('GET', `/api/p/${pending.token}`)).json()).toMatchObject({ status: 'open' });
+  it('closes the links they were sent (the questionnaire and the unsubscribe link alike): 410 naming only the study, nothing recorded', async () => {
+    const link = await t.request('GET', `/api/p/${pending.token}`);
+    expect(link.status).toBe(410);
+    expect(await link.json()).toEqual({ error: { code: 'gone', message: expect.stringMatching(/replaced .* or closed/), field: 'link', reason: 'link_revoked', study: { name: t.study.name }, language: 'en' } });
     const mail = (await t.inbox(pending.email))[0]!;
     const unsubscribe = /\/u\/([A-Za-z0-9_-]+)/.exec(mail.body.text)![1]!;
-    expect(await (await t.request('GET', `/api/u/${unsubscribe}`)).json()).toMatchObject({ unsubscribed: true });
+    expect((await t.request('GET', `/api/u/${unsubscribe}`)).status).toBe(410);
     const audit = (await t.deps.audit.list('study:demo')).length;
-    expect((await t.request('POST', `/api/u/${unsubscribe}`)).status).toBe(200);
+    expect((await t.request('POST', `/api/u/${unsubscribe}`)).status).toBe(410);
     expect(await t.deps.audit.list('study:demo')).toHaveLength(audit);
   });
 

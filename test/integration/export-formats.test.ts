@@ -9,7 +9,7 @@ import { scoreInstrument } from '../../functions/core/scoring/engine';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { exportFormats, exportStudy } from '../../functions/use-cases/export-study';
-import { findInstrument } from '../../surveys/catalogue';
+import { findInstrument } from '../../functions/instruments/catalogue';
 import { fhirProblems, parseNdjson } from '../helpers/fhir-r4';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 
@@ -255,7 +255,7 @@ describe('the export formats, over the API', () => {
     for (const [query, field] of [['format=fhir&bom=1', 'bom'], ['format=codebook-json&delimiter=semicolon', 'delimiter'], ['format=long&delimiter=tab', 'delimiter']] as const) {
       const response = await t.request('GET', `/api/studies/demo/export?${query}`, { token });
       expect(response.status, query).toBe(400);
-      expect((await response.json()).error.field, query).toBe(field);
+      expect(((await response.json()) as { error: { field: string } }).error.field, query).toBe(field);
     }
   });
 });

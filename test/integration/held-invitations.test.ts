@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { createTestContext, linkToken, type TestContext } from '../helpers/test-context';
 import { fakeLicensedText } from '../helpers/licensed-fixtures';
-import { testStudy, timepoint } from '../helpers/test-studies';
+import { json, testStudy, timepoint } from '../helpers/test-studies';
 
 /** Baseline asks for the BDI-II, whose wording is licensed and not installed here. */
 const study = testStudy('licensed', [
@@ -21,7 +21,7 @@ const enrol = async (label: string) => {
   const email = t.uniqueEmail(label);
   const response = await t.request('POST', '/api/studies/licensed/participants', { token, body: { email, arm: 'mbpm' } });
   expect(response.status).toBe(201);
-  return { email, ...((await response.json()) as { code: string; warnings: string[] }) };
+  return { email, ...((await json(response)) as { code: string; warnings: string[] }) };
 };
 const invitation = async (code: string) => (await t.deps.messages.listForParticipant('licensed', code)).find((m) => m.timepoint === 'baseline' && m.kind === 'invitation')!;
 
@@ -36,7 +36,7 @@ describe('invitations to questionnaires whose licensed wording is not installed'
     const report = await runDispatch(t.deps);
     expect(report.held).toBeGreaterThan(0);
     expect(await t.inbox(participant.email)).toEqual([]);
-    const schedule = await (await t.request('GET', `/api/studies/licensed/participants/${participant.code}/schedule`, { token })).json();
+    const schedule = await json((await t.request('GET', `/api/studies/licensed/participants/${participant.code}/schedule`, { token })));
     const held = schedule.messages.find((m: { timepoint: string; kind: string }) => m.timepoint === 'baseline' && m.kind === 'invitation');
     expect(held).toMatchObject({ status: 'held', reason: expect.stringContaining('bdi2@1.0') });
     // Its questionnaire has not opened: no link exists to a page that cannot be completed.
@@ -44,7 +44,7 @@ describe('invitations to questionnaires whose licensed wording is not installed'
   });
 
   it('are listed on the dashboard with the missing wording', async () => {
-    const dashboard = await (await t.request('GET', '/api/studies/licensed/dashboard', { token })).json();
+    const dashboard = await json((await t.request('GET', '/api/studies/licensed/dashboard', { token })));
     expect(dashboard.wordingMissing).toEqual([{ instrument: 'bdi2@1.0', timepoints: ['baseline'] }]);
     expect(dashboard.held.length).toBeGreaterThan(0);
     expect(dashboard.held[0]).toMatchObject({ timepoint: 'baseline', kind: 'invitation', reason: expect.stringContaining('bdi2@1.0') });
@@ -68,7 +68,7 @@ describe('invitations to questionnaires whose licensed wording is not installed'
     await runDispatch(t.deps);
     const mails = await t.inbox(participant.email);
     expect(mails).toHaveLength(1);
-    const link = await (await t.request('GET', `/api/p/${linkToken(mails[0])}`)).json();
+    const link = await json((await t.request('GET', `/api/p/${linkToken(mails[0])}`)));
     expect(link.status).toBe('open');
     expect(link.instruments.map((i: { id: string }) => i.id)).toEqual(['phq9', 'bdi2']);
     expect(await invitation(participant.code)).toMatchObject({ status: 'sent' });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/test-context';
-import { testStudy, timepoint } from '../helpers/test-studies';
+import { json, testStudy, timepoint } from '../helpers/test-studies';
 
 const study = testStudy('changes', [
   timepoint({ id: 'baseline', label: 'Baseline', arms: ['mbpm', 'waitlist', 'healthy'] }),
@@ -13,7 +13,7 @@ beforeAll(async () => {
   t = await createTestContext({ study });
   token = await t.coordinator();
 });
-const schedule = async (code: string) => (await t.request('GET', `/api/studies/changes/participants/${code}/schedule`, { token })).json();
+const schedule = async (code: string) => json((await t.request('GET', `/api/studies/changes/participants/${code}/schedule`, { token })));
 const patch = (code: string, body: unknown) => t.request('PATCH', `/api/studies/changes/participants/${code}`, { token, body });
 
 describe('changing a participant', () => {
@@ -21,7 +21,7 @@ describe('changing a participant', () => {
     const { code } = await t.enrol({ arm: 'mbpm' }, 'arm-change');
     const without = await patch(code, { arm: 'waitlist' });
     expect(without.status).toBe(400);
-    expect((await without.json()).error).toMatchObject({ field: 'reason', message: 'reason: is required for a change of arm (it is kept in the audit trail)' });
+    expect((await json(without)).error).toMatchObject({ field: 'reason', message: 'reason: is required for a change of arm (it is kept in the audit trail)' });
     expect((await t.deps.participants.get('changes', code))?.arm).toBe('mbpm');
     expect((await patch(code, { arm: 'waitlist', reason: 'randomisation envelope misread' })).status).toBe(200);
     const entries = await t.deps.audit.list('study:changes');

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { createTestContext, type TestContext } from '../helpers/test-context';
-import { phq9Answers, testStudy, timepoint } from '../helpers/test-studies';
+import { json, phq9Answers, testStudy, timepoint } from '../helpers/test-studies';
 
 const study = testStudy('preview', [
   timepoint({ id: 'baseline', label: 'Baseline', labels: { fr: 'Inclusion' }, arms: ['mbpm', 'waitlist', 'healthy'], instruments: [{ id: 'phq9', version: '1.0' }, { id: 'peg3', version: '1.0' }] }),
@@ -30,17 +30,17 @@ const score = (query: string, answers: Record<string, unknown>) => t.request('PO
 describe('previewing a timepoint as the participant would see it', () => {
   it('returns exactly the body a participant’s link returns, battery and all', async () => {
     const participant = await t.invite('mbpm');
-    const link = await (await t.request('GET', `/api/p/${participant.token}`)).json();
+    const link = await json((await t.request('GET', `/api/p/${participant.token}`)));
     const response = await preview('timepoint=baseline&arm=mbpm');
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await json(response);
     expect(sortedUnique(shape(body))).toEqual(sortedUnique(shape(link)));
     expect(body).toMatchObject({ status: 'open', language: 'en', timepoint: { id: 'baseline', label: 'Baseline' }, answers: {}, missingText: [] });
     expect(body.instruments).toEqual(link.instruments);
   });
 
   it('shows it in the language asked for (the timepoint’s label, and the page language)', async () => {
-    const body = await (await preview('timepoint=baseline&language=fr')).json();
+    const body = await json((await preview('timepoint=baseline&language=fr')));
     expect(body).toMatchObject({ language: 'fr', timepoint: { label: 'Inclusion' } });
   });
 
@@ -52,7 +52,7 @@ describe('previewing a timepoint as the participant would see it', () => {
     expect((await preview('timepoint=baseline&arm=mbpm')).status).toBe(200);
     const scored = await score('timepoint=baseline&arm=mbpm', { ...phq9Answers(14, 2), ...pegAnswers });
     expect(scored.status).toBe(200);
-    const result = await scored.json();
+    const result = await json(scored);
     expect(result.scores.map((s: { instrument: string }) => s.instrument)).toEqual(['phq9', 'peg3']);
     expect(result.scores[0].scales.total).toMatchObject({ value: 14, status: 'complete' });
     expect(result.scores[1].scales.peg).toMatchObject({ value: 5 });
@@ -66,23 +66,23 @@ describe('previewing a timepoint as the participant would see it', () => {
   });
 
   it('says no alert would fire for answers without an urgent item, and shows no support text', async () => {
-    const result = await (await score('timepoint=baseline', { ...phq9Answers(5), ...pegAnswers })).json();
+    const result = await json((await score('timepoint=baseline', { ...phq9Answers(5), ...pegAnswers })));
     expect(result).toMatchObject({ alert: null, support: null });
   });
 
   it('refuses answers a submission would refuse, naming the item', async () => {
     const response = await score('timepoint=baseline', { ...phq9Answers(5), PHQ9_3: 7, ...pegAnswers });
     expect(response.status).toBe(400);
-    expect((await response.json()).error.field).toBe('answers.PHQ9_3');
+    expect((await json(response)).error.field).toBe('answers.PHQ9_3');
   });
 
   it('refuses an unknown timepoint, or an arm that does not get it, naming the parameter', async () => {
     const unknown = await preview('timepoint=week12');
     expect(unknown.status).toBe(400);
-    expect((await unknown.json()).error).toMatchObject({ field: 'timepoint' });
+    expect((await json(unknown)).error).toMatchObject({ field: 'timepoint' });
     const healthy = await preview('timepoint=week8&arm=healthy');
     expect(healthy.status).toBe(400);
-    expect((await healthy.json()).error.message).toContain('arm "healthy" does not get "week8"');
+    expect((await json(healthy)).error.message).toContain('arm "healthy" does not get "week8"');
   });
 
   it('is for staff of the study only', async () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { createTestContext, type TestContext } from '../helpers/test-context';
-import { testStudy, timepoint } from '../helpers/test-studies';
+import { json, testStudy, timepoint } from '../helpers/test-studies';
 
 const baseline = timepoint({ id: 'baseline', label: 'Baseline', arms: ['mbpm', 'waitlist', 'healthy'] });
 const week8 = timepoint({ id: 'week8', label: 'Week 8', offsetDays: 56, window: { opensDaysBefore: 3, closesDaysAfter: 7 }, arms: ['mbpm', 'waitlist'] });
@@ -35,7 +35,7 @@ describe('migrating participants to a newer protocol version', () => {
 
     const preview = await post('migrate/preview', { version: 2 });
     expect(preview.status).toBe(200);
-    const body = await preview.json();
+    const body = await json(preview);
     expect(body).toMatchObject({ version: 2, participants: 1, fromVersions: { 1: 1 } });
     const week8Invitation = body.changes.find((c: { participant: string; timepoint: string; kind: string }) => c.participant === early.code && c.timepoint === 'week8' && c.kind === 'invitation');
     expect(week8Invitation).toMatchObject({ change: 'moved', sendAt: '2026-05-04T08:00:00.000Z', was: '2026-04-27T08:00:00.000Z' });
@@ -43,17 +43,17 @@ describe('migrating participants to a newer protocol version', () => {
     expect((await t.deps.participants.get('migrate', early.code))?.protocolVersion).toBe(1);
 
     const migrated = await post('migrate', { version: 2 });
-    expect(await migrated.json()).toEqual({ migrated: [early.code], unchanged: [expect.any(String)] });
+    expect(await json(migrated)).toEqual({ migrated: [early.code], unchanged: [expect.any(String)] });
     await runDispatch(t.deps);
     const invitation = (await t.deps.messages.listForParticipant('migrate', early.code)).find((m) => m.timepoint === 'week8' && m.kind === 'invitation');
     expect(invitation).toMatchObject({ status: 'planned', sendAt: '2026-05-04T08:00:00.000Z' });
     // Afterwards there is nothing left to move.
-    expect(await (await post('migrate/preview', { version: 2 })).json()).toMatchObject({ participants: 0, changes: [] });
+    expect(await json((await post('migrate/preview', { version: 2 })))).toMatchObject({ participants: 0, changes: [] });
   });
 
   it('refuses a version that does not exist, naming the field', async () => {
     const response = await post('migrate/preview', { version: 9 });
     expect(response.status).toBe(400);
-    expect((await response.json()).error.field).toBe('version');
+    expect((await json(response)).error.field).toBe('version');
   });
 });

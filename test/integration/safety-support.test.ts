@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultSupportText } from '../../functions/core/safety/support-text';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { createTestContext, linkToken, type TestContext } from '../helpers/test-context';
-import { phq9Answers, testStudy, timepoint } from '../helpers/test-studies';
+import { json, phq9Answers, testStudy, timepoint } from '../helpers/test-studies';
 
 const study = testStudy('support', [timepoint({ id: 'baseline', label: 'Baseline', arms: ['mbpm', 'waitlist', 'healthy'] })]);
 
@@ -23,7 +23,7 @@ const invited = async (language: 'en' | 'fr') => {
 const submit = async (link: string, answers: Record<string, number>) => {
   const response = await t.request('POST', `/api/p/${link}/submit`, { body: { answers } });
   expect(response.status).toBe(200);
-  return response.json();
+  return json(response);
 };
 
 describe('support for a participant whose answers raise an urgent flag', () => {
@@ -46,7 +46,7 @@ describe('support for a participant whose answers raise an urgent flag', () => {
     const own = 'Call the Samaritans on 116 123 (free, day or night), or 999 in an emergency. Our study nurse, on 020 7946 0000, will also call you.';
     const saved = await t.request('PUT', '/api/studies/support/settings', { token, body: { support: { en: own } } });
     expect(saved.status).toBe(200);
-    expect((await saved.json()).study.support).toEqual({ en: own });
+    expect((await json(saved)).study.support).toEqual({ en: own });
     expect((await submit(await invited('en'), phq9Answers(9, 1))).support).toEqual({ text: own });
     expect((await submit(await invited('fr'), phq9Answers(9, 1))).support).toEqual({ text: defaultSupportText.fr });
   });
@@ -55,7 +55,7 @@ describe('support for a participant whose answers raise an urgent flag', () => {
     for (const [support, field, words] of [[{ en: '  ' }, 'support.en', ''], [{ de: 'Hilfe' }, 'support', 'de']] as const) {
       const response = await t.request('PUT', '/api/studies/support/settings', { token, body: { support } });
       expect(response.status).toBe(400);
-      const { error } = await response.json();
+      const { error } = await json(response);
       expect(error.field).toBe(field);
       expect(error.message).toContain(words);
     }

@@ -76,11 +76,14 @@ describe('removing a staff account', () => {
     expect(await t.deps.audit.list('staff')).toHaveLength(audit);
   });
 
-  it('applies a role change on the very next request', async () => {
+  it('ends a demoted account\'s sessions on the very next request; signed in again, it has the new role', async () => {
     const token = await t.signIn({ email: 'demoted@accounts.test', role: 'coordinator', studies: ['demo'] });
     await t.request('PUT', staffPath('demoted@accounts.test'), { token: admin, body: { name: 'D', role: 'analyst', studies: ['demo'] } });
     const enrol = await t.request('POST', '/api/studies/demo/participants', { token, body: { email: t.uniqueEmail('demoted'), arm: 'mbpm' } });
-    expect(enrol.status).toBe(403);
+    expect(enrol.status).toBe(401);
+    expect(await enrol.json()).toMatchObject({ error: { message: expect.stringMatching(/session has ended/) } });
+    const again = await t.signIn({ email: 'demoted@accounts.test', role: 'analyst', studies: ['demo'] });
+    expect((await t.request('POST', '/api/studies/demo/participants', { token: again, body: { email: t.uniqueEmail('demoted'), arm: 'mbpm' } })).status).toBe(403);
   });
 });
 

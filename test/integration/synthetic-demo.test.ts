@@ -4,6 +4,7 @@ import type { OutcomeSummary } from '../../functions/core/analysis/outcome-summa
 import { demoStudy } from '../../functions/demo/demo-study';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { seedSyntheticDemo, SYNTHETIC_DOMAIN } from '../../functions/use-cases/seed-synthetic-demo';
+import { json } from '../helpers/test-studies';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 
 let t: TestContext;
@@ -41,7 +42,7 @@ describe('the synthetic demo history', () => {
   });
 
   it('shows a plausible course effect in the outcome summary, in each scale’s better direction', async () => {
-    const summary = (await (await t.request('GET', '/api/studies/demo/summary?reference=waitlist', { token })).json()) as OutcomeSummary;
+    const summary = (await json((await t.request('GET', '/api/studies/demo/summary?reference=waitlist', { token })))) as OutcomeSummary;
     const mbpm = (instrument: string) => summary.rows.find((r) => r.instrument === instrument && r.arm === 'mbpm')!;
     for (const instrument of ['phq9', 'gad7', 'peg3']) {
       const row = mbpm(instrument);
@@ -53,7 +54,7 @@ describe('the synthetic demo history', () => {
   });
 
   it('fills the dashboard: completion, overdue week 8s, a withdrawal, a bounce and a safety alert', async () => {
-    const dashboard = await (await t.request('GET', '/api/studies/demo/dashboard', { token })).json();
+    const dashboard = await json((await t.request('GET', '/api/studies/demo/dashboard', { token })));
     expect(dashboard.participants.withdrawn).toBe(1);
     expect(dashboard.completion.find((c: { arm: string; timepoint: string }) => c.arm === 'mbpm' && c.timepoint === 'week8').completed).toBeGreaterThanOrEqual(14);
     expect(dashboard.overdue.filter((o: { timepoint: string }) => o.timepoint === 'week8')).toHaveLength(3);

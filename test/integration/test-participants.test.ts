@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { createTestContext, linkToken, type TestContext } from '../helpers/test-context';
-import { phq9Answers, testStudy, timepoint } from '../helpers/test-studies';
+import { json, phq9Answers, testStudy, timepoint } from '../helpers/test-studies';
 
 const study = testStudy('trial', [
   timepoint({ id: 'baseline', label: 'Baseline', arms: ['mbpm', 'waitlist', 'healthy'] }),
@@ -20,7 +20,7 @@ beforeAll(async () => {
   tester.email = t.uniqueEmail('tester');
   const response = await t.request('POST', '/api/studies/trial/participants', { token, body: { email: tester.email, arm: 'mbpm', test: true } });
   expect(response.status).toBe(201);
-  tester.code = ((await response.json()) as { code: string }).code;
+  tester.code = ((await json(response)) as { code: string }).code;
   await runDispatch(t.deps);
   for (const [p, total] of [[real, 12], [tester, 4]] as const) {
     const submitted = await t.request('POST', `/api/p/${linkToken((await t.inbox(p.email)).at(-1))}/submit`, { body: { answers: phq9Answers(total) } });
@@ -71,7 +71,7 @@ describe('test participants', () => {
 
   it('are left out of the outcome summary unless asked for', async () => {
     const baselineN = async (query: string) => {
-      const summary = await (await t.request('GET', `/api/studies/trial/summary${query}`, { token })).json();
+      const summary = await json((await t.request('GET', `/api/studies/trial/summary${query}`, { token })));
       return { n: summary.rows.find((r: { arm: string }) => r.arm === 'mbpm').baseline.n, test: summary.testParticipants };
     };
     expect(await baselineN('')).toEqual({ n: 1, test: { count: 1, included: false } });
@@ -80,7 +80,7 @@ describe('test participants', () => {
   });
 
   it('are not counted on the dashboard, which says how many there are', async () => {
-    const dashboard = await (await t.request('GET', '/api/studies/trial/dashboard', { token })).json();
+    const dashboard = await json((await t.request('GET', '/api/studies/trial/dashboard', { token })));
     expect(dashboard.participants).toEqual({ total: 1, active: 1, withdrawn: 0, test: 1 });
     expect(dashboard.completion.find((c: { arm: string; timepoint: string }) => c.arm === 'mbpm' && c.timepoint === 'baseline')).toMatchObject({ completed: 1 });
   });

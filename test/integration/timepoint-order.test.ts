@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { createTestContext, linkToken, type TestContext } from '../helpers/test-context';
-import { phq9Answers, testStudy, timepoint } from '../helpers/test-studies';
+import { json, phq9Answers, testStudy, timepoint } from '../helpers/test-studies';
 
 /**
  * A protocol whose timepoints were added out of order: week 12 (84 days after baseline is
@@ -67,9 +67,9 @@ describe('timepoints follow the schedule, not the order they were defined in', (
   });
 
   it('takes the baseline as the first timepoint and defaults the follow-up to the last one the reference arm gets', async () => {
-    const summary = await (await t.request('GET', '/api/studies/order/summary', { token })).json();
+    const summary = await json((await t.request('GET', '/api/studies/order/summary', { token })));
     expect(summary).toMatchObject({ baseline: 'baseline', followup: 'week8', reference: 'mbpm', timepoints: ['baseline', 'week8', 'week12'] });
-    const waitlist = await (await t.request('GET', '/api/studies/order/summary?reference=waitlist', { token })).json();
+    const waitlist = await json((await t.request('GET', '/api/studies/order/summary?reference=waitlist', { token })));
     expect(waitlist).toMatchObject({ baseline: 'baseline', followup: 'week12', reference: 'waitlist' });
   });
 
@@ -81,12 +81,12 @@ describe('timepoints follow the schedule, not the order they were defined in', (
   });
 
   it('orders the dashboard’s completion by schedule', async () => {
-    const dashboard = (await (await t.request('GET', '/api/studies/order/dashboard', { token })).json()) as { completion: Array<{ arm: string; timepoint: string }> };
+    const dashboard = (await json((await t.request('GET', '/api/studies/order/dashboard', { token })))) as { completion: Array<{ arm: string; timepoint: string }> };
     expect(dashboard.completion.filter((c) => c.arm === 'waitlist').map((c) => c.timepoint)).toEqual(['baseline', 'week8', 'week12']);
   });
 
   it('lists a participant’s timeline in schedule order', async () => {
-    const timeline = (await (await t.request('GET', `/api/studies/order/participants/${codes.waitlist}/schedule`, { token })).json()) as { instances: Array<{ timepoint: string }> };
+    const timeline = (await json((await t.request('GET', `/api/studies/order/participants/${codes.waitlist}/schedule`, { token })))) as { instances: Array<{ timepoint: string }> };
     expect(timeline.instances.map((i) => i.timepoint)).toEqual(['baseline', 'week8', 'week12']);
   });
 });

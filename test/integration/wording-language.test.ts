@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { createTestContext, linkToken, type TestContext } from '../helpers/test-context';
-import { phq9Answers, testStudy, timepoint } from '../helpers/test-studies';
+import { json, phq9Answers, testStudy, timepoint } from '../helpers/test-studies';
 import { catalogueWithFrench } from '../helpers/translated-fixture';
 
 /** PHQ-9 ships (here) a stand-in French translation; PEG-3 ships English only. */
@@ -23,7 +23,7 @@ const view = async (language: 'en' | 'fr'): Promise<{ body: View; link: string }
   expect((await t.request('POST', '/api/studies/languages/participants', { token, body: { email, arm: 'mbpm', language } })).status).toBe(201);
   await runDispatch(t.deps);
   const link = linkToken((await t.inbox(email)).at(-1))!;
-  return { body: (await (await t.request('GET', `/api/p/${link}`)).json()) as View, link };
+  return { body: (await json((await t.request('GET', `/api/p/${link}`)))) as View, link };
 };
 const firstTitle = (survey: Record<string, unknown>) => JSON.stringify(survey).match(/"title":"([^"]+)"/)?.[1];
 
@@ -48,7 +48,7 @@ describe('the wording of the questionnaires, in the participant’s language', (
   });
 
   it('is the same in the staff preview in French', async () => {
-    const preview = (await (await t.request('GET', '/api/studies/languages/preview?timepoint=baseline&language=fr', { token })).json()) as View;
+    const preview = (await json((await t.request('GET', '/api/studies/languages/preview?timepoint=baseline&language=fr', { token })))) as View;
     expect(preview.instruments.map((i) => [i.id, i.language])).toEqual([['phq9', 'fr'], ['peg3', 'en']]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyLicensedText, checkLicensedText } from '../../functions/core/instruments/licensed-text';
-import { findInstrument } from '../../surveys/catalogue';
+import { findInstrument } from '../../functions/instruments/catalogue';
 import { fakeLicensedText } from '../helpers/licensed-fixtures';
 
 const bdi2 = findInstrument('bdi2')!;

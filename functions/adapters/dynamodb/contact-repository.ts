@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContactRepository } from '../../core/ports';
+import { auditedWrite } from './audited-write';
 import { conditionally, type Db } from './client';
 import { queryAll } from './query';
 import { keys } from './keys';
@@ -52,12 +53,15 @@ export function createContactRepository(db: Db): ContactRepository {
     },
 
     async putContact(studyId, code, email) {
-      // A whole new item: a new address starts with no suppression (an unsubscribe is about the person, so it stays).
-      const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.contact(studyId, code), ConsistentRead: true }));
+      // One attribute-level write, not a read and a replace: an unsubscription recorded at the same
+      // moment stays (it is about the person); a new address starts with no suppression.
       await db.doc.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName,
-          Item: { ...keys.contact(studyId, code), type: 'contact', email, ...(Item?.unsubscribedAt ? { unsubscribedAt: Item.unsubscribedAt } : {}) },
+          Key: keys.contact(studyId, code),
+          UpdateExpression: 'SET #type = :type, email = :email REMOVE suppressed',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':type': 'contact', ':email': email },
         }),
       );
     },
@@ -126,16 +130,19 @@ export function createContactRepository(db: Db): ContactRepository {
       return true;
     },
 
-    async unsubscribe(studyId, code, at) {
-      await conditionally(() =>
-        db.doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: keys.contact(studyId, code),
-            UpdateExpression: 'SET unsubscribedAt = if_not_exists(unsubscribedAt, :at)',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':at': at.toISOString() },
-          }),
+    async unsubscribe(studyId, code, at, audit) {
+      await auditedWrite(db, audit, { table: 'contacts', key: keys.contact(studyId, code) }, (mark) =>
+        conditionally(() =>
+          db.doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: keys.contact(studyId, code),
+              UpdateExpression: 'SET unsubscribedAt = if_not_exists(unsubscribedAt, :at)' + (mark.add ? ` ADD ${mark.add}` : ''),
+              // Once: a second click changes nothing and leaves no second entry.
+              ConditionExpression: audit ? 'attribute_exists(pk) AND attribute_not_exists(unsubscribedAt)' : 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':at': at.toISOString(), ...mark.values },
+            }),
+          ),
         ),
       );
     },

@@ -1,12 +1,15 @@
 import { GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { InstanceRepository } from '../../core/ports';
 import type { Instance } from '../../core/schedule/records';
+import { auditedWrite, updateExpression } from './audited-write';
 import { conditionally, type Db } from './client';
 import { keys } from './keys';
 import { queryAll, queryDue, withoutKeys } from './query';
 
 const OPEN = { ':scheduled': 'scheduled', ':open': 'open', ':started': 'started' };
 const IS_OPEN = '#status IN (:scheduled, :open, :started)';
+/** The link used was minted under `:linkEpoch`: refused once the participant's links were revoked past it. */
+const LINK_VALID = '(attribute_not_exists(linkEpoch) OR linkEpoch <= :linkEpoch)';
 const keyOf = (i: Pick<Instance, 'studyId' | 'code' | 'timepoint'>) => keys.instance(i.studyId, i.code, i.timepoint);
 const toInstance = (item: Record<string, unknown>) => withoutKeys(item) as unknown as Instance;
 
@@ -98,30 +101,34 @@ export function createInstanceRepository(db: Db): InstanceRepository {
       );
     },
 
-    async saveProgress(instance, answers, at, expectedRevision) {
-      return conditionally(() =>
-        db.doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: keyOf(instance),
-            UpdateExpression: 'SET answers = :answers, savedAt = :at, progressRevision = :next, #status = :started',
-            ConditionExpression: `${IS_OPEN} AND ${expectedRevision === 0 ? 'attribute_not_exists(progressRevision)' : 'progressRevision = :expected'}`,
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ...OPEN,
-              ':answers': answers,
-              ':at': at.toISOString(),
-              ':next': expectedRevision + 1,
-              ...(expectedRevision === 0 ? {} : { ':expected': expectedRevision }),
-            },
-          }),
+    async saveProgress(instance, answers, at, expectedRevision, linkEpoch, audit) {
+      return auditedWrite(db, audit, { table: 'research', key: keyOf(instance) }, (mark) =>
+        conditionally(() =>
+          db.doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: keyOf(instance),
+              UpdateExpression: updateExpression({ set: ['answers = :answers', 'savedAt = :at', 'progressRevision = :next', '#status = :started'], add: [mark.add] }),
+              ConditionExpression: `${IS_OPEN} AND ${LINK_VALID} AND ${expectedRevision === 0 ? 'attribute_not_exists(progressRevision)' : 'progressRevision = :expected'}`,
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ...OPEN,
+                ':answers': answers,
+                ':at': at.toISOString(),
+                ':next': expectedRevision + 1,
+                ':linkEpoch': linkEpoch,
+                ...(expectedRevision === 0 ? {} : { ':expected': expectedRevision }),
+                ...mark.values,
+              },
+            }),
+          ),
         ),
       );
     },
 
-    async complete(studyId, code, timepoint, result) {
+    async complete(studyId, code, timepoint, result, linkEpoch) {
       const key = keys.instance(studyId, code, timepoint);
-      // Post-completion work rides on the completion write itself: it cannot be lost between two writes.
+      // Post-completion work (and the audit entry) rides on the completion write itself: it cannot be lost between two writes.
       const pending = keys.due('DONE', result.completedAt!, key);
       return conditionally(() =>
         db.doc.send(
@@ -129,7 +136,7 @@ export function createInstanceRepository(db: Db): InstanceRepository {
             TableName,
             Key: key,
             UpdateExpression: 'SET #status = :completed, answers = :answers, scores = :scores, completedAt = :completedAt, duePk = :duePk, dueSk = :dueSk',
-            ConditionExpression: `attribute_exists(pk) AND ${IS_OPEN}`,
+            ConditionExpression: `attribute_exists(pk) AND ${IS_OPEN}${linkEpoch === undefined ? '' : ` AND ${LINK_VALID}`}`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ...OPEN,
@@ -139,7 +146,23 @@ export function createInstanceRepository(db: Db): InstanceRepository {
               ':completedAt': result.completedAt,
               ':duePk': pending.duePk,
               ':dueSk': pending.dueSk,
+              ...(linkEpoch === undefined ? {} : { ':linkEpoch': linkEpoch }),
             },
+          }),
+        ),
+      );
+    },
+
+    async revokeLinks(instance, epoch) {
+      await conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keyOf(instance),
+            UpdateExpression: 'SET linkEpoch = :epoch',
+            // Only ever upwards.
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(linkEpoch) OR linkEpoch < :epoch)',
+            ExpressionAttributeValues: { ':epoch': epoch },
           }),
         ),
       );
@@ -168,17 +191,19 @@ export function createInstanceRepository(db: Db): InstanceRepository {
       return (await queryDue<Record<string, unknown>>(db, 'EXPIRE', now, limit)).map(toInstance);
     },
 
-    async end(instance, status, reason, at) {
-      return conditionally(() =>
-        db.doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: keyOf(instance),
-            UpdateExpression: 'SET #status = :to, endedAt = :at, endReason = :reason REMOVE duePk, dueSk',
-            ConditionExpression: IS_OPEN,
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ...OPEN, ':to': status, ':at': at.toISOString(), ':reason': reason },
-          }),
+    async end(instance, status, reason, at, audit) {
+      return auditedWrite(db, audit, { table: 'research', key: keyOf(instance) }, (mark) =>
+        conditionally(() =>
+          db.doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: keyOf(instance),
+              UpdateExpression: updateExpression({ set: ['#status = :to', 'endedAt = :at', 'endReason = :reason'], remove: ['duePk', 'dueSk'], add: [mark.add] }),
+              ConditionExpression: IS_OPEN,
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ...OPEN, ':to': status, ':at': at.toISOString(), ':reason': reason, ...mark.values },
+            }),
+          ),
         ),
       );
     },

@@ -15,19 +15,23 @@ import { createHash } from 'node:crypto';
  *   participant link        LINK#<token hash>     LINK
  *   unsubscribe link        UNSUB#<token hash>    UNSUB
  *   SES message id          SES#<message id>      SES                         (→ the ledger message, for feedback)
- *   failure count           FAILURES#<client>     <window start ms>           (rate limiting; expires by TTL)
- *   staff member            STAFF#<email>         STAFF
+ *   attempt count           RATE#<purpose>:<key hash>  <window start ms>      (rate limits; expires by TTL)
+ *   staff member            STAFF#<email>         STAFF                       (versioned; a tombstone once removed)
  *   staff index             STAFF                 STAFF#<email>
+ *   admin guard             STAFF_GUARD           ADMINS                      (held while the last admin could be lost)
  *   sign-in code            SIGNIN#<code hash>    SIGNIN
+ *   newest sign-in code     STAFF#<email>         SIGNIN_LATEST               (older unused codes no longer count)
  *   staff session           SESSION#<hash>        SESSION
  *   audit entry             AUDIT#<scope>         <at>#<id>
+ *   audit entry in flight   PENDING_AUDIT#<id>    PENDING_AUDIT               (until appended; see audited-write.ts)
  *   licensed wording        LICENSED_TEXT#<id>@<version>  LICENSED_TEXT
  * Due index (sparse: only items with work pending carry duePk/dueSk; one entry per item at a time)
  *   planned message         DUE#MESSAGE#<shard>   <send or retry time>#<pk>#<sk>
  *   claimed message         DUE#LEASE#<shard>     <lease expiry>#<pk>#<sk>
  *   pending (re)plan        DUE#PLAN#<shard>      <requestedAt>#<pk>#<sk>
  *   open instance           DUE#EXPIRE#<shard>    <closesAt, or end of grace>#<pk>#<sk>
- *   just-completed instance DUE#DONE#<shard>      <completedAt>#<pk>#<sk>      (alerts, re-plan)
+ *   just-completed instance DUE#DONE#<shard>      <completedAt>#<pk>#<sk>      (alerts, re-plan, audit entry)
+ *   audit entry in flight   DUE#AUDIT#<shard>     <at + grace>#<pk>#<sk>       (appended by the next pass if its writer died)
  * Contacts table
  *   contact                 STUDY#<id>            CONTACT#<code>
  *   email reservation       STUDY#<id>            EMAIL#<sha256 of lower-cased email>
@@ -36,7 +40,7 @@ import { createHash } from 'node:crypto';
 /** Due-index partitions per kind of work, so no single partition takes every write. */
 export const DUE_SHARDS = 4;
 
-export type DueKind = 'MESSAGE' | 'LEASE' | 'PLAN' | 'EXPIRE' | 'DONE';
+export type DueKind = 'MESSAGE' | 'LEASE' | 'PLAN' | 'EXPIRE' | 'DONE' | 'AUDIT';
 
 export const keys = {
   study: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'STUDY' }),
@@ -59,13 +63,16 @@ export const keys = {
   link: (hash: string) => ({ pk: `LINK#${hash}`, sk: 'LINK' }),
   unsubscribe: (hash: string) => ({ pk: `UNSUB#${hash}`, sk: 'UNSUB' }),
   providerMessage: (providerId: string) => ({ pk: `SES#${providerId}`, sk: 'SES' }),
-  failures: (key: string, windowStart: number) => ({ pk: `FAILURES#${key}`, sk: String(windowStart) }),
+  rate: (key: string, windowStart: number) => ({ pk: `RATE#${key}`, sk: String(windowStart) }),
   staff: (email: string) => ({ pk: `STAFF#${email.toLowerCase()}`, sk: 'STAFF' }),
+  adminGuard: () => ({ pk: 'STAFF_GUARD', sk: 'ADMINS' }),
+  signInLatest: (email: string) => ({ pk: `STAFF#${email.toLowerCase()}`, sk: 'SIGNIN_LATEST' }),
   /** All staff accounts under one partition (few items), so they can be listed without a Scan. */
   staffIndex: (email = '') => ({ pk: 'STAFF', sk: `STAFF#${email.toLowerCase()}` }),
   signInCode: (hash: string) => ({ pk: `SIGNIN#${hash}`, sk: 'SIGNIN' }),
   session: (hash: string) => ({ pk: `SESSION#${hash}`, sk: 'SESSION' }),
   audit: (scope: string, at: string, id: string) => ({ pk: `AUDIT#${scope}`, sk: `${at}#${id}` }),
+  pendingAudit: (id: string) => ({ pk: `PENDING_AUDIT#${id}`, sk: 'PENDING_AUDIT' }),
   auditPartition: (scope: string) => `AUDIT#${scope}`,
   licensedText: (instrument: string, version: string) => ({ pk: `LICENSED_TEXT#${instrument}@${version}`, sk: 'LICENSED_TEXT' }),
   contact: (studyId: string, code: string) => ({ pk: `STUDY#${studyId}`, sk: `CONTACT#${code}` }),

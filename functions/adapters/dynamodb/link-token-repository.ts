@@ -18,7 +18,8 @@ export function createLinkTokenRepository(db: Db): LinkTokenRepository {
     },
     async get(hash) {
       const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.link(hash) }));
-      return Item ? { studyId: Item.studyId as string, code: Item.code as string, timepoint: Item.timepoint as string } : null;
+      // Links minted before generations existed belong to generation 0.
+      return Item ? { studyId: Item.studyId as string, code: Item.code as string, timepoint: Item.timepoint as string, epoch: (Item.epoch as number | undefined) ?? 0 } : null;
     },
     async putUnsubscribe(hash, target) {
       await db.doc.send(
@@ -27,7 +28,7 @@ export function createLinkTokenRepository(db: Db): LinkTokenRepository {
     },
     async getUnsubscribe(hash) {
       const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.unsubscribe(hash) }));
-      return Item ? { studyId: Item.studyId as string, code: Item.code as string } : null;
+      return Item ? { studyId: Item.studyId as string, code: Item.code as string, epoch: (Item.epoch as number | undefined) ?? 0 } : null;
     },
   };
 }

@@ -1,6 +1,8 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MessageRepository } from '../../core/ports';
 import type { PlannedMessage, StoredMessage } from '../../core/schedule/records';
+import type { AuditEntry } from '../../core/audit';
+import { auditedWrite, type AuditMark } from './audited-write';
 import { conditionally, type Db } from './client';
 import { keys } from './keys';
 import { queryAll, queryDue, withoutKeys } from './query';
@@ -18,17 +20,19 @@ export function createMessageRepository(db: Db): MessageRepository {
   const TableName = db.tables.research;
 
   /** A state change allowed only from `from` (and, for claims, only to their holder). */
-  const settle = (message: StoredMessage, claimant: string, set: string, values: Record<string, unknown>) =>
-    conditionally(() =>
-      db.doc.send(
-        new UpdateCommand({
-          TableName,
-          Key: keyOf(message),
-          UpdateExpression: `SET ${set} REMOVE duePk, dueSk, leaseExpiresAt`,
-          ConditionExpression: '#status = :claimed AND claimedBy = :me',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':claimed': 'claimed', ':me': claimant, ...values },
-        }),
+  const settle = (message: StoredMessage, claimant: string, set: string, values: Record<string, unknown>, audit?: AuditEntry) =>
+    auditedWrite(db, audit, { table: 'research', key: keyOf(message) }, (mark: AuditMark) =>
+      conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keyOf(message),
+            UpdateExpression: `SET ${set} REMOVE duePk, dueSk, leaseExpiresAt${mark.add ? ` ADD ${mark.add}` : ''}`,
+            ConditionExpression: '#status = :claimed AND claimedBy = :me',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':claimed': 'claimed', ':me': claimant, ...values, ...mark.values },
+          }),
+        ),
       ),
     );
 
@@ -99,16 +103,18 @@ export function createMessageRepository(db: Db): MessageRepository {
       return items.map(toMessage);
     },
 
-    async acknowledge(message, by, note, at) {
-      return conditionally(() =>
-        db.doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: keyOf(message),
-            UpdateExpression: 'SET acknowledgedBy = :by, acknowledgedAt = :at' + (note ? ', acknowledgementNote = :note' : ''),
-            ConditionExpression: 'kind = :alert AND attribute_not_exists(acknowledgedAt)',
-            ExpressionAttributeValues: { ':by': by, ':at': at.toISOString(), ':alert': 'alert', ...(note ? { ':note': note } : {}) },
-          }),
+    async acknowledge(message, by, note, at, audit) {
+      return auditedWrite(db, audit, { table: 'research', key: keyOf(message) }, (mark) =>
+        conditionally(() =>
+          db.doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: keyOf(message),
+              UpdateExpression: 'SET acknowledgedBy = :by, acknowledgedAt = :at' + (note ? ', acknowledgementNote = :note' : '') + (mark.add ? ` ADD ${mark.add}` : ''),
+              ConditionExpression: 'kind = :alert AND attribute_not_exists(acknowledgedAt)',
+              ExpressionAttributeValues: { ':by': by, ':at': at.toISOString(), ':alert': 'alert', ...(note ? { ':note': note } : {}), ...mark.values },
+            }),
+          ),
         ),
       );
     },
@@ -162,7 +168,7 @@ export function createMessageRepository(db: Db): MessageRepository {
       return Item?.status === 'claimed' && Item.claimedBy === claimant && Item.claimedAt === at.toISOString();
     },
 
-    async markSent(message, claimant, providerId, at) {
+    async markSent(message, claimant, providerId, at, audit) {
       // The provider id is indexed first: feedback may arrive before the ledger write below.
       await db.doc.send(
         new PutCommand({
@@ -170,7 +176,7 @@ export function createMessageRepository(db: Db): MessageRepository {
           Item: { ...keys.providerMessage(providerId), type: 'provider-message', message: keyOf(message), at: at.toISOString() },
         }),
       );
-      return settle(message, claimant, '#status = :sent, providerId = :id, sentAt = :at', { ':sent': 'sent', ':id': providerId, ':at': at.toISOString() });
+      return settle(message, claimant, '#status = :sent, providerId = :id, sentAt = :at', { ':sent': 'sent', ':id': providerId, ':at': at.toISOString() }, audit);
     },
 
     async markSkipped(message, claimant, reason, at) {

@@ -2,13 +2,14 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../../core/errors';
 import type { ParticipantRepository } from '../../core/ports';
 import type { Participant } from '../../core/study/study';
+import { auditedWrite, updateExpression } from './audited-write';
 import { conditionally, type Db } from './client';
 import { keys } from './keys';
 import { queryAll, queryDue, withoutKeys } from './query';
 
 const toParticipant = (item: Record<string, unknown>): Participant => {
-  const { planRequestedAt: _p, rev: _r, ...participant } = withoutKeys(item);
-  return participant as unknown as Participant;
+  const { planRequestedAt: _p, rev, ...participant } = withoutKeys(item);
+  return { ...(participant as unknown as Participant), ...(typeof rev === 'number' ? { revision: rev } : {}) };
 };
 
 export function createParticipantRepository(db: Db): ParticipantRepository {
@@ -39,55 +40,84 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
       return `P-${String(Attributes?.next as number).padStart(4, '0')}`;
     },
 
-    async create(participant) {
+    async create(participant, audit) {
       const key = keys.participant(participant.studyId, participant.code);
+      const { revision: _r, linkEpoch: _l, ...fields } = participant;
       // The participant arrives with a plan request in the due index; the dispatcher clears it once planned.
-      const created = await conditionally(() =>
-        db.doc.send(
-          new PutCommand({
-            TableName,
-            Item: { ...key, type: 'participant', ...participant, rev: 1, ...planRequest(participant.studyId, participant.code, participant.enrolledAt) },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
+      const created = await auditedWrite(db, audit, { table: 'research', key }, (mark) =>
+        conditionally(() =>
+          db.doc.send(
+            new PutCommand({
+              TableName,
+              Item: { ...key, type: 'participant', ...fields, rev: 1, ...planRequest(participant.studyId, participant.code, participant.enrolledAt), ...mark.item },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          ),
         ),
       );
       if (!created) throw conflict(`participant code ${participant.code} is already in use in this study`, 'code');
     },
 
-    async update(expected, next, at) {
+    async update(expected, next, at, options = {}) {
       const key = keys.participant(expected.studyId, expected.code);
       const request = planRequest(expected.studyId, expected.code, at.toISOString());
-      return conditionally(() =>
-        db.doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: key,
-            // Names for every attribute: several (timezone, status) are DynamoDB reserved words.
-            UpdateExpression:
-              'SET #arm = :arm, #tz = :timezone, #status = :status, #version = :version, #dates = :dates, #language = :language, ' +
-              'planRequestedAt = :requested, duePk = :duePk, dueSk = :dueSk, #rev = #rev + :one',
-            // Optimistic: only if nothing changed since `expected` was read.
-            ConditionExpression: '#arm = :oldArm AND #tz = :oldTimezone AND #status = :oldStatus AND #version = :oldVersion',
-            ExpressionAttributeNames: { '#arm': 'arm', '#tz': 'timezone', '#status': 'status', '#version': 'protocolVersion', '#dates': 'dates', '#language': 'language', '#rev': 'rev' },
-            ExpressionAttributeValues: {
-              ':arm': next.arm,
-              ':timezone': next.timezone,
-              ':status': next.status,
-              ':version': next.protocolVersion,
-              ':dates': next.dates,
-              ':language': next.language ?? 'en',
-              ':requested': request.planRequestedAt,
-              ':duePk': request.duePk,
-              ':dueSk': request.dueSk,
-              ':one': 1,
-              ':oldArm': expected.arm,
-              ':oldTimezone': expected.timezone,
-              ':oldStatus': expected.status,
-              ':oldVersion': expected.protocolVersion,
-            },
-          }),
+      return auditedWrite(db, options.audit, { table: 'research', key }, (mark) =>
+        conditionally(() =>
+          db.doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: key,
+              // Names for every attribute: several (timezone, status) are DynamoDB reserved words.
+              UpdateExpression: updateExpression({
+                set: [
+                  '#arm = :arm', '#tz = :timezone', '#status = :status', '#version = :version', '#dates = :dates', '#language = :language',
+                  'planRequestedAt = :requested', 'duePk = :duePk', 'dueSk = :dueSk', '#rev = if_not_exists(#rev, :zero) + :one',
+                ],
+                // The generation only ever rises, by an atomic ADD, so no write can bring a revoked link back.
+                add: [options.revokeLinks ? 'linkEpoch :one' : null, mark.add],
+              }),
+              // Optimistic: only if nothing changed since `expected` was read (every change raises rev).
+              ConditionExpression: expected.revision === undefined ? 'attribute_exists(pk) AND attribute_not_exists(#rev)' : '#rev = :expected',
+              ExpressionAttributeNames: { '#arm': 'arm', '#tz': 'timezone', '#status': 'status', '#version': 'protocolVersion', '#dates': 'dates', '#language': 'language', '#rev': 'rev' },
+              ExpressionAttributeValues: {
+                ':arm': next.arm,
+                ':timezone': next.timezone,
+                ':status': next.status,
+                ':version': next.protocolVersion,
+                ':dates': next.dates,
+                ':language': next.language ?? 'en',
+                ':requested': request.planRequestedAt,
+                ':duePk': request.duePk,
+                ':dueSk': request.dueSk,
+                ':zero': 0,
+                ':one': 1,
+                ...(expected.revision === undefined ? {} : { ':expected': expected.revision }),
+                ...mark.values,
+              },
+            }),
+          ),
         ),
       );
+    },
+
+    async revokeLinks(studyId, code, at, audit) {
+      const key = keys.participant(studyId, code);
+      const request = planRequest(studyId, code, at.toISOString());
+      // Not a change to the editable record (no rev): a coordinator's edit at the same moment still applies.
+      const revoked = await auditedWrite(db, audit, { table: 'research', key }, (mark) =>
+        conditionally(() =>
+          db.doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: key,
+              UpdateExpression: updateExpression({ set: ['planRequestedAt = :at', 'duePk = :duePk', 'dueSk = :dueSk'], add: ['linkEpoch :one', mark.add] }),
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':at': request.planRequestedAt, ':duePk': request.duePk, ':dueSk': request.dueSk, ':one': 1, ...mark.values },
+            }),
+          ),
+        ),
+      );
+      if (!revoked) throw conflict(`participant ${code} no longer exists`);
     },
 
     async markSynthetic(studyId, code) {
@@ -126,19 +156,29 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
       );
     },
 
-    async markContactErased(studyId, code, at) {
+    async markContactErased(studyId, code, at, audit) {
+      const key = keys.participant(studyId, code);
       const request = planRequest(studyId, code, at.toISOString());
-      const { Attributes } = await db.doc.send(
-        new UpdateCommand({
-          TableName,
-          Key: keys.participant(studyId, code),
-          UpdateExpression: 'SET contactErasedAt = if_not_exists(contactErasedAt, :at), planRequestedAt = :at, duePk = :duePk, dueSk = :dueSk',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':at': request.planRequestedAt, ':duePk': request.duePk, ':dueSk': request.dueSk },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      const earlier = Attributes?.contactErasedAt as string | undefined;
+      let earlier: string | undefined;
+      await auditedWrite(db, audit, { table: 'research', key }, async (mark) => {
+        const { Attributes } = await db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: key,
+            // Revokes every link sent (linkEpoch), and counts as a change to the record (rev): an edit
+            // read before it (say, a new address) fails instead of writing over the erasure.
+            UpdateExpression: updateExpression({
+              set: ['contactErasedAt = if_not_exists(contactErasedAt, :at)', 'planRequestedAt = :at', 'duePk = :duePk', 'dueSk = :dueSk'],
+              add: ['linkEpoch :one', 'rev :one', mark.add],
+            }),
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': request.planRequestedAt, ':duePk': request.duePk, ':dueSk': request.dueSk, ':one': 1, ...mark.values },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        earlier = Attributes?.contactErasedAt as string | undefined;
+        return true;
+      });
       return { erasedAt: earlier ?? request.planRequestedAt, first: earlier === undefined };
     },
 

@@ -36,8 +36,8 @@ export async function queryDue<T extends { dueSk?: unknown }>(db: Db, kind: DueK
     .slice(0, limit);
 }
 
-/** Strips the storage-only attributes from an item. */
-export function withoutKeys<T extends Record<string, unknown>>(item: T): Omit<T, 'pk' | 'sk' | 'duePk' | 'dueSk' | 'type'> {
-  const { pk: _pk, sk: _sk, duePk: _duePk, dueSk: _dueSk, type: _type, ...rest } = item;
+/** Strips the storage-only attributes from an item (keys, due-index keys, audit marks). */
+export function withoutKeys<T extends Record<string, unknown>>(item: T): Omit<T, 'pk' | 'sk' | 'duePk' | 'dueSk' | 'type' | 'auditMarks'> {
+  const { pk: _pk, sk: _sk, duePk: _duePk, dueSk: _dueSk, type: _type, auditMarks: _marks, ...rest } = item;
   return rest;
 }

@@ -1,12 +1,13 @@
 import type { Db } from './client';
 import { createAuditLog } from './audit-log';
+import { createAuditOutbox } from './audited-write';
 import { createContactRepository } from './contact-repository';
-import { createFailureCounter } from './failure-counter';
 import { createInstanceRepository } from './instance-repository';
 import { createLicensedTextRepository } from './licensed-text-repository';
 import { createLinkTokenRepository } from './link-token-repository';
 import { createMessageRepository } from './message-repository';
 import { createParticipantRepository } from './participant-repository';
+import { createRateCounter } from './rate-counter';
 import { createStaffRepository } from './staff-repository';
 import { createStudyRepository } from './study-repository';
 
@@ -21,8 +22,9 @@ export function createRepositories(db: Db) {
     links: createLinkTokenRepository(db),
     staff: createStaffRepository(db),
     audit: createAuditLog(db),
+    auditOutbox: createAuditOutbox(db),
     licensedTexts: createLicensedTextRepository(db),
-    failures: createFailureCounter(db),
+    rateLimits: createRateCounter(db),
   };
 }
 

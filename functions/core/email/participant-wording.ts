@@ -5,6 +5,8 @@ export const participantWording: Record<Language, {
   invitationSubject: string;
   reminderSubject: string;
   resendSuffix: string;
+  /** In a resend: the earlier links no longer work. */
+  replaces: string;
   invitationIntro: string;
   reminderIntro: string;
   deadline: string;
@@ -25,6 +27,7 @@ export const participantWording: Record<Language, {
     invitationSubject: '{study}: your {timepoint} questionnaires',
     reminderSubject: 'Reminder — {study}: your {timepoint} questionnaires',
     resendSuffix: ' (your link again)',
+    replaces: 'This link replaces the ones we sent you before: they no longer work.',
     invitationIntro: 'Thank you for taking part in {study}. Your {timepoint} questionnaires are ready.',
     reminderIntro: 'This is a reminder that your {timepoint} questionnaires for {study} are still waiting for you.',
     deadline: 'Please complete them by {closes}. Your answers are saved as you go, so you can stop and come back using the same link.',
@@ -43,6 +46,7 @@ export const participantWording: Record<Language, {
     invitationSubject: '{study} : vos questionnaires ({timepoint})',
     reminderSubject: 'Rappel — {study} : vos questionnaires ({timepoint})',
     resendSuffix: ' (votre lien, à nouveau)',
+    replaces: 'Ce lien remplace ceux que nous vous avons envoyés auparavant : ils ne fonctionnent plus.',
     invitationIntro: 'Merci de participer à {study}. Vos questionnaires ({timepoint}) sont prêts.',
     reminderIntro: 'Petit rappel : vos questionnaires ({timepoint}) pour {study} vous attendent toujours.',
     deadline: 'Merci de les remplir avant le {closes}. Vos réponses sont enregistrées au fur et à mesure : vous pouvez vous arrêter et revenir avec le même lien.',

@@ -49,6 +49,8 @@ export function renderParticipantEmail(input: {
   const paragraphs = [
     ...(input.test ? [fill(words.testNotice)] : []),
     fill(custom?.intro ?? (kind === 'reminder' ? words.reminderIntro : words.invitationIntro)),
+    // A resend revoked every earlier link: say so, or the participant would try the old one first.
+    ...(kind === 'resend' ? [words.replaces] : []),
     fill(words.deadline),
     words.personal,
   ];
@@ -75,7 +77,7 @@ export function renderParticipantEmail(input: {
 export function renderSignInEmail(input: { link: string; code: string; minutes: number }): RenderedEmail {
   const subject = 'Your Timepoint sign-in link';
   const paragraphs = [
-    `Use this link to sign in to Timepoint. It works once and expires in ${input.minutes} minutes.`,
+    `Use this link to sign in to Timepoint. It works once, expires in ${input.minutes} minutes, and stops working if you ask for another one.`,
     `On another device, paste this code instead: ${input.code}`,
   ];
   const footer = ['If you did not ask to sign in, you can ignore this email: nobody can sign in without the link.'];

@@ -3,7 +3,7 @@ import type { CatalogueInstrument } from '../ports';
 import { constructs, type Construct } from './constructs';
 import { wordingLanguages } from './wording-languages';
 
-/** One instrument as the catalogue presents it (CLI `timepoint instruments`, `GET /api/instruments`). */
+/** One instrument as the catalogue presents it (CLI `npx timepoint instruments`, `GET /api/instruments`). */
 export interface CatalogueEntry {
   id: string;
   version: string;

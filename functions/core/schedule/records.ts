@@ -1,3 +1,4 @@
+import type { Answers } from '../scoring/answers';
 import type { ScoreResult } from '../scoring/engine';
 
 /**
@@ -6,7 +7,7 @@ import type { ScoreResult } from '../scoring/engine';
  */
 export type InstanceStatus = 'scheduled' | 'open' | 'started' | 'completed' | 'expired' | 'cancelled';
 
-export type Answers = Record<string, number | string | null>;
+export type { Answers } from '../scoring/answers';
 
 /** One participant × timepoint. */
 export interface Instance {
@@ -30,6 +31,11 @@ export interface Instance {
   /** When the instance left the open states other than by completion, and why. */
   endedAt?: string;
   endReason?: string;
+  /**
+   * The oldest link generation still accepted for saves and submissions (see
+   * `Participant.linkEpoch`): copied here so that the answer write itself refuses a revoked link.
+   */
+  linkEpoch?: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Answers } from '../schedule/records';
+import type { Answers } from './answers';
 import type { ItemDefinition, ScoringDefinition } from './definition';
 
 export interface AnswerProblem {

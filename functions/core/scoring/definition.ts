@@ -24,7 +24,7 @@ const itemSchema = z
      * The code printed on the paper form for each stored code, where the form prints something
      * other than the number itself (BDI-II items 16 and 18 print 1a, 1b …; PAM-13 prints N/A).
      * Keys are the printed codes, values the stored codes; every stored code needs one. Data
-     * entered from paper (`timepoint score`) gives the printed code, and the item-level exports
+     * entered from paper (`npx timepoint score`) gives the printed code, and the item-level exports
      * write it back, so a printed code survives a round trip and is never guessed from a digit.
      */
     printedCodes: z.record(z.string().min(1), z.number()).optional(),

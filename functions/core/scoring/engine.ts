@@ -1,4 +1,4 @@
-import type { Answers } from '../schedule/records';
+import type { Answers } from './answers';
 import type { Bounds, ItemDefinition, MissingRule, ScaleDefinition, ScoringDefinition } from './definition';
 
 export type ScaleStatus = 'complete' | 'prorated' | 'not_scored';

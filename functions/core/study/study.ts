@@ -164,6 +164,13 @@ export interface Participant {
    * sent to them, and no address can be set again. Their research data stays.
    */
   contactErasedAt?: string;
+  /**
+   * Link generation: links are minted under the current one, and raising it (an email correction,
+   * a resend, a withdrawal, an erasure) revokes every link minted before, in one write.
+   */
+  linkEpoch?: number;
+  /** Storage-assigned revision, raised by every change: edits are conditioned on the one they read. */
+  revision?: number;
 }
 
 export const participantCodeSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'letters, digits, - and _ (at most 32)');

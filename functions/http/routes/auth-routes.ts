@@ -10,8 +10,8 @@ import type { AppDeps, AppEnv } from '../env';
 import { readJson } from '../read-json';
 
 const tag = 'Sign-in';
-documented({ method: 'post', path: '/api/auth/login', tag, summary: 'Email a one-time sign-in link (same answer for unknown addresses)', body: signInRequestSchema, responses: { 202: 'Accepted', 503: 'The email could not be sent just now' } });
-documented({ method: 'post', path: '/api/auth/verify', tag, summary: 'Exchange the code for a session token (also set as an HttpOnly cookie)', body: signInVerifySchema, responses: { 200: '{token, role, email, studies, expiresAt}', 401: 'Invalid, used or expired code' } });
+documented({ method: 'post', path: '/api/auth/login', tag, summary: 'Email a one-time sign-in link (same answer for unknown addresses); at most 5 per address and 50 per client in 15 minutes', body: signInRequestSchema, responses: { 202: 'Accepted', 429: 'Too many sign-in links for this address, or requests from this client (Retry-After)', 503: 'The email could not be sent just now' } });
+documented({ method: 'post', path: '/api/auth/verify', tag, summary: 'Exchange the code for a session token (also set as an HttpOnly cookie)', body: signInVerifySchema, responses: { 200: '{token, role, email, studies, expiresAt}', 401: 'Invalid, used, expired or replaced code', 429: 'Too many invalid codes from this client (Retry-After)' } });
 documented({ method: 'post', path: '/api/auth/logout', tag, summary: 'End the session (on the server, and its cookie)', responses: { 204: 'Done' } });
 const me = documented({ method: 'get', path: '/api/auth/me', tag, summary: 'Who is signed in', roles: ['admin', 'coordinator', 'analyst'], responses: { 200: '{email, role, studies, expiresAt}' } });
 
@@ -21,10 +21,10 @@ export function authRoutes(deps: AppDeps) {
       // Another site must not make a visitor's browser mail sign-in links to staff (the answer says nothing about accounts).
       assertSameOrigin(c, deps.baseUrl);
       // Known and unknown addresses get the same answer in the same time (sending the email takes a while).
-      await atLeast(deps.signInResponseMs, requestSignIn(deps, await readJson(c)));
+      await atLeast(deps.signInResponseMs, requestSignIn(deps, await readJson(c), deps.secrets.hash(deps.clientAddress?.(c) ?? 'unknown')));
       return c.json({ message: 'If this address belongs to a staff account, a sign-in link is on its way.' }, 202);
     })
-    .post('/verify', limitProbing(deps, (status) => status === 401), async (c) => {
+    .post('/verify', limitProbing(deps, 'sign-in-code', (status) => status === 401), async (c) => {
       // Another site must not be able to sign a browser in to an account of its choosing (login CSRF).
       assertSameOrigin(c, deps.baseUrl);
       const { token, session } = await verifySignIn(deps, await readJson(c));

@@ -29,17 +29,17 @@ const docs = {
     query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
     responses: { 200: 'Report: every row, its problems, enrolled codes', 400: 'Some rows are invalid (nothing written); the report lists them' },
   }),
-  update: documented({ method: 'patch', path: '/api/studies/{studyId}/participants/{code}', tag, summary: 'Change arm, time zone, email or anchor dates (unsent messages move)', roles: coordinators, body: participantChangeSchema, responses: { 200: '{participant}', 409: 'Withdrawn, or changed meanwhile' } }),
-  withdraw: documented({ method: 'post', path: '/api/studies/{studyId}/participants/{code}/withdraw', tag, summary: 'Withdraw: stops all mail, keeps data', roles: coordinators, body: withdrawalSchema, responses: { 200: '{participant}' } }),
+  update: documented({ method: 'patch', path: '/api/studies/{studyId}/participants/{code}', tag, summary: 'Change arm, time zone, email or anchor dates (unsent messages move). A new email revokes every link sent so far and sends a fresh link to each open questionnaire', roles: coordinators, body: participantChangeSchema, responses: { 200: '{participant, resentLinks}', 409: 'Withdrawn, or changed meanwhile' } }),
+  withdraw: documented({ method: 'post', path: '/api/studies/{studyId}/participants/{code}/withdraw', tag, summary: 'Withdraw: stops all mail and revokes every link sent, keeps data', roles: coordinators, body: withdrawalSchema, responses: { 200: '{participant}' } }),
   eraseContact: documented({
     method: 'delete',
     path: '/api/studies/{studyId}/participants/{code}/contact',
     tag,
-    summary: "Erase the participant's contact details at their request: no more emails (pending ones cancelled); research data stays and still exports. Idempotent",
+    summary: "Erase the participant's contact details at their request: no more emails (pending ones cancelled), every link sent revoked; research data stays and still exports. Idempotent",
     roles: coordinators,
     responses: { 200: '{code, contactErasedAt, cancelledMessages}', 404: 'No such participant' },
   }),
-  resend: documented({ method: 'post', path: '/api/studies/{studyId}/participants/{code}/resend', tag, summary: 'Send a fresh link to an open timepoint now', roles: coordinators, body: resendSchema, responses: { 202: 'Queued', 409: 'Not open' } }),
+  resend: documented({ method: 'post', path: '/api/studies/{studyId}/participants/{code}/resend', tag, summary: 'Send a fresh link to an open timepoint now; every earlier link stops working (other open timepoints get a fresh link too)', roles: coordinators, body: resendSchema, responses: { 202: '{queued, n, timepoints}', 409: 'Not open, withdrawn or erased' } }),
   timeline: documented({ method: 'get', path: '/api/studies/{studyId}/participants/{code}/schedule', tag, summary: 'Timeline: instances, messages with delivery status, completions, scores, contact status', roles: coordinators, responses: { 200: 'The timeline' } }),
   preview: documented({ method: 'get', path: '/api/studies/{studyId}/participants/{code}/preview', tag, summary: 'The plan under a protocol version, against the ledger', roles: coordinators, query: z.object({ version: z.string().optional() }), responses: { 200: '{messages}' } }),
 };
@@ -85,7 +85,7 @@ export function participantAdminRoutes(deps: AppDeps) {
       return c.json({ error: { code: 'bad_request', message, field: 'body', details: problems }, ...report }, 400);
     })
     .patch('/:studyId/participants/:code', requireStaff(deps, docs.update.roles), async (c) =>
-      c.json({ participant: await updateParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readJson(c)) }),
+      c.json(await updateParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readJson(c))),
     )
     .post('/:studyId/participants/:code/withdraw', requireStaff(deps, docs.withdraw.roles), async (c) =>
       c.json({ participant: await withdrawParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readOptionalJson(c)) }),

@@ -18,7 +18,7 @@ documented({ method: 'post', path: '/api/u/{token}', tag: 'Participants (link)',
 /** Participant endpoints: the token in the path is the only credential. */
 export function participantRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
-    .use('*', limitProbing(deps, (status) => status === 404))
+    .use('*', limitProbing(deps, 'participant-link', (status) => status === 404))
     .get('/:token', async (c) => c.json(await openSurvey(deps, c.req.param('token'))))
     .put('/:token/answers', async (c) => c.json(await saveProgress(deps, c.req.param('token'), await readJson(c))))
     .post('/:token/submit', async (c) => c.json(await submitAnswers(deps, c.req.param('token'), await readJson(c))));
@@ -27,7 +27,7 @@ export function participantRoutes(deps: AppDeps) {
 /** One-click unsubscribe (RFC 8058): mail providers POST here; the page in the email reads and POSTs too. */
 export function unsubscribeRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
-    .use('*', limitProbing(deps, (status) => status === 404))
+    .use('*', limitProbing(deps, 'unsubscribe-link', (status) => status === 404))
     .get('/:token', async (c) => c.json(await unsubscribeStatus(deps, c.req.param('token'))))
     .post('/:token', async (c) => c.json(await unsubscribe(deps, c.req.param('token'))));
 }

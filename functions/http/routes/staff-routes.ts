@@ -11,8 +11,8 @@ const admins = ['admin'] as const;
 
 const docs = {
   list: documented({ method: 'get', path: '/api/staff', tag, summary: 'Staff accounts', roles: admins, responses: { 200: '{staff}' } }),
-  put: documented({ method: 'put', path: '/api/staff/{email}', tag, summary: 'Create or change a staff account', roles: admins, body: staffMemberSchema, responses: { 200: '{member}' } }),
-  remove: documented({ method: 'delete', path: '/api/staff/{email}', tag, summary: 'Remove a staff account: its sessions stop working at once', roles: admins, responses: { 204: 'Removed', 404: 'No such account', 409: 'Your own account' } }),
+  put: documented({ method: 'put', path: '/api/staff/{email}', tag, summary: 'Create or change a staff account; a lower role or fewer studies ends its sessions at once', roles: admins, body: staffMemberSchema, responses: { 200: '{member}', 409: 'Changed by someone else meanwhile, your own admin role, or the last admin' } }),
+  remove: documented({ method: 'delete', path: '/api/staff/{email}', tag, summary: 'Remove a staff account: its sessions stop working at once', roles: admins, responses: { 204: 'Removed', 404: 'No such account', 409: 'Your own account, the last admin, or changed by someone else meanwhile' } }),
   audit: documented({ method: 'get', path: '/api/staff/audit', tag, summary: 'Sign-ins and account changes, newest first', roles: admins, query: auditQuerySchema, responses: { 200: '{entries, truncated}' } }),
 };
 

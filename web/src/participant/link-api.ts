@@ -9,7 +9,14 @@ export type Answers = Record<string, unknown>;
  */
 export type LinkResult<T> =
   | { kind: 'ok'; value: T }
-  | { kind: 'http'; status: number; details: Array<{ field: string; message: string }>; retryAfterSeconds: number | null }
+  | {
+      kind: 'http';
+      status: number;
+      details: Array<{ field: string; message: string }>;
+      retryAfterSeconds: number | null;
+      /** Set when the link was replaced by a newer one or closed (410): whose study it was, in which language to say so. */
+      revoked: { study: string; language: string } | null;
+    }
   | { kind: 'offline' };
 
 async function request<T>(path: string, method: string, body?: unknown): Promise<LinkResult<T>> {
@@ -35,9 +42,10 @@ async function request<T>(path: string, method: string, body?: unknown): Promise
     json = null;
   }
   if (response.ok) return { kind: 'ok', value: json as T };
-  const error = (json as { error?: { details?: Array<{ field: string; message: string }> } } | null)?.error;
+  const error = (json as { error?: { details?: Array<{ field: string; message: string }>; reason?: string; study?: { name?: string }; language?: string } } | null)?.error;
   const retryAfter = Number(response.headers.get('retry-after'));
-  return { kind: 'http', status: response.status, details: error?.details ?? [], retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null };
+  const revoked = response.status === 410 && error?.reason === 'link_revoked' ? { study: error.study?.name ?? '', language: error.language ?? 'en' } : null;
+  return { kind: 'http', status: response.status, details: error?.details ?? [], retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null, revoked };
 }
 
 const base = (token: string) => `/api/p/${encodeURIComponent(token)}`;

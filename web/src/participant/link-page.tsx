@@ -12,7 +12,7 @@ const QuestionnaireForm = lazy(() => import('./questionnaire-form').then((m) => 
 
 type Screen =
   | { kind: 'loading' }
-  | { kind: 'failed'; failure: Failure; keptHere: boolean }
+  | { kind: 'failed'; failure: Failure; keptHere: boolean; language?: string }
   | { kind: 'state'; view: SurveyView }
   | { kind: 'form'; view: SurveyView; saver: ProgressSaver }
   | { kind: 'queued'; view: SurveyView; saver: ProgressSaver }
@@ -25,7 +25,7 @@ export function LinkPage({ token }: { token: string }) {
   const [screen, setScreen] = useState<Screen>({ kind: 'loading' });
   const [status, setStatus] = useState<SaveStatus>('idle');
   const [attempt, setAttempt] = useState(0);
-  const language: PageLanguage = pickLanguage('view' in screen ? screen.view.language : null);
+  const language: PageLanguage = pickLanguage('view' in screen ? screen.view.language : screen.kind === 'failed' ? (screen.language ?? null) : null);
   const strings = stringsFor(language);
   useEffect(() => applyLanguage(language), [language]);
 
@@ -47,9 +47,17 @@ export function LinkPage({ token }: { token: string }) {
         const failure: Failure =
           result.kind === 'http' && result.status === 404
             ? { reason: 'not_found' }
-            : result.kind === 'http' && result.status === 429
-              ? { reason: 'too_many', retryAfterSeconds: result.retryAfterSeconds }
-              : { reason: 'network' };
+            : result.kind === 'http' && result.revoked
+              ? { reason: 'revoked', study: result.revoked.study }
+              : result.kind === 'http' && result.status === 429
+                ? { reason: 'too_many', retryAfterSeconds: result.retryAfterSeconds }
+                : { reason: 'network' };
+        if (failure.reason === 'revoked') {
+          // Nothing kept on this device can be sent through this link any more: do not leave answers lying around.
+          store?.clear();
+          setScreen({ kind: 'failed', failure, keptHere: false, language: result.kind === 'http' ? result.revoked?.language : undefined });
+          return;
+        }
         const unsent = store?.read();
         setScreen({ kind: 'failed', failure, keptHere: !!unsent && (unsent.submit || Object.keys(unsent.answers).length > 0) });
         return;

@@ -80,7 +80,11 @@ export function QueuedScreen({ view, strings }: Props) {
   );
 }
 
-export type Failure = { reason: 'not_found' } | { reason: 'too_many'; retryAfterSeconds: number | null } | { reason: 'network' };
+export type Failure =
+  | { reason: 'not_found' }
+  | { reason: 'revoked'; study: string }
+  | { reason: 'too_many'; retryAfterSeconds: number | null }
+  | { reason: 'network' };
 
 /** The link could not be loaded at all: a bad link, a paused connection, or no network. */
 export function FailureScreen({ failure, strings, keptHere, onRetry }: { failure: Failure; strings: PageStrings; keptHere: boolean; onRetry: () => void }) {
@@ -88,6 +92,14 @@ export function FailureScreen({ failure, strings, keptHere, onRetry }: { failure
     return (
       <StatePage title={strings.notFound.title}>
         <p>{strings.notFound.body}</p>
+      </StatePage>
+    );
+  }
+  if (failure.reason === 'revoked') {
+    // Nothing but the study's name: this link may be in someone else's hands.
+    return (
+      <StatePage title={strings.revoked.title}>
+        <p>{strings.revoked.body(failure.study)}</p>
       </StatePage>
     );
   }

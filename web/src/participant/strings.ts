@@ -17,6 +17,8 @@ export interface PageStrings {
   status: { saving: string; saved: string; offline: string; retrying: string; sendingQueued: string };
   submitFailed: string;
   notFound: { title: string; body: string };
+  /** A link replaced by a newer one (an email correction, a resend) or closed (a withdrawal, an erasure). */
+  revoked: { title: string; body: (study: string) => string };
   tooMany: { title: string; body: (minutes: number | null) => string };
   network: { title: string; body: string; keptHere: string; retry: string };
   notYetOpen: { title: string; body: (label: string, opensOn: string) => string };
@@ -34,6 +36,7 @@ export interface PageStrings {
     loading: string;
     notFound: { title: string; body: string };
     failed: { title: string; body: string };
+    revoked: { title: string; body: (study: string) => string };
     done: { title: string; body: (study: string) => string };
     ask: { title: string; body: (study: string) => string; button: string };
   };
@@ -64,6 +67,11 @@ const en: PageStrings = {
   notFound: {
     title: 'This link is not valid',
     body: 'Please check that you copied the whole link from your email. If it still does not work, contact the study team.',
+  },
+  revoked: {
+    title: 'This link no longer works',
+    body: (study) =>
+      `This link${study ? ` from ${study}` : ''} has been replaced by a newer one, or closed. If you are still taking part, please use the link in the most recent email from the study team, or contact them.`,
   },
   tooMany: {
     title: 'Too many attempts',
@@ -111,6 +119,10 @@ const en: PageStrings = {
     loading: 'Loading…',
     notFound: { title: 'This link is not valid', body: 'Please check that you copied the whole link from your email.' },
     failed: { title: 'Something went wrong', body: 'Please check your connection and reload this page.' },
+    revoked: {
+      title: 'This link no longer works',
+      body: (study) => `This link${study ? ` from ${study}` : ''} has been replaced by a newer one, or closed. To stop the emails, use the link at the bottom of the most recent one.`,
+    },
     done: {
       title: 'You will get no more emails from this study',
       body: (study) => `${study} will not email you again. Questionnaires you have already been sent stay open: you can still use their links.`,
@@ -145,6 +157,11 @@ const fr: PageStrings = {
   notFound: {
     title: 'Ce lien n’est pas valide',
     body: 'Vérifiez que vous avez copié le lien entier depuis votre e-mail. S’il ne fonctionne toujours pas, contactez l’équipe de l’étude.',
+  },
+  revoked: {
+    title: 'Ce lien ne fonctionne plus',
+    body: (study) =>
+      `Ce lien${study ? ` de ${study}` : ''} a été remplacé par un lien plus récent, ou fermé. Si vous participez toujours, utilisez le lien du message le plus récent de l’équipe de l’étude, ou contactez-la.`,
   },
   tooMany: {
     title: 'Trop de tentatives',
@@ -194,6 +211,10 @@ const fr: PageStrings = {
     loading: 'Chargement…',
     notFound: { title: 'Ce lien n’est pas valide', body: 'Vérifiez que vous avez copié le lien entier depuis votre e-mail.' },
     failed: { title: 'Un problème est survenu', body: 'Vérifiez votre connexion et rechargez cette page.' },
+    revoked: {
+      title: 'Ce lien ne fonctionne plus',
+      body: (study) => `Ce lien${study ? ` de ${study}` : ''} a été remplacé par un lien plus récent, ou fermé. Pour ne plus recevoir de messages, utilisez le lien en bas du message le plus récent.`,
+    },
     done: {
       title: 'Vous ne recevrez plus d’e-mails de cette étude',
       body: (study) => `${study} ne vous écrira plus. Les questionnaires déjà reçus restent ouverts : leurs liens fonctionnent toujours.`,

@@ -1,22 +1,28 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { TextField } from '../components/field';
 import { Done, ErrorNotice } from '../components/notices';
 import { PageTitle } from '../components/page-title';
 import { api, ApiError } from '../lib/http';
 import type { Me } from '../lib/types';
 
-/** Passwordless sign-in: an emailed link (or its code pasted here) opens a session. */
+/**
+ * Passwordless sign-in: an emailed link (or its code pasted here) opens a session. Arriving from
+ * the link only offers a button: the code is used when the person selects it, never by loading
+ * the page, so a mail scanner that opens links (and runs their scripts) uses nothing up.
+ */
 export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   const [email, setEmail] = useState('');
   const [sent, setSent] = useState(false);
   const [sending, setSending] = useState(false);
   const [code, setCode] = useState(() => new URLSearchParams(window.location.hash.slice(1)).get('code') ?? '');
   const [error, setError] = useState<unknown>(undefined);
+  const [verifying, setVerifying] = useState(false);
   const fromLink = useRef(code !== '');
 
   const verify = useCallback(
     async (value: string) => {
       setError(undefined);
+      setVerifying(true);
       try {
         onSignedIn(await api<Me>('/api/auth/verify', { method: 'POST', body: { code: value.trim() } }));
       } catch (e) {
@@ -30,21 +36,27 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
               )
             : e,
         );
+      } finally {
+        setVerifying(false);
       }
     },
     [onSignedIn],
   );
 
-  useEffect(() => {
-    if (fromLink.current) void verify(code);
-    // Only on arrival from an emailed link.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-
   return (
     <main id="main" className="narrow">
       <section className="card">
         <PageTitle title="Sign in to Timepoint" />
+        {fromLink.current && (
+          <>
+            <p>Your sign-in link is ready. Select Sign in to finish signing in on this device.</p>
+            <div className="actions">
+              <button type="button" disabled={verifying} onClick={() => void verify(code)}>
+                Sign in
+              </button>
+            </div>
+          </>
+        )}
         <p className="muted">For study coordinators, analysts and administrators. Participants use the link in their invitation email.</p>
         <form
           onSubmit={(e) => {
@@ -63,7 +75,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
             </button>
           </div>
         </form>
-        {sent && <Done>If this address has a staff account, a sign-in link is on its way. It expires in 15 minutes.</Done>}
+        {sent && <Done>If this address has a staff account, a sign-in link is on its way. It expires in 15 minutes, and asking for another one makes it stop working.</Done>}
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -72,7 +84,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
         >
           <TextField id="code" label="Or paste the code from the email" autoComplete="one-time-code" required value={code} onChange={(e) => setCode(e.target.value)} />
           <div className="actions">
-            <button type="submit" className="secondary">
+            <button type="submit" className="secondary" disabled={verifying}>
               Sign in with code
             </button>
           </div>

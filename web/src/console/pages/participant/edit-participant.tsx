@@ -16,7 +16,8 @@ export function EditParticipant({ study, timeline, onSaved }: { study: StudySumm
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
-  const [saved, setSaved] = useState(false);
+  /** After a save: which open timepoints got a fresh link (a new address revokes the old links), or null. */
+  const [saved, setSaved] = useState<{ emailChanged: boolean; resentLinks: string[] } | null>(null);
   const errors = fieldErrors(error);
   const changes = {
     ...(email.trim() !== (contact?.email ?? '') ? { email: email.trim() } : {}),
@@ -34,11 +35,11 @@ export function EditParticipant({ study, timeline, onSaved }: { study: StudySumm
         onSubmit={(e) => {
           e.preventDefault();
           setError(undefined);
-          setSaved(false);
+          setSaved(null);
           setBusy(true);
-          api(studyPath(study.id, `/participants/${encodeURIComponent(participant.code)}`), { method: 'PATCH', body: changes })
-            .then(() => {
-              setSaved(true);
+          api<{ resentLinks: string[] }>(studyPath(study.id, `/participants/${encodeURIComponent(participant.code)}`), { method: 'PATCH', body: changes })
+            .then((result) => {
+              setSaved({ emailChanged: 'email' in changes, resentLinks: result.resentLinks ?? [] });
               onSaved();
             }, setError)
             .finally(() => setBusy(false));
@@ -79,7 +80,13 @@ export function EditParticipant({ study, timeline, onSaved }: { study: StudySumm
           </button>
         </div>
       </form>
-      {saved && <Done>Saved. Messages not yet sent have been re-planned.</Done>}
+      {saved && (
+        <Done>
+          Saved. Messages not yet sent have been re-planned.
+          {saved.emailChanged && ' Links sent to the old address no longer work.'}
+          {saved.resentLinks.length > 0 && ` A fresh link to ${saved.resentLinks.join(' and ')} goes to the new address within a minute.`}
+        </Done>
+      )}
     </section>
   );
 }

@@ -100,7 +100,7 @@ function InstanceCard({ studyId, instance, zone, canResend, onChanged }: { study
           </button>
         </div>
       )}
-      {queued && <Done>A fresh {instance.timepoint} link is queued: it goes out within a minute.</Done>}
+      {queued && <Done>A fresh {instance.timepoint} link is queued: it goes out within a minute. Every link sent before no longer works.</Done>}
       <ErrorNotice error={error} />
     </article>
   );
