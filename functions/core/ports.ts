@@ -113,11 +113,6 @@ export interface ParticipantRepository {
    * that instant and whether this call set it.
    */
   markContactErased(studyId: string, code: string, at: Date, audit?: AuditedChange): Promise<{ erasedAt: string; first: boolean }>;
-  /**
-   * Marks a participant as synthetic demo data (idempotent): from then on the dispatcher never
-   * emails them. Only the local demo seeding does this.
-   */
-  markSynthetic(studyId: string, code: string): Promise<void>;
   /** Participants whose schedule must be (re)planned, oldest request first. */
   listPlanRequests(now: Date, limit: number): Promise<Array<{ studyId: string; code: string; requestedAt: string }>>;
   /** Clears a plan request, unless a newer one arrived meanwhile. */

@@ -45,6 +45,11 @@ export interface DispatchOptions {
    * participants early mail, expire their questionnaires or skip their reminders.
    */
   onlyTestParticipants?: boolean;
+  /**
+   * The demo seeding's passes (on its virtual clock) act on synthetic demo participants' records
+   * only; every other pass leaves those alone (they are a snapshot, never emailed).
+   */
+  synthetic?: boolean;
 }
 
 type DispatchDeps = Pick<
@@ -77,8 +82,14 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
 
   const isTest = new Map<string, Promise<boolean>>();
   const leftAlone = new Set<string>();
-  /** Whether this pass may act on a participant's work (always, unless it is restricted to test participants). */
-  const actsOn = async (item: { studyId: string; code: string }, work: string) => {
+  /**
+   * Whether this pass may act on a participant's work: a synthetic demo participant's only in the
+   * seeding's passes (and nothing else there); a test participant's only, under time travel.
+   */
+  const actsOn = async (item: { studyId: string; code: string; synthetic?: boolean }, work: string) => {
+    if (item.synthetic !== undefined || options.synthetic) {
+      if (Boolean(item.synthetic) !== Boolean(options.synthetic)) return false;
+    }
     if (!options.onlyTestParticipants) return true;
     const key = `${item.studyId}|${item.code}`;
     if (!isTest.has(key)) isTest.set(key, deps.participants.get(item.studyId, item.code).then((p) => p?.test === true));
@@ -106,7 +117,16 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
     await recordAudit(deps, entry, once);
     const flags = urgentFlags(instance.scores ?? []);
     if (flags.length > 0) {
-      await deps.messages.createOnce({ studyId: instance.studyId, code: instance.code, timepoint: instance.timepoint, kind: 'alert', n: 0, sendAt: instance.completedAt!, flags });
+      await deps.messages.createOnce({
+        studyId: instance.studyId,
+        code: instance.code,
+        timepoint: instance.timepoint,
+        kind: 'alert',
+        n: 0,
+        sendAt: instance.completedAt!,
+        flags,
+        ...(instance.synthetic ? { synthetic: true } : {}),
+      });
     }
     await planAndStore(deps, instance.studyId, instance.code);
     await deps.instances.clearPendingCompletion(instance);

@@ -41,6 +41,8 @@ export async function enrolParticipant(
   actor: Actor,
   studyId: string,
   body: unknown,
+  /** Not part of the API: the local demo seeding enrols its synthetic participants with `synthetic`. */
+  internal: { synthetic?: boolean } = {},
 ): Promise<{ code: string; firstInvitationAt: string | null; warnings: string[] }> {
   const input = parseInput(enrolmentSchema, body);
   const study = await deps.studies.get(studyId);
@@ -92,6 +94,7 @@ export async function enrolParticipant(
     dates: {},
     ...(input.language ? { language: input.language } : {}),
     ...(input.test ? { test: true } : {}),
+    ...(internal.synthetic ? { synthetic: true } : {}),
   };
   const audit = auditEntry(deps, {
     scope: `study:${studyId}`,

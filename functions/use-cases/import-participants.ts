@@ -3,6 +3,7 @@ import { badRequest, isAppError, notFound } from '../core/errors';
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
 import { enrolmentInstant, enrolmentSchema, enrolParticipant } from './enrol-participant';
+import { plainMessage } from './plain-message';
 import { participantCodeSchema } from '../core/study/study';
 
 /** Columns a participants CSV may have; `email` and `arm` are required. */
@@ -69,7 +70,7 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? 'row');
-        row.problems.push({ column: field === 'enrolledOn' ? 'enrolment_date' : field, message: issue.message });
+        row.problems.push({ column: field === 'enrolledOn' ? 'enrolment_date' : field, message: plainMessage(issue) });
       }
     }
     if (parsed.success && parsed.data.enrolledOn) {

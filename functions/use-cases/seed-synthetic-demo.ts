@@ -77,8 +77,9 @@ interface SeedDeps
  * outcome summary and its figure, and every export show what they are for. The synthetic
  * participants live through the real code on a virtual clock, weeks back: enrolled, invited by
  * the dispatcher, answering through their links (checked and scored by the real engine),
- * withdrawing, bouncing. Their emails go to a mailer that sends nothing, to `.invalid`
- * addresses; at the end each is marked `synthetic`, after which the dispatcher never emails them.
+ * withdrawing, bouncing. They are `synthetic` from enrolment: only these passes (on the virtual
+ * clock, with a mailer that sends nothing, to `.invalid` addresses) act on them; every other
+ * dispatcher pass leaves them as they are, a snapshot, and never emails them.
  */
 export async function seedSyntheticDemo(
   deps: SeedDeps,
@@ -113,7 +114,8 @@ export async function seedSyntheticDemo(
     Object.assign({}, ...battery(timepoint).map(({ id, version }) => syntheticAnswers(deps.catalogue.find(id, version)!.scoring, severity, random, { urgent })));
   const followupId = study.protocol.timepoints.find((t) => t.id !== study.protocol.timepoints[0]?.id && t.arms.includes('mbpm'))?.id ?? 'week8';
   const baselineId = study.protocol.timepoints[0]?.id ?? 'baseline';
-  const dispatch = () => runDispatch(seedDeps);
+  // Passes that act on synthetic participants only (every other pass leaves them alone).
+  const dispatch = () => runDispatch(seedDeps, { synthetic: true });
   const at = (daysAgo: number, hours: number) => {
     const day = new Date(now - daysAgo * DAY);
     day.setUTCHours(0, 0, 0, 0);
@@ -134,7 +136,7 @@ export async function seedSyntheticDemo(
     const cohort = plans.filter((p) => p.enrolledDaysAgo === daysAgo);
     // Enrolled mid-morning; the baseline invitation goes out at once (one address bounces).
     on(at(daysAgo, 10), async () => {
-      for (const p of cohort) await enrolParticipant(seedDeps, 'system:demo-seed', study.id, { email: email(p), arm: p.arm, code: p.code });
+      for (const p of cohort) await enrolParticipant(seedDeps, 'system:demo-seed', study.id, { email: email(p), arm: p.arm, code: p.code }, { synthetic: true });
       await dispatch();
       for (const p of cohort.filter((c) => c.bounced)) {
         await recordDeliveryFeedback(seedDeps, { eventType: 'Bounce', mail: { messageId: providerIds.get(email(p))! }, bounce: { bounceType: 'Permanent', bounceSubType: 'NoEmail' } });
@@ -165,6 +167,5 @@ export async function seedSyntheticDemo(
   // Today: what has closed expires, the overdue get their reminder (sent nowhere), alerts are raised.
   virtual = now;
   await dispatch();
-  for (const p of plans) await deps.participants.markSynthetic(study.id, p.code);
   return { participants: plans.length };
 }

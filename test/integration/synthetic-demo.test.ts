@@ -30,14 +30,16 @@ describe('the synthetic demo history', () => {
     expect(contacts.every((c) => c?.email.endsWith(`@${SYNTHETIC_DOMAIN}`))).toBe(true);
   });
 
-  it('was never emailed, and never will be', async () => {
+  it('was never emailed, and no other dispatcher pass ever touches it: it stays a snapshot', async () => {
     expect(await t.inbox(SYNTHETIC_DOMAIN)).toEqual([]);
-    // Weeks later the dispatcher still sends them nothing, and says why in the ledger.
-    t.clock.set('2026-06-04T10:00:00.000Z');
-    await runDispatch(t.deps);
+    const snapshot = async () => ({ messages: await t.deps.messages.listForStudy('demo'), instances: await t.deps.instances.listForStudy('demo') });
+    const before = await snapshot();
+    // Days later an ordinary pass, with overdue reminders and closing windows due: it leaves every synthetic record as it is.
+    t.clock.set('2026-06-10T10:00:00.000Z');
+    const report = await runDispatch(t.deps);
+    expect(report.sent).toBe(0);
+    expect(await snapshot()).toEqual(before);
     expect(await t.inbox(SYNTHETIC_DOMAIN)).toEqual([]);
-    const skipped = (await t.deps.messages.listForStudy('demo')).filter((m) => m.status === 'skipped');
-    expect(skipped.some((m) => m.reason === 'synthetic demo participant: never emailed')).toBe(true);
     t.clock.set('2026-06-01T10:00:00.000Z');
   });
 

@@ -47,7 +47,9 @@ export function createMessageRepository(db: Db): MessageRepository {
             Key: key,
             UpdateExpression:
               'SET #type = :type, studyId = :studyId, code = :code, timepoint = :timepoint, kind = :kind, n = :n, ' +
-              'sendAt = :sendAt, notBefore = :sendAt, #status = :planned, duePk = :duePk, dueSk = :dueSk REMOVE reason',
+              'sendAt = :sendAt, notBefore = :sendAt, #status = :planned, duePk = :duePk, dueSk = :dueSk' +
+              (message.synthetic ? ', synthetic = :synthetic' : '') +
+              ' REMOVE reason',
             // A cancelled message comes back if a later plan wants it again (e.g. an arm changed back); a
             // held one moves like a planned one (it is checked again when due).
             ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:planned, :cancelled, :held)',
@@ -65,6 +67,7 @@ export function createMessageRepository(db: Db): MessageRepository {
               ':held': 'held',
               ':duePk': due.duePk,
               ':dueSk': due.dueSk,
+              ...(message.synthetic ? { ':synthetic': true } : {}),
             },
           }),
         ),

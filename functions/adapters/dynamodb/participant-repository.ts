@@ -120,18 +120,6 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
       if (!revoked) throw conflict(`participant ${code} no longer exists`);
     },
 
-    async markSynthetic(studyId, code) {
-      await db.doc.send(
-        new UpdateCommand({
-          TableName,
-          Key: keys.participant(studyId, code),
-          UpdateExpression: 'SET synthetic = :yes',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':yes': true },
-        }),
-      );
-    },
-
     async list(studyId) {
       const items = await queryAll<Record<string, unknown>>(db, {
         TableName,

@@ -36,6 +36,8 @@ export interface Instance {
    * `Participant.linkEpoch`): copied here so that the answer write itself refuses a revoked link.
    */
   linkEpoch?: number;
+  /** A synthetic demo participant's (see Participant.synthetic): only the demo seeding's dispatcher passes act on it. */
+  synthetic?: boolean;
 }
 
 /**
@@ -76,6 +78,8 @@ export interface PlannedMessage {
   /** 0 for the invitation, 1… for reminders. */
   n: number;
   sendAt: string;
+  /** A synthetic demo participant's (see Participant.synthetic): only the demo seeding's dispatcher passes act on it. */
+  synthetic?: boolean;
 }
 
 export interface StoredMessage extends PlannedMessage {

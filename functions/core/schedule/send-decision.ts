@@ -36,7 +36,6 @@ function stopReason({ participant, instance, contact, now }: SendContext): strin
   if (participant === null) return 'participant not found';
   if (participant.status !== 'active') return `participant ${participant.status}`;
   if (participant.contactErasedAt !== undefined) return CONTACT_ERASED;
-  if (participant.synthetic) return SYNTHETIC_NEVER_EMAILED;
   if (contact === null) return 'no contact email on file';
   if (contact.suppressed) return `address suppressed: ${contact.suppressed.reason}`;
   if (contact.unsubscribedAt) return 'participant unsubscribed';
@@ -57,6 +56,15 @@ function stopReason({ participant, instance, contact, now }: SendContext): strin
 export function decideSends(due: StoredMessage[], context: SendContext): SendDecision[] {
   const stop = stopReason(context);
   if (stop !== null) return due.map((message) => ({ message, send: false, reason: stop }));
+  // A synthetic demo participant gets only the seeding's own messages (sent nowhere): nothing a
+  // coordinator queues for them (a resend, a fresh link) ever goes out.
+  if (context.participant?.synthetic) {
+    const foreign = due.filter((m) => !m.synthetic);
+    if (foreign.length > 0) {
+      const rest = decideSends(due.filter((m) => m.synthetic), context);
+      return [...foreign.map((message) => ({ message, send: false as const, reason: SYNTHETIC_NEVER_EMAILED })), ...rest];
+    }
+  }
 
   const ordered = [...due].sort((a, b) => a.n - b.n);
   // An unsent invitation first; then a coordinator's resend (it carries a fresh link); then the latest reminder.

@@ -151,12 +151,14 @@ export interface Participant {
   /**
    * A test participant (a coordinator trying the study out): their emails say so, they are left
    * out of exports, the outcome summary and the dashboard's counts unless asked for, and they are
-   * the only participants time travel (`timepoint dispatch --now`) acts on.
+   * the only participants time travel (`npx timepoint dispatch --now`) acts on.
    */
   test?: boolean;
   /**
-   * Synthetic demo data seeded on the first start of a local platform (`demo` study only): never
-   * emailed (reserved `.invalid` addresses), shown with a badge, codes starting `SYN-`.
+   * Synthetic demo data seeded on the first start of a local platform (`demo` study only), codes
+   * starting `SYN-`, shown with a badge: their history is written by the seeding's own dispatcher
+   * passes on a virtual clock; every other pass leaves their records alone and never emails them
+   * (nor could it deliver: their addresses are in the reserved `.invalid` domain).
    */
   synthetic?: boolean;
   /**
