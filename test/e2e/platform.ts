@@ -20,8 +20,11 @@ const freePort = () =>
 export async function startTestPlatform(
   /** Where the web app is built and served from: the repository, or a copy (the page benchmark's own build). */
   root = join(import.meta.dirname, '..', '..'),
+  /** `syntheticDemo`: give the demo study its synthetic history, as `npm start` does on a first start. */
+  options: { syntheticDemo?: boolean } = {},
 ): Promise<Platform> {
   return startPlatform({
+    ...(options.syntheticDemo ? { syntheticDemo: true } : {}),
     root,
     port: await freePort(),
     dynamoPort: 0,
