@@ -15,6 +15,7 @@
  * done failed). See bench/README.md.
  */
 import { createHash } from 'node:crypto';
+import { oneClickUnsubscribeUrl, participantLink, unsubscribePageLink } from '../functions/core/email/links';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -326,8 +327,8 @@ function invitationEmail(study: Study, baseUrl: string, to: string, closesAt: st
     from: formatMailbox(study.sender.name, study.sender.email),
     to: [to],
     messageId: `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@${study.sender.email.split('@')[1]}>`,
-    headers: { 'List-Unsubscribe': `<${baseUrl}/api/u/${unsubscribeToken}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-    ...renderParticipantEmail({ study, timepoint, kind: 'invitation', link: `${baseUrl}/p/${token}`, unsubscribeLink: `${baseUrl}/u/${unsubscribeToken}`, closesAt, timezone }),
+    headers: { 'List-Unsubscribe': `<${oneClickUnsubscribeUrl(baseUrl, unsubscribeToken)}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    ...renderParticipantEmail({ study, timepoint, kind: 'invitation', link: participantLink(baseUrl, token), unsubscribeLink: unsubscribePageLink(baseUrl, unsubscribeToken), closesAt, timezone }),
   };
 }
 

@@ -248,7 +248,7 @@ async function shapeCheck(emulators: Emulators, study: Study, seed: number): Pro
       const before = emails.length;
       await runDispatch(deps);
       const invitation = emails.slice(before).find((e) => e.to.some((to) => to.includes(email)));
-      const token = /\/p\/([A-Za-z0-9_-]+)/.exec(invitation?.text ?? '')?.[1];
+      const token = /\/p\/#([A-Za-z0-9_-]+)/.exec(invitation?.text ?? '')?.[1];
       if (!check(token !== undefined, `shape check: no ${t.timepoint} invitation for ${participant.code} at ${t.invitedAt}`)) continue;
       clock.set(new Date(t.completedAt));
       const answers = answersOf(batteryOf(study, t.timepoint, deps.catalogue.find), index, t.timepoint, seed);

@@ -108,6 +108,9 @@ const lambdaEnv = {
   RESEARCH_TABLE: 'bench-research',
   CONTACTS_TABLE: 'bench-contacts',
   TIMEPOINT_SYSTEM_SENDER: 'timepoint@example.org',
+  // CloudFormation resolves it from Secrets Manager in AWS; the API refuses to start without it.
+  TIMEPOINT_ORIGIN_SECRET: 'bench-origin-secret-of-at-least-thirty-two-characters',
+  TIMEPOINT_ORIGIN_SECRET_PREVIOUS: 'none',
 };
 
 interface Sample {

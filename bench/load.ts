@@ -21,6 +21,7 @@ import { type Summary, fmtBytes, fmtInt, fmtMs, loadavg, summarise, table } from
 import { bulkOpenInvitations, localConfig, verifyStoredOnce, type OpenInvitation } from './lib/local-api';
 import type { PlatformMessage } from './lib/load-platform';
 import { buildDependencies } from '../functions/dependencies';
+import { LINK_TOKEN_HEADER } from '../functions/http/link-token';
 import { exitWithUsage, integerParser } from './lib/cli';
 
 const USAGE = `usage: npx tsx bench/load.ts [options]
@@ -179,9 +180,9 @@ async function runPhase(
       const invitation = invitations[next++]!;
       const t0 = performance.now();
       try {
-        const response = await fetch(`${url}/api/p/${invitation.token}/submit`, {
+        const response = await fetch(`${url}/api/p/submit`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', [LINK_TOKEN_HEADER]: invitation.token },
           body: JSON.stringify({ answers: invitation.answers }),
         });
         const body = (await response.json()) as { status?: string; completedAt?: string };

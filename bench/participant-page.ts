@@ -217,7 +217,7 @@ async function main() {
     console.log(`setup     ${VIEWPORT.width}×${VIEWPORT.height} CSS px @${DEVICE_SCALE_FACTOR}x, isMobile, hasTouch; CPU throttling ${opts.throttle}×; cache disabled, fresh context per load; no network throttling (loopback)`);
     console.log(`          ${opts.samples} loads per page (+${opts.warmup} warm-up), alternating order; median (min–max)`);
     console.log(`survey    demo study, baseline, arm mbpm: ${view.instruments.map((i) => i.id).join(', ')}; first question ${firstQuestion} ("${ok.timepoint[0]?.firstQuestion.label ?? ok.floor[0]?.firstQuestion.label ?? '?'}")`);
-    console.log(`floor     survey JSON ${opts.floorJson === 'inline' ? 'embedded in its HTML as a JSON data block (no round trip)' : 'fetched from survey.json after its script runs'}; Timepoint fetches GET /api/p/:token`);
+    console.log(`floor     survey JSON ${opts.floorJson === 'inline' ? 'embedded in its HTML as a JSON data block (no round trip)' : 'fetched from survey.json after its script runs'}; Timepoint fetches GET /api/p (token in a header)`);
     console.log(`builds    Timepoint ${(timepointBuildMs / 1000).toFixed(1)} s, floor ${(floorBuildMs / 1000).toFixed(1)} s (vite build, production)`);
     const encodings = new Set([...ok.timepoint, ...ok.floor].flatMap((s) => s.scripts.afterQuiet.encodings));
     const compressed = [...encodings].some((e) => e !== 'identity');

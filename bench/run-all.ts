@@ -33,6 +33,7 @@ const BENCHES: Bench[] = [
   { name: 'submit-latency', args: [], why: 'defaults', timeoutMinutes: 8 },
   { name: 'lambda-cold-load', args: [], why: 'defaults', timeoutMinutes: 6 },
   { name: 'load', args: [], why: 'defaults', timeoutMinutes: 5 },
+  { name: 'import', args: [], why: 'defaults (5,000 rows)', timeoutMinutes: 8 },
   { name: 'start-up', args: [], why: 'defaults (3 samples)', timeoutMinutes: 8 },
 ];
 

@@ -17,7 +17,7 @@ import { Version as surveyCoreVersion } from 'survey-core';
 import { scoreInstrument, type ScoreResult } from '../functions/core/scoring/engine';
 import { checkAnswers } from '../functions/core/scoring/check-answers';
 import type { ScoringDefinition } from '../functions/core/scoring/definition';
-import { findInstrument, type Instrument } from '../functions/instruments/catalogue';
+import { findInstrument, type Instrument } from '../functions/adapters/bundled-catalogue/bundled-catalogue';
 import { writeBenchJson, type BenchTarget } from './lib/bench-json';
 import { SurveyJsBaseline, type Answers, type BaselineResult } from './lib/surveyjs-baseline';
 import { exitWithUsage, integerParser } from './lib/cli';

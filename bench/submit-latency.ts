@@ -1,5 +1,5 @@
 /**
- * Submit latency: `POST /api/p/:token/submit` through the local server (the real Hono app served
+ * Submit latency: `POST /api/p/submit` (the link's token in its header, as the page sends it) through the local server (the real Hono app served
  * by @hono/node-server over loopback HTTP, dynalite in memory, as `npm start` runs it) against the
  * floor, a bare DynamoDB PutItem of an item of the same size through the SDK to the same dynalite,
  * measured interleaved in the same run. See bench/README.md.
@@ -14,10 +14,11 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../functions/adapters/dynamodb/keys';
+import { LINK_TOKEN_HEADER } from '../functions/http/link-token';
 import { answersFor, checkAnswers } from '../functions/core/scoring/check-answers';
 import { scoreInstrument } from '../functions/core/scoring/engine';
 import { demoStudy } from '../functions/demo/demo-study';
-import { loadSurveyValidator, type SurveyValidator } from '../functions/instruments/survey-validation';
+import { loadSurveyValidator, type SurveyValidator } from '../functions/adapters/surveyjs/survey-validation';
 import { commitInfo, machineInfo, writeBenchJson, type BenchTarget } from './lib/bench-json';
 import { recordDynamoCalls } from './lib/db-calls';
 import { type Summary, fmtBytes, fmtInt, fmtMs, loadavg, summarise, table } from './lib/latency';
@@ -93,9 +94,9 @@ async function main(): Promise<void> {
     const submitted: Array<{ invitation: OpenInvitation; completedAt: string }> = [];
     const submit = async (invitation: OpenInvitation): Promise<number> => {
       const started = performance.now();
-      const response = await fetch(`${api.url}/api/p/${invitation.token}/submit`, {
+      const response = await fetch(`${api.url}/api/p/submit`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', [LINK_TOKEN_HEADER]: invitation.token },
         body: JSON.stringify({ answers: invitation.answers }),
       });
       const body = (await response.json()) as { status?: string; completedAt?: string };
@@ -169,9 +170,9 @@ async function main(): Promise<void> {
     // with the first completion's time), different ones are refused (409). Checked in the table below.
     const again = submitted.slice(warm.length, warm.length + 5);
     const resubmit = async (token: string, answers: OpenInvitation['answers']) => {
-      const response = await fetch(`${api.url}/api/p/${token}/submit`, {
+      const response = await fetch(`${api.url}/api/p/submit`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', [LINK_TOKEN_HEADER]: token },
         body: JSON.stringify({ answers }),
       });
       return { status: response.status, body: (await response.json()) as { completedAt?: string } };
@@ -197,7 +198,7 @@ async function main(): Promise<void> {
     const ratio = submitS.p50 / floorS.p50;
     const m = machineInfo();
     const commit = commitInfo();
-    console.log('Submit latency: POST /api/p/:token/submit through the local server vs a bare PutItem\n');
+    console.log('Submit latency: POST /api/p/submit through the local server vs a bare PutItem\n');
     console.log(`CPU:         ${m.cpu} (${m.cores} logical cores)`);
     console.log(`Node:        ${m.node}, ${m.platform}`);
     console.log(`Memory:      ${m.memoryGiB} GiB`);
@@ -214,7 +215,7 @@ async function main(): Promise<void> {
       table(
         ['request', 'n', 'p50', 'p90', 'p99', 'max', 'mean'],
         [
-          row('POST /api/p/:token/submit', submitS),
+          row('POST /api/p/submit', submitS),
           row(`floor: PutItem (${fmtBytes(itemBytes)} item)`, floorS),
           row('GET /api/health (HTTP + app only)', healthS),
         ],
@@ -257,7 +258,7 @@ async function main(): Promise<void> {
     if (opts.json !== undefined) {
       const targets: BenchTarget[] = [
         {
-          name: 'submit latency p50 (POST /api/p/:token/submit, local server)',
+          name: 'submit latency p50 (POST /api/p/submit, local server)',
           measured: `${fmtMs(submitS.p50)} (p90 ${fmtMs(submitS.p90)}, p99 ${fmtMs(submitS.p99)}, max ${fmtMs(submitS.max)})`,
           floor: `${fmtMs(floorS.p50)} (PutItem, ${fmtBytes(itemBytes)})`,
           ratio,

@@ -25,6 +25,14 @@ export const configSchema = z.object({
   TIMEPOINT_MAX_SEND_RATE: z.coerce.number().positive().default(10),
   /** Path of a licensee's scoring plug-in module (e.g. PAM-13); none by default. */
   TIMEPOINT_SCORING_PLUGINS: z.string().optional(),
+  /**
+   * API Lambda only: the secret CloudFront adds to every request it forwards (a Secrets Manager
+   * reference that CloudFormation resolves at deploy time; never in the template or the code).
+   * The API Lambda refuses to start without it, and serves no request that lacks it.
+   */
+  TIMEPOINT_ORIGIN_SECRET: z.string().min(32).optional(),
+  /** During a rotation of the origin secret, the one CloudFront may still send (docs/operations.md); otherwise a placeholder shorter than 32 characters ("none"), which never matches. */
+  TIMEPOINT_ORIGIN_SECRET_PREVIOUS: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

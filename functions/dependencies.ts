@@ -1,13 +1,14 @@
 import { createDb } from './adapters/dynamodb/client';
 import { createRepositories } from './adapters/dynamodb/repositories';
 import { createSesMailer } from './adapters/ses/ses-mailer';
+import { surveyJsForms } from './adapters/surveyjs/survey-validation';
 import { cryptoSecrets } from './adapters/system/crypto-secrets';
 import { systemClock } from './adapters/system/system-clock';
 import type { Config } from './config';
 import type { Clock, Mailer } from './core/ports';
 import type { ScoringPlugin } from './core/scoring/engine';
 import type { AppDeps } from './http/env';
-import { bundledCatalogue } from './instruments/catalogue';
+import { bundledCatalogue } from './adapters/bundled-catalogue/bundled-catalogue';
 import { defaultDispatchSettings, type DispatchSettings } from './use-cases/deps';
 
 /**
@@ -41,6 +42,7 @@ export function buildDependencies(
     clock: overrides.clock ?? systemClock,
     secrets: cryptoSecrets,
     catalogue: bundledCatalogue,
+    forms: surveyJsForms,
     scoringPlugins: overrides.scoringPlugins ?? {},
     baseUrl: config.TIMEPOINT_BASE_URL,
     systemSender: config.TIMEPOINT_SYSTEM_SENDER,

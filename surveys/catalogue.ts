@@ -2,7 +2,7 @@
  * The bundled instruments as data: every instrument's SurveyJS form and scoring definition, as
  * their JSON files hold them. Adding an instrument means adding its folder and one line to
  * `bundledInstruments` below; the engine needs no new code. Nothing here depends on the
- * application: `functions/instruments/catalogue.ts` checks each definition against its schema.
+ * application: `functions/adapters/bundled-catalogue/bundled-catalogue.ts` checks each definition against its schema.
  */
 import promis29Scoring from './promis29/scoring.json' with { type: 'json' };
 import promis29Survey from './promis29/survey.json' with { type: 'json' };

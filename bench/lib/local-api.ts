@@ -188,7 +188,7 @@ export async function prepareOpenInvitations(
   }
   const tokens = new Map<string, string[]>();
   for (const email of emails) {
-    const token = /\/p\/([A-Za-z0-9_-]+)/.exec(email.text)?.[1];
+    const token = /\/p\/#([A-Za-z0-9_-]+)/.exec(email.text)?.[1];
     for (const to of email.to) if (token !== undefined) tokens.set(to, [...(tokens.get(to) ?? []), token]);
   }
   const battery = batteryOf('baseline', deps.catalogue.find);

@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import { build } from 'vite';
 import { cacheControlFor, pageHeaders } from '../../functions/http/page-headers';
 
-/** The part of GET /api/p/:token this benchmark reads (the participant page's own view type is not exported). */
+/** The part of GET /api/p this benchmark reads (the participant page's own view type is not exported). */
 export interface ParticipantView {
   status: string;
   instruments: Array<{ id: string; name: string; survey: { title?: string; description?: string; pages?: Array<Record<string, unknown>> } }>;

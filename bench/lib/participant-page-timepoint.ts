@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'vite';
+import { LINK_TOKEN_HEADER } from '../../functions/http/link-token';
 import type { Platform } from '../../scripts/local/platform';
 import { waitForEmail } from '../../test/e2e/platform';
 import type { ParticipantView } from './participant-page-floor';
@@ -59,17 +60,19 @@ export async function participantLinks(platform: Platform, count: number, study 
   const links: string[] = [];
   for (const email of emails) {
     const invitation = await waitForEmail(platform, email, /./, 30_000);
-    const link = /(https?:\/\/\S+\/p\/[\w-]+)/.exec(invitation.body.text)?.[1];
+    const link = /(https?:\/\/\S+\/p\/#[\w-]+)/.exec(invitation.body.text)?.[1];
     if (!link) throw new Error(`no participant link in the email to ${email}`);
     links.push(link);
   }
   return links;
 }
 
-/** What the participant page will fetch for a link (GET /api/p/:token: a read, it changes nothing). */
+/** What the participant page will fetch for a link (GET /api/p, the token from the link's fragment in its header: a read, it changes nothing). */
 export async function participantView(platform: Platform, link: string): Promise<ParticipantView> {
-  const token = new URL(link).pathname.split('/').filter(Boolean)[1] ?? '';
-  return api<ParticipantView>(platform, 'GET', `/api/p/${encodeURIComponent(token)}`);
+  const token = new URL(link).hash.slice(1);
+  const response = await fetch(`${platform.url}/api/p`, { headers: { [LINK_TOKEN_HEADER]: token } });
+  if (!response.ok) throw new Error(`GET /api/p: ${response.status} ${await response.text()}`);
+  return (await response.json()) as ParticipantView;
 }
 
 /** The link on 127.0.0.1 (where the platform listens), so neither page pays for resolving `localhost`. */

@@ -20,7 +20,7 @@
  */
 import { Model } from 'survey-core';
 import type { Bounds, ItemDefinition, ScaleDefinition, ScoringDefinition } from '../../functions/core/scoring/definition';
-import type { Instrument } from '../../functions/instruments/catalogue';
+import type { Instrument } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 
 export type Answers = Record<string, number | string | null>;
 

@@ -91,6 +91,13 @@ export interface ParticipantRepository {
   get(studyId: string, code: string): Promise<Participant | null>;
   /** The next free pseudonymous code of a study (P-0001, P-0002 …); never reused. */
   allocateCode(studyId: string): Promise<string>;
+  /**
+   * `count` consecutive counter codes at once (one atomic write), for a bulk import; never reused.
+   * Like `allocateCode`, a code may already be taken by one a coordinator chose by hand: check with `getMany`.
+   */
+  allocateCodes(studyId: string, count: number): Promise<string[]>;
+  /** Many participants by code in a few batched reads (a bulk import's checks); absent codes are not in the map. */
+  getMany(studyId: string, codes: readonly string[]): Promise<Map<string, Participant>>;
   /** Fails with a conflict when the code is taken. The new participant carries a plan request. */
   create(participant: Participant, audit?: AuditedChange): Promise<void>;
   /**
@@ -143,6 +150,8 @@ export interface ContactRepository {
   suppress(studyId: string, code: string, reason: string, at: Date): Promise<void>;
   /** The participant code holding an address in a study, if any (a read: reserves nothing). */
   heldBy(studyId: string, email: string): Promise<string | null>;
+  /** `heldBy` for many addresses in a few batched reads (a bulk import's checks): address → code, for the reserved ones only. */
+  heldByMany(studyId: string, emails: readonly string[]): Promise<Map<string, string>>;
   /** Suppressions and unsubscriptions of a study's participants, without the addresses. */
   listStatuses(studyId: string): Promise<Array<{ code: string; suppressed?: { reason: string; at: string }; unsubscribedAt?: string }>>;
   unsubscribe(studyId: string, code: string, at: Date, audit?: AuditedChange): Promise<void>;
@@ -335,8 +344,8 @@ export interface RateCounter {
 
 /** Licensee-supplied wording of licensed instruments, stored in the deployment's database. */
 export interface LicensedTextRepository {
-  get(instrument: string, version: string): Promise<import('./instruments/licensed-text').LicensedText | null>;
-  put(text: import('./instruments/licensed-text').LicensedText): Promise<void>;
+  get(instrument: string, version: string): Promise<import('./catalogue/licensed-text').LicensedText | null>;
+  put(text: import('./catalogue/licensed-text').LicensedText): Promise<void>;
 }
 
 /** An instrument version as the use cases see it: its form and its scoring rules. */
@@ -351,4 +360,19 @@ export interface CatalogueInstrument {
 export interface InstrumentCatalogue {
   find(id: string, version?: string): CatalogueInstrument | undefined;
   list(): CatalogueInstrument[];
+}
+
+/** One problem a form's own rules find in a set of answers, named by item id. */
+export interface FormProblem {
+  item: string;
+  message: string;
+}
+
+/**
+ * The questionnaire form's own checks of a set of answers (SurveyJS: required questions left
+ * empty, numeric validators). It does not check codes: the core does that (check-answers.ts),
+ * which is why the server runs both.
+ */
+export interface FormValidator {
+  validate(survey: Record<string, unknown>, answers: Record<string, unknown>): Promise<FormProblem[]>;
 }

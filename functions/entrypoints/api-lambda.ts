@@ -1,24 +1,27 @@
-import type { Context } from 'hono';
-import { getConnInfo, handle } from 'hono/aws-lambda';
+import { handle } from 'hono/aws-lambda';
 import { loadConfig } from '../config';
 import { buildDependencies } from '../dependencies';
 import { createApp } from '../http/app';
-import { loadScoringPlugins } from '../instruments/scoring-plugins';
+import { carriesOriginSecret, viewerAddress } from '../http/front-door';
+import { loadScoringPlugins } from '../adapters/bundled-catalogue/scoring-plugins';
 
 const config = loadConfig(process.env);
 const scoringPlugins = await loadScoringPlugins(config.TIMEPOINT_SCORING_PLUGINS);
+// No origin secret, no API: a missing setting must never leave the public execute-api address open.
+if (!config.TIMEPOINT_ORIGIN_SECRET) throw new Error('invalid configuration: TIMEPOINT_ORIGIN_SECRET: required by the API Lambda (CloudFront adds it to every request)');
+const originSecrets = [config.TIMEPOINT_ORIGIN_SECRET, config.TIMEPOINT_ORIGIN_SECRET_PREVIOUS ?? ''];
 
 /**
- * The caller's address. Behind CloudFront the connecting address (API Gateway's sourceIp) is a
- * CloudFront edge's; CloudFront appends the viewer's address to X-Forwarded-For. Earlier entries
- * are whatever the client sent, so the viewer is the last entry that is not the connecting
- * address itself (whether or not API Gateway appended it too).
+ * The API Lambda: the same app `npm start` serves, behind API Gateway (HTTP API, $default stage),
+ * reached through CloudFront only. The client address is the one CloudFront saw
+ * (functions/http/front-door.ts); `X-Forwarded-For` and API Gateway's source address (a
+ * CloudFront edge) are never used.
  */
-function clientAddress(c: Context): string | undefined {
-  const connecting = getConnInfo(c).remote.address;
-  const forwarded = c.req.header('x-forwarded-for')?.split(',').map((a) => a.trim()).filter((a) => a && a !== connecting) ?? [];
-  return forwarded.at(-1) ?? connecting;
-}
-
-/** The API Lambda: the same app `npm start` serves, behind API Gateway (HTTP API, $default stage). */
-export const handler = handle(createApp({ ...buildDependencies(config, { scoringPlugins }), clientAddress }));
+export const handler = handle(
+  createApp({
+    ...buildDependencies(config, { scoringPlugins }),
+    viaFrontDoor: async (c) => carriesOriginSecret(c, originSecrets),
+    clientAddress: viewerAddress,
+    logRequest: (entry) => console.log(JSON.stringify({ level: 'info', msg: 'request', ...entry })),
+  }),
+);

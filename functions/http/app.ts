@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import { notFound } from '../core/errors';
+import { forbidden, notFound } from '../core/errors';
 import type { AppDeps, AppEnv } from './env';
 import { errorResponse } from './errors';
 import { openApiDocument } from './openapi';
+import { logRequests } from './request-log';
 import { authRoutes } from './routes/auth-routes';
 import { instrumentRoutes } from './routes/instrument-routes';
 import { participantAdminRoutes } from './routes/participant-admin-routes';
@@ -32,6 +33,15 @@ const safeDecode = (segment: string) => {
  */
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
+  if (deps.logRequest) app.use('*', logRequests(deps.logRequest));
+  const { viaFrontDoor } = deps;
+  if (viaFrontDoor) {
+    // In AWS the API's own endpoint is public; only requests that came through CloudFront are served.
+    app.use('*', async (c, next) => {
+      if (!(await viaFrontDoor(c))) throw forbidden('this API is reachable only through the site’s own address');
+      await next();
+    });
+  }
   app.use('*', secureHeaders({ referrerPolicy: 'no-referrer' }));
   app.use('/api/*', async (c, next) => {
     await next();

@@ -3,6 +3,7 @@ import type {
   AuditOutbox,
   Clock,
   ContactRepository,
+  FormValidator,
   InstanceRepository,
   InstrumentCatalogue,
   LicensedTextRepository,
@@ -74,6 +75,8 @@ export interface Deps {
   clock: Clock;
   secrets: Secrets;
   catalogue: InstrumentCatalogue;
+  /** The questionnaire form's own checks of answers (SurveyJS), run beside the core's code checks. */
+  forms: FormValidator;
   /** The public URL participant and sign-in links point to, without a trailing slash. */
   baseUrl: string;
   /** Sender of staff emails (sign-in links). */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { formatMailbox } from '../core/email/html';
+import { oneClickUnsubscribeUrl, participantLink, unsubscribePageLink } from '../core/email/links';
 import { isAppError } from '../core/errors';
 import { renderAlertEmail, renderNoticeEmail, renderParticipantEmail, type RenderedEmail } from '../core/email/templates';
 import type { Language } from '../core/i18n/language';
@@ -362,8 +363,8 @@ async function render(
     study,
     timepoint,
     kind: message.kind,
-    link: `${deps.baseUrl}/p/${token}`,
-    unsubscribeLink: `${deps.baseUrl}/u/${unsubscribeToken}`,
+    link: participantLink(deps.baseUrl, token),
+    unsubscribeLink: unsubscribePageLink(deps.baseUrl, unsubscribeToken),
     closesAt: participant.closesAt,
     timezone: participant.timezone,
     language: participant.language,
@@ -374,7 +375,7 @@ async function render(
     to: [participant.to],
     messageId,
     // RFC 8058 one-click unsubscribe: mail providers POST to this URL.
-    headers: { 'List-Unsubscribe': `<${deps.baseUrl}/api/u/${unsubscribeToken}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    headers: { 'List-Unsubscribe': `<${oneClickUnsubscribeUrl(deps.baseUrl, unsubscribeToken)}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     ...content,
   };
 }

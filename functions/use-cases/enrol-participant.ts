@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../core/errors';
 import { languageSchema } from '../core/i18n/language';
-import { participantCodeSchema, timezoneSchema, type Participant } from '../core/study/study';
+import { participantCodeSchema, timezoneSchema, type Participant, type Study } from '../core/study/study';
 import { auditEntry } from './audit';
 import { missingWording } from './battery';
 import type { Actor, Deps } from './deps';
@@ -47,27 +47,67 @@ export async function enrolParticipant(
   const input = parseInput(enrolmentSchema, body);
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
-  if (!study.arms.some((a) => a.id === input.arm)) {
-    throw badRequest('arm', `unknown arm "${input.arm}" (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
+  // Refused before a counter code is spent on it.
+  checkArm(study, input.arm);
+  if (input.enrolledOn !== undefined) enrolmentInstant(input.enrolledOn, input.timezone ?? study.timezone, deps.clock.now());
+  if (input.code !== undefined && (await deps.participants.get(studyId, input.code)) !== null) {
+    throw conflict(`participant code ${input.code} is already in use in this study`, 'code');
   }
+  // A duplicate address is refused before a code is allocated too, so a refused enrolment burns no code.
+  const holder = await deps.contacts.heldBy(studyId, input.email.trim().toLowerCase());
+  if (holder !== null && (await deps.participants.get(studyId, holder)) !== null) {
+    throw conflict('a participant with this email is already enrolled in this study', 'email');
+  }
+  const code = input.code ?? (await allocateFreeCode(deps, studyId));
+  const participant = await enrolOne(deps, actor, study, input, { code, counterCode: input.code === undefined, ...(internal.synthetic ? { synthetic: true } : {}) });
+
+  // Plan now so the schedule exists at once; if this fails, the plan request left on the participant lets the dispatcher finish it.
+  const plan = await planAndStore(deps, studyId, code);
+  await deps.participants.clearPlanRequest(studyId, code, participant.enrolledAt);
+  const invitations = plan.messages.filter((m) => m.kind === 'invitation').map((m) => m.sendAt).sort();
+  // An invitation already due goes out on the dispatcher's next pass: report it as now.
+  const first = invitations[0];
+  const nowIso = deps.clock.now().toISOString();
+  return { code, firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first, warnings: await enrolmentWarnings(deps, study, [input.arm]) };
+}
+
+/**
+ * What a coordinator should know when enrolling into these arms: never a link to a page that
+ * cannot be completed, so invitations to questionnaires whose licensed wording is missing wait.
+ */
+export async function enrolmentWarnings(deps: Pick<Deps, 'catalogue' | 'licensedTexts'>, study: Study, arms: string[]): Promise<string[]> {
+  const missing = await missingWording(deps, study.protocol.timepoints.filter((t) => t.arms.some((a) => arms.includes(a))).flatMap((t) => t.instruments));
+  return missing.length === 0
+    ? []
+    : [`The licensed wording of ${missing.join(', ')} is not installed: invitations are held (not emailed) until it is loaded with npx timepoint instruments load-text, and go out then if their window is still open.`];
+}
+
+/**
+ * The writes of one enrolment, for an input already checked against the schema and a code already
+ * chosen: reserve the email, store it, create the participant (with its plan request, so the
+ * dispatcher plans it if nobody else does), audit. `counterCode`: the code came from the study's
+ * counter (so a reservation already holding it is this enrolment's own, repeated by the SDK).
+ * Bulk import calls this per row and leaves the planning to the dispatcher.
+ */
+export async function enrolOne(
+  deps: Pick<Deps, 'participants' | 'contacts' | 'audit' | 'clock' | 'secrets'>,
+  actor: Actor,
+  study: Study,
+  input: z.infer<typeof enrolmentSchema>,
+  /** `synthetic`: not part of the API (the local demo seeding's participants). */
+  chosen: { code: string; counterCode: boolean; synthetic?: boolean },
+): Promise<Participant> {
+  const { code } = chosen;
+  const studyId = study.id;
+  checkArm(study, input.arm);
   const email = input.email.trim().toLowerCase();
   const now = deps.clock.now();
   const timezone = input.timezone ?? study.timezone;
   const enrolledAt = input.enrolledOn === undefined ? now : enrolmentInstant(input.enrolledOn, timezone, now);
 
-  if (input.code !== undefined && (await deps.participants.get(studyId, input.code)) !== null) {
-    throw conflict(`participant code ${input.code} is already in use in this study`, 'code');
-  }
-  // A duplicate address is refused before a code is allocated, so a refused enrolment burns no code.
-  const holder = await deps.contacts.heldBy(studyId, email);
-  if (holder !== null && (await deps.participants.get(studyId, holder)) !== null) {
-    throw conflict('a participant with this email is already enrolled in this study', 'email');
-  }
-  const code = input.code ?? (await allocateFreeCode(deps, studyId));
-
   const reservation = await deps.contacts.reserveEmail(studyId, email, code, now);
   // A counter code is this call's alone: held by it, the reservation is our own (the SDK repeated a write whose answer was lost).
-  const ours = !reservation.ok && input.code === undefined && reservation.heldBy === code;
+  const ours = !reservation.ok && chosen.counterCode && reservation.heldBy === code;
   if (!reservation.ok && !ours) {
     if ((await deps.participants.get(studyId, reservation.heldBy)) !== null) {
       throw conflict('a participant with this email is already enrolled in this study', 'email');
@@ -94,7 +134,7 @@ export async function enrolParticipant(
     dates: {},
     ...(input.language ? { language: input.language } : {}),
     ...(input.test ? { test: true } : {}),
-    ...(internal.synthetic ? { synthetic: true } : {}),
+    ...(chosen.synthetic ? { synthetic: true } : {}),
   };
   const audit = auditEntry(deps, {
     scope: `study:${studyId}`,
@@ -110,21 +150,11 @@ export async function enrolParticipant(
   } catch (error) {
     if (!(await undoEnrolment(deps, participant, email))) throw error;
   }
+  return participant;
+}
 
-  // Plan now so the schedule exists at once; if this fails, the plan request left on the participant lets the dispatcher finish it.
-  const plan = await planAndStore(deps, studyId, code);
-  await deps.participants.clearPlanRequest(studyId, code, participant.enrolledAt);
-  const invitations = plan.messages.filter((m) => m.kind === 'invitation').map((m) => m.sendAt).sort();
-  // An invitation already due goes out on the dispatcher's next pass: report it as now.
-  const first = invitations[0];
-  const nowIso = now.toISOString();
-  // Never a link to a page that cannot be completed: say now that their invitations will wait.
-  const missing = await missingWording(deps, study.protocol.timepoints.filter((t) => t.arms.includes(input.arm)).flatMap((t) => t.instruments));
-  const warnings =
-    missing.length === 0
-      ? []
-      : [`The licensed wording of ${missing.join(', ')} is not installed: this participant's invitations are held (not emailed) until it is loaded with npx timepoint instruments load-text, and go out then if their window is still open.`];
-  return { code, firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first, warnings };
+function checkArm(study: Study, arm: string): void {
+  if (!study.arms.some((a) => a.id === arm)) throw badRequest('arm', `unknown arm "${arm}" (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
 }
 
 /**

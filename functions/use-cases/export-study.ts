@@ -8,6 +8,7 @@ import { itemRows } from '../core/export/item-rows';
 import { exportLayout } from '../core/export/layout';
 import { groupLongRows } from '../core/export/long-rows';
 import { participantGroups, type ParticipantGroup } from '../core/export/participant-groups';
+import { spreadsheetSafeCast } from '../core/export/spreadsheet-safe';
 import { wideRow } from '../core/export/wide-rows';
 import type { Protocol } from '../core/study/study';
 import { recordAudit } from './audit';
@@ -173,15 +174,15 @@ export function isExportFormat(format: string): format is ExportFormat {
 const names = (columns: ColumnSpec[]) => columns.map((c) => c.name);
 
 /**
- * Records as CSV with a header. `pipeline` (not `pipe`) so a failure while reading ends the
+ * Records as CSV with a header, every text cell spreadsheet-safe (no formula injection). `pipeline` (not `pipe`) so a failure while reading ends the
  * output with that error instead of leaving it open: a reader sees a failed download, and the
  * CLI removes its half-written file.
  */
 function csvStream(records: AsyncIterable<unknown> | Iterable<unknown>, header: readonly string[], format: { bom: boolean; delimiter: string }): Readable {
   return pipeline(
     Readable.from(records),
-    // Numbers keep their decimal point whatever the delimiter: a semicolon file is for the delimiter only.
-    stringify({ header: true, columns: [...header], bom: format.bom, delimiter: format.delimiter, cast: { number: (n) => String(n) } }),
+    // Numbers keep their decimal point whatever the delimiter: a semicolon file changes the separator only.
+    stringify({ header: true, columns: [...header], bom: format.bom, delimiter: format.delimiter, cast: spreadsheetSafeCast }),
     () => {},
   );
 }

@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
-import { badRequest, isAppError, notFound } from '../core/errors';
+import { badRequest, conflict, isAppError, notFound } from '../core/errors';
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
-import { enrolmentInstant, enrolmentSchema, enrolParticipant } from './enrol-participant';
+import { enrolmentInstant, enrolmentSchema, enrolmentWarnings, enrolOne, enrolParticipant } from './enrol-participant';
 import { plainMessage } from './plain-message';
 import { participantCodeSchema } from '../core/study/study';
 
@@ -32,10 +32,57 @@ export interface ImportReport {
 
 type ImportDeps = Parameters<typeof enrolParticipant>[0] & Pick<Deps, 'onScheduleChanged'>;
 
+/** Enrolments written at once: enough to keep the database busy, few enough not to be throttled. */
+const ENROL_CONCURRENCY = 16;
+
+const inputOf = (record: Record<string, string>) => ({
+  email: record.email,
+  arm: record.arm,
+  ...(record.timezone ? { timezone: record.timezone } : {}),
+  ...(record.code ? { code: record.code } : {}),
+  ...(record.enrolment_date ? { enrolledOn: record.enrolment_date } : {}),
+  ...(record.language ? { language: record.language } : {}),
+});
+
+/**
+ * Runs `task` over `items` with at most `concurrency` at once, in order of index. After a task
+ * throws, no further item is started; the ones under way finish, then the first error is thrown.
+ */
+async function inParallel<T>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (next < items.length && failure === undefined) {
+      const index = next++;
+      try {
+        await task(items[index]!, index);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  if (failure !== undefined) throw failure.error;
+}
+
+/** `count` counter codes no participant holds and no row of the file chose, in counter order. */
+async function freeCounterCodes(deps: Pick<Deps, 'participants'>, studyId: string, count: number, chosenInFile: ReadonlySet<string>): Promise<string[]> {
+  const free: string[] = [];
+  for (let attempt = 0; free.length < count; attempt++) {
+    if (attempt >= 20) throw conflict('could not allocate free participant codes: give them explicitly in a code column', 'code');
+    const block = await deps.participants.allocateCodes(studyId, count - free.length);
+    const taken = await deps.participants.getMany(studyId, block);
+    free.push(...block.filter((code) => !taken.has(code) && !chosenInFile.has(code)));
+  }
+  return free;
+}
+
 /**
  * Bulk enrolment from CSV. Every row is checked first (fields, arm, time zone, duplicates within
- * the file and against the study); if any row is bad, or it is a dry run, nothing is written
- * and the report lists every problem by row and column. Otherwise each row is enrolled.
+ * the file and against the study, the look-ups batched); if any row is bad, or it is a dry run,
+ * nothing is written and the report lists every problem by row and column. Otherwise each row is
+ * enrolled (several at once, each with its own conditional writes) and the dispatcher plans their
+ * schedules.
  */
 export async function importParticipants(deps: ImportDeps, actor: Actor, studyId: string, csv: string, dryRun: boolean): Promise<ImportReport> {
   const study = await deps.studies.get(studyId);
@@ -53,20 +100,20 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
   for (const required of ['email', 'arm']) if (!header.includes(required)) throw badRequest('body', `the header has no "${required}" column`);
   if (records.length > 10_000) throw badRequest('body', 'at most 10,000 rows per import');
 
+  // Every look-up the checks need, in a few batched reads instead of one or two per row: which
+  // addresses are reserved (and whether their holder is a participant), which codes are taken.
+  const parsedRows = records.map((record) => enrolmentSchema.safeParse(inputOf(record)));
+  const emailsToCheck = parsedRows.flatMap((parsed, index) => (parsed.success ? [records[index]!.email!.trim().toLowerCase()] : []));
+  const holders = await deps.contacts.heldByMany(studyId, emailsToCheck);
+  const codesToCheck = records.flatMap((record) => (record.code && participantCodeSchema.safeParse(record.code).success ? [record.code] : []));
+  const existing = await deps.participants.getMany(studyId, [...new Set([...holders.values(), ...codesToCheck])]);
+
   const seenEmails = new Map<string, number>();
   const seenCodes = new Map<string, number>();
   const rows: ImportRow[] = [];
   for (const [index, record] of records.entries()) {
     const row: ImportRow = { row: index + 1, email: record.email ?? '', arm: record.arm ?? '', problems: [], ...(record.code ? { code: record.code } : {}) };
-    const input = {
-      email: record.email,
-      arm: record.arm,
-      ...(record.timezone ? { timezone: record.timezone } : {}),
-      ...(record.code ? { code: record.code } : {}),
-      ...(record.enrolment_date ? { enrolledOn: record.enrolment_date } : {}),
-      ...(record.language ? { language: record.language } : {}),
-    };
-    const parsed = enrolmentSchema.safeParse(input);
+    const parsed = parsedRows[index]!;
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? 'row');
@@ -89,16 +136,14 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
       if (seenEmails.has(email)) row.problems.push({ column: 'email', message: `also on row ${seenEmails.get(email)}` });
       else seenEmails.set(email, row.row);
       // A reservation whose code is no participant is an enrolment that died half-way: enrolling takes it over.
-      const holder = parsed.success ? await deps.contacts.heldBy(studyId, email) : null;
-      if (holder !== null && (await deps.participants.get(studyId, holder)) !== null) row.problems.push({ column: 'email', message: 'already enrolled in this study' });
+      const holder = holders.get(email);
+      if (parsed.success && holder !== undefined && existing.has(holder)) row.problems.push({ column: 'email', message: 'already enrolled in this study' });
     }
     if (record.code) {
       if (seenCodes.has(record.code)) row.problems.push({ column: 'code', message: `also on row ${seenCodes.get(record.code)}` });
       else seenCodes.set(record.code, row.row);
-      // Only a well-formed code is looked up: a malformed one is already reported, and an overlong one is no valid storage key.
-      if (participantCodeSchema.safeParse(record.code).success && (await deps.participants.get(studyId, record.code)) !== null) {
-        row.problems.push({ column: 'code', message: 'already in use in this study' });
-      }
+      // Only a well-formed code was looked up: a malformed one is already reported, and an overlong one is no valid storage key.
+      if (existing.has(record.code)) row.problems.push({ column: 'code', message: 'already in use in this study' });
     }
     rows.push(row);
   }
@@ -107,28 +152,29 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
   const report: ImportReport = { dryRun, rows, valid: rows.length - invalid, invalid, enrolled: 0 };
   if (dryRun || invalid > 0) return report;
 
-  for (const [index, row] of rows.entries()) {
+  // Codes for the rows without one: one block from the counter, skipping any a coordinator chose by hand.
+  const chosenInFile = new Set(records.flatMap((r) => (r.code ? [r.code] : [])));
+  const counterCodes = await freeCounterCodes(deps, studyId, records.filter((r) => !r.code).length, chosenInFile);
+  // Each row is one enrolment's conditional writes (enrolOne), a few rows at a time; planning is
+  // left to the dispatcher (each participant carries its plan request), which is kicked below.
+  await inParallel(rows, ENROL_CONCURRENCY, async (row, index) => {
     const record = records[index]!;
+    const input = parsedRows[index]!.data!;
+    const code = record.code ?? counterCodes.shift()!;
     try {
-      const { code, warnings } = await enrolParticipant(deps, actor, studyId, {
-        email: record.email,
-        arm: record.arm,
-        ...(record.timezone ? { timezone: record.timezone } : {}),
-        ...(record.code ? { code: record.code } : {}),
-        ...(record.enrolment_date ? { enrolledOn: record.enrolment_date } : {}),
-        ...(record.language ? { language: record.language } : {}),
-      });
+      await enrolOne(deps, actor, study, input, { code, counterCode: !record.code });
       row.enrolledAs = code;
       report.enrolled++;
-      for (const warning of warnings) if (!(report.warnings ??= []).includes(warning)) report.warnings.push(warning);
     } catch (error) {
       // Checked a moment ago; only a concurrent change gets here. Report it and carry on with the other rows.
       if (!isAppError(error)) throw error;
       row.problems.push({ column: error.field ?? 'row', message: error.message });
     }
-  }
+  });
   report.invalid = rows.filter((r) => r.problems.length > 0).length;
   await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'participants.imported', target: `study:${studyId}`, after: { rows: rows.length, enrolled: report.enrolled } });
+  const warnings = report.enrolled > 0 ? await enrolmentWarnings(deps, study, rows.filter((r) => r.enrolledAs !== undefined).map((r) => r.arm)) : [];
+  if (warnings.length > 0) report.warnings = warnings;
   deps.onScheduleChanged?.();
   return report;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { conflict, isAppError, notFound } from '../core/errors';
 import type { StaffSession } from '../core/auth/staff';
 import { renderParticipantEmail } from '../core/email/templates';
+import { participantLink, unsubscribePageLink } from '../core/email/links';
 import type { Protocol, Study } from '../core/study/study';
 import { auditEntry } from './audit';
 import { validateStudy } from './create-study';
@@ -128,8 +129,8 @@ export async function previewEmail(deps: Pick<Deps, 'studies' | 'catalogue' | 'b
     study,
     timepoint,
     kind,
-    link: `${deps.baseUrl}/p/example-link-token`,
-    unsubscribeLink: `${deps.baseUrl}/u/example-unsubscribe-token`,
+    link: participantLink(deps.baseUrl, 'example-link-token'),
+    unsubscribeLink: unsubscribePageLink(deps.baseUrl, 'example-unsubscribe-token'),
     closesAt,
     timezone: study.timezone,
   });

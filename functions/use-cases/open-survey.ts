@@ -1,5 +1,5 @@
 import { loadBattery } from './battery';
-import { wordingInLanguage } from '../core/instruments/wording-in-language';
+import { wordingInLanguage } from '../core/catalogue/wording-in-language';
 import type { Language } from '../core/i18n/language';
 import type { Study } from '../core/study/study';
 import type { Deps } from './deps';

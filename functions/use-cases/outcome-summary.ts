@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { spreadsheetSafeCast } from '../core/export/spreadsheet-safe';
 import { outcomeSummary, type OutcomeSummary } from '../core/analysis/outcome-summary';
 import { summaryColumns, summaryTableRows } from '../core/analysis/summary-table';
 import { trajectorySvg, type PlotLabels } from '../core/analysis/trajectory-plot';
@@ -119,7 +120,7 @@ export async function studyOutcomeSummary(
         format,
         contentType: 'text/csv; charset=utf-8',
         filename: `${stem}.csv`,
-        body: stringify([...summaryTableRows(summary)], { header: true, columns: [...summaryColumns], cast: { number: (n) => String(n) } }),
+        body: stringify([...summaryTableRows(summary)], { header: true, columns: [...summaryColumns], cast: spreadsheetSafeCast }),
       };
     case 'svg':
       return { format, contentType: 'image/svg+xml; charset=utf-8', filename: `${stem}.svg`, body: trajectorySvg(summary, plotLabels(deps, study)) };

@@ -69,7 +69,7 @@ export interface PreviewScores {
  * the alert or sending an email.
  */
 export async function scorePreview(
-  deps: Pick<Deps, 'studies' | 'catalogue' | 'licensedTexts' | 'scoringPlugins'>,
+  deps: Pick<Deps, 'studies' | 'catalogue' | 'licensedTexts' | 'scoringPlugins' | 'forms'>,
   studyId: string,
   query: unknown,
   body: unknown,

@@ -3,7 +3,6 @@ import { answersFor, checkAnswers } from '../core/scoring/check-answers';
 import { scoreInstrument, type ScoreResult } from '../core/scoring/engine';
 import type { Answers } from '../core/schedule/records';
 import type { Study } from '../core/study/study';
-import { loadSurveyValidator } from '../instruments/survey-validation';
 import type { BatteryInstrument } from './battery';
 import type { Deps } from './deps';
 
@@ -14,7 +13,7 @@ import type { Deps } from './deps';
  * preview both use it, so a preview scores exactly as the real thing would.
  */
 export async function checkAndScore(
-  deps: Pick<Deps, 'scoringPlugins'>,
+  deps: Pick<Deps, 'scoringPlugins' | 'forms'>,
   study: Study,
   battery: BatteryInstrument[],
   answers: Record<string, unknown>,
@@ -22,8 +21,7 @@ export async function checkAndScore(
   const strict = checkAnswers(battery.map((i) => i.scoring), answers);
   if (strict.length > 0) throw invalidFields(strict.map((p) => ({ field: `answers.${p.item}`, message: p.message })));
   const checked = answers as Answers;
-  const validateWithSurvey = await loadSurveyValidator();
-  const form = battery.flatMap((i) => validateWithSurvey(i.survey, answersFor(i.scoring, checked)));
+  const form = (await Promise.all(battery.map((i) => deps.forms.validate(i.survey, answersFor(i.scoring, checked))))).flat();
   if (form.length > 0) throw invalidFields(form.map((p) => ({ field: `answers.${p.item}`, message: p.message })));
   const scores = battery.map((i) =>
     scoreInstrument(i.scoring, answersFor(i.scoring, checked), {

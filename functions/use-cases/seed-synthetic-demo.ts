@@ -67,7 +67,7 @@ export function syntheticPlans(seed = 20_260_302): Plan[] {
 interface SeedDeps
   extends Pick<
     Deps,
-    'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'audit' | 'auditOutbox' | 'secrets' | 'catalogue' | 'licensedTexts' | 'scoringPlugins' | 'baseUrl' | 'dispatch'
+    'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'audit' | 'auditOutbox' | 'secrets' | 'catalogue' | 'forms' | 'licensedTexts' | 'scoringPlugins' | 'baseUrl' | 'dispatch'
   > {
   clock: Clock;
 }
@@ -97,9 +97,10 @@ export async function seedSyntheticDemo(
     async send(email: OutgoingEmail) {
       const messageId = `synthetic-${++sent}`;
       const to = email.to[0] ?? '';
-      const token = /\/p\/([A-Za-z0-9_-]{20,})|[#&?]token=([A-Za-z0-9_-]{20,})/.exec(email.text);
+      // The participant link: /p/#<token> (or the older /p/<token>).
+      const token = /\/p\/#?([A-Za-z0-9_-]{20,})/.exec(email.text);
       if (token && to.endsWith(`@${SYNTHETIC_DOMAIN}`)) {
-        links.set(to, token[1] ?? token[2]!);
+        links.set(to, token[1]!);
         providerIds.set(to, messageId);
       }
       return { messageId };

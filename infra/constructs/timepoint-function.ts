@@ -48,6 +48,8 @@ export interface TimepointFunctionProps {
    * its caller sees the failure.
    */
   deadLetterQueue?: IQueue;
+  /** Concurrent executions reserved for (and capping) the function; unset, it draws on the account's unreserved pool. */
+  reservedConcurrency?: number;
 }
 
 /**
@@ -73,6 +75,7 @@ export class TimepointFunction extends Construct {
       tracing: Tracing.ACTIVE,
       logGroup,
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

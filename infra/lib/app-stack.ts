@@ -23,7 +23,9 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { ORIGIN_SECRET_HEADER, viewerAddressFunctionCode } from '../../functions/http/edge-headers';
 import { cacheControlFor, pageContentSecurityPolicy, pageHeaders } from '../../functions/http/page-headers';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { ConfigurationSet, ConfigurationSetEventDestination, EmailIdentity, EmailSendingEvent, EventDestination, Identity } from 'aws-cdk-lib/aws-ses';
 import { ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -49,7 +51,39 @@ export interface AppStackProps extends StackProps {
   bundling?: TimepointFunctionProps['bundling'];
   /** Email address subscribed to the alarm topic (context `alarmEmail`); unset, no subscription is made. */
   alarmEmail?: string;
+  /**
+   * The WAF web ACL on the distribution: the EdgeStack's (us-east-1, through a cross-region
+   * reference), or one the account manages centrally (context `webAclArn`). Unset (context
+   * `waf=false`), the distribution has none of ours: request logging and per-client limits at the
+   * edge are then the central WAF's (docs/operations.md).
+   */
+  webAclArn?: string;
+  /**
+   * Reserved concurrency of the three functions, so that a flood of one cannot take the account's
+   * whole concurrency (and cannot grow past it): `false` (context `reservedConcurrency=false`) for
+   * accounts at AWS's starting limit of 10, where any reservation fails the deploy.
+   * @default { api: 50, dispatcher: 1, feedback: 5 }
+   */
+  reservedConcurrency?: ReservedConcurrency | false;
+  /**
+   * Bump (context `originSecretRotation`) after putting a new origin secret, so that CloudFront
+   * and the API Lambda pick it up in the same deploy (docs/operations.md).
+   * @default 0
+   */
+  originSecretRotation?: number;
 }
+
+/** Concurrent executions reserved for each function. */
+export interface ReservedConcurrency {
+  /** The API: about 500 requests a second at ~100 ms each, above the stage throttle (100/s, burst 200). */
+  api: number;
+  /** One dispatcher pass at a time: a pass that overran its minute would otherwise overlap the next. */
+  dispatcher: number;
+  /** SES feedback arrives at the send rate; throttled SNS deliveries are retried. */
+  feedback: number;
+}
+
+export const defaultReservedConcurrency: ReservedConcurrency = { api: 50, dispatcher: 1, feedback: 5 };
 
 /**
  * Everything stateless: the API Lambda (the Hono app) behind an HTTP API's $default stage,
@@ -61,13 +95,14 @@ export class AppStack extends Stack {
   readonly dispatcher: TimepointFunction;
   readonly feedback: TimepointFunction;
   readonly distribution: Distribution;
+  readonly originSecret: Secret;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
 
-    // ---- Operations: one key for logs, dead letters and alarms; the alarm topic ----
+    // ---- Operations: one key for logs, dead letters, alarms and the origin secret; the alarm topic ----
     const operationsKey = new Key(this, 'OperationsKey', {
-      description: 'Timepoint logs, dead-letter queues and alarm notifications',
+      description: 'Timepoint logs, dead-letter queues, alarm notifications and the CloudFront origin secret',
       enableKeyRotation: true,
     });
     TimepointFunction.allowLogsToUse(operationsKey);
@@ -79,12 +114,14 @@ export class AppStack extends Stack {
     const configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {});
 
     // ---- Web hosting ----
+    // The site bucket's S3 access logs (requests CloudFront makes for pages and assets: the
+    // participant page is fetched as /participant.html, never under a link's URL).
     const logs = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      // CloudFront standard logging writes with ACLs.
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      // S3 server access logging delivers under a bucket policy: no ACLs needed.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       // Versioned so a log can't be silently overwritten or deleted; old versions go with the log.
       versioned: true,
       lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
@@ -104,11 +141,30 @@ export class AppStack extends Stack {
     });
 
     // ---- API ----
+    const reserved = props.reservedConcurrency === false ? undefined : (props.reservedConcurrency ?? defaultReservedConcurrency);
+    // The secret CloudFront adds to every request it forwards to the API: generated by Secrets
+    // Manager, and written into the distribution and the API function by CloudFormation at deploy
+    // time (dynamic references), never into the template or the code. The API serves no request
+    // without it, so the public execute-api address is useless on its own.
+    this.originSecret = new Secret(this, 'OriginSecret', {
+      description: 'Timepoint: the header value CloudFront adds to API requests (docs/security.md)',
+      encryptionKey: operationsKey,
+      // `previous` holds a placeholder that never matches (functions/http/front-door.ts) until a rotation puts the old value there.
+      generateSecretString: { secretStringTemplate: JSON.stringify({ previous: 'none' }), generateStringKey: 'current', passwordLength: 48, excludePunctuation: true },
+    });
+    const originSecret = (field: 'current' | 'previous') => this.originSecret.secretValueFromJson(field).unsafeUnwrap();
+    const rotation = String(props.originSecretRotation ?? 0);
     const sharedEnv = { TIMEPOINT_SYSTEM_SENDER: props.systemSender, SES_CONFIGURATION_SET: configurationSet.configurationSetName };
     this.api = new TimepointFunction(this, 'Api', {
       entry: 'functions/entrypoints/api-lambda.ts',
       memorySize: 1024,
-      environment: sharedEnv,
+      environment: {
+        ...sharedEnv,
+        TIMEPOINT_ORIGIN_SECRET: originSecret('current'),
+        TIMEPOINT_ORIGIN_SECRET_PREVIOUS: originSecret('previous'),
+        TIMEPOINT_ORIGIN_SECRET_ROTATION: rotation,
+      },
+      ...(reserved ? { reservedConcurrency: reserved.api } : {}),
       ...functionDefaults,
     })
       .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
@@ -125,8 +181,9 @@ export class AppStack extends Stack {
       destinationArn: apiAccessLogs.logGroupArn,
       format: JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', method: '$context.httpMethod', path: '$context.routeKey', status: '$context.status', latency: '$context.responseLatency' }),
     };
-    // The public API's rate limit (there is no WAF: see docs/operations.md). It applies to every
-    // request, through CloudFront or straight to the execute-api URL, which a CloudFront WAF would not see.
+    // The API's own rate limit, on top of the WAF's per-client one. It applies to every request,
+    // through CloudFront or straight to the execute-api URL (which the WAF does not see, and which
+    // the app refuses for want of the origin secret).
     stage.defaultRouteSettings = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
 
     // ---- CloudFront: the web app, and /api/* passed to the HTTP API ----
@@ -149,12 +206,17 @@ export class AppStack extends Stack {
         customHeaders: ['Cross-Origin-Opener-Policy', 'Permissions-Policy'].map((header) => ({ header, value: pageHeaders[header]!, override: true })),
       },
     });
+    // The viewer's address, from the connection CloudFront accepted, in a header the API trusts
+    // (it overwrites any value the client sent; X-Forwarded-For is never read).
+    const viewerAddress = new CloudFrontFunction(this, 'ViewerAddress', { code: FunctionCode.fromInline(viewerAddressFunctionCode) });
     this.distribution = new Distribution(this, 'Site Distribution', {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
-      enableLogging: true,
-      logBucket: logs,
-      logFilePrefix: 'cloudfront/',
+      // No CloudFront standard logs: they record every URL path (a link emailed in the older
+      // form, the one-click unsubscribe URL), which no setting can leave out. The site's request
+      // log is the WAF's, with the path, query and credentials redacted (infra/lib/edge-stack.ts).
+      enableLogging: false,
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(site),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -163,11 +225,15 @@ export class AppStack extends Stack {
       },
       additionalBehaviors: {
         '/api/*': {
-          origin: new HttpOrigin(`${httpApi.apiId}.execute-api.${this.region}.${this.urlSuffix}`),
+          origin: new HttpOrigin(`${httpApi.apiId}.execute-api.${this.region}.${this.urlSuffix}`, {
+            // The rotation counter changes the distribution whenever the secret is rotated, so CloudFormation resolves the new value.
+            customHeaders: { [ORIGIN_SECRET_HEADER]: originSecret('current'), 'x-timepoint-origin-rotation': rotation },
+          }),
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
           originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          functionAssociations: [{ function: viewerAddress, eventType: FunctionEventType.VIEWER_REQUEST }],
         },
       },
     });
@@ -202,6 +268,7 @@ export class AppStack extends Stack {
       timeout: Duration.seconds(55),
       environment: { ...sharedEnv, TIMEPOINT_BASE_URL: baseUrl, TIMEPOINT_MAX_SEND_RATE: String(props.maxSendRate) },
       deadLetterQueue: dispatcherDeadLetters,
+      ...(reserved ? { reservedConcurrency: reserved.dispatcher } : {}),
       ...functionDefaults,
     })
       .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
@@ -231,6 +298,7 @@ export class AppStack extends Stack {
       memorySize: 256,
       environment: { ...sharedEnv, TIMEPOINT_BASE_URL: baseUrl },
       deadLetterQueue: feedbackDeadLetters,
+      ...(reserved ? { reservedConcurrency: reserved.feedback } : {}),
       ...functionDefaults,
     })
       .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')

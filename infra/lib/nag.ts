@@ -39,10 +39,16 @@ export const acceptedFindings: Array<{ rule: RegExp; path: RegExp; reason: strin
     reason: 'Participants may live anywhere: a trial cannot geo-restrict its own participants.',
   },
   {
-    rule: /^AwsSolutions-CFR2$/,
+    rule: /^AwsSolutions-CFR3$/,
     path: /\/Site Distribution\//,
     reason:
-      'No WAF: HTTP APIs take no regional WebACL, and a CloudFront WebACL must live in us-east-1 (a third stack and cross-region references, which an environment-agnostic synth cannot make); it would also not see requests sent straight to the execute-api URL. The control is the API stage throttle (100 rps, burst 200) on every request, plus per-client lockouts of failed link and sign-in look-ups in the application (docs/operations.md).',
+      "CloudFront standard logs are off on purpose: they record every URL path, and a participant link emailed in the older form (/p/<token>) or the RFC 8058 one-click unsubscribe URL carries a token there, which no log field selection can leave out. The site's request log is the WAF web ACL's (infra/lib/edge-stack.ts), with the URL path, query string and credential headers redacted.",
+  },
+  {
+    rule: /^(AwsSolutions-SMG4|HIPAA\.Security-SecretsManagerRotationEnabled)$/,
+    path: /\/OriginSecret\/Resource$/,
+    reason:
+      'The origin secret is copied into the CloudFront distribution at deploy time, so a rotation must be followed by a deploy; an automatic rotation would lock CloudFront out of the API until then. It is rotated by hand with a two-value overlap (docs/operations.md, "Rotating the origin secret"), and it only proves that a request came through CloudFront: every request still needs its own session or link token.',
   },
   {
     rule: /^AwsSolutions-CFR4$/,
@@ -69,9 +75,8 @@ export const acceptedFindings: Array<{ rule: RegExp; path: RegExp; reason: strin
   },
   {
     rule: /^HIPAA\.Security-LambdaConcurrency$/,
-    path: /\/(Api|Dispatcher|Feedback)\/Function\/Resource$|\/Custom::CDKBucketDeployment[^/]*\/Resource$/,
-    reason:
-      'Reserving concurrency fails the deploy on accounts at the default limit of 10 (AWS keeps 10 unreserved), so it is left to the account. Load is bounded elsewhere: the API by the HTTP API stage throttle (100 rps, burst 200), the dispatcher by its one-minute schedule and claim leases, feedback by the SES send rate, the deployment helper runs only during a deploy. Throttles of all three functions alarm.',
+    path: /\/Custom::CDKBucketDeployment[^/]*\/Resource$/,
+    reason: "CDK's deployment helper runs only during a deploy (one invocation per asset copy), never on a request path; the application's three functions each reserve concurrency.",
   },
   {
     rule: /^HIPAA\.Security-LambdaDLQ$/,
@@ -103,21 +108,58 @@ export const acceptedFindings: Array<{ rule: RegExp; path: RegExp; reason: strin
   },
 ];
 
+/** What a deployment opted out of, with the finding each opt-out brings and why it is accepted. */
+export interface NagOptions {
+  /** No Timepoint web ACL on the distribution (context `waf=false`, without `webAclArn`). */
+  withoutWaf?: boolean;
+  /** No reserved concurrency (context `reservedConcurrency=false`). */
+  withoutReservedConcurrency?: boolean;
+}
+
+/** Findings accepted only when a deployment opted out of the control (each applies to that case alone). */
+export const optOutFindings: Record<keyof NagOptions, Array<{ rule: RegExp; path: RegExp; reason: string }>> = {
+  withoutWaf: [
+    {
+      rule: /^AwsSolutions-CFR2$/,
+      path: /\/Site Distribution\//,
+      reason:
+        'Deployed with waf=false for an account whose WAF is managed centrally (e.g. by Firewall Manager), which associates its own web ACL with the distribution. The API stage throttle and the application\'s per-client lockouts still apply (docs/operations.md).',
+    },
+  ],
+  withoutReservedConcurrency: [
+    {
+      rule: /^HIPAA\.Security-LambdaConcurrency$/,
+      path: /\/(Api|Dispatcher|Feedback)\/Function\/Resource$/,
+      reason:
+        'Deployed with reservedConcurrency=false for an account at AWS\'s starting concurrency limit of 10, where any reservation fails the deploy (AWS keeps 10 unreserved). The API stage throttle (100 rps, burst 200) still bounds the API; throttles of all three functions alarm. Raise the account limit and redeploy without the flag.',
+    },
+  ],
+};
+
+/** Every finding accepted for a deployment with these opt-outs. */
+export const acceptedFindingsFor = (options: NagOptions = {}) => [
+  ...acceptedFindings,
+  ...(options.withoutWaf ? optOutFindings.withoutWaf : []),
+  ...(options.withoutReservedConcurrency ? optOutFindings.withoutReservedConcurrency : []),
+];
+
 /** The rule packs every synth runs: AWS Solutions and HIPAA Security. */
 export const nagPacks = () => [new AwsSolutionsChecks(), new HIPAASecurityChecks()];
 
 /**
  * Runs cdk-nag's AwsSolutions and HIPAA Security packs on every synth, after acknowledging on
- * each offending construct exactly the findings listed in `acceptedFindings`.
+ * each offending construct exactly the findings listed in `acceptedFindings` (and those of the
+ * deployment's opt-outs).
  */
-export function applyNag(app: App): void {
+export function applyNag(app: App, options: NagOptions = {}): void {
+  const accepted = acceptedFindingsFor(options);
   const byPath = new Map<string, IConstruct>(app.node.findAll().map((c) => [c.node.path, c]));
   for (const pack of nagPacks()) {
     for (const violation of pack.validateScope(app).violations) {
       for (const { constructPath = '' } of violation.violatingResources) {
-        const accepted = acceptedFindings.find((f) => f.rule.test(violation.ruleName) && f.path.test(constructPath));
+        const entry = accepted.find((f) => f.rule.test(violation.ruleName) && f.path.test(constructPath));
         const construct = byPath.get(constructPath);
-        if (accepted && construct) Validations.of(construct).acknowledge({ id: violation.ruleName, reason: accepted.reason });
+        if (entry && construct) Validations.of(construct).acknowledge({ id: violation.ruleName, reason: entry.reason });
       }
     }
   }

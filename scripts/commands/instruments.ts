@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { byConstruct, catalogueEntry } from '../../functions/core/instruments/catalogue-entry';
-import { constructLabels } from '../../functions/core/instruments/constructs';
-import { checkLicensedText, licensedTextSchema } from '../../functions/core/instruments/licensed-text';
-import { listInstruments } from '../../functions/instruments/catalogue';
+import { byConstruct, catalogueEntry } from '../../functions/core/catalogue/catalogue-entry';
+import { constructLabels } from '../../functions/core/catalogue/constructs';
+import { checkLicensedText, licensedTextSchema } from '../../functions/core/catalogue/licensed-text';
+import { listInstruments } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 import { fail } from './fail';
 
 /** The note on non-commercial licences, naming the instruments it applies to (none: no note). */

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import { spreadsheetSafeCast } from '../../functions/core/export/spreadsheet-safe';
 import { checkAnswers } from '../../functions/core/scoring/check-answers';
 import type { ScoringDefinition } from '../../functions/core/scoring/definition';
 import { scoreInstrument, type ScoreOptions, type ScoreResult } from '../../functions/core/scoring/engine';
@@ -101,5 +102,6 @@ export function scoreCsv(definition: ScoringDefinition, input: string, options: 
     columns.flags = result.flags.map((f) => f.id).join(' ');
     return [...header.map((h) => record[h] ?? ''), ...added.map((c) => columns[c]!)];
   });
-  return stringify([[...header, ...added], ...out]);
+  // Passed-through text is made spreadsheet-safe too: an input cell `=HYPERLINK(…)` must not become a live formula.
+  return stringify([[...header, ...added], ...out], { cast: spreadsheetSafeCast });
 }

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadScoringPlugins } from '../../functions/instruments/scoring-plugins';
-import { listInstruments } from '../../functions/instruments/catalogue';
+import { loadScoringPlugins } from '../../functions/adapters/bundled-catalogue/scoring-plugins';
+import { listInstruments } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 import { fail } from './fail';
 import { RowError, scoreCsv, scoreJsonLines } from './score-rows';
 

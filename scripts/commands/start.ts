@@ -16,11 +16,12 @@ export function registerStartCommand(program: Command): void {
     .option('--ses-port <n>', 'embedded SES and inbox port (env SES_PORT)', process.env.SES_PORT ?? '8005')
     .option('--data-dir <dir>', 'where the local database lives (env TIMEPOINT_DATA_DIR)', process.env.TIMEPOINT_DATA_DIR ?? '.data')
     .option('--no-demo', 'do not create the demo studies (and the demo study\'s synthetic participants) on first start')
+    .option('--log-requests', 'print a line per request: method, route, status, time (never tokens or request data)')
     .addHelpText(
       'after',
-      '\nData persists in the data folder across restarts; delete it to start afresh.\nEverything listens on 127.0.0.1 only.',
+      '\nData persists in the data folder across restarts; delete it to start afresh.\nEverything listens on 127.0.0.1 only and answers only to localhost and loopback addresses.',
     )
-    .action(async (opts: { port: string; dynamodbPort: string; sesPort: string; dataDir: string; demo: boolean }) => {
+    .action(async (opts: { port: string; dynamodbPort: string; sesPort: string; dataDir: string; demo: boolean; logRequests?: boolean }) => {
       const log = (line: string) => console.log(line);
       // Loaded on use, so other commands don't pay for the emulators, the server and Vite.
       const { startPlatform } = await import('../local/platform');
@@ -33,6 +34,7 @@ export function registerStartCommand(program: Command): void {
         dispatchEveryMs: 60_000,
         seedDemo: opts.demo,
         syntheticDemo: opts.demo,
+        logRequests: opts.logRequests === true,
         log,
       });
       log('');

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { guardLoopback } from './loopback-guard';
 
 const require = createRequire(import.meta.url);
 
@@ -30,7 +31,8 @@ const close = (server: Server) => new Promise<void>((resolve) => server.close(()
 
 /**
  * Starts the embedded DynamoDB (dynalite) and SES (aws-ses-v2-local) on loopback. `npm start`
- * and the test setup both use this, so local runs and tests share one bootstrap.
+ * and the test setup both use this, so local runs and tests share one bootstrap. Each answers
+ * only to loopback Host names and refuses other web pages (see loopback-guard.ts).
  */
 export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {
   const host = options.host ?? '127.0.0.1';
@@ -38,6 +40,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
   // dynalite ships no types; tables are usable at once with the CREATING delay off.
   const dynalite = require('dynalite') as (opts: Record<string, unknown>) => Server;
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: options.dataDir } : {}) });
+  guardLoopback(dynamo, { name: 'embedded DynamoDB', browsers: 'never' });
   const dynamoPort = await listen(dynamo, options.dynamoPort, host);
 
   const sesModule = (await import('aws-ses-v2-local')) as unknown as { default: unknown };
@@ -49,6 +52,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     await close(dynamo);
     throw error;
   }
+  guardLoopback(ses, { name: 'email inbox', browsers: 'own-origin' });
   const sesPort = (ses.address() as AddressInfo).port;
 
   return {

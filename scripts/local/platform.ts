@@ -9,7 +9,9 @@ import { loadConfig } from '../../functions/config';
 import { buildDependencies } from '../../functions/dependencies';
 import type { Clock } from '../../functions/core/ports';
 import { createApp } from '../../functions/http/app';
+import { requireOwnHost } from '../../functions/http/host-check';
 import { cacheControlFor, pageHeaders } from '../../functions/http/page-headers';
+import { logRequests } from '../../functions/http/request-log';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { seedDemo } from '../../functions/use-cases/seed-demo';
@@ -36,6 +38,8 @@ export interface PlatformOptions {
   log: (line: string) => void;
   /** Replaces the system clock (tests, demos at a chosen local time). */
   clock?: Clock;
+  /** Logs a line per request (method, route pattern, status, duration) through `log`. */
+  logRequests?: boolean;
 }
 
 export interface Platform {
@@ -113,6 +117,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const web = relative(process.cwd(), dist) || '.';
 
     const site = new Hono();
+    if (options.logRequests) site.use('*', logRequests((e) => log(`${e.method} ${e.route} ${e.status} ${e.ms} ms`)));
+    // DNS rebinding: a page elsewhere whose name resolves to 127.0.0.1 must not be able to drive this server.
+    site.use('*', requireOwnHost(url));
     // Pages and assets: the same headers CloudFront adds in AWS (the API sets its own).
     site.use('*', async (c, next) => {
       await next();
@@ -122,7 +129,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       c.header('Cache-Control', cacheControlFor(c.req.path));
     });
     site.route('/', createApp({ ...deps, clientAddress: (c) => getConnInfo(c).remote.address }));
-    // Client-side routes: participant and unsubscribe links get the lean participant page, everything else the staff console.
+    // Client-side routes: participant and unsubscribe links (/p/#<token>, and the older /p/<token>) get the lean participant page, everything else the staff console.
     site.get('/p/*', serveStatic({ path: `${web}/participant.html` }));
     site.get('/u/*', serveStatic({ path: `${web}/participant.html` }));
     // A staff preview of a timepoint is the participant page itself (under a banner).

@@ -147,7 +147,7 @@ describe('coordinator console', () => {
     // The fresh link replaces the invitation's, which no longer opens anything.
     const resent = await waitForEmail(platform, ana, /your link again/);
     expect(resent.body.text).toMatch(/replaces the ones we sent you before/);
-    anaLink = /(http:\/\/\S+\/p\/[\w-]{43})/.exec(resent.body.text)![1]!;
+    anaLink = /(http:\/\/\S+\/p\/#[\w-]{43})/.exec(resent.body.text)![1]!;
     await page.reload();
     await page.getByRole('cell', { name: 'Link resent' }).waitFor();
     await shot(page, 'console-participant-timeline');
@@ -158,7 +158,7 @@ describe('coordinator console', () => {
     // Meanwhile the first participant submits through their own link (the participant page's UI is covered by
     // slice.test.ts), answering PHQ-9 item 9 with 1. Submitting does not wake the local dispatcher; the edit and withdrawal
     // below do, and their pass follows up the completion and sends the safety alert (else: the next minute's pass).
-    const token = anaLink.split('/p/')[1]!;
+    const token = anaLink.split('/p/#')[1]!;
     const answers = {
       ...Object.fromEntries([1, 2, 1, 1, 0, 1, 2, 0, 1].map((v, i) => [`PHQ9_${i + 1}`, v])),
       ...Object.fromEntries([1, 1, 0, 0, 2, 1, 0].map((v, i) => [`GAD7_${i + 1}`, v])),

@@ -16,7 +16,7 @@ let browser: Browser;
 const axeReport: Record<string, string[]> = {};
 
 beforeAll(async () => {
-  [platform, browser] = await Promise.all([startTestPlatform(undefined, { syntheticDemo: true }), launchBrowser()]);
+  [platform, browser] = await Promise.all([startTestPlatform(undefined, {}, { syntheticDemo: true }), launchBrowser()]);
 }, 420_000);
 afterAll(async () => {
   await browser?.close();
@@ -126,7 +126,7 @@ describe('a coordinator’s first week', () => {
     await page.getByText(/Enrolled test participant/).waitFor();
     const invitation = await waitForEmail(platform, email, /^\[TEST\] /, 30_000);
     expect(invitation.body.text).toContain('Ceci est un test');
-    const url = /(http:\/\/\S+\/p\/[\w-]{43})/.exec(invitation.body.text)?.[1];
+    const url = /(http:\/\/\S+\/p\/#?[\w-]{43})/.exec(invitation.body.text)?.[1];
     expect(url).toBeDefined();
 
     const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });

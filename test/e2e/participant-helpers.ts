@@ -5,6 +5,7 @@ import { loadConfig } from '../../functions/config';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { buildDependencies } from '../../functions/dependencies';
 import type { AppDeps } from '../../functions/http/env';
+import { LINK_TOKEN_HEADER } from '../../functions/http/link-token';
 import type { Study } from '../../functions/core/study/study';
 import { createStudyIfAbsent } from '../../functions/use-cases/create-study';
 import { LOCAL_TABLES } from '../../scripts/local/data-connection';
@@ -98,22 +99,22 @@ export class ParticipantFixtures {
     if (response.status !== 201) throw new Error(`enrolment failed: ${response.status} ${await response.text()}`);
     const { code } = (await response.json()) as { code: string };
     const invitation = await waitForEmail(this.platform, email, /./, 30_000);
-    const url = /(http:\/\/\S+\/p\/[\w-]{43})/.exec(invitation.body.text)![1]!;
-    const unsubscribeUrl = /(http:\/\/\S+\/u\/[\w-]+)/.exec(invitation.body.text)![1]!;
-    return { code, email, url, unsubscribeUrl, token: url.split('/p/')[1]! };
+    const url = /(http:\/\/\S+\/p\/#[\w-]{43})/.exec(invitation.body.text)![1]!;
+    const unsubscribeUrl = /(http:\/\/\S+\/u\/#[\w-]+)/.exec(invitation.body.text)![1]!;
+    return { code, email, url, unsubscribeUrl, token: url.split('/p/#')[1]! };
   }
 
   /** What the link API says now (status, saved answers …). */
   async view(token: string): Promise<{ status: string; answers: Record<string, unknown>; language: string }> {
-    return (await (await fetch(`${this.platform.url}/api/p/${token}`)).json()) as never;
+    return (await (await fetch(`${this.platform.url}/api/p`, { headers: { [LINK_TOKEN_HEADER]: token } })).json()) as never;
   }
 
   /** Every item of a study's baseline answered with its first real code, submitted through the API. */
   async completeByApi(token: string, study: Study = demoStudy): Promise<void> {
     const definitions = study.protocol.timepoints[0]!.instruments.map(({ id, version }) => this.deps.catalogue.find(id, version)!.scoring);
-    const response = await fetch(`${this.platform.url}/api/p/${token}/submit`, {
+    const response = await fetch(`${this.platform.url}/api/p/submit`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', [LINK_TOKEN_HEADER]: token },
       body: JSON.stringify({ answers: completeAnswers(definitions) }),
     });
     if (response.status !== 200) throw new Error(`submit failed: ${response.status} ${await response.text()}`);
@@ -142,7 +143,7 @@ export class ParticipantFixtures {
     }
     const token = randomBytes(32).toString('base64url');
     await this.deps.links.put(this.deps.secrets.hash(token), { studyId: study, code, timepoint: 'week8', createdAt: new Date().toISOString() });
-    return `${this.platform.url}/p/${token}`;
+    return `${this.platform.url}/p/#${token}`;
   }
 
   /**

@@ -64,7 +64,7 @@ async function statePage(device: Device, name: string, url: string, title: strin
   return { page, requests };
 }
 
-const randomLink = () => `${platform.url}/p/${randomBytes(32).toString('base64url')}`;
+const randomLink = () => `${platform.url}/p/#${randomBytes(32).toString('base64url')}`;
 
 describe.each([phone, desktop])('link states on a $name', (device) => {
   it('already completed: thanks, and no form', async () => {
@@ -121,9 +121,9 @@ describe.each([phone, desktop])('link states on a $name', (device) => {
   it('no network: says so, and "Try again" loads the questionnaires once the connection is back', async () => {
     const participant = await fixtures.invite({ label: 'network' });
     const context = await newDeviceContext(browser, device);
-    await context.route('**/api/p/**', (route) => route.abort('internetdisconnected'));
+    await context.route('**/api/p**', (route) => route.abort('internetdisconnected'));
     const { page } = await statePage(device, 'network-error', participant.url, 'We could not load your questionnaires', { contact: false, context });
-    await context.unroute('**/api/p/**');
+    await context.unroute('**/api/p**');
     await page.getByRole('button', { name: 'Try again' }).click();
     await expect.poll(() => progress(page), { timeout: 20_000 }).toBe('Questionnaire 1 of 3 · page 1 of 3');
     await context.close();

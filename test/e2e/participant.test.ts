@@ -153,6 +153,30 @@ describe.each([phone, desktop])('the questionnaires on a $name', (device) => {
     // The form's code (SurveyJS) came in its own chunk, from this host.
     expect(requests.some((r) => /\/assets\/questionnaire-form-[\w-]+\.js$/.test(r.url))).toBe(true);
     expectOnlyOwnHost(requests);
+    // The token stayed in the fragment: no request the browser made (what an access log records) carried it.
+    expect(participant.url).toContain('/p/#');
+    expect(requests.filter((r) => r.url.includes(participant.token))).toEqual([]);
+    await page.close();
+  });
+
+  it('opens a link emailed in the older form (/p/<token>), then keeps the token out of every later request', async () => {
+    const participant = await fixtures.invite({ label: `old-link-${device.name}` });
+    const page = await context.newPage();
+    const before = requests.length;
+    await page.goto(`${platform.url}/p/${participant.token}`);
+    await page.getByRole('heading', { level: 1, name: 'Mindfulness-Based Pain Management (demo)' }).waitFor();
+    // The address bar now shows the current form: a reload or a bookmark never sends the token again.
+    expect(new URL(page.url()).pathname).toBe('/p/');
+    expect(new URL(page.url()).hash).toBe(`#${participant.token}`);
+    await choose(page, device, 'PHQ9_1', 1);
+    await expect.poll(() => saveStatus(page), { timeout: 10_000 }).toBe('Saved');
+    await page.reload();
+    await expect.poll(() => progress(page), { timeout: 20_000 }).toBe('Questionnaire 1 of 3 · page 1 of 3');
+    expect(await checked(page, 'PHQ9_1', 1)).toBe(true);
+    // Only the first navigation (the emailed URL itself) carried the token.
+    const carrying = requests.slice(before).filter((r) => r.url.includes(participant.token));
+    expect(carrying.map((r) => new URL(r.url).pathname)).toEqual([`/p/${participant.token}`]);
+    expectOnlyOwnHost(requests);
     await page.close();
   });
 

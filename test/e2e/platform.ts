@@ -20,6 +20,8 @@ const freePort = () =>
 export async function startTestPlatform(
   /** Where the web app is built and served from: the repository, or a copy (the page benchmark's own build). */
   root = join(import.meta.dirname, '..', '..'),
+  /** Where the platform's log lines go (nowhere by default), and whether it logs a line per request. */
+  logging: { log?: (line: string) => void; logRequests?: boolean } = {},
   /** `syntheticDemo`: give the demo study its synthetic history, as `npm start` does on a first start. */
   options: { syntheticDemo?: boolean } = {},
 ): Promise<Platform> {
@@ -32,7 +34,8 @@ export async function startTestPlatform(
     dataDir: null,
     dispatchEveryMs: 60_000,
     seedDemo: true,
-    log: () => {},
+    log: logging.log ?? (() => {}),
+    logRequests: logging.logRequests ?? false,
     clock: runningClockFrom('2026-03-02T10:00:00.000Z'),
   });
 }

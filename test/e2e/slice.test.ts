@@ -45,7 +45,7 @@ describe('the whole slice in a browser', () => {
 
     // 3. The dispatcher (kicked by the enrolment) sends the baseline invitation.
     const invitation = await waitForEmail(platform, participantEmail, /Baseline questionnaires/);
-    const link = /(http:\/\/\S+\/p\/[\w-]{43})/.exec(invitation.body.text)![1]!;
+    const link = /(http:\/\/\S+\/p\/#[\w-]{43})/.exec(invitation.body.text)![1]!;
 
     // 4. The participant opens the link on a phone-sized screen and answers PHQ-9, then PEG-3.
     const phone = await browser.newPage();

@@ -53,7 +53,7 @@ export async function createFuzzFixture(): Promise<FuzzFixture> {
   t.deps.clientAddress = () => `fuzz-${randomBytes(6).toString('hex')}`;
   const participant = await t.invite('mbpm');
   const invitation = (await t.inbox(participant.email))[0];
-  const unsubscribeToken = /\/u\/([A-Za-z0-9_-]+)/.exec(invitation?.body.text ?? '')?.[1];
+  const unsubscribeToken = /\/u\/#([A-Za-z0-9_-]+)/.exec(invitation?.body.text ?? '')?.[1];
   if (!unsubscribeToken || !linkToken(invitation)) throw new Error('the fixture needs an invitation with both links');
   // A second participant with saved progress, and one with an unacknowledged safety alert.
   const other = await t.invite('waitlist');

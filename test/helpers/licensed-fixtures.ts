@@ -1,4 +1,4 @@
-import type { LicensedText } from '../../functions/core/instruments/licensed-text';
+import type { LicensedText } from '../../functions/core/catalogue/licensed-text';
 import type { ScoringDefinition } from '../../functions/core/scoring/definition';
 
 /** Stand-in wording a licensee would supply (tests only: clearly not the real text). */

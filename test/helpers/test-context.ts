@@ -145,4 +145,4 @@ export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
 
 /** The participant link token in an email, or undefined. */
 export const linkToken = (email: InboxEmail | undefined): string | undefined =>
-  /\/p\/([A-Za-z0-9_-]+)/.exec(email?.body.text ?? '')?.[1];
+  /\/p\/#([A-Za-z0-9_-]+)/.exec(email?.body.text ?? '')?.[1];

@@ -1,15 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { researchTable } from '../../functions/adapters/dynamodb/table-definitions';
 import { pageContentSecurityPolicy } from '../../functions/http/page-headers';
-import { AppStack } from '../../infra/lib/app-stack';
-import { acceptedFindings, applyNag, nagPacks } from '../../infra/lib/nag';
-import { StatefulStack } from '../../infra/lib/stateful-stack';
-import cdkJson from '../../cdk.json' with { type: 'json' };
+import { acceptedFindings, acceptedFindingsFor, nagPacks, optOutFindings, type NagOptions } from '../../infra/lib/nag';
+import { synthStacks, type SynthOptions } from '../helpers/synth-stacks';
 
 let app: App;
 let data: Template;
@@ -18,21 +13,8 @@ let appTemplate: Template;
 let quietTemplate: Template;
 
 beforeAll(() => {
-  // Bundling off: assertions are about the template, and one real bundling synth runs in CI (`npm run synth`).
-  app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  const web = mkdtempSync(join(tmpdir(), 'timepoint-web-'));
-  writeFileSync(join(web, 'index.html'), '<!doctype html>');
-  const env = { account: '123456789012', region: 'eu-west-2' };
-  // Deletion protection left to its default: it must be on without being asked for.
-  const stateful = new StatefulStack(app, 'Data', { env });
-  const stack = new AppStack(app, 'App', { env, research: stateful.research, contacts: stateful.contacts, senderDomain: 'trial.example', systemSender: 'timepoint@trial.example', webAssets: web, maxSendRate: 14, alarmEmail: 'oncall@trial.example' });
-  applyNag(app);
-  data = Template.fromStack(stateful);
-  appTemplate = Template.fromStack(stack);
-
-  const quiet = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  const quietData = new StatefulStack(quiet, 'Data', { env });
-  quietTemplate = Template.fromStack(new AppStack(quiet, 'App', { env, research: quietData.research, contacts: quietData.contacts, senderDomain: 'trial.example', systemSender: 'timepoint@trial.example', webAssets: web, maxSendRate: 14 }));
+  ({ app, data, appTemplate } = synthStacks({ alarmEmail: 'oncall@trial.example' }));
+  ({ appTemplate: quietTemplate } = synthStacks({ waf: 'central' }));
 });
 
 describe('the stateful stack', () => {
@@ -324,7 +306,24 @@ describe('cdk-nag', () => {
     for (const finding of acceptedFindings) expect(finding.reason.length).toBeGreaterThan(60);
     // HIPAA findings are acknowledged resource by resource: at most the three functions and CDK's deployment helper share one.
     const hipaaPaths = new Set(made.filter((a) => a.rule.startsWith('HIPAA')).map((a) => a.path));
-    expect([...hipaaPaths].every((path) => /\/(Api|Dispatcher|Feedback)\/Function\/|\/Custom::CDKBucketDeployment|\/(Site|AccessLogs)\/Resource$/.test(path))).toBe(true);
+    expect([...hipaaPaths].every((path) => /\/(Api|Dispatcher|Feedback)\/Function\/|\/Custom::CDKBucketDeployment|\/(Site|AccessLogs|OriginSecret)\/Resource$/.test(path))).toBe(true);
+  });
+
+  it.each([
+    ['waf=false', { waf: 'none' } as SynthOptions, { withoutWaf: true } as NagOptions, optOutFindings.withoutWaf],
+    ['reservedConcurrency=false', { reservedConcurrency: false } as SynthOptions, { withoutReservedConcurrency: true } as NagOptions, optOutFindings.withoutReservedConcurrency],
+  ])('with %s, reports no unacknowledged finding, and the opt-out\'s own acknowledgements are used there (and only there)', (_name, options, nagOptions, entries) => {
+    const opted = synthStacks(options);
+    const open = nagPacks().flatMap((pack) =>
+      pack.validateScope(opted.app).violations.flatMap((v) =>
+        v.violatingResources.filter((r) => !isAcknowledged(opted.app, r.constructPath ?? '', v.ruleName)).map((r) => `${v.ruleName} at ${r.constructPath}`),
+      ),
+    );
+    expect(open).toEqual([]);
+    for (const entry of entries) expect(acknowledgementsIn(opted.app).some((ack) => entry.rule.test(ack.rule) && entry.path.test(ack.path)), `${entry.rule}`).toBe(true);
+    // In the default deployment the opt-out entries acknowledge nothing: they cannot cover anything there.
+    for (const entry of entries) expect(acknowledgementsIn(app).some((ack) => entry.rule.test(ack.rule) && entry.path.test(ack.path)), `${entry.rule}`).toBe(false);
+    expect(acceptedFindingsFor(nagOptions)).toEqual([...acceptedFindings, ...entries]);
   });
 
   it('has no error annotations', () => {
@@ -333,6 +332,15 @@ describe('cdk-nag', () => {
     }
   });
 });
+
+/** Every acknowledgement applyNag made in an app: on which construct, for which rule, with which reason. */
+function acknowledgementsIn(root: App) {
+  return root.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === 'aws:cdk:acknowledged-rules')
+      .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([key, reason]) => ({ scope: c, path: c.node.path, rule: key.replace(/^annotation::/i, ''), reason }))),
+  );
+}
 
 /** Whether a rule is acknowledged on a construct or an ancestor (how cdk-nag itself decides). */
 function isAcknowledged(root: App, path: string, ruleId: string): boolean {

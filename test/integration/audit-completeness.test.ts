@@ -117,7 +117,7 @@ beforeAll(async () => {
   await runDispatch(t.deps);
 
   // B unsubscribes from their email, C is withdrawn, B's contact details are erased (twice: idempotent).
-  const unsubscribe = /\/u\/([A-Za-z0-9_-]+)/.exec((await t.inbox(emails.b)).at(-1)!.body.text)![1]!;
+  const unsubscribe = /\/u\/#([A-Za-z0-9_-]+)/.exec((await t.inbox(emails.b)).at(-1)!.body.text)![1]!;
   await ok(t.request('POST', `/api/u/${unsubscribe}`));
   await ok(t.request('POST', `/api/u/${unsubscribe}`));
   expect1('study', 'participant.unsubscribed', `participant:${b}`, `participant:${b}`);

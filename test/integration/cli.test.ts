@@ -7,7 +7,7 @@ import { createDb } from '../../functions/adapters/dynamodb/client';
 import { createLicensedTextRepository } from '../../functions/adapters/dynamodb/licensed-text-repository';
 import { LOCAL_TABLES } from '../../scripts/local/data-connection';
 import { startEmulators } from '../../scripts/local/emulators';
-import { findInstrument } from '../../functions/instruments/catalogue';
+import { findInstrument } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 import { fakeLicensedText } from '../helpers/licensed-fixtures';
 
 const bin = join(import.meta.dirname, '..', '..', 'scripts', 'timepoint.mjs');

@@ -104,7 +104,7 @@ describe('erasing contact details', () => {
     expect(link.status).toBe(410);
     expect(await link.json()).toEqual({ error: { code: 'gone', message: expect.stringMatching(/replaced .* or closed/), field: 'link', reason: 'link_revoked', study: { name: t.study.name }, language: 'en' } });
     const mail = (await t.inbox(pending.email))[0]!;
-    const unsubscribe = /\/u\/([A-Za-z0-9_-]+)/.exec(mail.body.text)![1]!;
+    const unsubscribe = /\/u\/#([A-Za-z0-9_-]+)/.exec(mail.body.text)![1]!;
     expect((await t.request('GET', `/api/u/${unsubscribe}`)).status).toBe(410);
     const audit = (await t.deps.audit.list('study:demo')).length;
     expect((await t.request('POST', `/api/u/${unsubscribe}`)).status).toBe(410);

@@ -126,7 +126,7 @@ describe('endpoints that other sites legitimately POST to', () => {
     await runDispatch(t.deps);
     const [mail] = await t.inbox(participant.email);
     expect(linkToken(mail)).toBeDefined();
-    const unsubscribe = /\/u\/([A-Za-z0-9_-]+)/.exec(mail!.body.text)![1]!;
+    const unsubscribe = /\/u\/#([A-Za-z0-9_-]+)/.exec(mail!.body.text)![1]!;
     const response = await t.app.request(`/api/u/${unsubscribe}`, {
       method: 'POST',
       headers: { origin: 'https://mail.provider.example', 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' },

@@ -148,6 +148,6 @@ describe('failures and pacing', () => {
     const email = spy.sent.find((e) => e.to.includes(participant.email));
     expect(email!.headers).toEqual({ 'List-Unsubscribe': expect.stringMatching(/^<https:\/\/timepoint\.test\/api\/u\/[\w-]{43}>$/), 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
     expect(email!.messageId).toMatch(/^<[0-9a-f]{32}@example\.org>$/);
-    expect(email!.text).toMatch(/To stop receiving emails from this study: https:\/\/timepoint\.test\/u\/[\w-]{43}/);
+    expect(email!.text).toMatch(/To stop receiving emails from this study: https:\/\/timepoint\.test\/u\/#[\w-]{43}/);
   });
 });

@@ -9,7 +9,7 @@ import { scoreInstrument } from '../../functions/core/scoring/engine';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { exportFormats, exportStudy } from '../../functions/use-cases/export-study';
-import { findInstrument } from '../../functions/instruments/catalogue';
+import { findInstrument } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 import { fhirProblems, parseNdjson } from '../helpers/fhir-r4';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { licensedTextSchema } from '../../functions/core/instruments/licensed-text';
+import { licensedTextSchema } from '../../functions/core/catalogue/licensed-text';
 import type { Study } from '../../functions/core/study/study';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { runDispatch } from '../../functions/use-cases/dispatch';

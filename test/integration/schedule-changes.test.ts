@@ -159,7 +159,7 @@ describe('unsubscribing', () => {
   it('stops reminders for the study but leaves the open questionnaire answerable', async () => {
     const t = await createTestContext({ now: MONDAY_10AM });
     const { email, code, token } = await t.invite();
-    const unsubscribeToken = /\/u\/([\w-]{43})/.exec((await t.inbox(email))[0]!.body.text)![1];
+    const unsubscribeToken = /\/u\/#([\w-]{43})/.exec((await t.inbox(email))[0]!.body.text)![1];
     expect(await (await t.request('GET', `/api/u/${unsubscribeToken}`)).json()).toMatchObject({ unsubscribed: false });
     expect((await t.request('POST', `/api/u/${unsubscribeToken}`, { raw: 'List-Unsubscribe=One-Click' })).status).toBe(200);
     expect((await t.request('POST', `/api/u/${unsubscribeToken}`)).status).toBe(200);

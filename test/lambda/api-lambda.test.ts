@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { createDb } from '../../functions/adapters/dynamodb/client';
 import { ensureTables } from '../../functions/adapters/dynamodb/create-tables';
 import { createStaffRepository } from '../../functions/adapters/dynamodb/staff-repository';
+import { ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER } from '../../functions/http/front-door';
 
 interface V2Result {
   statusCode: number;
@@ -17,8 +18,10 @@ type Handler = (event: unknown, context: unknown) => Promise<V2Result>;
 let handler: Handler;
 const sesEndpoint = () => inject('sesEndpoint');
 
-/** An API Gateway HTTP API (payload v2) event, as the $default stage sends it. */
-function event(method: string, path: string, init: { body?: unknown; cookies?: string[]; base64?: boolean } = {}) {
+const ORIGIN_SECRET = randomBytes(32).toString('base64url');
+
+/** An API Gateway HTTP API (payload v2) event, as the $default stage sends it for a request CloudFront forwarded. */
+function event(method: string, path: string, init: { body?: unknown; cookies?: string[]; base64?: boolean; headers?: Record<string, string> } = {}) {
   const raw = init.body === undefined ? undefined : JSON.stringify(init.body);
   return {
     version: '2.0',
@@ -26,7 +29,14 @@ function event(method: string, path: string, init: { body?: unknown; cookies?: s
     rawPath: path,
     rawQueryString: '',
     ...(init.cookies ? { cookies: init.cookies } : {}),
-    headers: { host: 'abc123.execute-api.eu-west-2.amazonaws.com', 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+    headers: {
+      host: 'abc123.execute-api.eu-west-2.amazonaws.com',
+      'content-type': 'application/json',
+      'x-forwarded-proto': 'https',
+      [ORIGIN_SECRET_HEADER]: ORIGIN_SECRET,
+      [VIEWER_ADDRESS_HEADER]: '198.51.100.7',
+      ...init.headers,
+    },
     requestContext: {
       accountId: '123456789012',
       apiId: 'abc123',
@@ -53,6 +63,7 @@ beforeAll(async () => {
     DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
     SES_ENDPOINT: sesEndpoint(),
     TIMEPOINT_SYSTEM_SENDER: 'timepoint@trial.example',
+    TIMEPOINT_ORIGIN_SECRET: ORIGIN_SECRET,
   });
   const db = createDb({ endpoint: inject('dynamoEndpoint'), region: 'eu-west-2' }, { research: process.env.RESEARCH_TABLE!, contacts: process.env.CONTACTS_TABLE! });
   await ensureTables(db);
@@ -82,6 +93,14 @@ describe('the API Lambda entry', () => {
     const me = await handler(event('GET', '/api/auth/me', { cookies: [cookie!.split(';')[0]!] }), {});
     expect(me.statusCode).toBe(200);
     expect(JSON.parse(me.body)).toMatchObject({ email: 'lambda@staff.test', role: 'coordinator' });
+  });
+
+  it('refuses, with 403 and before any route runs, a request that did not come through CloudFront (no origin secret, or a wrong one)', async () => {
+    for (const headers of [{ [ORIGIN_SECRET_HEADER]: '' }, { [ORIGIN_SECRET_HEADER]: `${ORIGIN_SECRET}x` }, { [ORIGIN_SECRET_HEADER]: 'guess' }]) {
+      const result = await handler(event('GET', '/api/health', { headers }), {});
+      expect(result.statusCode).toBe(403);
+      expect(JSON.parse(result.body)).toEqual({ error: { code: 'forbidden', message: 'this API is reachable only through the site’s own address' } });
+    }
   });
 
   it('turns a malformed body into a 400, not a 500', async () => {

@@ -82,7 +82,7 @@ const cases: Array<[string, Case]> = [
   ['an unsubscription', {
     setup: async (t) => {
       const p = await invited(t);
-      return { ...p, unsubscribe: /\/u\/([A-Za-z0-9_-]+)/.exec((await t.inbox(p.email)).at(-1)!.body.text)![1]! };
+      return { ...p, unsubscribe: /\/u\/#([A-Za-z0-9_-]+)/.exec((await t.inbox(p.email)).at(-1)!.body.text)![1]! };
     },
     change: (t, s) => t.request('POST', `/api/u/${s.unsubscribe}`),
     entry: (s) => `participant.unsubscribed participant:${s.code} participant:${s.code}`,

@@ -27,7 +27,7 @@ beforeAll(async () => {
   token = await t.coordinator();
 });
 
-const unsubscribeToken = async (email: string) => /\/u\/([A-Za-z0-9_-]+)/.exec((await t.inbox(email)).at(-1)!.body.text)![1]!;
+const unsubscribeToken = async (email: string) => /\/u\/#([A-Za-z0-9_-]+)/.exec((await t.inbox(email)).at(-1)!.body.text)![1]!;
 const alerts = async (code: string) => (await t.deps.messages.listForParticipant('demo', code)).filter((m) => m.kind === 'alert');
 
 type Action = (p: { code: string; email: string }) => Response | Promise<Response>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { byConstruct, catalogueEntry } from '../../functions/core/instruments/catalogue-entry';
+import { byConstruct, catalogueEntry } from '../../functions/core/catalogue/catalogue-entry';
 import type { CatalogueInstrument } from '../../functions/core/ports';
-import { findInstrument, listInstruments } from '../../functions/instruments/catalogue';
+import { findInstrument, listInstruments } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 
 const localised = (en: string, fr: string) => ({ default: en, fr });
 

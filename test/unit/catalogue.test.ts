@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listInstruments } from '../../functions/instruments/catalogue';
+import { listInstruments } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 
 const surveysDir = join(import.meta.dirname, '..', '..', 'surveys');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { answersFor, checkAnswers } from '../../functions/core/scoring/check-answers';
-import { findInstrument } from '../../functions/instruments/catalogue';
+import { findInstrument } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 
 const phq9 = findInstrument('phq9')!.scoring;
 const peg3 = findInstrument('peg3')!.scoring;

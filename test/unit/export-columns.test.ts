@@ -13,7 +13,7 @@ import { exportLayout } from '../../functions/core/export/layout';
 import { longColumns } from '../../functions/core/export/long-rows';
 import type { Protocol, Study } from '../../functions/core/study/study';
 import { aygunStudy, demoStudy } from '../../functions/demo/demo-study';
-import { findInstrument, listInstruments } from '../../functions/instruments/catalogue';
+import { findInstrument, listInstruments } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 
 const layoutOf = (study: Study, older: Protocol[] = []) => exportLayout(study, older, findInstrument);
 

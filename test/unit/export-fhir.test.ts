@@ -3,7 +3,7 @@ import { FHIR_ID, fhirId, instanceResources, questionnaire } from '../../functio
 import { loincCodes } from '../../functions/core/export/loinc-codes';
 import type { Instance } from '../../functions/core/schedule/records';
 import { scoreInstrument } from '../../functions/core/scoring/engine';
-import { findInstrument, listInstruments } from '../../functions/instruments/catalogue';
+import { findInstrument, listInstruments } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 import { fhirProblems } from '../helpers/fhir-r4';
 
 const instruments = [{ id: 'phq9', version: '1.0' }, { id: 'gad7', version: '1.0' }, { id: 'peg3', version: '1.0' }];

@@ -5,7 +5,7 @@ import { exportLayout } from '../../functions/core/export/layout';
 import type { Instance } from '../../functions/core/schedule/records';
 import type { Participant } from '../../functions/core/study/study';
 import { demoStudy } from '../../functions/demo/demo-study';
-import { findInstrument } from '../../functions/instruments/catalogue';
+import { findInstrument } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 
 const layout = exportLayout(demoStudy, [], findInstrument);
 const columns = itemColumnSpecs(demoStudy, layout, findInstrument);

@@ -6,7 +6,7 @@ import type { Instance } from '../../functions/core/schedule/records';
 import { scoreInstrument } from '../../functions/core/scoring/engine';
 import type { Participant } from '../../functions/core/study/study';
 import { demoStudy } from '../../functions/demo/demo-study';
-import { findInstrument } from '../../functions/instruments/catalogue';
+import { findInstrument } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 
 const instruments = [{ id: 'phq9', version: '1.0' }, { id: 'gad7', version: '1.0' }, { id: 'peg3', version: '1.0' }];
 const base = { studyId: 'demo', arm: 'mbpm', instruments, opensAt: '', closesAt: '', dueAt: '' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyLicensedText, checkLicensedText } from '../../functions/core/instruments/licensed-text';
-import { findInstrument } from '../../functions/instruments/catalogue';
+import { applyLicensedText, checkLicensedText } from '../../functions/core/catalogue/licensed-text';
+import { findInstrument } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 import { fakeLicensedText } from '../helpers/licensed-fixtures';
 
 const bdi2 = findInstrument('bdi2')!;

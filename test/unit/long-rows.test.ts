@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { longColumns, longRows } from '../../functions/core/export/long-rows';
 import type { Instance } from '../../functions/core/schedule/records';
 import { scoreInstrument } from '../../functions/core/scoring/engine';
-import { findInstrument } from '../../functions/instruments/catalogue';
+import { findInstrument } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 
 const instruments = [{ id: 'phq9', version: '1.0' }, { id: 'peg3', version: '1.0' }];
 const base = { studyId: 'demo', arm: 'mbpm', instruments, opensAt: '', closesAt: '', dueAt: '' };

@@ -8,7 +8,7 @@ import type { Instance } from '../../functions/core/schedule/records';
 import type { Participant } from '../../functions/core/study/study';
 import { aygunStudy } from '../../functions/demo/demo-study';
 import { RowError, scoreCsv, scoreJsonLines } from '../../scripts/commands/score-rows';
-import { findInstrument, listInstruments } from '../../functions/instruments/catalogue';
+import { findInstrument, listInstruments } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 
 // BDI-II manual: items 16 (changes in sleeping pattern) and 18 (changes in appetite) print seven
 // options, 0, 1a, 1b, 2a, 2b, 3a, 3b, and score as their digit. PAM-13 prints N/A beside 1–4.

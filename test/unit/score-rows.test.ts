@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RowError, scoreCsv, scoreJsonLines } from '../../scripts/commands/score-rows';
-import { findInstrument } from '../../functions/instruments/catalogue';
+import { findInstrument } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 
 const peg3 = findInstrument('peg3')!.scoring;
 const error = (run: () => unknown) => {

@@ -13,7 +13,7 @@ import type { Answers } from '../../functions/core/schedule/records';
 import { checkAnswers } from '../../functions/core/scoring/check-answers';
 import { scoringDefinitionSchema, type Band, type ItemDefinition, type ScaleDefinition, type ScoringDefinition } from '../../functions/core/scoring/definition';
 import { scoreInstrument, type Flag } from '../../functions/core/scoring/engine';
-import { listInstruments } from '../../functions/instruments/catalogue';
+import { listInstruments } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 import {
   approxEqual,
   bandDomain,

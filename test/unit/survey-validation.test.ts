@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadSurveyValidator } from '../../functions/instruments/survey-validation';
+import { loadSurveyValidator } from '../../functions/adapters/surveyjs/survey-validation';
 import { loadInstrument } from './instruments/instrument-harness';
 
 const { survey, scoring } = loadInstrument('phq9');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { higherIsBetter, seededRandom, syntheticAnswers } from '../../functions/core/demo/synthetic-answers';
 import { scoreInstrument } from '../../functions/core/scoring/engine';
-import { bundledCatalogue } from '../../functions/instruments/catalogue';
+import { bundledCatalogue } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 
 const find = (id: string) => bundledCatalogue.find(id)!.scoring;
 

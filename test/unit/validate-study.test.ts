@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aygunStudy, demoStudy } from '../../functions/demo/demo-study';
-import { bundledCatalogue } from '../../functions/instruments/catalogue';
+import { bundledCatalogue } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 import { validateStudy } from '../../functions/use-cases/create-study';
 
 const deps = { catalogue: bundledCatalogue };

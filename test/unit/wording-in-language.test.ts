@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wordingInLanguage } from '../../functions/core/instruments/wording-in-language';
+import { wordingInLanguage } from '../../functions/core/catalogue/wording-in-language';
 
 const form = (title: unknown, choice: unknown) => ({ pages: [{ elements: [{ type: 'radiogroup', name: 'X_1', title, choices: [{ value: 0, text: choice }] }] }] });
 

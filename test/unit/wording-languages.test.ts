@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { wordingLanguages } from '../../functions/core/instruments/wording-languages';
-import { bundledCatalogue } from '../../functions/instruments/catalogue';
+import { wordingLanguages } from '../../functions/core/catalogue/wording-languages';
+import { bundledCatalogue } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 
 const item = (title: unknown, choices: unknown[]) => ({ pages: [{ elements: [{ type: 'radiogroup', name: 'X_1', title, choices }] }] });
 

@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContactRepository } from '../../core/ports';
 import { auditedWrite } from './audited-write';
+import { batchGet } from './batch-get';
 import { conditionally, type Db } from './client';
 import { queryAll } from './query';
 import { keys } from './keys';
@@ -94,6 +95,12 @@ export function createContactRepository(db: Db): ContactRepository {
     async heldBy(studyId, email) {
       const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.emailReservation(studyId, email), ConsistentRead: true }));
       return (Item?.code as string | undefined) ?? null;
+    },
+
+    async heldByMany(studyId, emails) {
+      const bySortKey = new Map(emails.map((email) => [keys.emailReservation(studyId, email).sk, email]));
+      const items = await batchGet(db, TableName, emails.map((email) => keys.emailReservation(studyId, email)));
+      return new Map(items.map((item) => [bySortKey.get(item.sk as string)!, item.code as string]));
     },
 
     async listStatuses(studyId) {

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { LicensedText } from '../../core/instruments/licensed-text';
+import type { LicensedText } from '../../core/catalogue/licensed-text';
 import type { LicensedTextRepository } from '../../core/ports';
 import type { Db } from './client';
 import { keys } from './keys';

@@ -3,6 +3,7 @@ import { conflict } from '../../core/errors';
 import type { ParticipantRepository } from '../../core/ports';
 import type { Participant } from '../../core/study/study';
 import { auditedWrite, updateExpression } from './audited-write';
+import { batchGet } from './batch-get';
 import { conditionally, type Db } from './client';
 import { keys } from './keys';
 import { queryAll, queryDue, withoutKeys } from './query';
@@ -38,6 +39,27 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
         }),
       );
       return `P-${String(Attributes?.next as number).padStart(4, '0')}`;
+    },
+
+    async allocateCodes(studyId, count) {
+      if (!Number.isInteger(count) || count < 1) return [];
+      const { Attributes } = await db.doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: keys.codeCounter(studyId),
+          UpdateExpression: 'ADD #n :count',
+          ExpressionAttributeNames: { '#n': 'next' },
+          ExpressionAttributeValues: { ':count': count },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      const last = Attributes?.next as number;
+      return Array.from({ length: count }, (_, i) => `P-${String(last - count + 1 + i).padStart(4, '0')}`);
+    },
+
+    async getMany(studyId, codes) {
+      const items = await batchGet(db, TableName, codes.map((code) => keys.participant(studyId, code)));
+      return new Map(items.map((item) => [item.code as string, toParticipant(item)]));
     },
 
     async create(participant, audit) {

@@ -1,4 +1,4 @@
-import type { Construct } from '../instruments/constructs';
+import type { Construct } from '../catalogue/constructs';
 import type { ScoringDefinition } from '../scoring/definition';
 import type { Answers } from '../schedule/records';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { constructSchema } from '../instruments/constructs';
+import { constructSchema } from '../catalogue/constructs';
 
 /**
  * The scoring definition of one instrument version: data in surveys/<id>/scoring.json,

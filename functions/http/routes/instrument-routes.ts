@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { catalogueEntry } from '../../core/instruments/catalogue-entry';
+import { catalogueEntry } from '../../core/catalogue/catalogue-entry';
 import { wordingInstalled } from '../../use-cases/battery';
 import { requireStaff } from '../auth';
 import type { AppDeps, AppEnv } from '../env';

@@ -5,29 +5,50 @@ import { submitAnswers } from '../../use-cases/submit-answers';
 import { unsubscribe, unsubscribeStatus } from '../../use-cases/unsubscribe';
 import { submissionSchema } from '../../use-cases/submit-answers';
 import type { AppDeps, AppEnv } from '../env';
+import { LINK_TOKEN_HEADER, linkTokenOf } from '../link-token';
 import { documented } from '../openapi';
 import { limitProbing } from '../probing';
 import { readJson } from '../read-json';
 
-documented({ method: 'get', path: '/api/p/{token}', tag: 'Participants (link)', summary: "The timepoint's forms, or its state (completed, expired …)", responses: { 200: '{study, timepoint, status, instruments, answers}', 404: 'Unknown link' } });
-documented({ method: 'post', path: '/api/p/{token}/submit', tag: 'Participants (link)', summary: 'Final answers: checked, scored, stored', body: submissionSchema, responses: { 200: '{status, completedAt}', 404: 'Unknown link', 409: 'Already completed, or not open', 410: 'Expired or withdrawn' } });
-documented({ method: 'put', path: '/api/p/{token}/answers', tag: 'Participants (link)', summary: 'Save answers so far (not scored); merges with saves from other devices', body: submissionSchema, responses: { 200: '{savedAt, answered}', 404: 'Unknown link', 409: 'Completed or not open', 410: 'Expired or withdrawn' } });
-documented({ method: 'get', path: '/api/u/{token}', tag: 'Participants (link)', summary: 'Whether this participant still gets the study’s emails', responses: { 200: '{study, unsubscribed}', 404: 'Unknown link' } });
-documented({ method: 'post', path: '/api/u/{token}', tag: 'Participants (link)', summary: 'One-click unsubscribe (RFC 8058)', responses: { 200: '{study, unsubscribed}', 404: 'Unknown link' } });
+const tag = 'Participants (link)';
+const viaHeader = `The link's token travels in the \`${LINK_TOKEN_HEADER}\` header (never in the URL, so it reaches no access log).`;
+/** The token-in-the-path forms, kept so that pages opened before the upgrade keep saving and old emails' one-click unsubscribe works. */
+const pathForm = 'Older form with the token in the path: still answered, but its request line carries the token; use the header form.';
+documented({ method: 'get', path: '/api/p', tag, summary: `The timepoint's forms, or its state (completed, expired …). ${viaHeader}`, responses: { 200: '{study, timepoint, status, instruments, answers}', 404: 'Unknown link' } });
+documented({ method: 'put', path: '/api/p/answers', tag, summary: `Save answers so far (not scored); merges with saves from other devices. ${viaHeader}`, body: submissionSchema, responses: { 200: '{savedAt, answered}', 404: 'Unknown link', 409: 'Completed or not open', 410: 'Expired or withdrawn' } });
+documented({ method: 'post', path: '/api/p/submit', tag, summary: `Final answers: checked, scored, stored. ${viaHeader}`, body: submissionSchema, responses: { 200: '{status, completedAt}', 404: 'Unknown link', 409: 'Already completed, or not open', 410: 'Expired or withdrawn' } });
+documented({ method: 'get', path: '/api/p/{token}', tag, summary: pathForm, responses: { 200: '{study, timepoint, status, instruments, answers}', 404: 'Unknown link' } });
+documented({ method: 'put', path: '/api/p/{token}/answers', tag, summary: pathForm, body: submissionSchema, responses: { 200: '{savedAt, answered}', 404: 'Unknown link', 409: 'Completed or not open', 410: 'Expired or withdrawn' } });
+documented({ method: 'post', path: '/api/p/{token}/submit', tag, summary: pathForm, body: submissionSchema, responses: { 200: '{status, completedAt}', 404: 'Unknown link', 409: 'Already completed, or not open', 410: 'Expired or withdrawn' } });
+documented({ method: 'get', path: '/api/u', tag, summary: `Whether this participant still gets the study’s emails. ${viaHeader}`, responses: { 200: '{study, unsubscribed}', 404: 'Unknown link' } });
+documented({ method: 'post', path: '/api/u', tag, summary: `Stop the study’s emails (the unsubscribe page's button). ${viaHeader}`, responses: { 200: '{study, unsubscribed}', 404: 'Unknown link' } });
+documented({ method: 'get', path: '/api/u/{token}', tag, summary: pathForm, responses: { 200: '{study, unsubscribed}', 404: 'Unknown link' } });
+documented({
+  method: 'post',
+  path: '/api/u/{token}',
+  tag,
+  summary: "One-click unsubscribe (RFC 8058): the List-Unsubscribe URL a mail client POSTs to. The token must be in the URL here (the mail client adds nothing else); request lines are kept out of every log the platform writes (docs/security.md).",
+  responses: { 200: '{study, unsubscribed}', 404: 'Unknown link' },
+});
 
-/** Participant endpoints: the token in the path is the only credential. */
+/** Participant endpoints: the link's token (in the link header, or in the path of the older form) is the only credential. */
 export function participantRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .use('*', limitProbing(deps, 'participant-link', (status) => status === 404))
+    .get('/', async (c) => c.json(await openSurvey(deps, linkTokenOf(c))))
+    .put('/answers', async (c) => c.json(await saveProgress(deps, linkTokenOf(c), await readJson(c))))
+    .post('/submit', async (c) => c.json(await submitAnswers(deps, linkTokenOf(c), await readJson(c))))
     .get('/:token', async (c) => c.json(await openSurvey(deps, c.req.param('token'))))
     .put('/:token/answers', async (c) => c.json(await saveProgress(deps, c.req.param('token'), await readJson(c))))
     .post('/:token/submit', async (c) => c.json(await submitAnswers(deps, c.req.param('token'), await readJson(c))));
 }
 
-/** One-click unsubscribe (RFC 8058): mail providers POST here; the page in the email reads and POSTs too. */
+/** Unsubscribe: the page in the email reads and POSTs with the header; mail providers POST to the path form (RFC 8058). */
 export function unsubscribeRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .use('*', limitProbing(deps, 'unsubscribe-link', (status) => status === 404))
+    .get('/', async (c) => c.json(await unsubscribeStatus(deps, linkTokenOf(c))))
+    .post('/', async (c) => c.json(await unsubscribe(deps, linkTokenOf(c))))
     .get('/:token', async (c) => c.json(await unsubscribeStatus(deps, c.req.param('token'))))
     .post('/:token', async (c) => c.json(await unsubscribe(deps, c.req.param('token'))));
 }

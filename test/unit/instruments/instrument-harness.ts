@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { scoringDefinitionSchema, type ScoringDefinition } from '../../../functions/core/scoring/definition';
 import { scoreInstrument, type ScoreOptions, type ScoreResult } from '../../../functions/core/scoring/engine';
-import { loadSurveyValidator } from '../../../functions/instruments/survey-validation';
+import { loadSurveyValidator } from '../../../functions/adapters/surveyjs/survey-validation';
 
 const surveysDir = join(import.meta.dirname, '..', '..', '..', 'surveys');
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listInstruments } from '../../../functions/instruments/catalogue';
+import { listInstruments } from '../../../functions/adapters/bundled-catalogue/bundled-catalogue';
 
 // Every instrument whose wording ships must document it: its README states the source, licence and
 // citation, and the shipped form's item ids, response labels and anchors are the ones the README

@@ -1,3 +1,4 @@
+import { LINK_TOKEN_HEADER } from '../../../functions/core/auth/link-token';
 import type { SurveyView } from '../../../functions/use-cases/open-survey';
 
 export type { SurveyView };
@@ -19,15 +20,21 @@ export type LinkResult<T> =
     }
   | { kind: 'offline' };
 
-async function request<T>(path: string, method: string, body?: unknown): Promise<LinkResult<T>> {
+/** The headers of a link API request: the token goes in its own header, never in the URL (so it reaches no access log). */
+export const linkHeaders = (token: string, json: boolean): Record<string, string> => ({
+  [LINK_TOKEN_HEADER]: token,
+  ...(json ? { 'content-type': 'application/json' } : {}),
+});
+
+async function request<T>(path: string, token: string, method: string, body?: unknown): Promise<LinkResult<T>> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: linkHeaders(token, body !== undefined),
       body: body === undefined ? null : JSON.stringify(body),
       credentials: 'omit',
-      // The token is in the path: never let it leave in a Referer (the page's policy says so too).
+      // The page's own policy says so too: nothing about the page leaves in a Referer.
       referrerPolicy: 'no-referrer',
       cache: 'no-store',
     });
@@ -48,14 +55,10 @@ async function request<T>(path: string, method: string, body?: unknown): Promise
   return { kind: 'http', status: response.status, details: error?.details ?? [], retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null, revoked };
 }
 
-const base = (token: string) => `/api/p/${encodeURIComponent(token)}`;
-
-export const loadLink = (token: string) => request<SurveyView>(base(token), 'GET');
-export const saveAnswers = (token: string, answers: Answers) =>
-  request<{ savedAt: string; answered: number }>(`${base(token)}/answers`, 'PUT', { answers });
+export const loadLink = (token: string) => request<SurveyView>('/api/p', token, 'GET');
+export const saveAnswers = (token: string, answers: Answers) => request<{ savedAt: string; answered: number }>('/api/p/answers', token, 'PUT', { answers });
 export const submitAnswers = (token: string, answers: Answers) =>
-  request<{ status: string; completedAt: string; support?: { text: string } }>(`${base(token)}/submit`, 'POST', { answers });
+  request<{ status: string; completedAt: string; support?: { text: string } }>('/api/p/submit', token, 'POST', { answers });
 
-const unsubscribeBase = (token: string) => `/api/u/${encodeURIComponent(token)}`;
-export const unsubscribeStatus = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>(unsubscribeBase(token), 'GET');
-export const unsubscribe = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>(unsubscribeBase(token), 'POST');
+export const unsubscribeStatus = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>('/api/u', token, 'GET');
+export const unsubscribe = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>('/api/u', token, 'POST');

@@ -20,7 +20,7 @@ type Screen =
 
 const answerable = (view: SurveyView) => view.status === 'open' || view.status === 'started';
 
-/** /p/<token>: the participant's questionnaires, or why they cannot be answered now. */
+/** /p/#<token>: the participant's questionnaires, or why they cannot be answered now. */
 export function LinkPage({ token }: { token: string }) {
   const [screen, setScreen] = useState<Screen>({ kind: 'loading' });
   const [status, setStatus] = useState<SaveStatus>('idle');

@@ -1,5 +1,5 @@
 import type { LocalAnswers } from './local-answers';
-import { saveAnswers, submitAnswers, type Answers, type LinkResult } from './link-api';
+import { linkHeaders, saveAnswers, submitAnswers, type Answers, type LinkResult } from './link-api';
 
 /** What the questionnaire form needs of whatever keeps its answers (the link's saver, or a preview's). */
 export type FormSaver = Pick<ProgressSaver, 'answers' | 'change' | 'flushNow' | 'submit'>;
@@ -151,9 +151,9 @@ export class ProgressSaver {
   private readonly lastChance = () => {
     const unsent = this.unsent();
     if (this.finished || this.submitQueued || Object.keys(unsent).length === 0 || !navigator.onLine) return;
-    void fetch(`/api/p/${encodeURIComponent(this.token)}/answers`, {
+    void fetch('/api/p/answers', {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: linkHeaders(this.token, true),
       body: JSON.stringify({ answers: unsent }),
       keepalive: true,
       credentials: 'omit',

@@ -5,7 +5,7 @@ import { applyLanguage, pickLanguage, stringsFor } from './strings';
 
 type State = { study: string; unsubscribed: boolean } | 'not_found' | { revoked: string; language: string } | 'error' | null;
 
-/** /u/<token>: stop this study's emails (the link at the foot of every participant email). */
+/** /u/#<token>: stop this study's emails (the link at the foot of every participant email). */
 export function UnsubscribePage({ token }: { token: string }) {
   const [state, setState] = useState<State>(null);
   // This API does not say the participant's language (but for a replaced link): the browser's is the best guess.

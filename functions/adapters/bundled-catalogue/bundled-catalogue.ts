@@ -1,6 +1,6 @@
-import { bundledInstruments, type SurveyJson } from '../../surveys/catalogue';
-import { scoringDefinitionSchema, type ScoringDefinition } from '../core/scoring/definition';
-import type { InstrumentCatalogue } from '../core/ports';
+import { bundledInstruments, type SurveyJson } from '../../../surveys/catalogue';
+import { scoringDefinitionSchema, type ScoringDefinition } from '../../core/scoring/definition';
+import type { InstrumentCatalogue } from '../../core/ports';
 
 /** A bundled instrument: its checked scoring definition and its SurveyJS form. */
 export interface Instrument {

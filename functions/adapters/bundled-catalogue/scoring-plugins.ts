@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import type { ScoringPlugin } from '../core/scoring/engine';
+import type { ScoringPlugin } from '../../core/scoring/engine';
 
 /**
  * Loads licensee-supplied scorers for proprietary algorithms (PAM-13's is Insignia Health's)

@@ -1,12 +1,8 @@
 import type { Model } from 'survey-core';
-
-export interface SurveyProblem {
-  item: string;
-  message: string;
-}
+import type { FormProblem, FormValidator } from '../../core/ports';
 
 /** What SurveyJS itself says about a set of answers to one form. */
-export type SurveyValidator = (survey: Record<string, unknown>, answers: Record<string, unknown>) => SurveyProblem[];
+export type SurveyValidator = (survey: Record<string, unknown>, answers: Record<string, unknown>) => FormProblem[];
 
 let loading: Promise<SurveyValidator> | undefined;
 
@@ -43,7 +39,7 @@ export function loadSurveyValidator(): Promise<SurveyValidator> {
 /** Forms kept built: a deployment's instruments, with room to spare. */
 const MAX_CACHED_FORMS = 64;
 
-function validateWith(model: Model, answers: Record<string, unknown>): SurveyProblem[] {
+function validateWith(model: Model, answers: Record<string, unknown>): FormProblem[] {
   model.data = Object.fromEntries(Object.entries(answers).filter(([, v]) => v !== null));
   // validate(true, …) records each question's errors, which are read back below.
   if (model.validate(true, false)) return [];
@@ -51,3 +47,10 @@ function validateWith(model: Model, answers: Record<string, unknown>): SurveyPro
     .getAllQuestions(true)
     .flatMap((question) => question.errors.map((error) => ({ item: question.name, message: error.getText() })));
 }
+
+/** The form-validator port, on SurveyJS (loaded on the first validation). */
+export const surveyJsForms: FormValidator = {
+  async validate(survey, answers) {
+    return (await loadSurveyValidator())(survey, answers);
+  },
+};
