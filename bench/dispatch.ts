@@ -381,7 +381,7 @@ function timeMailer(deps: AppDeps) {
   return stats;
 }
 
-const emptyReport = (): DispatchReport => ({ planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0 });
+const emptyReport = (): DispatchReport => ({ planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0, held: 0, leftAlone: 0 });
 const addReports = (a: DispatchReport, b: DispatchReport): DispatchReport =>
   Object.fromEntries(Object.keys(a).map((k) => [k, a[k as keyof DispatchReport] + b[k as keyof DispatchReport]])) as unknown as DispatchReport;
 
