@@ -5,6 +5,7 @@ import { badRequest, conflict, notFound } from '../core/errors';
 import { languageSchema } from '../core/i18n/language';
 import { participantCodeSchema, timezoneSchema, type Participant, type Study } from '../core/study/study';
 import { auditEntry } from './audit';
+import { missingWording } from './battery';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { planAndStore } from './plan-participant';
@@ -18,6 +19,11 @@ export const enrolmentSchema = z.strictObject({
   language: languageSchema.optional(),
   /** The day of enrolment when it was not today (YYYY-MM-DD, within a year): the schedule counts from it. */
   enrolledOn: z.iso.date('a date as YYYY-MM-DD').optional(),
+  /**
+   * A test participant (e.g. a coordinator's own address, to try the study out): emails say it is a
+   * test, exports and summaries leave them out unless asked, and time travel may act on them.
+   */
+  test: z.boolean().optional(),
 });
 
 /** How long an email reservation may sit without its participant before another enrolment may take it over. */
@@ -31,11 +37,13 @@ const ABANDONED_RESERVATION_MS = 60_000;
  * abandoned reservation is taken over by the retry, which erases the contact left behind.
  */
 export async function enrolParticipant(
-  deps: Pick<Deps, 'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'audit' | 'clock' | 'secrets'>,
+  deps: Pick<Deps, 'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'audit' | 'clock' | 'secrets' | 'catalogue' | 'licensedTexts'>,
   actor: Actor,
   studyId: string,
   body: unknown,
-): Promise<{ code: string; firstInvitationAt: string | null }> {
+  /** Not part of the API: the local demo seeding enrols its synthetic participants with `synthetic`. */
+  internal: { synthetic?: boolean } = {},
+): Promise<{ code: string; firstInvitationAt: string | null; warnings: string[] }> {
   const input = parseInput(enrolmentSchema, body);
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
@@ -45,8 +53,13 @@ export async function enrolParticipant(
   if (input.code !== undefined && (await deps.participants.get(studyId, input.code)) !== null) {
     throw conflict(`participant code ${input.code} is already in use in this study`, 'code');
   }
+  // A duplicate address is refused before a code is allocated too, so a refused enrolment burns no code.
+  const holder = await deps.contacts.heldBy(studyId, input.email.trim().toLowerCase());
+  if (holder !== null && (await deps.participants.get(studyId, holder)) !== null) {
+    throw conflict('a participant with this email is already enrolled in this study', 'email');
+  }
   const code = input.code ?? (await allocateFreeCode(deps, studyId));
-  const participant = await enrolOne(deps, actor, study, input, { code, counterCode: input.code === undefined });
+  const participant = await enrolOne(deps, actor, study, input, { code, counterCode: input.code === undefined, ...(internal.synthetic ? { synthetic: true } : {}) });
 
   // Plan now so the schedule exists at once; if this fails, the plan request left on the participant lets the dispatcher finish it.
   const plan = await planAndStore(deps, studyId, code);
@@ -55,7 +68,18 @@ export async function enrolParticipant(
   // An invitation already due goes out on the dispatcher's next pass: report it as now.
   const first = invitations[0];
   const nowIso = deps.clock.now().toISOString();
-  return { code, firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first };
+  return { code, firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first, warnings: await enrolmentWarnings(deps, study, [input.arm]) };
+}
+
+/**
+ * What a coordinator should know when enrolling into these arms: never a link to a page that
+ * cannot be completed, so invitations to questionnaires whose licensed wording is missing wait.
+ */
+export async function enrolmentWarnings(deps: Pick<Deps, 'catalogue' | 'licensedTexts'>, study: Study, arms: string[]): Promise<string[]> {
+  const missing = await missingWording(deps, study.protocol.timepoints.filter((t) => t.arms.some((a) => arms.includes(a))).flatMap((t) => t.instruments));
+  return missing.length === 0
+    ? []
+    : [`The licensed wording of ${missing.join(', ')} is not installed: invitations are held (not emailed) until it is loaded with npx timepoint instruments load-text, and go out then if their window is still open.`];
 }
 
 /**
@@ -70,7 +94,8 @@ export async function enrolOne(
   actor: Actor,
   study: Study,
   input: z.infer<typeof enrolmentSchema>,
-  chosen: { code: string; counterCode: boolean },
+  /** `synthetic`: not part of the API (the local demo seeding's participants). */
+  chosen: { code: string; counterCode: boolean; synthetic?: boolean },
 ): Promise<Participant> {
   const { code } = chosen;
   const studyId = study.id;
@@ -108,13 +133,15 @@ export async function enrolOne(
     protocolVersion: study.protocol.version,
     dates: {},
     ...(input.language ? { language: input.language } : {}),
+    ...(input.test ? { test: true } : {}),
+    ...(chosen.synthetic ? { synthetic: true } : {}),
   };
   const audit = auditEntry(deps, {
     scope: `study:${studyId}`,
     actor,
     action: 'participant.enrolled',
     target: `participant:${code}`,
-    after: { arm: participant.arm, timezone: participant.timezone, protocolVersion: participant.protocolVersion },
+    after: { arm: participant.arm, timezone: participant.timezone, protocolVersion: participant.protocolVersion, ...(participant.test ? { test: true } : {}) },
   });
   try {
     await deps.contacts.putContact(studyId, code, email);

@@ -19,7 +19,7 @@ export async function createStudy(
   session: StaffSession,
   body: unknown,
 ): Promise<Study> {
-  const study = validateStudy(deps, { missingRules: {}, emails: {}, ...(body as object), protocol: { version: 1, ...((body as { protocol?: object })?.protocol ?? {}) } });
+  const study = validateStudy(deps, { missingRules: {}, emails: {}, support: {}, ...(body as object), protocol: { version: 1, ...((body as { protocol?: object })?.protocol ?? {}) } });
   const actor = `staff:${session.email}` as const;
   const created = auditEntry(deps, { scope: `study:${study.id}`, actor, action: 'study.created', target: `study:${study.id}`, after: study });
   if (!(await deps.studies.createIfAbsent(study, created))) throw conflict(`a study with id "${study.id}" already exists`, 'id');
@@ -45,6 +45,8 @@ export const settingsSchema = z.strictObject({
   contacts: z.unknown().optional(),
   missingRules: z.unknown().optional(),
   emails: z.unknown().optional(),
+  /** The thank-you page's support text after an urgent answer, per language (`{"en": "…", "fr": "…"}`). */
+  support: z.unknown().optional(),
 });
 
 /** Changes a study's settings; an arm that still has participants can't be removed. */
@@ -101,7 +103,7 @@ export async function previewProtocolDraft(deps: Pick<Deps, 'studies' | 'partici
   const changes = [];
   for (const participant of participants) {
     for (const change of await previewSchedule(deps, studyId, participant.code, protocol)) {
-      if (change.change === 'new' || change.change === 'moved') changes.push({ participant: participant.code, ...change });
+      if (change.change === 'new' || change.change === 'moved' || change.change === 'cancelled') changes.push({ participant: participant.code, ...change });
     }
   }
   return { ...report, participants: participants.length, changes };
@@ -111,6 +113,8 @@ export const emailPreviewSchema = z.strictObject({
   kind: z.enum(['invitation', 'reminder']),
   /** Draft wording to preview instead of the saved one. */
   emails: z.unknown().optional(),
+  /** The thank-you page's support text after an urgent answer, per language (`{"en": "…", "fr": "…"}`). */
+  support: z.unknown().optional(),
 });
 
 /** An invitation or reminder as a participant would get it, with sample values. */

@@ -190,7 +190,7 @@ export class AppStack extends Stack {
     const spaRouting = new CloudFrontFunction(this, 'SpaRouting', {
       code: FunctionCode.fromInline(
         // Participant and unsubscribe links get the lean participant page; other app routes the console.
-        "function handler(event){var r=event.request;var u=r.uri;if(u.indexOf('/p/')===0||u.indexOf('/u/')===0){r.uri='/participant.html';}else if(u.indexOf('.')===-1){r.uri='/index.html';}return r;}",
+        "function handler(event){var r=event.request;var u=r.uri;if(u.indexOf('/p/')===0||u.indexOf('/u/')===0||u.indexOf('/preview/')===0){r.uri='/participant.html';}else if(u.indexOf('.')===-1){r.uri='/index.html';}return r;}",
       ),
     });
     // The same page headers as the local server (functions/http/page-headers.ts).

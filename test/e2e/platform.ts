@@ -22,8 +22,11 @@ export async function startTestPlatform(
   root = join(import.meta.dirname, '..', '..'),
   /** Where the platform's log lines go (nowhere by default), and whether it logs a line per request. */
   logging: { log?: (line: string) => void; logRequests?: boolean } = {},
+  /** `syntheticDemo`: give the demo study its synthetic history, as `npm start` does on a first start. */
+  options: { syntheticDemo?: boolean } = {},
 ): Promise<Platform> {
   return startPlatform({
+    ...(options.syntheticDemo ? { syntheticDemo: true } : {}),
     root,
     port: await freePort(),
     dynamoPort: 0,

@@ -13,7 +13,7 @@ import type { AppDeps } from '../../functions/http/env';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { createSesClient, createSesMailer } from '../../functions/adapters/ses/ses-mailer';
 import { createRepositories } from '../../functions/adapters/dynamodb/repositories';
-import type { Mailer } from '../../functions/core/ports';
+import type { InstrumentCatalogue, Mailer } from '../../functions/core/ports';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import type { DispatchSettings } from '../../functions/use-cases/deps';
 
@@ -41,6 +41,8 @@ export async function createTestContext(
     dispatch?: Partial<DispatchSettings>;
     /** The sign-in request's fixed response time (0 in tests unless a test checks it). */
     signInResponseMs?: number;
+    /** Wraps the bundled instrument catalogue (to add a test-only instrument or translation). */
+    catalogue?: (real: InstrumentCatalogue) => InstrumentCatalogue;
   } = {},
 ) {
   const suffix = randomBytes(4).toString('hex');
@@ -72,6 +74,7 @@ export async function createTestContext(
     }),
     ...createRepositories(db),
   };
+  if (options.catalogue) deps.catalogue = options.catalogue(deps.catalogue);
   const app = createApp(deps);
   const study = options.study ?? demoStudy;
   await deps.studies.createIfAbsent(study);

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { notFound } from '../../core/errors';
+import { byTimepointOrder, scheduleOrderIds } from '../../core/study/timepoint-order';
 import { enrolmentSchema, enrolParticipant } from '../../use-cases/enrol-participant';
 import { eraseContact } from '../../use-cases/erase-contact';
 import { importParticipants } from '../../use-cases/import-participants';
@@ -16,7 +17,7 @@ const tag = 'Participants';
 const coordinators = ['admin', 'coordinator'] as const;
 
 const docs = {
-  list: documented({ method: 'get', path: '/api/studies/{studyId}/participants', tag, summary: 'Participants (pseudonymous records, with suppression and unsubscription but no addresses)', roles: coordinators, responses: { 200: '{participants}' } }),
+  list: documented({ method: 'get', path: '/api/studies/{studyId}/participants', tag, summary: "Participants (pseudonymous records, with suppression, unsubscription and each timepoint's state, but no addresses)", roles: coordinators, responses: { 200: '{participants}' } }),
   enrol: documented({ method: 'post', path: '/api/studies/{studyId}/participants', tag, summary: 'Enrol a participant', roles: coordinators, body: enrolmentSchema, responses: { 201: '{code, firstInvitationAt}', 409: 'Email or code already in the study' } }),
   import: documented({
     method: 'post',
@@ -49,14 +50,23 @@ export function participantAdminRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/:studyId/participants', requireStaff(deps, docs.list.roles), async (c) => {
       const studyId = c.req.param('studyId');
-      const [participants, statuses] = await Promise.all([deps.participants.list(studyId), deps.contacts.listStatuses(studyId)]);
+      const [participants, statuses, instances, study] = await Promise.all([
+        deps.participants.list(studyId),
+        deps.contacts.listStatuses(studyId),
+        deps.instances.listForStudy(studyId),
+        deps.studies.get(studyId),
+      ]);
       const statusOf = new Map(statuses.map((s) => [s.code, s]));
-      // Delivery status, never the address: the list is pseudonymous.
+      const order = byTimepointOrder(scheduleOrderIds(study?.protocol.timepoints ?? []));
+      const progressOf = new Map<string, Array<{ timepoint: string; status: string }>>();
+      for (const i of instances) progressOf.set(i.code, [...(progressOf.get(i.code) ?? []), { timepoint: i.timepoint, status: i.status }]);
+      // Delivery status and each timepoint's state, never the address: the list is pseudonymous.
       return c.json({
         participants: participants.map((p) => ({
           ...p,
           suppressed: statusOf.get(p.code)?.suppressed ?? null,
           unsubscribedAt: statusOf.get(p.code)?.unsubscribedAt ?? null,
+          progress: (progressOf.get(p.code) ?? []).sort((a, b) => order(a.timepoint, b.timepoint)),
         })),
       });
     })
@@ -90,16 +100,19 @@ export function participantAdminRoutes(deps: AppDeps) {
       const { studyId, code } = c.req.param();
       const participant = await deps.participants.get(studyId, code);
       if (participant === null) throw notFound(`participant ${code}`);
-      const [instances, messages, contact] = await Promise.all([
+      const [instances, messages, contact, protocol] = await Promise.all([
         deps.instances.listForParticipant(studyId, code),
         deps.messages.listForParticipant(studyId, code),
         deps.contacts.get(studyId, code),
+        deps.studies.getProtocol(studyId, participant.protocolVersion),
       ]);
+      const order = byTimepointOrder(scheduleOrderIds(protocol?.timepoints ?? []));
       return c.json({
         participant,
         // Coordinators manage contact; analysts never reach this route.
         contact: contact && { email: contact.email, suppressed: contact.suppressed ?? null, unsubscribedAt: contact.unsubscribedAt ?? null },
-        instances: instances.map(({ answers: _answers, ...rest }) => rest),
+        // In schedule order (when they happen), as everywhere else.
+        instances: instances.sort((a, b) => order(a.timepoint, b.timepoint)).map(({ answers: _answers, ...rest }) => rest),
         messages: messages.sort((a, b) => a.sendAt.localeCompare(b.sendAt)),
       });
     })

@@ -7,6 +7,8 @@ import { useApi } from '../lib/use-api';
 import { EmailTemplates } from './setup/email-templates';
 import { ProtocolSection } from './setup/protocol-section';
 import { StudyDetailsForm } from './setup/study-details-form';
+import { SupportTextEditor } from './setup/support-text';
+import { TimepointPreview } from './setup/timepoint-preview';
 
 export function SetupPage({ studyId }: { studyId: string }) {
   const { reloadStudies } = useSession();
@@ -26,7 +28,13 @@ export function SetupPage({ studyId }: { studyId: string }) {
             <a href="#details-heading">Study details</a>
           </li>
           <li>
+            <a href="#preview-heading">Preview</a>
+          </li>
+          <li>
             <a href="#emails-heading">Participant emails</a>
+          </li>
+          <li>
+            <a href="#support-heading">Safety support text</a>
           </li>
           <li>
             <a href="#protocol-heading">Protocol</a>
@@ -39,7 +47,9 @@ export function SetupPage({ studyId }: { studyId: string }) {
       ) : (
         <>
           <StudyDetailsForm study={data} onSaved={saved} />
+          <TimepointPreview study={data} />
           <EmailTemplates study={data} onSaved={saved} />
+          <SupportTextEditor study={data} onSaved={saved} />
           <ProtocolSection study={data} instruments={instruments.data.instruments} onPublished={saved} />
         </>
       )}
