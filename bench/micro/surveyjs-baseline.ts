@@ -1,5 +1,5 @@
 /**
- * The survey-core baseline for bench/scoring.ts: scoring an instrument the way SurveyJS users do
+ * The survey-core baseline for bench/micro/scoring.bench.ts: scoring an instrument the way SurveyJS users do
  * it today, with `calculatedValues` in the survey JSON evaluated by survey-core's own expression
  * engine.
  *
