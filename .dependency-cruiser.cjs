@@ -85,8 +85,7 @@ module.exports = {
     },
     {
       name: 'benchmarks-stand-alone',
-      // A warning until bench/ is rebuilt on its own harness (issue 16); then an error.
-      severity: 'warn',
+      severity: 'error',
       comment: 'A benchmark measures the product, not the test suite’s helpers.',
       from: { path: '^bench/' },
       to: { path: '^test/' },

@@ -28,6 +28,7 @@ const conformanceTests = [
  * unit (pure, no I/O) · security (attacks on the trust boundaries) · integration (real dynalite + aws-ses-v2-local through the AWS SDK) ·
  * infra (CDK template assertions) · lambda (the exported handlers fed real event shapes) ·
  * e2e (Debian Chromium via playwright-core against the whole local platform; not in `npm test`) ·
+ * bench (micro benchmarks, `vitest bench`: `npm run bench:micro`; never in `npm test`) ·
  * integration-dynamodb-local (storage-layer integration files again, on AWS's DynamoDB Local;
  * `npm run test:conformance`, not in `npm test`).
  */
@@ -78,6 +79,10 @@ export default defineConfig({
           globalSetup: ['test/helpers/emulators-global-setup.ts'],
           testTimeout: 20_000,
         },
+      },
+      {
+        // Micro benchmarks (bench/micro/*.bench.ts), each against its same-run baseline; no tests.
+        test: { name: 'bench', include: [], benchmark: { include: ['bench/micro/**/*.bench.ts'] } },
       },
       {
         test: {

@@ -1,153 +1,98 @@
 /**
- * Bulk import: a participants CSV of N rows (default 5,000) through the local server (the real
- * Hono app over loopback HTTP, dynalite in memory, as `npm start` runs it), first as a dry run,
- * then for real, each against a floor measured in the same run on the same dynalite:
- *
- * - dry run: the floor is BatchGetItem of the same keys the checks read (every row's email
- *   reservation), 100 keys a call, 8 calls in flight: the least any check of N rows can read.
- * - import: the floor is the writes a safe enrolment cannot do without: per row, the four
- *   conditional PutItems (email reservation; the audit entry parked, the participant carrying its
- *   mark, the audit entry itself: docs/security.md section 9), the contact write and the parked
- *   entry's deletion, items of the same sizes on fresh keys, as many rows in flight as the import
- *   enrols at once (16).
- *
- *   npx tsx bench/import.ts [--rows 5000] [--json <file>]
- *
- * It measures; it does not assert: the exit code is 0 whether or not a target is met, 1 only when
- * the run is invalid (bad options, a request refused, or not every row enrolled exactly once).
+ * Bulk import: a participants CSV of N rows through the API Lambda's handler, as a dry run and then
+ * for real, each against a floor measured in the same run on the same emulators: can a coordinator
+ * check and import a 5,000-row file within API Gateway's 29 s? See bench/README.md.
  */
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import { batchGet } from '../functions/adapters/dynamodb/batch-get';
 import { keys } from '../functions/adapters/dynamodb/keys';
 import type { Study } from '../functions/core/study/study';
 import { demoStudy } from '../functions/demo/demo-study';
-import { commitInfo, machineInfo, writeBenchJson, type BenchTarget } from './lib/bench-json';
-import { exitWithUsage, integerParser } from './lib/cli';
-import { pool } from './lib/dispatch-population';
-import { fmtInt, loadavg, table } from './lib/latency';
-import { startLocalApi } from './lib/local-api';
+import { fmtInt, fmtMs, fmtRatio, options, Report, run, table, time } from './lib/harness';
+import { apiEvent, loadHandler } from './lib/lambda-event';
+import { pool, startLocalStack } from './lib/local-stack';
 
-/** The issue's target: under 10 s locally for 5,000 rows, dry run and import each. */
-const TARGET_SECONDS = 10;
-/** As many enrolments in flight as functions/use-cases/import-participants.ts's ENROL_CONCURRENCY. */
+const opts = options('bench/import.ts', 'A participants CSV through the API, dry run and import, each against its floor.', {
+  rows: { kind: 'int', default: 5000, min: 1, help: 'rows in the CSV (the API takes at most 10,000)' },
+});
+
+/** As many enrolments in flight as functions/use-cases/import-participants.ts enrols at once. */
 const WRITE_CONCURRENCY = 16;
-
-const USAGE = `usage: npx tsx bench/import.ts [options]
-  --rows <n>      rows in the CSV (default 5000; the API takes at most 10,000)
-  --json <file>   also write the verdict as JSON (the contract of bench/lib/bench-json.ts)`;
-
-function options() {
-  const { values } = parseArgs({
-    options: { rows: { type: 'string', default: '5000' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
-    strict: true,
-  });
-  if (values.help) exitWithUsage(USAGE);
-  const int = integerParser(USAGE);
-  return { rows: int('rows', values.rows, 1), json: values.json };
-}
-
-const log = (message: string) => process.stderr.write(`[import] ${message}\n`);
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
-  const started = performance.now();
-  const result = await work();
-  return { ms: performance.now() - started, result };
-}
+const GOAL_MS = 10_000;
 
 async function main(): Promise<void> {
-  const opts = options();
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const loadBefore = loadavg();
-  log('starting dynalite, the SES emulator and the API on free loopback ports');
-  const api = await startLocalApi();
-  const problems: string[] = [];
+  const report = new Report(
+    'import',
+    'Import: a participants CSV through the API Lambda, dry run and import, against their floors',
+    `functions/entrypoints/api-lambda.ts's handler (sources, in this process) fed POST /api/studies/:id/participants/import with ${fmtInt(opts.rows)} rows (email, arm, time zone; the demo arms in turn), ` +
+      "a coordinator's bearer token; a fresh copy of the demo study, so every row is new; emulators in a process of their own. Floors, same emulators: the dry run's, BatchGetItem of the keys its checks read " +
+      `(each row's email reservation); the import's, the writes a safe enrolment cannot do without (per row four conditional PutItems, the contact write and the parked audit entry's deletion, items of the same sizes), ${WRITE_CONCURRENCY} rows at a time.`,
+  );
+  const stack = await startLocalStack();
   try {
+    const handler = await loadHandler(join(import.meta.dirname, '..', 'functions', 'entrypoints', 'api-lambda.ts'), stack.env);
+    const deps = stack.deps();
     // A study of its own, so every row is new; a coordinator's session, as the console would hold.
     const study: Study = { ...demoStudy, id: 'import-bench', name: 'Import benchmark' };
-    await api.deps.studies.createIfAbsent(study);
-    const token = api.deps.secrets.token();
+    await deps.studies.createIfAbsent(study);
+    const token = deps.secrets.token();
     const now = new Date();
-    await api.deps.staff.put({ email: 'bench@example.org', name: 'Bench', role: 'coordinator', studies: [study.id] });
-    await api.deps.staff.putSession(api.deps.secrets.hash(token), { email: 'bench@example.org', role: 'coordinator', studies: [study.id], createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + 3_600_000).toISOString() });
+    await deps.staff.put({ email: 'bench@example.org', name: 'Bench', role: 'coordinator', studies: [study.id] });
+    await deps.staff.putSession(deps.secrets.hash(token), { email: 'bench@example.org', role: 'coordinator', studies: [study.id], createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + 3_600_000).toISOString() });
 
     const arms = study.arms.map((a) => a.id);
     const emails = Array.from({ length: opts.rows }, (_, i) => `row-${i + 1}@import.bench.test`);
     const csv = ['email,arm,timezone', ...emails.map((email, i) => `${email},${arms[i % arms.length]},Europe/London`)].join('\n');
-    const importCsv = (dryRun: boolean) =>
-      fetch(`${api.url}/api/studies/${study.id}/participants/import${dryRun ? '?dryRun=true' : ''}`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` }, body: csv });
+    const importCsv = async (dryRun: boolean) => {
+      const result = await handler(
+        apiEvent('POST', `/api/studies/${study.id}/participants/import`, { body: csv, query: dryRun ? 'dryRun=true' : '', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` } }),
+      );
+      return { status: result.statusCode, body: JSON.parse(result.body ?? '{}') as { valid?: number; enrolled?: number } };
+    };
 
-    log(`dry-run floor: BatchGetItem of the ${fmtInt(opts.rows)} reservation keys`);
-    const dryFloor = await timed(() => batchGet(api.db, api.db.tables.contacts, emails.map((email) => keys.emailReservation(study.id, email))));
-    log(`dry run of ${fmtInt(opts.rows)} rows through POST /participants/import?dryRun=true`);
-    const dry = await timed(async () => {
-      const response = await importCsv(true);
-      return { status: response.status, body: (await response.json()) as { valid: number; invalid: number; enrolled: number } };
-    });
-    if (dry.result.status !== 200 || dry.result.body.valid !== opts.rows || dry.result.body.enrolled !== 0) problems.push(`dry run answered ${dry.result.status} ${JSON.stringify(dry.result.body).slice(0, 200)}`);
+    report.log(`dry-run floor: BatchGetItem of the ${fmtInt(opts.rows)} reservation keys`);
+    const dryFloor = await time(() => batchGet(stack.db, stack.db.tables.contacts, emails.map((email) => keys.emailReservation(study.id, email))));
+    report.log(`dry run of ${fmtInt(opts.rows)} rows`);
+    let dryAnswer: Awaited<ReturnType<typeof importCsv>> | undefined;
+    const dry = await time(async () => (dryAnswer = await importCsv(true)));
+    report.check(dryAnswer?.status === 200 && dryAnswer.body.valid === opts.rows && dryAnswer.body.enrolled === 0, `the dry run answered ${dryAnswer?.status} ${JSON.stringify(dryAnswer?.body).slice(0, 200)}`);
 
-    log(`import floor: ${fmtInt(opts.rows * 4)} conditional PutItems, ${fmtInt(opts.rows)} contact writes and ${fmtInt(opts.rows)} deletions, ${WRITE_CONCURRENCY} rows at a time`);
-    const floorItem = (kind: string, i: number, size: number) => ({ pk: `BENCH#import-floor`, sk: `${kind}#${i}`, type: kind, filler: 'x'.repeat(size) });
-    const importFloor = await timed(() =>
+    report.log('import floor: the per-row writes');
+    const item = (kind: string, i: number, size: number) => ({ pk: 'BENCH#import-floor', sk: `${kind}#${i}`, type: kind, filler: 'x'.repeat(size) });
+    const put = (Item: Record<string, unknown>, conditional: boolean) =>
+      stack.db.doc.send(new PutCommand({ TableName: stack.db.tables.research, Item, ...(conditional ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}) }));
+    const importFloor = await time(() =>
       pool(emails, WRITE_CONCURRENCY, async (_email, i) => {
-        await api.db.doc.send(new PutCommand({ TableName: api.db.tables.research, Item: floorItem('reservation', i, 60), ConditionExpression: 'attribute_not_exists(pk)' }));
-        await api.db.doc.send(new PutCommand({ TableName: api.db.tables.research, Item: floorItem('contact', i, 60) }));
-        for (const [kind, size] of [['parked', 300], ['participant', 240], ['audit', 260]] as const) {
-          await api.db.doc.send(new PutCommand({ TableName: api.db.tables.research, Item: floorItem(kind, i, size), ConditionExpression: 'attribute_not_exists(pk)' }));
-        }
-        await api.db.doc.send(new DeleteCommand({ TableName: api.db.tables.research, Key: { pk: 'BENCH#import-floor', sk: `parked#${i}` } }));
+        await put(item('reservation', i, 60), true);
+        await put(item('contact', i, 60), false);
+        for (const [kind, size] of [['parked', 300], ['participant', 240], ['audit', 260]] as const) await put(item(kind, i, size), true);
+        await stack.db.doc.send(new DeleteCommand({ TableName: stack.db.tables.research, Key: { pk: 'BENCH#import-floor', sk: `parked#${i}` } }));
       }),
     );
-    log(`import of ${fmtInt(opts.rows)} rows through POST /participants/import`);
-    const real = await timed(async () => {
-      const response = await importCsv(false);
-      return { status: response.status, body: (await response.json()) as { valid: number; invalid: number; enrolled: number } };
-    });
-    if (real.result.status !== 200 || real.result.body.enrolled !== opts.rows) problems.push(`import answered ${real.result.status}, enrolled ${real.result.body.enrolled}`);
+    report.log(`import of ${fmtInt(opts.rows)} rows`);
+    let answer: Awaited<ReturnType<typeof importCsv>> | undefined;
+    const real = await time(async () => (answer = await importCsv(false)));
+    report.check(answer?.status === 200 && answer.body.enrolled === opts.rows, `the import answered ${answer?.status}, enrolled ${answer?.body.enrolled}`);
 
     // Verified after the clock stops: every row is one participant, and its address is reserved for it alone.
-    const participants = (await api.deps.participants.list(study.id)).length;
-    if (participants !== opts.rows) problems.push(`${participants} participants stored, expected ${opts.rows}`);
-    const holders = await api.deps.contacts.heldByMany(study.id, emails);
+    const participants = (await deps.participants.list(study.id)).length;
+    report.check(participants === opts.rows, `${participants} participants stored, expected ${opts.rows}`);
+    const holders = await deps.contacts.heldByMany(study.id, emails);
     const codes = new Set(holders.values());
-    if (holders.size !== opts.rows || codes.size !== opts.rows) problems.push(`${holders.size} addresses reserved for ${codes.size} codes, expected ${opts.rows} each`);
+    report.check(holders.size === opts.rows && codes.size === opts.rows, `${holders.size} addresses reserved for ${codes.size} codes, expected ${opts.rows} each`);
 
-    const rows = [
-      ['dry run (checks only)', seconds(dry.ms), seconds(dryFloor.ms), (dry.ms / dryFloor.ms).toFixed(1), `≤ ${TARGET_SECONDS} s`, dry.ms <= TARGET_SECONDS * 1000 ? 'MET' : 'MISSED'],
-      ['import (enrols every row)', seconds(real.ms), seconds(importFloor.ms), (real.ms / importFloor.ms).toFixed(2), `≤ ${TARGET_SECONDS} s`, real.ms <= TARGET_SECONDS * 1000 ? 'MET' : 'MISSED'],
-    ];
-    console.log(`Bulk import of ${fmtInt(opts.rows)} rows through the local server (commit ${commitInfo() ?? 'unknown'})`);
-    console.log(`machine: ${machineInfo().cpu}, ${machineInfo().cores} cores; load average before ${loadBefore}, after ${loadavg()}`);
-    console.log('');
-    console.log(table(['step', 'measured', 'floor (same run)', 'ratio', 'target', 'verdict'], rows));
-    console.log('');
-    console.log(`floors: dry run = BatchGetItem of the ${fmtInt(opts.rows)} keys the checks read; import = ${fmtInt(opts.rows * 4)} conditional PutItems + ${fmtInt(opts.rows)} contact writes + ${fmtInt(opts.rows)} deletions, ${WRITE_CONCURRENCY} rows in flight`);
-    console.log(`verified: ${participants} participants, ${holders.size} reservations for ${codes.size} distinct codes${problems.length > 0 ? `; problems: ${problems.join('; ')}` : ''}`);
-
-    if (opts.json) {
-      const targets: BenchTarget[] = [
-        { name: `dry run, ${fmtInt(opts.rows)} rows`, measured: seconds(dry.ms), floor: seconds(dryFloor.ms), ratio: dry.ms / dryFloor.ms, target: `≤ ${TARGET_SECONDS} s`, met: dry.ms <= TARGET_SECONDS * 1000 },
-        { name: `import, ${fmtInt(opts.rows)} rows`, measured: seconds(real.ms), floor: seconds(importFloor.ms), ratio: real.ms / importFloor.ms, target: `≤ ${TARGET_SECONDS} s`, met: real.ms <= TARGET_SECONDS * 1000 },
-      ];
-      writeBenchJson(opts.json, {
-        bench: 'import',
-        title: 'Bulk import against its floors',
-        targets,
-        notes: [
-          `floors in the same run: dry run = BatchGetItem of the keys the checks read; import = the per-row writes (4 conditional PutItems, a contact write and a deletion per row, ${WRITE_CONCURRENCY} rows in flight)`,
-          `verified: ${participants} participants, each address reserved for exactly one code${problems.length > 0 ? `; ${problems.length} problems` : ''}`,
-        ],
-        valid: problems.length === 0,
-      });
-    }
-    if (problems.length > 0) process.exitCode = 1;
+    report.section(
+      `${fmtInt(opts.rows)} rows`,
+      table(['step', 'time', 'floor (same run)', 'ratio'], [['dry run (checks only)', fmtMs(dry), fmtMs(dryFloor), fmtRatio(dry / dryFloor)], ['import (enrols every row)', fmtMs(real), fmtMs(importFloor), fmtRatio(real / importFloor)]]),
+    );
+    report.target({ name: `dry run, ${fmtInt(opts.rows)} rows`, measured: fmtMs(dry), baseline: `${fmtMs(dryFloor)} (BatchGetItem of the keys it reads)`, ratio: dry / dryFloor, goal: '≤ 10 s', met: dry <= GOAL_MS });
+    report.target({ name: `import, ${fmtInt(opts.rows)} rows`, measured: fmtMs(real), baseline: `${fmtMs(importFloor)} (the per-row writes)`, ratio: real / importFloor, goal: '≤ 10 s', met: real <= GOAL_MS });
+    report.note(`verified: ${participants} participants, each address reserved for exactly one code`);
   } finally {
-    await api.stop();
+    await stack.stop();
   }
+  report.finish(opts.json);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+run(main);

@@ -1,196 +1,145 @@
 /**
- * `npm run bench`: every benchmark in bench/, one after another, each with modest options (so the
- * whole run takes about a quarter of an hour on 2 cores) and `--json`, then bench/RESULTS.md: the
- * machine, the date and commit, one row per target (measured, baseline, ratio, target, MET or
- * MISSED) and each benchmark's own report. See bench/README.md.
- *
- *   npx tsx bench/run-all.ts [--only scoring,load] [--skip dispatch] [--out bench/RESULTS.md]
- *
- * Progress (and every benchmark's progress) goes to stderr. Exit code 0 when every benchmark ran
- * and was valid, whether or not its targets were met; 1 when one failed, timed out or was invalid.
+ * `npm run bench`: every benchmark in bench/, one after another, each with `--json`, then
+ * bench/RESULTS.md (the machine, its load, the commit, one row per target with its same-run
+ * baseline and MET or MISSED, each run's notes and report) and bench/RESULTS.json (the same
+ * verdicts and the measured usage, which bench/cost.ts prices when run on its own).
+ * Progress goes to stderr. Exit code 1 only when a benchmark failed, timed out or was invalid.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
-import { commitInfo, machineInfo, type BenchJson } from './lib/bench-json';
+import { join } from 'node:path';
+import { scoringVerdicts } from './micro/verdicts';
+import { commit, fmtRatio, options, type BenchJson } from './lib/harness';
 
 interface Bench {
   name: string;
-  /** Options for this run, chosen to keep the whole run near 15 minutes; the benchmark's defaults otherwise. */
-  args: string[];
+  /** The command after `node` (the micro benchmarks run under vitest, the others under tsx). */
+  command: (json: string) => string[];
   why: string;
-  /** Killed after this long. */
-  timeoutMinutes: number;
+  minutes: number;
 }
 
+const tsx = (script: string, ...args: string[]) => (json: string) => ['--import', 'tsx', `bench/${script}.ts`, ...args, '--json', json];
 const BENCHES: Bench[] = [
-  { name: 'scoring', args: [], why: 'defaults', timeoutMinutes: 5 },
-  { name: 'dispatch', args: ['--participants', '3000', '--due', '500', '--warmup', '50'], why: '3,000 participants, 500 due (the issue: 100,000 and 2,000, about 8 minutes on an idle machine)', timeoutMinutes: 10 },
-  { name: 'export', args: ['--participants', '1000', '--rounds', '1'], why: '1,000 participants, one round (the issue: 10,000, about 8 minutes on an idle machine)', timeoutMinutes: 10 },
-  { name: 'participant-page', args: ['--samples', '3'], why: '3 samples of each page (default 7)', timeoutMinutes: 10 },
-  { name: 'submit-latency', args: [], why: 'defaults', timeoutMinutes: 8 },
-  { name: 'lambda-cold-load', args: [], why: 'defaults', timeoutMinutes: 6 },
-  { name: 'load', args: [], why: 'defaults', timeoutMinutes: 5 },
-  { name: 'import', args: [], why: 'defaults (5,000 rows)', timeoutMinutes: 8 },
-  { name: 'start-up', args: [], why: 'defaults (3 samples)', timeoutMinutes: 8 },
+  { name: 'scoring', command: (json) => ['node_modules/vitest/vitest.mjs', 'bench', '--run', '--project', 'bench', '--outputJson', json], why: 'vitest bench (bench/micro/)', minutes: 5 },
+  { name: 'cold-start', command: tsx('cold-start'), why: 'defaults', minutes: 8 },
+  { name: 'submit', command: tsx('submit'), why: 'defaults', minutes: 10 },
+  { name: 'export-memory', command: tsx('export-memory'), why: 'defaults: 1,000 and 10,000 participants', minutes: 30 },
+  { name: 'dispatch', command: tsx('dispatch'), why: 'defaults: a backlog of 5,000 at 14 emails/s', minutes: 25 },
+  { name: 'import', command: tsx('import'), why: 'defaults: 5,000 rows', minutes: 10 },
+  { name: 'start-up', command: tsx('start-up'), why: 'defaults', minutes: 10 },
+  // Last: it prices what the others measured in this run.
+  { name: 'cost', command: tsx('cost', '--measured', 'RUN_JSON'), why: "this run's usage", minutes: 5 },
 ];
 
 const root = join(import.meta.dirname, '..');
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-
-function options() {
-  const { values } = parseArgs({
-    options: {
-      only: { type: 'string' },
-      skip: { type: 'string' },
-      out: { type: 'string', default: join(root, 'bench', 'RESULTS.md') },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(`usage: npx tsx bench/run-all.ts [--only <names>] [--skip <names>] [--out <file>]\nbenchmarks: ${BENCHES.map((b) => b.name).join(', ')}`);
-    process.exit(0);
-  }
-  const list = (raw: string | undefined) => (raw === undefined ? undefined : new Set(raw.split(',').map((s) => s.trim())));
-  const only = list(values.only);
-  const skip = list(values.skip) ?? new Set<string>();
-  for (const name of [...(only ?? []), ...skip]) {
-    if (!BENCHES.some((b) => b.name === name)) {
-      console.error(`unknown benchmark ${name}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
-      process.exit(1);
-    }
-  }
-  return { only, skip, out: values.out };
-}
+const opts = options('bench/run-all.ts', `Every benchmark (${BENCHES.map((b) => b.name).join(', ')}), then bench/RESULTS.md and bench/RESULTS.json.`, {
+  only: { kind: 'text', help: 'comma-separated benchmark names to run' },
+  skip: { kind: 'text', help: 'comma-separated benchmark names to leave out' },
+  out: { kind: 'text', default: 'bench/RESULTS.md', help: 'where to write the results (the .json beside it)' },
+});
 
 interface Run {
   bench: Bench;
-  status: 'ok' | 'invalid' | 'failed' | 'timed out' | 'absent';
+  status: 'ok' | 'invalid' | 'failed' | 'timed out';
   seconds: number;
   json?: BenchJson;
   stdout: string;
-  exitCode: number | null;
 }
 
-function runBench(bench: Bench, dir: string): Promise<Run> {
-  const script = join(root, 'bench', `${bench.name}.ts`);
-  if (!existsSync(script)) return Promise.resolve({ bench, status: 'absent', seconds: 0, stdout: '', exitCode: null });
-  const jsonFile = join(dir, `${bench.name}.json`);
+function runBench(bench: Bench, dir: string, runJson: string): Promise<Run> {
+  const json = join(dir, `${bench.name}.json`);
   const started = performance.now();
   return new Promise((resolve) => {
-    // The same node and loader (tsx) as this process; stderr (progress) straight through, stdout (the report) kept.
-    const child = spawn(process.execPath, [...process.execArgv, script, ...bench.args, '--json', jsonFile], {
-      cwd: root,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const args = bench.command(json).map((a) => (a === 'RUN_JSON' ? runJson : a));
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGTERM');
-    }, bench.timeoutMinutes * 60_000);
+    const timer = setTimeout(() => ((timedOut = true), child.kill('SIGTERM')), bench.minutes * 60_000);
     child.on('close', (code) => {
       clearTimeout(timer);
       const seconds = (performance.now() - started) / 1000;
-      const json = existsSync(jsonFile) ? (JSON.parse(readFileSync(jsonFile, 'utf8')) as BenchJson) : undefined;
-      const status: Run['status'] = timedOut ? 'timed out' : json === undefined ? 'failed' : !json.valid || code !== 0 ? 'invalid' : 'ok';
-      resolve({ bench, status, seconds, json, stdout, exitCode: code });
+      let result: BenchJson | undefined;
+      if (existsSync(json)) {
+        const raw: unknown = JSON.parse(readFileSync(json, 'utf8'));
+        result = bench.name === 'scoring' ? scoringVerdicts(raw) : (raw as BenchJson);
+      }
+      const status: Run['status'] = timedOut ? 'timed out' : result === undefined ? 'failed' : !result.valid || code !== 0 ? 'invalid' : 'ok';
+      resolve({ bench, status, seconds, stdout, ...(result ? { json: result } : {}) });
     });
   });
-}
-
-/** GitHub's heading anchor for the README section of a benchmark (`## \`bench/<name>.ts\`: …`), if there is one. */
-function readmeAnchor(readme: string, name: string): string | undefined {
-  const heading = readme.split('\n').find((line) => line.startsWith(`## \`bench/${name}.ts\``));
-  if (heading === undefined) return undefined;
-  return heading
-    .replace(/^##\s+/, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-    .replace(/\s/g, '-');
 }
 
 const fmtSeconds = (s: number) => (s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(0)} s`);
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const loads = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 
 async function main(): Promise<void> {
-  const opts = options();
-  const selected = BENCHES.filter((b) => (opts.only === undefined || opts.only.has(b.name)) && !opts.skip.has(b.name));
+  const list = (raw: string | undefined) => (raw === undefined ? undefined : raw.split(',').map((s) => s.trim()));
+  for (const name of [...(list(opts.only) ?? []), ...(list(opts.skip) ?? [])]) {
+    if (!BENCHES.some((b) => b.name === name)) throw new Error(`unknown benchmark ${name}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
+  }
+  const selected = BENCHES.filter((b) => (list(opts.only)?.includes(b.name) ?? true) && !list(opts.skip)?.includes(b.name));
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-all-'));
-  const before = machineInfo();
-  const commit = commitInfo() ?? 'unknown';
+  const runJson = join(dir, 'this-run.json');
   const startedAt = new Date();
+  const loadStart = os.loadavg();
   const runs: Run[] = [];
   try {
     for (const [i, bench] of selected.entries()) {
-      log(`(${i + 1}/${selected.length}) ${bench.name} ${bench.args.join(' ')}`);
-      const run = await runBench(bench, dir);
-      runs.push(run);
-      log(`(${i + 1}/${selected.length}) ${bench.name}: ${run.status} in ${fmtSeconds(run.seconds)}`);
+      writeFileSync(runJson, JSON.stringify(runs.flatMap((r) => (r.json ? [r.json] : []))));
+      log(`(${i + 1}/${selected.length}) ${bench.name}`);
+      const result = await runBench(bench, dir, runJson);
+      runs.push(result);
+      log(`(${i + 1}/${selected.length}) ${bench.name}: ${result.status} in ${fmtSeconds(result.seconds)}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const after = machineInfo();
   const finishedAt = new Date();
+  const first = runs.find((r) => r.json)?.json?.machine;
+  const c = commit() ?? 'unknown';
 
-  const readmePath = join(root, 'bench', 'README.md');
-  const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : '';
-  const link = (name: string) => {
-    const anchor = readmeAnchor(readme, name);
-    return anchor === undefined ? `\`${name}\`` : `[\`${name}\`](README.md#${anchor})`;
-  };
-  const loads = (m: typeof before) => m.loadavg.map((l) => l.toFixed(2)).join(' ');
-
-  const lines: string[] = [];
-  lines.push('# Benchmark results', '');
-  lines.push(
-    `Written by \`npm run bench\` (bench/run-all.ts) on ${finishedAt.toISOString().slice(0, 10)}; do not edit by hand. ` +
-      'Each benchmark compares against a baseline measured in the same run, on the same machine; what each measures and how to read it: ' +
-      '[bench/README.md](README.md).',
+  const anchor = (name: string) => `README.md#${name}`;
+  const lines = [
+    '# Benchmark results',
     '',
-  );
-  lines.push('| | |', '|---|---|');
-  lines.push(`| machine | ${cell(before.cpu)}, ${before.cores} logical cores, ${before.memoryGiB} GiB RAM, ${before.platform} |`);
-  lines.push(`| Node | ${before.node} |`);
-  lines.push(`| load average (1/5/15 min) | ${loads(before)} at the start, ${loads(after)} at the end |`);
-  lines.push(`| run | ${startedAt.toISOString()} – ${finishedAt.toISOString()} (${fmtSeconds((finishedAt.getTime() - startedAt.getTime()) / 1000)}) |`);
-  lines.push(`| commit | ${commit}${commit.endsWith('+dirty') ? ' (tracked files changed since the commit were measured as they were on disk)' : ''} |`);
-  lines.push('');
-  lines.push('## Targets', '');
-  lines.push('| benchmark | target | measured | baseline | ratio | goal | result |', '|---|---|---|---|---|---|---|');
-  for (const run of runs) {
-    if (run.json === undefined || run.json.targets.length === 0) {
-      lines.push(`| ${link(run.bench.name)} | — | ${run.status === 'absent' ? 'not present in bench/' : `${run.status} (exit ${run.exitCode ?? '—'})`} | | | | — |`);
-      continue;
+    `Written by \`npm run bench\` (bench/run-all.ts) on ${finishedAt.toISOString().slice(0, 10)}; do not edit by hand. Every ratio is against a baseline measured in the same run on the same machine; what each benchmark measures, and why it exists: [bench/README.md](README.md).`,
+    '',
+    '| | |',
+    '|---|---|',
+    ...(first ? [`| machine | ${cell(first.cpu)}, ${first.cores} logical cores, ${first.memoryGiB} GiB RAM, ${first.platform} |`, `| Node | ${first.node} |`] : []),
+    `| load average (1/5/15 min) | ${loads(loadStart)} at the start, ${loads(os.loadavg())} at the end (shared machine) |`,
+    `| run | ${startedAt.toISOString()} – ${finishedAt.toISOString()} (${fmtSeconds((finishedAt.getTime() - startedAt.getTime()) / 1000)}) |`,
+    `| commit | ${c}${c.endsWith('+dirty') ? ' (tracked files changed since the commit were measured as they were on disk)' : ''} |`,
+    '',
+    '## Targets',
+    '',
+    '| benchmark | target | measured | baseline (same run) | ratio | goal | result |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const r of runs) {
+    if (!r.json || r.json.targets.length === 0) lines.push(`| [\`${r.bench.name}\`](${anchor(r.bench.name)}) | — | ${r.status} | | | | — |`);
+    for (const t of r.json?.targets ?? []) {
+      const verdict = r.status === 'ok' ? `**${t.met ? 'MET' : 'MISSED'}**` : `${t.met ? 'MET' : 'MISSED'} (run ${r.status})`;
+      lines.push(`| [\`${r.bench.name}\`](${anchor(r.bench.name)}) | ${cell(t.name)} | ${cell(t.measured)} | ${cell(t.baseline ?? '—')} | ${t.ratio === undefined ? '—' : fmtRatio(t.ratio)} | ${cell(t.goal)} | ${verdict} |`);
     }
-    for (const t of run.json.targets) {
-      const verdict = run.status === 'ok' ? (t.met ? '**MET**' : '**MISSED**') : `${t.met ? 'MET' : 'MISSED'} (run ${run.status})`;
-      lines.push(
-        `| ${link(run.bench.name)} | ${cell(t.name)} | ${cell(t.measured)} | ${cell(t.floor ?? '—')} | ${t.ratio === undefined ? '—' : `${t.ratio.toFixed(t.ratio >= 10 ? 1 : 2)}×`} | ${cell(t.target)} | ${verdict} |`,
-      );
-    }
   }
-  lines.push('');
-  lines.push('## Runs', '');
-  lines.push('| benchmark | options in this run | time | status | notes |', '|---|---|---|---|---|');
-  for (const run of runs) {
-    const args = run.bench.args.length > 0 ? `\`${run.bench.args.join(' ')}\`: ${run.bench.why}` : 'defaults';
-    lines.push(`| ${link(run.bench.name)} | ${cell(args)} | ${fmtSeconds(run.seconds)} | ${run.status} | ${cell((run.json?.notes ?? []).join('; '))} |`);
+  lines.push('', '## Runs', '', '| benchmark | options | time | status | load average at its start | notes |', '|---|---|---|---|---|---|');
+  for (const r of runs) {
+    lines.push(`| [\`${r.bench.name}\`](${anchor(r.bench.name)}) | ${cell(r.bench.why)} | ${fmtSeconds(r.seconds)} | ${r.status} | ${r.json ? loads(r.json.machine.loadStart) : '—'} | ${cell((r.json?.notes ?? []).join('; '))} |`);
   }
-  lines.push('');
-  lines.push('## Reports', '', "Each benchmark's own output (stdout), as printed.", '');
-  for (const run of runs.filter((r) => r.stdout.trim() !== '')) {
-    lines.push(`<details><summary><code>bench/${run.bench.name}.ts ${run.bench.args.join(' ')}</code></summary>`, '', '```', run.stdout.trimEnd(), '```', '', '</details>', '');
+  lines.push('', '## Reports', '', "Each benchmark's own output, as printed.", '');
+  for (const r of runs.filter((x) => x.stdout.trim() !== '')) {
+    lines.push(`<details><summary><code>${r.bench.name}</code></summary>`, '', '```', r.stdout.replace(/\x1b\[[0-9;]*m/g, '').trimEnd(), '```', '', '</details>', '');
   }
-  writeFileSync(opts.out, lines.join('\n'));
-  log(`wrote ${relative(process.cwd(), opts.out) || opts.out}`);
-  const bad = runs.filter((r) => r.status !== 'ok' && r.status !== 'absent');
+  writeFileSync(join(root, opts.out), lines.join('\n'));
+  writeFileSync(join(root, opts.out.replace(/\.md$/, '.json')), `${JSON.stringify(runs.flatMap((r) => (r.json ? [r.json] : [])), null, 2)}\n`);
+  log(`wrote ${opts.out} and its .json`);
+  const bad = runs.filter((r) => r.status !== 'ok');
   if (bad.length > 0) {
     log(`not valid: ${bad.map((r) => `${r.bench.name} (${r.status})`).join(', ')}`);
     process.exitCode = 1;

@@ -1,33 +1,21 @@
 /**
- * How long `npm start` takes to be ready, from the process's launch to the first answer of
- * /api/health, on a fresh data folder (the demo studies are created):
- *
- * - first start after install: a fresh `git clone` of HEAD (node_modules borrowed from this
- *   checkout) in which the install's own step has run (`prepare` builds the web app, timed and
- *   reported apart), as for a new user after `npm install`;
- * - a later start on a fresh data folder.
- *
- * Each is compared with a floor measured in the same run, alternating: Node with tsx, the two
- * emulators and an HTTP server answering /api/health (bench/lib/minimal-start.ts).
- * Target (issue 11): ready in under 10 s after install on a 2-core machine.
- *
- *   npx tsx bench/start-up.ts [--samples 3] [--json file]
+ * How long `npm start` takes to be ready, launch to the first 200 from /api/health, on a fresh data
+ * folder (the demo studies are created), in a fresh `git clone` of HEAD (node_modules borrowed from
+ * this checkout) where `npm run prepare` (what `npm install` runs: the web build) has run; against
+ * a floor measured alternately in the same run: Node with tsx, the two emulators and an HTTP server
+ * answering /api/health (bench/lib/minimal-start.ts). See bench/README.md.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { writeBenchJson, type BenchTarget } from './lib/bench-json';
-import { exitWithUsage, integerParser } from './lib/cli';
+import { fmtMs, fmtRatio, fmtSpread, options, Report, run, stats, table } from './lib/harness';
 
-const USAGE = 'usage: npx tsx bench/start-up.ts [--samples <n ≥ 1>] [--json <file>]';
-const { values } = parseArgs({ options: { samples: { type: 'string', default: '3' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-if (values.help) exitWithUsage(USAGE);
-const samples = integerParser(USAGE)('samples', values.samples!, 1);
+const opts = options('bench/start-up.ts', 'npm start: launch to ready, first start after install and a later one, against a floor.', {
+  samples: { kind: 'int', default: 3, min: 1, help: 'fresh clones, each started twice, alternating with the floor' },
+});
 const root = join(import.meta.dirname, '..');
-const log = (line: string) => process.stderr.write(`[start-up] ${line}\n`);
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -37,20 +25,19 @@ const freePort = () =>
     });
   });
 
-/** Seconds from spawning `args` (in `cwd`) to the first 200 from /api/health on `port`; then stops it. */
-async function timeToHealthy(cwd: string, args: (port: number, dataDir: string) => string[]): Promise<number> {
+/** Milliseconds from spawning `args` in `cwd` to the first 200 from /api/health; then stops it. */
+async function timeToHealthy(cwd: string, args: (port: number) => string[]): Promise<number> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'tp-bench-data-'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-start-data-'));
   const env = { ...process.env, PORT: String(port), DYNAMODB_PORT: String(await freePort()), SES_PORT: String(await freePort()), TIMEPOINT_DATA_DIR: dataDir };
   const started = performance.now();
-  const child = spawn(process.execPath, args(port, dataDir), { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args(port), { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`exited ${child.exitCode} before it was ready: ${stderr.slice(-500)}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
-      if (ok) return (performance.now() - started) / 1000;
+      if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) return performance.now() - started;
       await new Promise((r) => setTimeout(r, 25));
     }
   } finally {
@@ -60,46 +47,52 @@ async function timeToHealthy(cwd: string, args: (port: number, dataDir: string) 
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const floor = () => timeToHealthy(root, (port) => ['--import', 'tsx', 'bench/lib/minimal-start.ts', String(port)]);
-const start = (cwd: string) => () => timeToHealthy(cwd, () => ['scripts/timepoint.mjs', 'start']);
-
-async function main() {
-  const results = { webBuild: [] as number[], firstStart: [] as number[], laterStart: [] as number[], floor: [] as number[] };
-  for (let i = 0; i < samples; i += 1) {
-    // A new clone per sample, with what `npm install` does beyond fetching packages: `prepare`.
-    const clone = mkdtempSync(join(tmpdir(), 'tp-bench-clone-'));
-    spawnSync('git', ['clone', '--quiet', root, clone]);
-    symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'));
+async function main(): Promise<void> {
+  const report = new Report(
+    'start-up',
+    'Start-up: npm start, launch to ready, against a floor',
+    `${opts.samples} fresh clone(s) of HEAD (this checkout's node_modules linked), \`npm run prepare\` run in each (timed apart); in each the first start then a later one, each on a fresh data folder, with the floor before them in even samples and after them in odd ones.`,
+  );
+  const web: number[] = [];
+  const samples = { floor: [] as number[], first: [] as number[], later: [] as number[] };
+  for (let i = 0; i < opts.samples; i++) {
+    const clone = mkdtempSync(join(tmpdir(), 'bench-start-clone-'));
     try {
+      spawnSync('git', ['clone', '--quiet', root, clone]);
+      symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'));
       const built = performance.now();
       const prepare = spawnSync('npm', ['run', 'prepare'], { cwd: clone, encoding: 'utf8' });
       if (prepare.status !== 0) throw new Error(`npm run prepare failed: ${prepare.stderr}`);
-      results.webBuild.push((performance.now() - built) / 1000);
-      results.floor.push(await floor());
-      results.firstStart.push(await start(clone)());
-      results.laterStart.push(await start(clone)());
-      log(`sample ${i + 1}/${samples}: first start ${results.firstStart.at(-1)!.toFixed(1)} s, later start ${results.laterStart.at(-1)!.toFixed(1)} s, floor ${results.floor.at(-1)!.toFixed(1)} s`);
+      web.push(performance.now() - built);
+      // A clone's first start must come before its later one; the floor goes before them in even samples, after in odd ones.
+      const floor = () => timeToHealthy(root, (port) => ['--import', 'tsx', 'bench/lib/minimal-start.ts', String(port)]);
+      const start = () => timeToHealthy(clone, () => ['scripts/timepoint.mjs', 'start']);
+      if (i % 2 === 0) samples.floor.push(await floor());
+      samples.first.push(await start());
+      samples.later.push(await start());
+      if (i % 2 === 1) samples.floor.push(await floor());
+      report.log(`sample ${i + 1}/${opts.samples}: first ${fmtMs(samples.first.at(-1)!)}, later ${fmtMs(samples.later.at(-1)!)}, floor ${fmtMs(samples.floor.at(-1)!)}`);
     } finally {
       rmSync(clone, { recursive: true, force: true });
     }
   }
-  const [first, later, base, web] = [median(results.firstStart), median(results.laterStart), median(results.floor), median(results.webBuild)];
-  const rows: Array<[string, number]> = [
-    ['first start after install', first],
-    ['later start, fresh data folder', later],
-    ['floor: Node + tsx, emulators, /api/health', base],
-  ];
-  console.log(`\nnpm start, launch to /api/health, median of ${samples} (alternating with the floor)\n`);
-  for (const [what, s] of rows) console.log(`  ${what.padEnd(48)} ${s.toFixed(2)} s   ${(s / base).toFixed(1)}× the floor`);
-  console.log(`  ${'(npm install\'s web build, before the first start)'.padEnd(48)} ${web.toFixed(2)} s`);
-  const targets: BenchTarget[] = [
-    { name: 'first start after install', measured: `${first.toFixed(1)} s`, floor: `${base.toFixed(1)} s`, ratio: first / base, target: 'ready in < 10 s', met: first < 10 },
-    { name: 'later start, fresh data folder', measured: `${later.toFixed(1)} s`, floor: `${base.toFixed(1)} s`, ratio: later / base, target: 'ready in < 10 s', met: later < 10 },
-  ];
-  console.log(`\nTarget (ready in under 10 s after install): ${targets[0]!.met ? 'MET' : 'MISSED'}`);
-  const notes = [`npm install's web build (prepare): ${web.toFixed(1)} s, not part of the start`];
-  if (values.json) writeBenchJson(values.json, { bench: 'start-up', title: 'npm start: launch to ready', targets, notes, valid: true });
+  const [first, later, floor] = [stats(samples.first), stats(samples.later), stats(samples.floor)];
+  report.section(
+    'Launch to the first 200 from /api/health',
+    table(
+      ['start', 'median (p90, min–max)'],
+      [
+        ['first start after install', fmtSpread(first)],
+        ['later start, fresh data folder', fmtSpread(later)],
+        ['floor: Node + tsx, emulators, /api/health', fmtSpread(floor)],
+        ["(npm install's web build, before the first start)", fmtSpread(stats(web))],
+      ],
+    ),
+  );
+  report.target({ name: 'first start after install', measured: fmtMs(first.median), baseline: `${fmtMs(floor.median)} (floor)`, ratio: first.median / floor.median, goal: 'ready in < 10 s', met: first.median < 10_000 });
+  report.target({ name: 'later start, fresh data folder', measured: fmtMs(later.median), baseline: `${fmtMs(floor.median)} (floor)`, ratio: later.median / floor.median, goal: 'ready in < 10 s', met: later.median < 10_000 });
+  report.note(`npm install's web build (prepare): ${fmtMs(stats(web).median)}, not part of the start; the first start is ${fmtRatio(first.median / floor.median)} the floor`);
+  report.finish(opts.json);
 }
 
-await main();
+run(main);

@@ -1,50 +1,39 @@
 /**
- * Counts and times every DynamoDB call the application's own clients make, without touching
- * functions/: `DynamoDBDocumentClient.from` is wrapped so that each document client created
- * afterwards (createDb, hence buildDependencies and every repository) gets one extra
- * middleware on its stack. The document client shares its stack with the raw client, so raw
- * calls (ensureTables) pass through it too. Install it before building any dependencies.
+ * Counts what the application's own DynamoDB calls cost, without touching functions/:
+ * `DynamoDBDocumentClient.from` is wrapped so that every document client built afterwards (createDb,
+ * hence buildDependencies and every repository) carries one extra middleware. The document client
+ * shares its middleware stack with its raw client, so raw calls pass through it too. Install it
+ * before building any dependencies; it records only while `recording` is true.
  *
- * For Query and Scan it adds up `ScannedCount` (items DynamoDB read, before any filter) and
- * `Count` (items returned), per command and, for the `due` index, per kind of work.
+ * Per call it asks DynamoDB for `ReturnConsumedCapacity: 'TOTAL'` (which changes nothing else) and
+ * adds up what dynalite reports, with the minimums DynamoDB bills on demand and dynalite leaves
+ * out: a read costs at least 0.5 RRU (1 if strongly consistent) even when it finds nothing, a write
+ * at least 1 WRU, and a conditional write that is refused still costs its WRU. dynalite does not
+ * count the `due` index's own writes (the index projects every attribute, so in AWS a write that
+ * puts, changes or removes an item's index entry is billed again for it): `indexWru` estimates them
+ * from writes that name `duePk`; writes that change an indexed item without naming it are missed.
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Usage } from './harness';
 
-export interface CallStats {
-  calls: number;
-  /** Wall time from the client's send to its answer, summed (calls overlap when run in parallel). */
-  ms: number;
-  /** Sum of ScannedCount (Query, Scan). */
-  scanned: number;
-  /** Sum of Count (Query, Scan). */
-  returned: number;
+interface Capacity {
+  CapacityUnits?: number;
 }
 
-const empty = (): CallStats => ({ calls: 0, ms: 0, scanned: 0, returned: 0 });
-
 export class DbCallRecorder {
-  /** Calls are only recorded while this is true. */
   recording = false;
-  readonly byCommand = new Map<string, CallStats>();
-  /** Queries of the `due` index by kind of work (`MESSAGE`, `LEASE`, …), all shards together. */
-  readonly dueByKind = new Map<string, CallStats>();
-  /** Wall time during which at least one recorded call was in flight (overlapping calls counted once). */
-  busyMs = 0;
+  calls = 0;
+  /** Calls that started while no other recorded call was in flight: the steps a caller waits for one after another. */
+  sequential = 0;
+  rru = 0;
+  wru = 0;
+  indexWru = 0;
+  readonly byCommand = new Map<string, number>();
   private inFlight = 0;
-  private busySince = 0;
 
   reset(): void {
+    this.calls = this.sequential = this.rru = this.wru = this.indexWru = 0;
     this.byCommand.clear();
-    this.dueByKind.clear();
-    this.busyMs = 0;
-  }
-
-  started(): void {
-    if (this.inFlight++ === 0) this.busySince = performance.now();
-  }
-
-  ended(): void {
-    if (--this.inFlight === 0) this.busyMs += performance.now() - this.busySince;
   }
 
   /** Runs `work` with recording on, from a clean slate; returns its result (the counts stay readable). */
@@ -58,49 +47,36 @@ export class DbCallRecorder {
     }
   }
 
-  command(name: string): CallStats {
-    return this.byCommand.get(name) ?? empty();
+  /** The counts so far divided by `per` (operations), with the index estimate in `wru`. */
+  usage(per: number, extra: Partial<Usage> = {}): Usage {
+    return { calls: this.calls / per, sequential: this.sequential / per, rru: this.rru / per, wru: (this.wru + this.indexWru) / per, ...extra };
   }
 
-  due(kind: string): CallStats {
-    return this.dueByKind.get(kind) ?? empty();
+  /** `GetItem 2.00, PutItem 1.00, …` per operation. */
+  commands(per: number): string {
+    return [...this.byCommand].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${(n / per).toFixed(2)}`).join(', ');
   }
 
-  total(): CallStats {
-    const t = empty();
-    for (const s of this.byCommand.values()) add(t, s);
-    return t;
+  started(): void {
+    if (this.inFlight++ === 0) this.sequential++;
+    this.calls++;
   }
 
-  record(command: string, input: Record<string, unknown>, output: { ScannedCount?: number; Count?: number } | undefined, ms: number): void {
-    const one: CallStats = { calls: 1, ms, scanned: output?.ScannedCount ?? 0, returned: output?.Count ?? 0 };
-    add(bucket(this.byCommand, command), one);
-    if (input.IndexName === 'due') {
-      const partition = stringValue((input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':p']);
-      const kind = partition?.split('#')[1] ?? '?';
-      add(bucket(this.dueByKind, kind), one);
+  ended(command: string, input: Record<string, unknown>, output: Record<string, unknown> | undefined, refused: boolean): void {
+    this.inFlight--;
+    this.byCommand.set(command, (this.byCommand.get(command) ?? 0) + 1);
+    const reported = [output?.ConsumedCapacity ?? []].flat() as Capacity[];
+    const units = reported.reduce((s, c) => s + (c.CapacityUnits ?? 0), 0);
+    if (/^(Get|BatchGet|Query|Scan)/.test(command)) {
+      const items = command === 'BatchGetItem' ? Object.values((input.RequestItems ?? {}) as Record<string, { Keys?: unknown[] }>).reduce((s, r) => s + (r.Keys?.length ?? 0), 0) : 1;
+      this.rru += Math.max(units, items * (input.ConsistentRead === true ? 1 : 0.5));
+    } else {
+      const writes = command === 'BatchWriteItem' ? Object.values((input.RequestItems ?? {}) as Record<string, unknown[]>).reduce((s, r) => s + r.length, 0) : 1;
+      const tableWru = refused ? 1 : Math.max(units, writes);
+      this.wru += tableWru;
+      if (JSON.stringify(input).includes('duePk')) this.indexWru += tableWru;
     }
   }
-}
-
-function bucket(map: Map<string, CallStats>, key: string): CallStats {
-  let s = map.get(key);
-  if (s === undefined) map.set(key, (s = empty()));
-  return s;
-}
-
-function add(into: CallStats, s: CallStats): void {
-  into.calls += s.calls;
-  into.ms += s.ms;
-  into.scanned += s.scanned;
-  into.returned += s.returned;
-}
-
-/** A document-client value is a plain string; a raw-client one is `{ S: string }`. */
-function stringValue(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (v !== null && typeof v === 'object' && typeof (v as { S?: unknown }).S === 'string') return (v as { S: string }).S;
-  return undefined;
 }
 
 let installed: DbCallRecorder | null = null;
@@ -115,16 +91,21 @@ export function recordDynamoCalls(): DbCallRecorder {
     doc.middlewareStack.add(
       (next, context) => async (args) => {
         if (!recorder.recording) return next(args);
-        const started = performance.now();
+        const input = args.input as Record<string, unknown>;
+        input.ReturnConsumedCapacity = 'TOTAL';
+        const command = String(context.commandName ?? 'unknown').replace(/Command$/, '');
         recorder.started();
-        let output: { ScannedCount?: number; Count?: number } | undefined;
+        let output: Record<string, unknown> | undefined;
+        let refused = false;
         try {
           const result = await next(args);
-          output = result.output as typeof output;
+          output = result.output as Record<string, unknown>;
           return result;
+        } catch (error) {
+          refused = error instanceof Error && error.name === 'ConditionalCheckFailedException';
+          throw error;
         } finally {
-          recorder.ended();
-          recorder.record(String(context.commandName ?? 'unknown').replace(/Command$/, ''), args.input as Record<string, unknown>, output, performance.now() - started);
+          recorder.ended(command, input, output, refused);
         }
       },
       { step: 'initialize', priority: 'high', name: 'benchDbCallRecorder' },

@@ -346,7 +346,7 @@ export interface InstanceRepository {
 }
 
 export interface MessageRepository {
-  /** Plans a message, or moves it while it is still only planned (or revives a cancelled one). Sent messages never change. */
+  /** Plans a message, or moves it while it is still only planned or held (or revives a cancelled one). Sent messages never change. */
   upsertPlanned(message: PlannedMessage): Promise<void>;
   /** Creates a staff message (alert, notice) once; a second call with the same key changes nothing. */
   createOnce(message: PlannedMessage & { flags?: string[]; reason?: string }): Promise<void>;
@@ -354,12 +354,12 @@ export interface MessageRepository {
   listForStudy(studyId: string): Promise<StoredMessage[]>;
   /** Marks a safety alert acknowledged, once; false when it already was (or is not an alert). */
   acknowledge(message: Pick<StoredMessage, 'studyId' | 'code' | 'timepoint' | 'kind' | 'n'>, by: string, note: string | undefined, at: Date, audit?: AuditedChange): Promise<boolean>;
-  /** Planned messages due at or before `now`, through the sparse due index. */
+  /** Planned messages due at or before `now`, and held ones due a re-check, through the sparse due index. */
   listDue(now: Date, limit: number): Promise<StoredMessage[]>;
   /** Claimed messages whose lease ran out (their dispatcher died), through the due index. */
   listExpiredLeases(now: Date, limit: number): Promise<StoredMessage[]>;
   /**
-   * planned → claimed (or an expired claim → claimed again) with a conditional write on the
+   * planned or held → claimed (or an expired claim → claimed again) with a conditional write on the
    * exact state read; false when someone else got there first. Counts an attempt.
    */
   claim(message: StoredMessage, claimant: string, at: Date, leaseMs: number): Promise<boolean>;
@@ -367,9 +367,14 @@ export interface MessageRepository {
   markSent(message: StoredMessage, claimant: string, providerId: string, at: Date, audit?: AuditedChange): Promise<boolean>;
   markSkipped(message: StoredMessage, claimant: string, reason: string, at: Date): Promise<void>;
   markFailed(message: StoredMessage, claimant: string, reason: string, at: Date): Promise<void>;
+  /**
+   * claimed → held: not sent because its questionnaires cannot be completed yet (the reason says
+   * which wording is missing); claimed again from `recheckAt`, like a planned message.
+   */
+  hold(message: StoredMessage, claimant: string, reason: string, recheckAt: Date): Promise<void>;
   /** claimed → planned again, due at `retryAt` (a transient failure). */
   release(message: StoredMessage, claimant: string, reason: string, retryAt: Date): Promise<void>;
-  /** planned → cancelled: a re-plan no longer wants it. */
+  /** planned (or held) → cancelled: a re-plan no longer wants it. */
   cancel(message: StoredMessage, reason: string, at: Date): Promise<void>;
   /** Records delivery, bounce or complaint for a sent message, found by provider id; null if unknown. */
   recordFeedback(providerId: string, status: 'delivered' | 'bounced' | 'complained', detail: string, at: Date): Promise<StoredMessage | null>;

@@ -22,6 +22,7 @@ const openBattery = [
 export const demoStudy: Study = {
   missingRules: {},
   emails: {},
+  support: {},
   id: 'demo',
   name: 'Mindfulness-Based Pain Management (demo)',
   timezone: 'Europe/London',

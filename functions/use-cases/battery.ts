@@ -27,3 +27,20 @@ export async function loadBattery(
     }),
   );
 }
+
+/**
+ * Whether an instrument's wording is there to show: shipped with it, or loaded by a licensee.
+ * An instrument the catalogue lacks has none.
+ */
+export async function wordingInstalled(deps: Pick<Deps, 'catalogue' | 'licensedTexts'>, id: string, version: string): Promise<boolean> {
+  const instrument = deps.catalogue.find(id, version);
+  if (instrument === undefined) return false;
+  return instrument.scoring.licence.textIncluded || (await deps.licensedTexts.get(id, version)) !== null;
+}
+
+/** The instruments (`id@version`, first-use order, each once) among `instruments` whose wording is not installed. */
+export async function missingWording(deps: Pick<Deps, 'catalogue' | 'licensedTexts'>, instruments: Array<{ id: string; version: string }>): Promise<string[]> {
+  const unique = [...new Map(instruments.map((i) => [`${i.id}@${i.version}`, i])).entries()];
+  const present = await Promise.all(unique.map(([, i]) => wordingInstalled(deps, i.id, i.version)));
+  return unique.filter((_, n) => !present[n]).map(([key]) => key);
+}

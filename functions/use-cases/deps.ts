@@ -32,6 +32,8 @@ export interface DispatchSettings {
   maxAttempts: number;
   /** Wait before the 1st, 2nd … retry of a transient failure (the last value repeats). */
   retryDelaysMs: number[];
+  /** How often a held message (an instrument's licensed wording missing) is checked again. */
+  heldRecheckMs: number;
   /** Extra time a started (partly answered) instance gets after its window closes. */
   startedGraceMs: number;
   /** How long one pass may keep sending before it leaves the rest to the next (the Lambda timeout is 55 s). */
@@ -50,6 +52,7 @@ export const defaultDispatchSettings: DispatchSettings = {
   leaseMs: 10 * 60_000,
   maxAttempts: 5,
   retryDelaysMs: [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000],
+  heldRecheckMs: 5 * 60_000,
   startedGraceMs: 24 * 3_600_000,
   passBudgetMs: 45_000,
   concurrency: 8,

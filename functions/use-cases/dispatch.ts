@@ -9,11 +9,13 @@ import type { Language } from '../core/i18n/language';
 import { MailerError, type OutgoingEmail } from '../core/ports';
 import { signedConsentPdf } from './consent-record';
 import { redact } from '../core/redact';
-import { decideSends } from '../core/schedule/send-decision';
+import { urgentFlags } from '../core/safety/support-text';
+import { decideSends, SYNTHETIC_NEVER_EMAILED } from '../core/schedule/send-decision';
 import { sentStatuses, type StoredMessage } from '../core/schedule/records';
 import type { Study } from '../core/study/study';
 import type { Deps } from './deps';
 import { auditEntry, recordAudit } from './audit';
+import { wordingInstalled } from './battery';
 import { planAndStore } from './plan-participant';
 import { createFromSlot } from './allocate-participant';
 import { completionAudit } from './submit-answers';
@@ -30,9 +32,13 @@ export interface DispatchReport {
   skipped: number;
   /** Transient failures put back for a later retry. */
   retried: number;
+  /** Held: not sent because an instrument's licensed wording is not installed (checked again in a few minutes). */
+  held: number;
   failed: number;
   /** Claims of dead dispatchers taken over after their lease ran out. */
   recovered: number;
+  /** Work due for participants this pass may not act on (time travel acts on test participants only). */
+  leftAlone: number;
   /** Audit entries of changes whose writer died before appending them, appended now. */
   auditsRecovered: number;
 }
@@ -40,11 +46,38 @@ export interface DispatchReport {
 export interface DispatchOptions {
   /** Items of each kind of work handled per pass. */
   limit?: number;
+  /**
+   * Act only on test participants, leaving everyone else's due work untouched: what a pass on a
+   * moved clock (time travel, `timepoint dispatch --now`) must do, so that it can never send real
+   * participants early mail, expire their questionnaires or skip their reminders.
+   */
+  onlyTestParticipants?: boolean;
+  /**
+   * The demo seeding's passes (on its virtual clock) act on synthetic demo participants' records
+   * only; every other pass leaves those alone (they are a snapshot, never emailed).
+   */
+  synthetic?: boolean;
 }
 
 type DispatchDeps = Pick<
   Deps,
-  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'audit' | 'auditOutbox' | 'clock' | 'secrets' | 'baseUrl' | 'dispatch' | 'allocations' | 'consents'
+  | 'studies'
+  | 'participants'
+  | 'contacts'
+  | 'instances'
+  | 'messages'
+  | 'links'
+  | 'mailer'
+  | 'audit'
+  | 'auditOutbox'
+  | 'clock'
+  | 'secrets'
+  | 'baseUrl'
+  | 'dispatch'
+  | 'catalogue'
+  | 'licensedTexts'
+  | 'allocations'
+  | 'consents'
 >;
 
 /**
@@ -63,7 +96,7 @@ type DispatchDeps = Pick<
  */
 export async function runDispatch(deps: DispatchDeps, options: DispatchOptions = {}): Promise<DispatchReport> {
   const limit = options.limit ?? 500;
-  const report: DispatchReport = { enrolmentsFinished: 0, planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0 };
+  const report: DispatchReport = { enrolmentsFinished: 0, planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0, held: 0, leftAlone: 0 };
   const now = () => deps.clock.now();
   const studies = new Map<string, Promise<Study | null>>();
   const studyOf = (id: string) => {
@@ -71,9 +104,32 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
     return studies.get(id)!;
   };
 
+  const isTest = new Map<string, Promise<boolean>>();
+  const leftAlone = new Set<string>();
+  /**
+   * Whether this pass may act on a participant's work: a synthetic demo participant's only in the
+   * seeding's passes (and nothing else there); a test participant's only, under time travel.
+   */
+  const actsOn = async (item: { studyId: string; code: string; synthetic?: boolean }, work: string) => {
+    if (item.synthetic !== undefined || options.synthetic) {
+      if (Boolean(item.synthetic) !== Boolean(options.synthetic)) return false;
+    }
+    if (!options.onlyTestParticipants) return true;
+    const key = `${item.studyId}|${item.code}`;
+    if (!isTest.has(key)) isTest.set(key, deps.participants.get(item.studyId, item.code).then((p) => p?.test === true));
+    const acts = await isTest.get(key)!;
+    if (!acts) {
+      leftAlone.add(`${work}|${key}`);
+      report.leftAlone = leftAlone.size;
+    }
+    return acts;
+  };
+
   report.auditsRecovered = await deps.auditOutbox.recover(now(), limit);
 
-  for (const slot of await deps.allocations.listPending(now(), limit)) {
+  // Real enrolments only: the demo seeding's and time travel's passes act on synthetic or test participants, never allocated.
+  const slots = options.synthetic || options.onlyTestParticipants ? [] : await deps.allocations.listPending(now(), limit);
+  for (const slot of slots) {
     const outcome = await createFromSlot(deps, slot).catch((error: unknown) => {
       // Its code was taken meanwhile: the slot is now marked unused, which settles it.
       if (isAppError(error) && error.kind === 'conflict') return 'void' as const;
@@ -83,18 +139,29 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
   }
 
   for (const request of await deps.participants.listPlanRequests(now(), limit)) {
+    if (!(await actsOn(request, 'plan'))) continue;
     await planAndStore(deps, request.studyId, request.code);
     await deps.participants.clearPlanRequest(request.studyId, request.code, request.requestedAt);
     report.planned++;
   }
 
   for (const instance of await deps.instances.listPendingCompletions(now(), limit)) {
+    if (!(await actsOn(instance, `done|${instance.timepoint}`))) continue;
     // The request that completed it writes this entry too; if it died first, this one counts (same key: once).
     const { entry, once } = completionAudit(instance);
     await recordAudit(deps, entry, once);
-    const flags = (instance.scores ?? []).flatMap((s) => s.flags.filter((f) => f.urgent).map((f) => f.label));
+    const flags = urgentFlags(instance.scores ?? []);
     if (flags.length > 0) {
-      await deps.messages.createOnce({ studyId: instance.studyId, code: instance.code, timepoint: instance.timepoint, kind: 'alert', n: 0, sendAt: instance.completedAt!, flags });
+      await deps.messages.createOnce({
+        studyId: instance.studyId,
+        code: instance.code,
+        timepoint: instance.timepoint,
+        kind: 'alert',
+        n: 0,
+        sendAt: instance.completedAt!,
+        flags,
+        ...(instance.synthetic ? { synthetic: true } : {}),
+      });
     }
     await planAndStore(deps, instance.studyId, instance.code);
     await deps.instances.clearPendingCompletion(instance);
@@ -102,6 +169,7 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
   }
 
   for (const instance of await deps.instances.listDueExpiries(now(), limit)) {
+    if (!(await actsOn(instance, `expire|${instance.timepoint}`))) continue;
     const graceEnds = new Date(Date.parse(instance.closesAt) + deps.dispatch.startedGraceMs).toISOString();
     if (instance.status === 'started' && now().toISOString() < graceEnds) {
       await deps.instances.postponeExpiry(instance, graceEnds);
@@ -121,16 +189,19 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
 
   const claimant = `dispatcher:${deps.secrets.id()}`;
   const pacer = createPacer(deps.dispatch);
+  const wording = wordingCheck(deps);
   // Batch after batch until nothing is due or the pass's time is up; what is left waits for the next pass.
   const deadline = performance.now() + deps.dispatch.passBudgetMs;
   for (;;) {
     const recovered = await deps.messages.listExpiredLeases(now(), limit);
     const due = [...recovered, ...(await deps.messages.listDue(now(), limit))];
     let claimed = 0;
-    const groups = groupByRecipient(due);
+    const wanted: StoredMessage[] = [];
+    for (const message of due) if (await actsOn(message, messageKey(message))) wanted.push(message);
+    const groups = groupByRecipient(wanted);
     // A few instances at a time (each is independent: its own claims and its own fresh reads); the pacer caps the rate.
     await inPool(groups, deps.dispatch.concurrency, async (group) => {
-      if (performance.now() <= deadline) claimed += await sendGroup(deps, claimant, group, studyOf, pacer, report);
+      if (performance.now() <= deadline) claimed += await sendGroup(deps, claimant, group, studyOf, pacer, report, wording);
     });
     // A batch that claimed nothing is all stale index reads or someone else's work: don't spin on it.
     if (due.length < limit || claimed === 0 || performance.now() > deadline) return report;
@@ -145,11 +216,13 @@ async function sendGroup(
   studyOf: (id: string) => Promise<Study | null>,
   pacer: Pacer,
   report: DispatchReport,
+  wording: WordingCheck,
 ): Promise<number> {
   const claimed: StoredMessage[] = [];
   for (const message of group) {
-    if (await deps.messages.claim(message, claimant, deps.clock.now(), deps.dispatch.leaseMs)) {
-      claimed.push({ ...message, status: 'claimed', attempts: (message.attempts ?? 0) + 1 });
+    const at = deps.clock.now();
+    if (await deps.messages.claim(message, claimant, at, deps.dispatch.leaseMs)) {
+      claimed.push({ ...message, status: 'claimed', attempts: (message.attempts ?? 0) + 1, claimedAt: at.toISOString() });
       if (message.status === 'claimed') report.recovered++;
     }
   }
@@ -162,7 +235,7 @@ async function sendGroup(
     } else if (claimed[0]!.kind === 'consent') {
       for (const message of claimed) await sendConsentCopy(deps, claimant, message, study, pacer, report, handed);
     } else {
-      await sendToParticipant(deps, claimant, claimed, study, pacer, report, handed);
+      await sendToParticipant(deps, claimant, claimed, study, pacer, report, handed, wording);
     }
   } catch (error) {
     // The database was unavailable (throttling, a timeout) before these reached the mailer: put them
@@ -183,7 +256,16 @@ async function sendGroup(
 const messageKey = (m: StoredMessage) => `${m.studyId}|${m.code}|${m.timepoint}|${m.kind}|${m.n}`;
 
 /** A participant's due invitation or reminders for one instance: re-checked with fresh reads, at most one sent. */
-async function sendToParticipant(deps: DispatchDeps, claimant: string, claimed: StoredMessage[], study: Study | null, pacer: Pacer, report: DispatchReport, handed: Set<string>) {
+async function sendToParticipant(
+  deps: DispatchDeps,
+  claimant: string,
+  claimed: StoredMessage[],
+  study: Study | null,
+  pacer: Pacer,
+  report: DispatchReport,
+  handed: Set<string>,
+  wording: WordingCheck,
+) {
   const { studyId, code, timepoint } = claimed[0]!;
   // The ledger's history only matters for a reminder (was an invitation sent?): an invitation or resend skips the read.
   const needsHistory = claimed.every((m) => m.kind === 'reminder');
@@ -194,7 +276,15 @@ async function sendToParticipant(deps: DispatchDeps, claimant: string, claimed: 
     needsHistory ? deps.messages.listForParticipant(studyId, code) : Promise.resolve([]),
   ]);
   const invitationSent = history.some((m) => m.timepoint === timepoint && (m.kind === 'invitation' || m.kind === 'resend') && sentStatuses.has(m.status));
-  for (const decision of decideSends(claimed, { participant, instance, contact, invitationSent, now: deps.clock.now() })) {
+  const missingWording = instance === null ? [] : await wording(instance.instruments);
+  for (const decision of decideSends(claimed, { participant, instance, contact, invitationSent, missingWording, now: deps.clock.now() })) {
+    if (!decision.send && 'hold' in decision) {
+      const recheckAt = new Date(deps.clock.now().getTime() + deps.dispatch.heldRecheckMs);
+      await deps.messages.hold(decision.message, claimant, decision.reason, recheckAt);
+      handed.add(messageKey(decision.message));
+      report.held++;
+      continue;
+    }
     if (!decision.send) {
       await deps.messages.markSkipped(decision.message, claimant, decision.reason, deps.clock.now());
       handed.add(messageKey(decision.message));
@@ -202,7 +292,7 @@ async function sendToParticipant(deps: DispatchDeps, claimant: string, claimed: 
       continue;
     }
     // Links are minted under the participant's current generation, read just now with the address.
-    const recipient = { to: contact!.email, timezone: participant!.timezone, closesAt: instance!.closesAt, language: participant!.language ?? 'en', linkEpoch: participant!.linkEpoch ?? 0 };
+    const recipient = { to: contact!.email, timezone: participant!.timezone, closesAt: instance!.closesAt, language: participant!.language ?? 'en', linkEpoch: participant!.linkEpoch ?? 0, test: participant!.test === true };
     const sent = await deliver(deps, claimant, decision.message, study, recipient, pacer, report, handed);
     if (sent && decision.message.kind === 'invitation') await deps.instances.markOpened(studyId, code, timepoint, deps.clock.now());
   }
@@ -216,6 +306,7 @@ async function sendConsentCopy(deps: DispatchDeps, claimant: string, message: St
   const [participant, contact] = await Promise.all([deps.participants.get(message.studyId, message.code), deps.contacts.get(message.studyId, message.code)]);
   const stop =
     participant === null ? 'participant not found'
+    : participant.synthetic ? SYNTHETIC_NEVER_EMAILED
     : participant.contactErasedAt !== undefined ? CONTACT_ERASED
     : contact === null ? 'no contact email on file'
     : contact.suppressed ? `address suppressed: ${contact.suppressed.reason}`
@@ -227,7 +318,7 @@ async function sendConsentCopy(deps: DispatchDeps, claimant: string, message: St
     report.skipped++;
     return;
   }
-  await deliver(deps, claimant, message, study, { to: contact!.email, timezone: participant!.timezone, closesAt: '', language: participant!.language ?? 'en', linkEpoch: participant!.linkEpoch ?? 0 }, pacer, report, handed);
+  await deliver(deps, claimant, message, study, { to: contact!.email, timezone: participant!.timezone, closesAt: '', language: participant!.language ?? 'en', linkEpoch: participant!.linkEpoch ?? 0, test: participant!.test === true }, pacer, report, handed);
 }
 
 /** Renders, sends and records one claimed message; transient failures go back for a later retry. */
@@ -344,6 +435,7 @@ async function render(
     closesAt: participant.closesAt,
     timezone: participant.timezone,
     language: participant.language,
+    test: participant.test,
   });
   return {
     from,
@@ -363,6 +455,26 @@ async function consentAttachment(deps: DispatchDeps, study: Study, code: string,
   return { agreedAt: record.agreedAt, language: record.language, file: { filename: pdf.filename, contentType: 'application/pdf', content: pdf.bytes } };
 }
 
+type WordingCheck = (instruments: Array<{ id: string; version: string }>) => Promise<string[]>;
+
+/**
+ * The instruments of a battery whose licensed wording this deployment lacks (`id@version`), each
+ * looked up once per pass. An instrument the catalogue lacks counts as missing too: its page
+ * could not be shown either.
+ */
+function wordingCheck(deps: Pick<DispatchDeps, 'catalogue' | 'licensedTexts'>): WordingCheck {
+  const installed = new Map<string, Promise<boolean>>();
+  const has = (id: string, version: string) => {
+    const key = `${id}@${version}`;
+    if (!installed.has(key)) installed.set(key, wordingInstalled(deps, id, version));
+    return installed.get(key)!;
+  };
+  return async (instruments) => {
+    const present = await Promise.all(instruments.map(({ id, version }) => has(id, version)));
+    return instruments.filter((_, i) => !present[i]).map(({ id, version }) => `${id}@${version}`);
+  };
+}
+
 /** Where and how a participant email goes. */
 interface Recipient {
   to: string;
@@ -371,6 +483,7 @@ interface Recipient {
   language: Language;
   /** The participant's link generation: a revocation after this read makes these links dead on arrival, never the reverse. */
   linkEpoch: number;
+  test: boolean;
 }
 
 interface Pacer {

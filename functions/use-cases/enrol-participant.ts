@@ -9,6 +9,7 @@ import { languageSchema } from '../core/i18n/language';
 import type { AllocationRecord } from '../core/ports';
 import { participantCodeSchema, timezoneSchema, type Participant, type Study } from '../core/study/study';
 import { AllocationClaimed, allocateAndCreate, createFromSlot } from './allocate-participant';
+import { missingWording } from './battery';
 import { enrolledAudit } from './enrolment-audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
@@ -28,6 +29,11 @@ export const enrolmentSchema = z.strictObject({
   language: languageSchema.optional(),
   /** The day of enrolment when it was not today (YYYY-MM-DD, within a year): the schedule counts from it. */
   enrolledOn: z.iso.date('a date as YYYY-MM-DD').optional(),
+  /**
+   * A test participant (e.g. a coordinator's own address, to try the study out): emails say it is a
+   * test, exports and summaries leave them out unless asked, and time travel may act on them.
+   */
+  test: z.boolean().optional(),
 });
 
 /** How long an email reservation may sit without its participant before another enrolment may take it over. */
@@ -48,6 +54,8 @@ export interface Enrolled {
   /** Set when the arm was allocated (or an admin chose a randomised arm by hand). */
   allocation: { sequence: number; stratum: string } | null;
   firstInvitationAt: string | null;
+  /** What the coordinator should know (e.g. invitations held for missing licensed wording). */
+  warnings: string[];
 }
 
 /** How the arm is decided: given as is, allocated, or a randomised arm chosen by an admin with a reason. */
@@ -55,9 +63,14 @@ type ArmChoice = { kind: 'given'; arm: string } | { kind: 'allocate' } | { kind:
 
 /**
  * Which arm, and whether to allocate: a study's randomised arms are never chosen by hand except
- * by an admin who gives a reason; other arms (healthy controls) are chosen as always.
+ * by an admin who gives a reason; other arms (healthy controls) are chosen as always. A test
+ * participant is never allocated: their arm is chosen, randomised or not, and takes no slot.
  */
-export function armChoice(study: Study, input: { arm?: string | undefined; strata?: StrataValues | undefined; armReason?: string | undefined }, role: StaffRole | 'participant'): { choice: ArmChoice; strata: StrataValues | undefined } {
+export function armChoice(
+  study: Study,
+  input: { arm?: string | undefined; strata?: StrataValues | undefined; armReason?: string | undefined; test?: boolean | undefined },
+  role: StaffRole | 'participant',
+): { choice: ArmChoice; strata: StrataValues | undefined } {
   const allocation = study.allocation;
   if (input.arm !== undefined && !study.arms.some((a) => a.id === input.arm)) {
     throw badRequest('arm', `unknown arm "${input.arm}" (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
@@ -67,6 +80,16 @@ export function armChoice(study: Study, input: { arm?: string | undefined; strat
     if (input.strata !== undefined) throw badRequest('strata', 'this study does not allocate, so it takes no strata');
     if (input.armReason !== undefined) throw badRequest('armReason', 'this study does not allocate: there is nothing to override');
     return { choice: { kind: 'given', arm: input.arm }, strata: undefined };
+  }
+  if (input.test === true) {
+    // A test participant never takes a place in the allocation sequence: that would shift every real participant's arm.
+    if (input.arm === undefined) throw badRequest('arm', `a test participant is not randomised: choose the arm to try (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
+    if (input.armReason !== undefined) throw badRequest('armReason', 'a test participant is not randomised: their arm needs no reason');
+    if (input.strata !== undefined) {
+      const problems = strataProblems(allocation, input.strata);
+      if (problems.length > 0) throw invalidFields(problems);
+    }
+    return { choice: { kind: 'given', arm: input.arm }, strata: input.strata };
   }
   const randomised = randomisedArms(allocation);
   const isRandomised = input.arm === undefined || randomised.includes(input.arm);
@@ -91,11 +114,12 @@ export function armChoice(study: Study, input: { arm?: string | undefined; strat
 }
 
 export async function enrolParticipant(
-  deps: EnrolDeps,
+  deps: EnrolDeps & Pick<Deps, 'catalogue' | 'licensedTexts'>,
   actor: Actor,
   studyId: string,
   body: unknown,
-  options: { role?: StaffRole } = {},
+  /** `synthetic` is not part of the API: the local demo seeding enrols its synthetic participants with it. */
+  options: { role?: StaffRole; synthetic?: boolean } = {},
 ): Promise<Enrolled> {
   const input = parseInput(enrolmentSchema, body);
   const study = await deps.studies.get(studyId);
@@ -106,8 +130,13 @@ export async function enrolParticipant(
   if (input.code !== undefined && (await deps.participants.get(studyId, input.code)) !== null) {
     throw conflict(`participant code ${input.code} is already in use in this study`, 'code');
   }
+  // A duplicate address is refused before a code is allocated too, so a refused enrolment burns no code.
+  const holder = await deps.contacts.heldBy(studyId, input.email.trim().toLowerCase());
+  if (holder !== null && (await deps.participants.get(studyId, holder)) !== null) {
+    throw conflict('a participant with this email is already enrolled in this study', 'email');
+  }
   const code = input.code ?? (await allocateFreeCode(deps, studyId));
-  const { participant, slot } = await enrolOne(deps, actor, study, input, { code, counterCode: input.code === undefined }, arm);
+  const { participant, slot } = await enrolOne(deps, actor, study, input, { code, counterCode: input.code === undefined, ...(options.synthetic ? { synthetic: true } : {}) }, arm);
 
   // Plan now so the schedule exists at once; if this fails, the plan request left on the participant lets the dispatcher finish it.
   const plan = await planAndStore(deps, studyId, code);
@@ -121,7 +150,19 @@ export async function enrolParticipant(
     arm: participant.arm,
     allocation: slot ? { sequence: slot.sequence, stratum: slot.stratum } : null,
     firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first,
+    warnings: await enrolmentWarnings(deps, study, [participant.arm]),
   };
+}
+
+/**
+ * What a coordinator should know when enrolling into these arms: never a link to a page that
+ * cannot be completed, so invitations to questionnaires whose licensed wording is missing wait.
+ */
+export async function enrolmentWarnings(deps: Pick<Deps, 'catalogue' | 'licensedTexts'>, study: Study, arms: string[]): Promise<string[]> {
+  const missing = await missingWording(deps, study.protocol.timepoints.filter((t) => t.arms.some((a) => arms.includes(a))).flatMap((t) => t.instruments));
+  return missing.length === 0
+    ? []
+    : [`The licensed wording of ${missing.join(', ')} is not installed: invitations are held (not emailed) until it is loaded with npx timepoint instruments load-text, and go out then if their window is still open.`];
 }
 
 /**
@@ -137,7 +178,8 @@ export async function enrolOne(
   actor: Actor,
   study: Study,
   input: z.infer<typeof enrolmentSchema>,
-  chosen: { code: string; counterCode: boolean },
+  /** `synthetic`: not part of the API (the local demo seeding's participants). */
+  chosen: { code: string; counterCode: boolean; synthetic?: boolean },
   arm: { choice: ArmChoice; strata: StrataValues | undefined } = armChoice(study, input, 'coordinator'),
 ): Promise<{ participant: Participant; slot: AllocationRecord | null }> {
   const { code } = chosen;
@@ -182,6 +224,8 @@ export async function enrolOne(
     dates: {},
     ...(input.language ? { language: input.language } : {}),
     ...(choice.kind === 'given' && strata !== undefined ? { strata } : {}),
+    ...(input.test ? { test: true } : {}),
+    ...(chosen.synthetic ? { synthetic: true } : {}),
   };
   return createParticipant(deps, study, draft, choice, strata, actor, async (created) => {
     await deps.contacts.putContact(studyId, code, email);

@@ -18,6 +18,7 @@ export function enrolledAudit(deps: Pick<Deps, 'clock' | 'secrets'>, participant
         protocolVersion: participant.protocolVersion,
         ...(participant.strata ? { strata: participant.strata } : {}),
         ...(participant.enrolledVia === 'join' ? { via: 'join' } : {}),
+        ...(participant.test ? { test: true } : {}),
       },
     },
     once,

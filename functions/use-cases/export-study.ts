@@ -2,11 +2,11 @@ import { stringify } from 'csv-stringify';
 import { pipeline, Readable } from 'node:stream';
 import { badRequest, notFound } from '../core/errors';
 import { codebook, codebookColumns, codebookRow } from '../core/export/codebook';
-import { itemColumnSpecs, longColumnSpecs, wideColumnSpecs, type ColumnSpec } from '../core/export/columns';
+import { itemColumnSpecs, longColumnSpecs, testColumnSpec, wideColumnSpecs, type ColumnSpec } from '../core/export/columns';
 import { instanceResources, questionnaire } from '../core/export/fhir';
 import { itemRows } from '../core/export/item-rows';
 import { exportLayout } from '../core/export/layout';
-import { groupLongRows, longColumns } from '../core/export/long-rows';
+import { groupLongRows } from '../core/export/long-rows';
 import { participantGroups, type ParticipantGroup } from '../core/export/participant-groups';
 import { spreadsheetSafeCast } from '../core/export/spreadsheet-safe';
 import { wideRow } from '../core/export/wide-rows';
@@ -23,6 +23,21 @@ export interface ExportProgress {
   participantsTotal: number;
   /** Records written so far (CSV rows after the header, NDJSON lines, codebook entries). */
   rows: number;
+}
+
+/** CSV field separators: `semicolon` for spreadsheets in locales whose decimal mark is a comma (the decimal point stays `.`). */
+export const csvDelimiters = { comma: ',', semicolon: ';' } as const;
+export type CsvDelimiter = keyof typeof csvDelimiters;
+
+export interface ExportOptions {
+  onProgress?: (progress: ExportProgress) => void;
+  pageSize?: number;
+  /** Include test participants, with a `test` column (1/0) last in every tabular format. */
+  includeTest?: boolean;
+  /** CSV only: start the file with a UTF-8 byte-order mark, so Excel reads accents right. */
+  bom?: boolean;
+  /** CSV only: the field separator (default comma). */
+  delimiter?: CsvDelimiter;
 }
 
 export interface ExportFile {
@@ -44,11 +59,16 @@ export async function exportStudy(
   actor: Actor,
   studyId: string,
   format: string | undefined,
-  options: { onProgress?: (progress: ExportProgress) => void; pageSize?: number } = {},
+  options: ExportOptions = {},
 ): Promise<ExportFile> {
   const chosen = format ?? 'long';
   if (!isExportFormat(chosen)) {
     throw badRequest('format', `unknown export format "${chosen}" (available: ${exportFormats.join(', ')})`);
+  }
+  const isCsv = chosen === 'long' || chosen === 'wide' || chosen === 'items' || chosen === 'codebook';
+  if (!isCsv && options.bom) throw badRequest('bom', `only for CSV formats (long, wide, items, codebook), not ${chosen}`);
+  if (!isCsv && options.delimiter !== undefined && options.delimiter !== 'comma') {
+    throw badRequest('delimiter', `only for CSV formats (long, wide, items, codebook), not ${chosen}`);
   }
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
@@ -57,14 +77,24 @@ export async function exportStudy(
   );
   const find = deps.catalogue.find;
   const layout = exportLayout(study, older.filter((p): p is Protocol => p !== null), find);
+  const withTest = (specs: ColumnSpec[]) => (options.includeTest ? [...specs, testColumnSpec] : specs);
   const columns = {
-    long: longColumnSpecs(study, layout),
-    wide: wideColumnSpecs(study, layout, find),
-    items: itemColumnSpecs(study, layout, find),
+    long: withTest(longColumnSpecs(study, layout)),
+    wide: withTest(wideColumnSpecs(study, layout, find)),
+    items: withTest(itemColumnSpecs(study, layout, find)),
   };
   const needsData = chosen !== 'codebook' && chosen !== 'codebook-json';
-  const participants = needsData ? await deps.participants.list(studyId) : [];
-  await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'export.downloaded', target: `study:${studyId}`, after: { format: chosen } });
+  const everyone = needsData ? await deps.participants.list(studyId) : [];
+  // Test participants are a coordinator trying the study out, not research data: left out unless asked for.
+  const excluded = new Set(options.includeTest ? [] : everyone.filter((p) => p.test).map((p) => p.code));
+  const participants = everyone.filter((p) => !excluded.has(p.code));
+  await recordAudit(deps, {
+    scope: `study:${studyId}`,
+    actor,
+    action: 'export.downloaded',
+    target: `study:${studyId}`,
+    after: { format: chosen, ...(options.includeTest ? { includeTest: true } : {}) },
+  });
 
   const progress: ExportProgress = { participants: 0, participantsTotal: participants.length, rows: 0 };
   const report = () => options.onProgress?.({ ...progress });
@@ -72,6 +102,7 @@ export async function exportStudy(
   async function* perParticipant<T>(shape: (group: ParticipantGroup) => Iterable<T>): AsyncGenerator<T> {
     const pages = deps.instances.pagesForStudy(studyId, options.pageSize !== undefined ? { pageSize: options.pageSize } : {});
     for await (const group of participantGroups(participants, pages)) {
+      if (excluded.has(group.code)) continue;
       for (const record of shape(group)) {
         progress.rows++;
         yield record;
@@ -97,12 +128,12 @@ export async function exportStudy(
     participantsTotal: participants.length,
   });
   const csv = (records: AsyncIterable<unknown> | Iterable<unknown>, header: readonly string[]) =>
-    file('csv', 'text/csv; charset=utf-8', csvStream(records, header));
+    file('csv', 'text/csv; charset=utf-8', csvStream(records, header, { bom: options.bom === true, delimiter: csvDelimiters[options.delimiter ?? 'comma'] }));
 
   switch (chosen) {
     case 'long': {
       const order = layout.timepointOrder;
-      return csv(perParticipant((g) => groupLongRows(g, find, order)), longColumns);
+      return csv(perParticipant((g) => groupLongRows(g, find, order)), names(columns.long));
     }
     case 'wide':
       return csv(perParticipant((g) => [wideRow(columns.wide, g)]), names(columns.wide));
@@ -147,10 +178,11 @@ const names = (columns: ColumnSpec[]) => columns.map((c) => c.name);
  * output with that error instead of leaving it open: a reader sees a failed download, and the
  * CLI removes its half-written file.
  */
-function csvStream(records: AsyncIterable<unknown> | Iterable<unknown>, header: readonly string[]): Readable {
+function csvStream(records: AsyncIterable<unknown> | Iterable<unknown>, header: readonly string[], format: { bom: boolean; delimiter: string }): Readable {
   return pipeline(
     Readable.from(records),
-    stringify({ header: true, columns: [...header], cast: spreadsheetSafeCast }),
+    // Numbers keep their decimal point whatever the delimiter: a semicolon file changes the separator only.
+    stringify({ header: true, columns: [...header], bom: format.bom, delimiter: format.delimiter, cast: spreadsheetSafeCast }),
     () => {},
   );
 }

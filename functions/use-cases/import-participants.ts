@@ -2,7 +2,8 @@ import { parse } from 'csv-parse/sync';
 import { badRequest, conflict, isAppError, notFound } from '../core/errors';
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
-import { armChoice, enrolmentInstant, enrolmentSchema, enrolOne, enrolParticipant } from './enrol-participant';
+import { armChoice, enrolmentInstant, enrolmentSchema, enrolmentWarnings, enrolOne, enrolParticipant } from './enrol-participant';
+import { plainMessage } from './plain-message';
 import { participantCodeSchema, type Study } from '../core/study/study';
 
 /** Columns a participants CSV may have; `email` and `arm` are required (in a study that allocates, `arm` may be empty: the row is allocated), plus one column per allocation factor. */
@@ -27,6 +28,8 @@ export interface ImportReport {
   valid: number;
   invalid: number;
   enrolled: number;
+  /** What the coordinator should know about the enrolments (e.g. invitations held for missing licensed wording), each once. */
+  warnings?: string[];
 }
 
 type ImportDeps = Parameters<typeof enrolParticipant>[0] & Pick<Deps, 'onScheduleChanged'>;
@@ -126,7 +129,7 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? 'row');
-        row.problems.push({ column: field === 'enrolledOn' ? 'enrolment_date' : field, message: issue.message });
+        row.problems.push({ column: field === 'enrolledOn' ? 'enrolment_date' : field, message: plainMessage(issue) });
       }
     }
     if (parsed.success && parsed.data.enrolledOn) {
@@ -192,6 +195,8 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
   });
   report.invalid = rows.filter((r) => r.problems.length > 0).length;
   await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'participants.imported', target: `study:${studyId}`, after: { rows: rows.length, enrolled: report.enrolled } });
+  const warnings = report.enrolled > 0 ? await enrolmentWarnings(deps, study, rows.filter((r) => r.enrolledAs !== undefined).map((r) => r.allocatedArm ?? r.arm)) : [];
+  if (warnings.length > 0) report.warnings = warnings;
   deps.onScheduleChanged?.();
   return report;
 }

@@ -20,7 +20,7 @@ export async function createStudy(
   session: StaffSession,
   body: unknown,
 ): Promise<Study> {
-  const study = validateStudy(deps, { missingRules: {}, emails: {}, ...(body as object), protocol: { version: 1, ...((body as { protocol?: object })?.protocol ?? {}) } });
+  const study = validateStudy(deps, { missingRules: {}, emails: {}, support: {}, ...(body as object), protocol: { version: 1, ...((body as { protocol?: object })?.protocol ?? {}) } });
   if (study.allocation !== undefined && session.role !== 'admin') throw forbidden('allocation: only an admin may set a study’s allocation (its block sizes are kept from other staff)');
   if ((await deps.studies.get(study.id)) !== null) throw conflict(`a study with id "${study.id}" already exists`, 'id');
   // The consent text first: a study must never point at a version whose text is not stored.
@@ -56,6 +56,8 @@ export const settingsSchema = z.strictObject({
   consent: z.unknown().optional(),
   /** The public self-enrolment link; null removes it. */
   join: z.unknown().optional(),
+  /** The thank-you page's support text after an urgent answer, per language (`{"en": "…", "fr": "…"}`). */
+  support: z.unknown().optional(),
 });
 
 /**
@@ -135,7 +137,7 @@ export async function previewProtocolDraft(deps: Pick<Deps, 'studies' | 'partici
   const changes = [];
   for (const participant of participants) {
     for (const change of await previewSchedule(deps, studyId, participant.code, protocol)) {
-      if (change.change === 'new' || change.change === 'moved') changes.push({ participant: participant.code, ...change });
+      if (change.change === 'new' || change.change === 'moved' || change.change === 'cancelled') changes.push({ participant: participant.code, ...change });
     }
   }
   return { ...report, participants: participants.length, changes };
@@ -145,6 +147,8 @@ export const emailPreviewSchema = z.strictObject({
   kind: z.enum(['invitation', 'reminder']),
   /** Draft wording to preview instead of the saved one. */
   emails: z.unknown().optional(),
+  /** The thank-you page's support text after an urgent answer, per language (`{"en": "…", "fr": "…"}`). */
+  support: z.unknown().optional(),
 });
 
 /** An invitation or reminder as a participant would get it, with sample values. */

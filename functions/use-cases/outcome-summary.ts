@@ -9,6 +9,7 @@ import { badRequest, notFound } from '../core/errors';
 import { groupLongRows, type LongRow } from '../core/export/long-rows';
 import { participantGroups } from '../core/export/participant-groups';
 import type { Study } from '../core/study/study';
+import { scheduleOrder, scheduleOrderIds } from '../core/study/timepoint-order';
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
 
@@ -22,26 +23,35 @@ type ReadDeps = Pick<Deps, 'studies' | 'participants' | 'instances' | 'catalogue
  * participant at a time, from the research table only (contact details live in another table
  * this never touches). Only the scores are kept, not the instances.
  */
-export async function studyLongRows(deps: ReadDeps, studyId: string): Promise<{ study: Study; rows: LongRow[]; consort: ConsortCounts }> {
+export async function studyLongRows(
+  deps: ReadDeps,
+  studyId: string,
+  options: { includeTest?: boolean } = {},
+): Promise<{ study: Study; rows: LongRow[]; consort: ConsortCounts; testParticipants: number }> {
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
-  const participants = await deps.participants.list(studyId);
-  const order = study.protocol.timepoints.map((t) => t.id);
+  const everyone = await deps.participants.list(studyId);
+  const tests = new Set(everyone.filter((p) => p.test).map((p) => p.code));
+  // As in the exports: test participants are not research data unless asked for.
+  const participants = options.includeTest ? everyone : everyone.filter((p) => !tests.has(p.code));
+  const order = scheduleOrderIds(study.protocol.timepoints);
   const rows: LongRow[] = [];
   // The flow counts need each instance's state only, gathered on the same single pass.
   const states: Array<{ code: string; timepoint: string; status: InstanceStatus }> = [];
   for await (const group of participantGroups(participants, deps.instances.pagesForStudy(studyId))) {
+    if (!options.includeTest && tests.has(group.code)) continue;
     rows.push(...groupLongRows(group, deps.catalogue.find, order));
     for (const i of group.instances) states.push({ code: i.code, timepoint: i.timepoint, status: i.status });
   }
   const screening = study.join ? await deps.joins.counts(studyId) : null;
-  return { study, rows, consort: consortCounts(study, participants, states, screening) };
+  // The flow counts the same participants as the rows: test participants only when asked for.
+  return { study, rows, consort: consortCounts(study, participants, states, screening), testParticipants: tests.size };
 }
 
 /** Instrument names and scale labels from the catalogue, for the figure's titles and axis labels. */
 function plotLabels(deps: Pick<Deps, 'catalogue'>, study: Study): PlotLabels {
   const scales: PlotLabels['scales'] = [];
-  for (const { id, version } of study.protocol.timepoints.flatMap((t) => t.instruments)) {
+  for (const { id, version } of scheduleOrder(study.protocol.timepoints).flatMap((t) => t.instruments)) {
     const scoring = deps.catalogue.find(id, version)?.scoring;
     for (const scale of scoring?.scales ?? []) {
       if (!scales.some((s) => s.instrument === id && s.scale === scale.id)) {
@@ -49,7 +59,7 @@ function plotLabels(deps: Pick<Deps, 'catalogue'>, study: Study): PlotLabels {
       }
     }
   }
-  return { title: study.name, timepoints: study.protocol.timepoints, arms: study.arms, scales };
+  return { title: study.name, timepoints: scheduleOrder(study.protocol.timepoints), arms: study.arms, scales };
 }
 
 /** Keeps the instrument × scale panels `scale` names: `phq9.total`, or `phq9` for all of an instrument's scales. */
@@ -67,13 +77,15 @@ function onlyScales(summary: OutcomeSummary, scale: string | undefined): Outcome
 
 export interface SummaryQuery {
   format?: string | undefined;
+  /** `1`: count test participants too (they are left out by default). */
+  include_test?: string | undefined;
   followup?: string | undefined;
   reference?: string | undefined;
   scale?: string | undefined;
 }
 
 export type SummaryResponse =
-  | { format: 'json'; summary: OutcomeSummary & { consort: ConsortCounts } }
+  | { format: 'json'; summary: OutcomeSummary & { consort: ConsortCounts; testParticipants: { count: number; included: boolean } } }
   | { format: 'csv' | 'svg'; contentType: string; filename: string; body: string };
 
 /**
@@ -90,9 +102,13 @@ export async function studyOutcomeSummary(
   if (!(summaryFormats as readonly string[]).includes(format)) {
     throw badRequest('format', `unknown summary format "${format}" (available: ${summaryFormats.join(', ')})`);
   }
-  const { study, rows, consort } = await studyLongRows(deps, studyId);
+  if (query.include_test !== undefined && query.include_test !== '0' && query.include_test !== '1') {
+    throw badRequest('include_test', 'use 1 to include test participants, or 0 (the default) to leave them out');
+  }
+  const includeTest = query.include_test === '1';
+  const { study, rows, consort, testParticipants } = await studyLongRows(deps, studyId, { includeTest });
   const summary = onlyScales(
-    outcomeSummary(rows, { timepoints: study.protocol.timepoints, arms: study.arms, followup: query.followup, reference: query.reference }),
+    outcomeSummary(rows, { timepoints: scheduleOrder(study.protocol.timepoints), arms: study.arms, followup: query.followup, reference: query.reference }),
     query.scale,
   );
   await recordAudit(deps, {
@@ -100,7 +116,7 @@ export async function studyOutcomeSummary(
     actor,
     action: 'summary.viewed',
     target: `study:${studyId}`,
-    after: { format, followup: summary.followup, reference: summary.reference, ...(query.scale ? { scale: query.scale } : {}) },
+    after: { format, followup: summary.followup, reference: summary.reference, ...(query.scale ? { scale: query.scale } : {}), ...(includeTest ? { includeTest } : {}) },
   });
 
   const date = deps.clock.now().toISOString().slice(0, 10);
@@ -116,6 +132,6 @@ export async function studyOutcomeSummary(
     case 'svg':
       return { format, contentType: 'image/svg+xml; charset=utf-8', filename: `${stem}.svg`, body: trajectorySvg(summary, plotLabels(deps, study)) };
     default:
-      return { format: 'json', summary: { ...summary, consort } };
+      return { format: 'json', summary: { ...summary, consort, testParticipants: { count: testParticipants, included: includeTest } } };
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../core/errors';
 import { planParticipant } from '../core/schedule/plan';
+import { plannedKinds, waitingStatuses } from '../core/schedule/records';
 import type { Protocol } from '../core/study/study';
 import { auditEntry } from './audit';
 import { validateStudy } from './create-study';
@@ -98,9 +99,40 @@ export async function previewSchedule(
   const completions = Object.fromEntries(instances.filter((i) => i.completedAt).map((i) => [i.timepoint, i.completedAt!]));
   const plan = planParticipant(target, participant, completions);
   const current = new Map(messages.map((m) => [`${m.timepoint}|${m.kind}|${m.n}`, m]));
-  return plan.messages.map((m) => {
+  const wanted = new Set(plan.messages.map((m) => `${m.timepoint}|${m.kind}|${m.n}`));
+  // Waiting invitations and reminders the plan no longer has would be cancelled.
+  const dropped = messages
+    .filter((m) => plannedKinds.has(m.kind) && waitingStatuses.has(m.status) && !wanted.has(`${m.timepoint}|${m.kind}|${m.n}`))
+    .map((m) => ({ timepoint: m.timepoint, kind: m.kind, n: m.n, sendAt: m.sendAt, change: 'cancelled' as const, was: m.sendAt }));
+  return [...plan.messages.map((m) => {
     const stored = current.get(`${m.timepoint}|${m.kind}|${m.n}`);
-    const change = stored === undefined ? 'new' : stored.status !== 'planned' ? 'already handled' : stored.sendAt === m.sendAt ? 'unchanged' : 'moved';
+    const waiting = stored !== undefined && (stored.status === 'planned' || stored.status === 'held');
+    const change = stored === undefined ? 'new' : !waiting ? 'already handled' : stored.sendAt === m.sendAt ? 'unchanged' : 'moved';
     return { timepoint: m.timepoint, kind: m.kind, n: m.n, sendAt: m.sendAt, change, ...(stored && stored.sendAt !== m.sendAt ? { was: stored.sendAt } : {}) };
-  });
+  }), ...dropped];
+}
+
+/**
+ * What migrating participants to a protocol version would add, move or cancel, participant by
+ * participant, before anything changes: the same preview as before publishing, for any version
+ * and at any later time. Takes the body `migrateParticipants` takes.
+ */
+export async function previewMigration(deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages'>, studyId: string, body: unknown) {
+  const { version, codes } = parseInput(migrationSchema, body);
+  const protocol = await deps.studies.getProtocol(studyId, version);
+  if (protocol === null) throw badRequest('version', `study ${studyId} has no protocol version ${version}`);
+  const participants = await deps.participants.list(studyId);
+  const known = new Set(participants.map((p) => p.code));
+  const unknown = (codes ?? []).filter((c) => !known.has(c));
+  if (unknown.length > 0) throw badRequest('codes', `no participant ${unknown.slice(0, 5).join(', ')} in this study`);
+  const movers = participants.filter((p) => (codes ? codes.includes(p.code) : true) && p.status === 'active' && p.protocolVersion !== version);
+  const fromVersions: Record<string, number> = {};
+  const changes = [];
+  for (const participant of movers) {
+    fromVersions[participant.protocolVersion] = (fromVersions[participant.protocolVersion] ?? 0) + 1;
+    for (const change of await previewSchedule(deps, studyId, participant.code, protocol)) {
+      if (change.change === 'new' || change.change === 'moved' || change.change === 'cancelled') changes.push({ participant: participant.code, ...change });
+    }
+  }
+  return { version, participants: movers.length, fromVersions, changes };
 }

@@ -53,6 +53,8 @@ export async function recordDeliveryFeedback(
       n: 0,
       sendAt: now.toISOString(),
       reason: type === 'Bounce' ? 'their email address bounced' : 'they marked a study email as spam',
+      // About a synthetic demo participant: only the demo seeding's passes handle it.
+      ...(message.synthetic ? { synthetic: true } : {}),
     });
     // Planned reminders stay in the ledger and are skipped at send time with the suppression as reason.
     deps.onScheduleChanged?.();

@@ -1,6 +1,8 @@
 import { consortCounts } from '../core/analysis/consort';
 import { notFound } from '../core/errors';
 import { openStatuses } from '../core/schedule/records';
+import { missingWording } from './battery';
+import { scheduleOrder } from '../core/study/timepoint-order';
 import type { Deps } from './deps';
 
 const DAY = 86_400_000;
@@ -9,7 +11,10 @@ const DAY = 86_400_000;
  * Adherence at a glance: completion by arm × timepoint, what is overdue or about to close,
  * delivery problems, unsubscribes and safety alerts. Read-only; no contact details.
  */
-export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages' | 'contacts' | 'clock' | 'joins'>, studyId: string) {
+export async function studyDashboard(
+  deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages' | 'contacts' | 'clock' | 'catalogue' | 'licensedTexts' | 'joins'>,
+  studyId: string,
+) {
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
   const [participants, instances, messages, statuses, screening] = await Promise.all([
@@ -21,12 +26,17 @@ export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants'
   ]);
   const now = deps.clock.now().getTime();
   const armOf = new Map(participants.map((p) => [p.code, p.arm]));
+  // Test participants (a coordinator trying the study out) are not counted; the lists mark them.
+  const tests = new Set(participants.filter((p) => p.test).map((p) => p.code));
+  const counted = participants.filter((p) => !tests.has(p.code));
+  const countedInstances = instances.filter((i) => !tests.has(i.code));
+  const mark = (code: string) => (tests.has(code) ? { test: true } : {});
 
   const completion = study.arms.flatMap((arm) =>
-    study.protocol.timepoints
+    scheduleOrder(study.protocol.timepoints)
       .filter((t) => t.arms.includes(arm.id))
       .map((t) => {
-        const here = instances.filter((i) => i.timepoint === t.id && (armOf.get(i.code) ?? i.arm) === arm.id);
+        const here = countedInstances.filter((i) => i.timepoint === t.id && (armOf.get(i.code) ?? i.arm) === arm.id);
         const count = (test: (i: (typeof here)[number]) => boolean) => here.filter(test).length;
         const completed = count((i) => i.status === 'completed');
         const expired = count((i) => i.status === 'expired');
@@ -42,15 +52,25 @@ export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants'
   const openInstances = instances.filter((i) => openStatuses.has(i.status));
   const overdue = openInstances
     .filter((i) => Date.parse(i.dueAt) + DAY <= now && Date.parse(i.closesAt) > now)
-    .map((i) => ({ participant: i.code, timepoint: i.timepoint, dueAt: i.dueAt, closesAt: i.closesAt, status: i.status }));
+    .map((i) => ({ participant: i.code, timepoint: i.timepoint, dueAt: i.dueAt, closesAt: i.closesAt, status: i.status, ...mark(i.code) }));
   const expiring = openInstances
     .filter((i) => Date.parse(i.closesAt) > now && Date.parse(i.closesAt) <= now + 2 * DAY)
-    .map((i) => ({ participant: i.code, timepoint: i.timepoint, closesAt: i.closesAt, status: i.status }));
+    .map((i) => ({ participant: i.code, timepoint: i.timepoint, closesAt: i.closesAt, status: i.status, ...mark(i.code) }));
   const deliveryProblems = [
     ...messages
       .filter((m) => m.status === 'bounced' || m.status === 'complained' || m.status === 'failed')
-      .map((m) => ({ participant: m.code, timepoint: m.timepoint, kind: m.kind, status: m.status, reason: m.reason ?? (m as { feedback?: string }).feedback ?? null })),
+      .map((m) => ({ participant: m.code, timepoint: m.timepoint, kind: m.kind, status: m.status, reason: m.reason ?? (m as { feedback?: string }).feedback ?? null, ...mark(m.code) })),
   ];
+  // Invitations that cannot go out (a page that could not be completed), and why.
+  const held = messages
+    .filter((m) => m.status === 'held')
+    .map((m) => ({ participant: m.code, timepoint: m.timepoint, kind: m.kind, sendAt: m.sendAt, reason: m.reason ?? null, ...mark(m.code) }))
+    .sort((a, b) => a.sendAt.localeCompare(b.sendAt));
+  const missing = await missingWording(deps, study.protocol.timepoints.flatMap((t) => t.instruments));
+  const wordingMissing = missing.map((instrument) => ({
+    instrument,
+    timepoints: study.protocol.timepoints.filter((t) => t.instruments.some((i) => `${i.id}@${i.version}` === instrument)).map((t) => t.id),
+  }));
   const alerts = messages
     .filter((m) => m.kind === 'alert')
     .map((m) => ({
@@ -61,6 +81,7 @@ export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants'
       status: m.status,
       acknowledgedBy: m.acknowledgedBy ?? null,
       acknowledgedAt: m.acknowledgedAt ?? null,
+      ...mark(m.code),
     }))
     .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
 
@@ -68,16 +89,21 @@ export async function studyDashboard(deps: Pick<Deps, 'studies' | 'participants'
     study: { id: study.id, name: study.name },
     generatedAt: new Date(now).toISOString(),
     participants: {
-      total: participants.length,
-      active: participants.filter((p) => p.status === 'active').length,
-      withdrawn: participants.filter((p) => p.status === 'withdrawn').length,
+      total: counted.length,
+      active: counted.filter((p) => p.status === 'active').length,
+      withdrawn: counted.filter((p) => p.status === 'withdrawn').length,
+      /** Test participants, counted nowhere else on the dashboard. */
+      test: tests.size,
     },
     completion,
     /** The CONSORT-style participant flow: screened, enrolled, allocated per arm, withdrawn, completed per timepoint. */
-    consort: consortCounts(study, participants, instances, screening),
+    consort: consortCounts(study, counted, countedInstances, screening),
     overdue,
     expiring,
     deliveryProblems,
+    /** Instruments of the current protocol whose licensed wording is not installed: their invitations are held. */
+    wordingMissing,
+    held,
     suppressed: statuses.filter((s) => s.suppressed).map((s) => ({ participant: s.code, reason: s.suppressed!.reason, at: s.suppressed!.at })),
     unsubscribed: statuses.filter((s) => s.unsubscribedAt).map((s) => ({ participant: s.code, at: s.unsubscribedAt! })),
     alerts,

@@ -2,15 +2,17 @@ import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { AuditEntry } from '../core/audit';
 import { needsConsent } from '../core/consent/consent-text';
-import { conflict, forbidden, gone, invalidFields } from '../core/errors';
-import { answersFor, checkAnswers } from '../core/scoring/check-answers';
-import { scoreInstrument } from '../core/scoring/engine';
-import type { Answers, Instance } from '../core/schedule/records';
+import { conflict, forbidden, gone } from '../core/errors';
+import type { Language } from '../core/i18n/language';
+import { supportText, urgentFlags } from '../core/safety/support-text';
+import type { Instance } from '../core/schedule/records';
+import type { Study } from '../core/study/study';
 import { loadBattery } from './battery';
 import { recordAudit } from './audit';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
 import { resolveLink } from './participant-link';
+import { checkAndScore } from './score-battery';
 
 /** At most this many answers in one submission: far above any battery, far below abuse. */
 const MAX_ANSWERS = 2_000;
@@ -21,6 +23,18 @@ export const submissionSchema = z.object({
     .refine((a) => Object.keys(a).length <= MAX_ANSWERS, `at most ${MAX_ANSWERS} answers`),
 });
 
+/** What the participant page gets back from a submission that was stored. */
+export interface SubmitResult {
+  status: 'completed';
+  completedAt: string;
+  /**
+   * Only when an answer raised an urgent flag (PHQ-9 or BDI-II item 9 ≥ 1): the study's support
+   * text in the participant's language, which the thank-you page shows (who to call, the
+   * emergency number). The flags themselves are never echoed to the participant.
+   */
+  support?: { text: string };
+}
+
 /**
  * Final submission of a timepoint's battery. Every answer is checked against the allowed
  * codes of its item and against the SurveyJS form; only then is everything scored and stored,
@@ -30,10 +44,11 @@ export async function submitAnswers(
   deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock' | 'catalogue' | 'forms' | 'licensedTexts' | 'audit' | 'scoringPlugins' | 'onScheduleChanged'>,
   token: string,
   body: unknown,
-): Promise<{ status: 'completed'; completedAt: string }> {
+): Promise<SubmitResult> {
   const { answers } = parseInput(submissionSchema, body);
   const { study, participant, instance, status, linkEpoch } = await resolveLink(deps, token);
-  if (status === 'completed') return repeated(deps, instance, answers);
+  const after = { study, language: participant.language ?? 'en' };
+  if (status === 'completed') return repeated(deps, after, instance, answers);
   if (status === 'expired') throw gone('the time to complete these questionnaires has passed');
   if (status === 'withdrawn') throw gone('this participation has ended');
   if (status === 'not_yet_open') throw conflict('these questionnaires are not open yet');
@@ -44,18 +59,7 @@ export async function submitAnswers(
   if (missingText.length > 0) {
     throw conflict(`the licensed wording of ${missingText.map((i) => i.id).join(', ')} is not installed, so these questionnaires cannot be answered yet`);
   }
-  const strict = checkAnswers(battery.map((i) => i.scoring), answers);
-  if (strict.length > 0) throw invalidFields(strict.map((p) => ({ field: `answers.${p.item}`, message: p.message })));
-  const checked = answers as Answers;
-  const form = (await Promise.all(battery.map((i) => deps.forms.validate(i.survey, answersFor(i.scoring, checked))))).flat();
-  if (form.length > 0) throw invalidFields(form.map((p) => ({ field: `answers.${p.item}`, message: p.message })));
-
-  const scores = battery.map((i) =>
-    scoreInstrument(i.scoring, answersFor(i.scoring, checked), {
-      ...(study.missingRules[i.id] ? { missingRule: study.missingRules[i.id] } : {}),
-      plugins: deps.scoringPlugins,
-    }),
-  );
+  const { answers: checked, scores } = await checkAndScore(deps, study, battery, answers);
   const completedAt = deps.clock.now().toISOString();
   // Conditioned on the link's generation: a link revoked while this was being checked stores
   // nothing (so can never raise a safety alert for the real participant).
@@ -65,29 +69,32 @@ export async function submitAnswers(
     await resolveLink(deps, token);
     // Completed meanwhile, possibly by this very write: the SDK repeats a write whose answer was lost.
     const current = await deps.instances.get(instance.studyId, instance.code, instance.timepoint);
-    if (current?.status === 'completed') return repeated(deps, current, answers);
+    if (current?.status === 'completed') return repeated(deps, after, current, answers);
     throw conflict('these questionnaires have already been completed');
   }
-  return completed(deps, { ...instance, scores, completedAt });
+  return completed(deps, after, { ...instance, scores, completedAt });
 }
+
+type After = { study: Study; language: Language };
 
 /**
  * A submission of a completed instance: the same answers are a retry (the first attempt was
  * stored but its answer never reached the participant, or a step after it failed) and get the
  * same outcome, finishing what that attempt left undone; different answers are refused.
  */
-async function repeated(deps: Pick<Deps, 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>, instance: Instance, answers: Record<string, unknown>) {
+async function repeated(deps: Pick<Deps, 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>, after: After, instance: Instance, answers: Record<string, unknown>) {
   if (!isDeepStrictEqual(instance.answers ?? {}, answers)) throw conflict('these questionnaires have already been completed');
-  return completed(deps, instance);
+  return completed(deps, after, instance);
 }
 
-async function completed(deps: Pick<Deps, 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>, instance: Instance): Promise<{ status: 'completed'; completedAt: string }> {
+async function completed(deps: Pick<Deps, 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>, after: After, instance: Instance): Promise<SubmitResult> {
   const { entry, once } = completionAudit(instance);
   await recordAudit(deps, entry, once);
   // The follow-up (safety alerts, anchored timepoints, this same audit entry should the process
   // have died before writing it) is queued on the instance; run it now rather than in a minute.
   deps.onScheduleChanged?.();
-  return { status: 'completed', completedAt: instance.completedAt! };
+  const urgent = urgentFlags(instance.scores ?? []).length > 0;
+  return { status: 'completed', completedAt: instance.completedAt!, ...(urgent ? { support: { text: supportText(after.study.support, after.language) } } : {}) };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { AuditEntry } from '../core/audit';
 import { auditEntry } from './audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
+import { planAndStore } from './plan-participant';
 import { carryFromStore, queueFreshLinks, reachableTimepoints, revokeParticipantLinks } from './revoke-links';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
@@ -15,15 +16,18 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 export const participantChangeSchema = z
   .strictObject({
     arm: z.string().min(1).max(40).optional(),
-    /** Admins only: why a randomised participant's arm (or a randomised arm) is changed by hand (audited). */
-    armReason: z.string().trim().min(1).max(500).optional(),
     timezone: timezoneSchema.optional(),
     email: z.email().max(254).optional(),
     language: languageSchema.optional(),
     /** Named dates that `date:<field>` anchors count from; null removes one. */
     dates: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), isoDate.nullable()).optional(),
+    /**
+     * Why the arm changes: required with a new arm (a deviation from randomisation the trail must
+     * explain). A randomised participant's arm, or a move into a randomised arm, is an admin's alone.
+     */
+    reason: z.string().trim().min(1).max(500).optional(),
   })
-  .refine((c) => Object.keys(c).filter((k) => k !== 'armReason').length > 0, 'give at least one of arm, timezone, email, language, dates');
+  .refine((c) => Object.keys(c).some((k) => k !== 'reason'), 'give at least one of arm, timezone, email, language, dates');
 
 type ChangeDeps = Pick<Deps, 'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'audit' | 'clock' | 'secrets' | 'onScheduleChanged'>;
 
@@ -37,12 +41,20 @@ async function load(deps: ChangeDeps, studyId: string, code: string) {
 
 /**
  * Writes the change conditioned on the revision read (a concurrent edit makes it fail with 409,
- * never undoes it), with its audit entry, and queues a re-plan: everything not yet sent moves;
- * sent mail stays in the ledger.
+ * never undoes it), with its audit entry, then re-plans at once, so the answer (and the console)
+ * already shows the new schedule: everything not yet sent moves; sent mail stays in the ledger.
+ * The write also queued a re-plan request, so if this re-plan fails the dispatcher does it.
  */
 async function save(deps: ChangeDeps, before: Participant, after: Participant, options: { revokeLinks?: boolean; audit: AuditEntry }) {
-  if (!(await deps.participants.update(before, after, deps.clock.now(), options))) {
+  const at = deps.clock.now();
+  if (!(await deps.participants.update(before, after, at, options))) {
     throw conflict('this participant was changed by someone else meanwhile: reload and try again');
+  }
+  try {
+    await planAndStore(deps, after.studyId, after.code);
+    await deps.participants.clearPlanRequest(after.studyId, after.code, at.toISOString());
+  } catch {
+    // The queued plan request stays: the dispatcher's next pass re-plans.
   }
   deps.onScheduleChanged?.();
 }
@@ -59,15 +71,14 @@ export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId:
   if (change.arm !== undefined && !study.arms.some((a) => a.id === change.arm)) {
     throw badRequest('arm', `unknown arm "${change.arm}" (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
   }
-  // Randomisation stands: a randomised participant's arm, or a randomised arm, changes only by an admin with a reason.
+  const armChanges = change.arm !== undefined && change.arm !== participant.arm;
+  if (armChanges && change.reason === undefined) throw badRequest('reason', 'is required for a change of arm (it is kept in the audit trail)');
+  // Randomisation stands: a randomised participant's arm, or a randomised arm, changes only by an admin.
   const randomised = study.allocation ? randomisedArms(study.allocation) : [];
-  const armMoves = change.arm !== undefined && change.arm !== participant.arm;
-  const touchesRandomisation = armMoves && (participant.allocation !== undefined || randomised.includes(change.arm!));
-  if (touchesRandomisation && change.armReason === undefined) {
-    throw badRequest('arm', `${participant.allocation ? `${code} was allocated to "${participant.arm}"` : `"${change.arm}" is a randomised arm`}: only an admin may change it, giving armReason`);
+  const touchesRandomisation = armChanges && (participant.allocation !== undefined || randomised.includes(change.arm!));
+  if (touchesRandomisation && (options.role ?? 'coordinator') !== 'admin') {
+    throw forbidden(`${participant.allocation ? `${code} was allocated to "${participant.arm}"` : `"${change.arm}" is a randomised arm`}: only an admin may change a randomised arm by hand`);
   }
-  if (touchesRandomisation && (options.role ?? 'coordinator') !== 'admin') throw forbidden('only an admin may change a randomised arm by hand');
-  if (change.armReason !== undefined && !touchesRandomisation) throw badRequest('armReason', 'only with a change of a randomised arm');
   const now = deps.clock.now();
 
   let emailChanged = false;
@@ -116,7 +127,15 @@ export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId:
   // An address change alone has its own entry (and re-plan) already; anything else is this write.
   if (!emailChanged || JSON.stringify(fields(after)) !== JSON.stringify(fields(participant))) {
     await save(deps, participant, after, {
-      audit: auditEntry(deps, { scope: `study:${studyId}`, actor, action: 'participant.updated', target: `participant:${code}`, before: fields(participant), after: { ...fields(after), ...(change.armReason ? { armReason: change.armReason } : {}) } }),
+      audit: auditEntry(deps, {
+        scope: `study:${studyId}`,
+        actor,
+        action: 'participant.updated',
+        target: `participant:${code}`,
+        before: fields(participant),
+        // A change of arm carries its reason (asked for above).
+        after: { ...fields(after), ...(armChanges ? { reason: change.reason } : {}) },
+      }),
     });
   }
   const resent = emailChanged ? await queueFreshLinks(deps, studyId, code, reachableTimepoints(await deps.instances.listForParticipant(studyId, code), now)) : [];

@@ -200,8 +200,8 @@ export class AppStack extends Stack {
     // ---- CloudFront: the web app, and /api/* passed to the HTTP API ----
     const spaRouting = new CloudFrontFunction(this, 'SpaRouting', {
       code: FunctionCode.fromInline(
-        // Participant, unsubscribe and self-enrolment links get the lean participant page; other app routes the console.
-        "function handler(event){var r=event.request;var u=r.uri;if(u.indexOf('/p/')===0||u.indexOf('/u/')===0||u.indexOf('/join/')===0){r.uri='/participant.html';}else if(u.indexOf('.')===-1){r.uri='/index.html';}return r;}",
+        // Participant, unsubscribe and self-enrolment links, and staff previews, get the lean participant page; other app routes the console.
+        "function handler(event){var r=event.request;var u=r.uri;if(u.indexOf('/p/')===0||u.indexOf('/u/')===0||u.indexOf('/join/')===0||u.indexOf('/preview/')===0){r.uri='/participant.html';}else if(u.indexOf('.')===-1){r.uri='/index.html';}return r;}",
       ),
     });
     // The same page headers as the local server (functions/http/page-headers.ts).

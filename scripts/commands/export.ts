@@ -52,6 +52,9 @@ export function registerExportCommand(program: Command): void {
     .requiredOption('--study <id>', 'the study')
     .requiredOption('--format <format>', `one of ${FORMATS.join(', ')}`)
     .option('--out <file>', 'write to this file (written whole or not at all) instead of standard output')
+    .option('--include-test', 'include test participants, with a test column (1/0) last')
+    .option('--bom', 'CSV: start with a UTF-8 byte-order mark (Excel)')
+    .option('--delimiter <comma|semicolon>', 'CSV field separator; the decimal point stays "."', 'comma')
     .option('--data-dir <dir>', 'local data folder (env TIMEPOINT_DATA_DIR)', process.env.TIMEPOINT_DATA_DIR ?? '.data')
     .option('--dynamodb-port <n>', 'DynamoDB port of a running local platform (env DYNAMODB_PORT)', process.env.DYNAMODB_PORT ?? '4567')
     .addHelpText(
@@ -74,10 +77,13 @@ Examples:
   npx timepoint export --study demo --format long --out demo-long.csv
   npx timepoint export --study demo --format wide > demo-wide.csv
   npx timepoint export --study aygun2024 --format codebook-json --out codebook.json
-  npx timepoint export --study demo --format fhir --out demo.ndjson`,
+  npx timepoint export --study demo --format fhir --out demo.ndjson
+  npx timepoint export --study demo --format wide --bom --delimiter semicolon --out demo-excel.csv`,
     )
-    .action(async (opts: { study: string; format: string; out?: string; dataDir: string; dynamodbPort: string }) => {
+    .action(async (opts: { study: string; format: string; out?: string; includeTest?: boolean; bom?: boolean; delimiter: string; dataDir: string; dynamodbPort: string }) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) fail(`--format: unknown format "${opts.format}" (available: ${FORMATS.join(', ')})`);
+      if (opts.delimiter !== 'comma' && opts.delimiter !== 'semicolon') fail(`--delimiter: "${opts.delimiter}" is not comma or semicolon`);
+      const delimiter: 'comma' | 'semicolon' = opts.delimiter;
       const out = opts.out === undefined ? undefined : resolve(opts.out);
       if (out !== undefined && !(existsSync(dirname(out)) && statSync(dirname(out)).isDirectory())) fail(`--out: no such folder ${dirname(out)}`);
 
@@ -88,7 +94,12 @@ Examples:
       const bar = out !== undefined && process.stderr.isTTY ? progressBar(process.stderr) : undefined;
       let problem: string | undefined;
       try {
-        const file = await exportStudy(data.deps, cliActor(), opts.study, opts.format, bar ? { onProgress: (p) => bar.update(p) } : {});
+        const file = await exportStudy(data.deps, cliActor(), opts.study, opts.format, {
+          ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
+          includeTest: opts.includeTest === true,
+          bom: opts.bom === true,
+          delimiter,
+        });
         if (out === undefined) {
           await pipeline(file.body, process.stdout, { end: false });
         } else {
@@ -104,7 +115,8 @@ Examples:
           bar?.done();
         }
       } catch (error) {
-        if (error instanceof AppError && error.kind === 'not_found') problem = `--study: no study "${opts.study}" in ${data.where.replace(/ \(.*\)$/, "")}`;
+        if (error instanceof AppError && error.kind === 'bad_request') problem = `--${error.field === 'bom' ? 'bom' : error.field ?? 'format'}: ${error.message.replace(/^\w+: /, '')}`;
+        else if (error instanceof AppError && error.kind === 'not_found') problem = `--study: no study "${opts.study}" in ${data.where.replace(/ \(.*\)$/, "")}`;
         // A reader that stopped early (`| head`) is not a failure.
         else if ((error as NodeJS.ErrnoException).code !== 'EPIPE') problem = `export failed: ${error instanceof Error ? error.message : String(error)}`;
         if (bar !== undefined) process.stderr.write('\n');

@@ -15,7 +15,7 @@ export function registerStartCommand(program: Command): void {
     .option('--dynamodb-port <n>', 'embedded DynamoDB port (env DYNAMODB_PORT)', process.env.DYNAMODB_PORT ?? '4567')
     .option('--ses-port <n>', 'embedded SES and inbox port (env SES_PORT)', process.env.SES_PORT ?? '8005')
     .option('--data-dir <dir>', 'where the local database lives (env TIMEPOINT_DATA_DIR)', process.env.TIMEPOINT_DATA_DIR ?? '.data')
-    .option('--no-demo', 'do not create the demo study on first start')
+    .option('--no-demo', 'do not create the demo studies (and the demo study\'s synthetic participants) on first start')
     .option('--log-requests', 'print a line per request: method, route, status, time (never tokens or request data)')
     .addHelpText(
       'after',
@@ -33,6 +33,7 @@ export function registerStartCommand(program: Command): void {
         dataDir: opts.dataDir,
         dispatchEveryMs: 60_000,
         seedDemo: opts.demo,
+        syntheticDemo: opts.demo,
         logRequests: opts.logRequests === true,
         log,
       });

@@ -15,7 +15,9 @@ import { requireOwnHost } from '../../functions/http/host-check';
 import { cacheControlFor, pageHeaders } from '../../functions/http/page-headers';
 import { logRequests } from '../../functions/http/request-log';
 import { runDispatch } from '../../functions/use-cases/dispatch';
+import { demoStudy } from '../../functions/demo/demo-study';
 import { seedDemo } from '../../functions/use-cases/seed-demo';
+import { seedSyntheticDemo } from '../../functions/use-cases/seed-synthetic-demo';
 import { LOCAL_TABLES } from './data-connection';
 import { checkDatabaseFolder, claimDataFolder } from './data-folder';
 import { startDispatcherLoop } from './dispatcher-loop';
@@ -33,6 +35,8 @@ export interface PlatformOptions {
   /** Milliseconds between dispatcher passes. */
   dispatchEveryMs: number;
   seedDemo: boolean;
+  /** On first start, give the `demo` study its synthetic participants (what `npm start` does; tests opt in). */
+  syntheticDemo?: boolean;
   log: (line: string) => void;
   /** Replaces the system clock (tests, demos at a chosen local time). */
   clock?: Clock;
@@ -66,6 +70,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     : null;
   const release = () => claim?.release();
   let emulators: Awaited<ReturnType<typeof startEmulators>>;
+  /** The demo's synthetic history, written in the background on first start; stopping cuts it short. */
+  let seeding: Promise<void> = Promise.resolve();
+  let stopping = false;
   try {
     await ensurePortsFree(ports);
     const databaseDir = options.dataDir ? resolve(options.dataDir, 'dynamodb') : undefined;
@@ -104,6 +111,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     if (options.seedDemo) {
       const { created } = await seedDemo(deps);
       if (created.length > 0) log(`Created the demo studies ${new Intl.ListFormat('en', { type: 'conjunction' }).format(created.map((id) => `"${id}"`))}, and staff accounts coordinator@, analyst@ and admin@example.org.`);
+      if (options.syntheticDemo && created.includes(demoStudy.id)) {
+        // Written while the platform starts serving (it takes a while): the dispatcher waits for it (below).
+        const started = Date.now();
+        seeding = seedSyntheticDemo(deps, demoStudy, { shouldStop: () => stopping }).then(
+          ({ participants, stopped }) => {
+            if (!stopped) log(`Gave "demo" ${participants} synthetic participants (codes SYN-…, never emailed) in ${Math.round((Date.now() - started) / 1000)} s, so its dashboard, summary and exports have data.`);
+          },
+          (error: unknown) => log(`The demo's synthetic participants could not all be written: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      }
     }
     const dist = await ensureWebBuild(options.root, log);
     const web = relative(process.cwd(), dist) || '.';
@@ -125,11 +142,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     site.get('/p/*', serveStatic({ path: `${web}/participant.html` }));
     site.get('/u/*', serveStatic({ path: `${web}/participant.html` }));
     site.get('/join/*', serveStatic({ path: `${web}/participant.html` }));
+    // A staff preview of a timepoint is the participant page itself (under a banner).
+    site.get('/preview/*', serveStatic({ path: `${web}/participant.html` }));
     site.use('/*', serveStatic({ root: web }));
     site.get('*', serveStatic({ path: `${web}/index.html` }));
 
     const loop = startDispatcherLoop(
       async () => {
+        // The synthetic history is written on its own virtual clock: the first real pass waits for it.
+        await seeding;
         const report = await runDispatch(deps);
         if (report.planned + report.sent + report.skipped + report.failed > 0) {
           log(`dispatcher: planned ${report.planned}, sent ${report.sent}, skipped ${report.skipped}, failed ${report.failed}`);
@@ -151,6 +172,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       inboxUrl: emulators.sesEndpoint,
       dynamoEndpoint: emulators.dynamoEndpoint,
       async stop() {
+        stopping = true;
+        await seeding;
         await loop.stop();
         await new Promise<void>((r) => server.close(() => r()));
         await emulators.stop();
@@ -158,6 +181,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
     };
   } catch (error) {
+    stopping = true;
+    await seeding;
     await emulators.stop();
     release();
     throw error;

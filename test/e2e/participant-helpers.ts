@@ -146,6 +146,21 @@ export class ParticipantFixtures {
     return `${this.platform.url}/p/#${token}`;
   }
 
+  /**
+   * A link to baseline questionnaires whose licensed wording is not installed. The dispatcher never
+   * emails one (it holds the invitation), so this is a link issued earlier (e.g. under an older
+   * protocol version), written the way the dispatcher writes links (by hash).
+   */
+  async linkWithoutWording(study = 'aygun2024'): Promise<string> {
+    const email = `unready-${randomBytes(4).toString('hex')}@participants.test`;
+    const response = await this.api('POST', `/api/studies/${study}/participants`, { email, arm: 'mbpm' });
+    if (response.status !== 201) throw new Error(`enrolment failed: ${response.status} ${await response.text()}`);
+    const { code } = (await response.json()) as { code: string };
+    const token = randomBytes(32).toString('base64url');
+    await this.deps.links.put(this.deps.secrets.hash(token), { studyId: study, code, timepoint: 'baseline', createdAt: new Date().toISOString() });
+    return `${this.platform.url}/p/${token}`;
+  }
+
   /** The participant's baseline rows in the long export, as an analyst downloads them. */
   async exportedScores(code: string, study = 'demo'): Promise<string[][]> {
     const response = await this.api('GET', `/api/studies/${study}/export?format=long`);

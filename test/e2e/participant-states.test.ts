@@ -106,8 +106,8 @@ describe.each([phone, desktop])('link states on a $name', (device) => {
   });
 
   it('licensed wording not installed: not ready yet, nothing lost, and who to contact', async () => {
-    const participant = await fixtures.invite({ study: 'aygun2024', label: 'licensed' });
-    const { page, requests } = await statePage(device, 'licensed-text-missing', participant.url, 'These questionnaires are not ready yet', { contact: true });
+    const url = await fixtures.linkWithoutWording();
+    const { page, requests } = await statePage(device, 'licensed-text-missing', url, 'These questionnaires are not ready yet', { contact: true });
     expect(requests.filter((r) => formChunk.test(r))).toEqual([]);
     await page.context().close();
   });

@@ -18,12 +18,15 @@ const freePort = () =>
  * 10:00 London time on a Monday, so the 09:00 baseline invitation is due whatever the real hour.
  */
 export async function startTestPlatform(
-  /** Where the web app is built and served from: the repository, or a copy (the page benchmark's own build). */
+  /** Where the web app is built and served from (this checkout by default). */
   root = join(import.meta.dirname, '..', '..'),
   /** Where the platform's log lines go (nowhere by default), and whether it logs a line per request. */
   logging: { log?: (line: string) => void; logRequests?: boolean } = {},
+  /** `syntheticDemo`: give the demo study its synthetic history, as `npm start` does on a first start. */
+  options: { syntheticDemo?: boolean } = {},
 ): Promise<Platform> {
   return startPlatform({
+    ...(options.syntheticDemo ? { syntheticDemo: true } : {}),
     root,
     port: await freePort(),
     dynamoPort: 0,

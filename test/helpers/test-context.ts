@@ -15,7 +15,7 @@ import { demoStudy } from '../../functions/demo/demo-study';
 import { createSesClient, createSesMailer } from '../../functions/adapters/ses/ses-mailer';
 import { envelopeSealer, localKeyWrapper } from '../../functions/adapters/system/envelope-sealer';
 import { createRepositories } from '../../functions/adapters/dynamodb/repositories';
-import type { Mailer } from '../../functions/core/ports';
+import type { InstrumentCatalogue, Mailer } from '../../functions/core/ports';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import type { DispatchSettings } from '../../functions/use-cases/deps';
 
@@ -45,6 +45,8 @@ export async function createTestContext(
     signInResponseMs?: number;
     /** The allocation's random source (default: the production CSPRNG). */
     random?: import('../../functions/core/ports').RandomSource;
+    /** Wraps the bundled instrument catalogue (to add a test-only instrument or translation). */
+    catalogue?: (real: InstrumentCatalogue) => InstrumentCatalogue;
   } = {},
 ) {
   const suffix = randomBytes(4).toString('hex');
@@ -80,6 +82,7 @@ export async function createTestContext(
     }),
     ...createRepositories(db),
   };
+  if (options.catalogue) deps.catalogue = options.catalogue(deps.catalogue);
   const app = createApp(deps);
   const study = options.study ?? demoStudy;
   await deps.studies.createIfAbsent(study);

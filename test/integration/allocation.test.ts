@@ -71,8 +71,8 @@ describe('enrolment into a study that allocates', () => {
     const other = arm === 'mbpm' ? 'waitlist' : 'mbpm';
     const path = `/api/studies/rct/participants/${code}`;
     expect((await t.request('PATCH', path, { token: await t.coordinator(), body: { arm: other } })).status).toBe(400);
-    expect((await t.request('PATCH', path, { token: await t.coordinator(), body: { arm: other, armReason: 'asked' } })).status).toBe(403);
-    const changed = await t.request('PATCH', path, { token: admin, body: { arm: other, armReason: 'allocated in error: protocol deviation 4' } });
+    expect((await t.request('PATCH', path, { token: await t.coordinator(), body: { arm: other, reason: 'asked' } })).status).toBe(403);
+    const changed = await t.request('PATCH', path, { token: admin, body: { arm: other, reason: 'allocated in error: protocol deviation 4' } });
     expect(changed.status).toBe(200);
     // The allocation stays on record as made (intention to treat); the arm moved.
     expect(await t.deps.participants.get('rct', code)).toMatchObject({ arm: other, allocation: { method: 'blocked' } });

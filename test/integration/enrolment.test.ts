@@ -73,6 +73,15 @@ describe('enrolling a participant', () => {
     expect(await t.deps.participants.list('demo')).toHaveLength(participantsBefore);
   });
 
+  it('burns no participant code on a refused duplicate: the next enrolment gets the next code', async () => {
+    const email = t.uniqueEmail('dup-code');
+    const first = (await (await enrol({ email, arm: 'mbpm' })).json()) as { code: string };
+    expect((await enrol({ email, arm: 'mbpm' })).status).toBe(409);
+    const next = (await (await enrol({ email: t.uniqueEmail('after-dup'), arm: 'mbpm' })).json()) as { code: string };
+    const number = (code: string) => Number(code.replace(/\D/g, ''));
+    expect(number(next.code)).toBe(number(first.code) + 1);
+  });
+
   it('refuses a code that is already taken (409) and frees the email for a retry', async () => {
     const email = t.uniqueEmail('code');
     expect((await enrol({ email: t.uniqueEmail('first'), arm: 'mbpm', code: 'SITE1-001' })).status).toBe(201);

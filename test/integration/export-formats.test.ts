@@ -96,24 +96,29 @@ describe('the export formats, over the API', () => {
   });
 
   it('long: one row per participant × timepoint × instrument × scale, with the missing and the withdrawn explicit', () => {
-    const scored = (code: string, arm: string, at: string, rows: string[]) => rows.map((r) => `${code},${arm},,,baseline,${r},${at}`);
-    const planned = (code: string, arm: string, timepoint: string, status: string) =>
-      ['phq9,1.0,1,total', 'gad7,1.0,1,total', 'peg3,1.0,1,peg'].map((s) => `${code},${arm},,,${timepoint},${s},,,,,${status},,,,`);
+    // Everyone was enrolled at 10:00 UTC on 2 March; baseline was due at 09:00 London, week 8 at 09:00 BST on 27 April.
+    const enrolled = '2026-03-02T10:00:00.000Z';
+    const due = { baseline: '2026-03-02T09:00:00.000Z', week8: '2026-04-27T08:00:00.000Z' };
+    const scored = (code: string, arm: string, at: string, days: number, rows: string[]) =>
+      rows.map((r) => `${code},${arm},,,baseline,${r},${at},${enrolled},${due.baseline},${days},1,en`);
+    const planned = (code: string, arm: string, timepoint: 'baseline' | 'week8', status: string) =>
+      ['phq9,1.0,1,total', 'gad7,1.0,1,total', 'peg3,1.0,1,peg'].map((s) => `${code},${arm},,,${timepoint},${s},,,,,${status},,,,,${enrolled},${due[timepoint]},,1,en`);
     expect(lines('long')).toEqual([
-      'participant,arm,stratum,allocation_sequence,timepoint,instrument,instrument_version,scoring_version,scale,value,raw,se,band,status,missing_rule,answered,items,completed_at',
-      ...scored('P-0001', 'mbpm', '2026-03-02T18:30:00.000Z', [
+      'participant,arm,stratum,allocation_sequence,timepoint,instrument,instrument_version,scoring_version,scale,value,raw,se,band,status,missing_rule,answered,items,completed_at,enrolled_at,due_at,days_from_enrolment,protocol_version,language',
+      // Submitted 8½ hours after enrolment: 0.3542 days.
+      ...scored('P-0001', 'mbpm', '2026-03-02T18:30:00.000Z', 0.3542, [
         'phq9,1.0,1,total,14,14,,moderate,complete,nhs_mean_substitution,9,9',
         'gad7,1.0,1,total,10,10,,moderate,complete,all_required,7,7',
         'peg3,1.0,1,peg,7,7,,,complete,all_required,3,3',
       ]),
       ...planned('P-0001', 'mbpm', 'week8', 'scheduled'),
-      ...scored('P-0002', 'waitlist', '2026-03-02T20:00:00.000Z', [
+      ...scored('P-0002', 'waitlist', '2026-03-02T20:00:00.000Z', 0.4167, [
         'phq9,1.0,1,total,7.875,7.875,,mild,prorated,nhs_mean_substitution,8,9',
         'gad7,1.0,1,total,,,,,not_scored,all_required,6,7',
         'peg3,1.0,1,peg,3,3,,,complete,all_required,3,3',
       ]),
       ...planned('P-0002', 'waitlist', 'week8', 'scheduled'),
-      ...scored('P-0003', 'waitlist', '2026-03-02T19:00:00.000Z', [
+      ...scored('P-0003', 'waitlist', '2026-03-02T19:00:00.000Z', 0.375, [
         'phq9,1.0,1,total,8,8,,mild,complete,nhs_mean_substitution,9,9',
         'gad7,1.0,1,total,21,21,,severe,complete,all_required,7,7',
         'peg3,1.0,1,peg,0,0,,,complete,all_required,3,3',
@@ -125,28 +130,28 @@ describe('the export formats, over the API', () => {
 
   it('wide: one row per participant, every scale of every timepoint, empty cells for what is missing', () => {
     expect(lines('wide')).toEqual([
-      'participant,arm,stratum,allocation_sequence,status,baseline_completed_at,baseline_phq9_total,baseline_gad7_total,baseline_peg3_peg,week8_completed_at,week8_phq9_total,week8_gad7_total,week8_peg3_peg',
-      'P-0001,mbpm,,,active,2026-03-02T18:30:00.000Z,14,10,7,,,,',
-      'P-0002,waitlist,,,active,2026-03-02T20:00:00.000Z,7.875,,3,,,,',
-      'P-0003,waitlist,,,withdrawn,2026-03-02T19:00:00.000Z,8,21,0,,,,',
-      'P-0004,healthy,,,active,,,,,,,,',
+      'participant,arm,stratum,allocation_sequence,status,enrolled_at,protocol_version,language,baseline_completed_at,baseline_due_at,baseline_days_from_enrolment,baseline_phq9_total,baseline_gad7_total,baseline_peg3_peg,week8_completed_at,week8_due_at,week8_days_from_enrolment,week8_phq9_total,week8_gad7_total,week8_peg3_peg',
+      'P-0001,mbpm,,,active,2026-03-02T10:00:00.000Z,1,en,2026-03-02T18:30:00.000Z,2026-03-02T09:00:00.000Z,0.3542,14,10,7,,2026-04-27T08:00:00.000Z,,,,',
+      'P-0002,waitlist,,,active,2026-03-02T10:00:00.000Z,1,en,2026-03-02T20:00:00.000Z,2026-03-02T09:00:00.000Z,0.4167,7.875,,3,,2026-04-27T08:00:00.000Z,,,,',
+      'P-0003,waitlist,,,withdrawn,2026-03-02T10:00:00.000Z,1,en,2026-03-02T19:00:00.000Z,2026-03-02T09:00:00.000Z,0.375,8,21,0,,2026-04-27T08:00:00.000Z,,,,',
+      'P-0004,healthy,,,active,2026-03-02T10:00:00.000Z,1,en,,2026-03-02T09:00:00.000Z,,,,,,,,,,',
     ]);
   });
 
   it('items: one row per participant × timepoint with the stored codes, blank where unanswered', () => {
     const header = lines('items')[0]!.split(',');
     expect(header).toEqual([
-      'participant', 'arm', 'stratum', 'allocation_sequence', 'timepoint', 'status', 'completed_at',
+      'participant', 'arm', 'stratum', 'allocation_sequence', 'timepoint', 'status', 'completed_at', 'enrolled_at', 'due_at', 'days_from_enrolment', 'protocol_version', 'language',
       ...Array.from({ length: 10 }, (_, i) => `PHQ9_${i + 1}`), ...Array.from({ length: 7 }, (_, i) => `GAD7_${i + 1}`), 'PEG_1', 'PEG_2', 'PEG_3',
     ]);
     expect(lines('items').slice(1)).toEqual([
-      'P-0001,mbpm,,,baseline,completed,2026-03-02T18:30:00.000Z,3,3,2,2,1,1,1,1,0,,2,2,2,2,1,1,0,8,6,7',
-      `P-0001,mbpm,,,week8,scheduled,${empties(20)}`,
-      'P-0002,waitlist,,,baseline,completed,2026-03-02T20:00:00.000Z,1,1,1,1,1,1,1,,0,,1,1,1,,1,1,1,2,3,4',
-      `P-0002,waitlist,,,week8,scheduled,${empties(20)}`,
-      'P-0003,waitlist,,,baseline,completed,2026-03-02T19:00:00.000Z,1,1,1,1,1,1,1,1,0,1,3,3,3,3,3,3,3,0,0,0',
-      `P-0003,waitlist,,,week8,cancelled,${empties(20)}`,
-      `P-0004,healthy,,,baseline,open,${empties(20)}`,
+      'P-0001,mbpm,,,baseline,completed,2026-03-02T18:30:00.000Z,2026-03-02T10:00:00.000Z,2026-03-02T09:00:00.000Z,0.3542,1,en,3,3,2,2,1,1,1,1,0,,2,2,2,2,1,1,0,8,6,7',
+      `P-0001,mbpm,,,week8,scheduled,,2026-03-02T10:00:00.000Z,2026-04-27T08:00:00.000Z,,1,en${empties(20)}`,
+      'P-0002,waitlist,,,baseline,completed,2026-03-02T20:00:00.000Z,2026-03-02T10:00:00.000Z,2026-03-02T09:00:00.000Z,0.4167,1,en,1,1,1,1,1,1,1,,0,,1,1,1,,1,1,1,2,3,4',
+      `P-0002,waitlist,,,week8,scheduled,,2026-03-02T10:00:00.000Z,2026-04-27T08:00:00.000Z,,1,en${empties(20)}`,
+      'P-0003,waitlist,,,baseline,completed,2026-03-02T19:00:00.000Z,2026-03-02T10:00:00.000Z,2026-03-02T09:00:00.000Z,0.375,1,en,1,1,1,1,1,1,1,1,0,1,3,3,3,3,3,3,3,0,0,0',
+      `P-0003,waitlist,,,week8,cancelled,,2026-03-02T10:00:00.000Z,2026-04-27T08:00:00.000Z,,1,en${empties(20)}`,
+      `P-0004,healthy,,,baseline,open,,2026-03-02T10:00:00.000Z,2026-03-02T09:00:00.000Z,,1,en${empties(20)}`,
     ]);
   });
 
@@ -156,18 +161,30 @@ describe('the export formats, over the API', () => {
       expect(book.filter((r) => r.format === format).map((r) => r.column), format).toEqual(lines(format)[0]!.split(','));
     }
     expect(book.find((r) => r.format === 'wide' && r.column === 'week8_gad7_total')).toEqual({
-      format: 'wide', column: 'week8_gad7_total', label: 'Week 8: Anxiety severity (GAD-7 total, 0–21)', type: 'number', timepoint: 'week8',
+      format: 'wide', column: 'week8_gad7_total', label: 'Week 8: Anxiety severity (GAD-7 total, 0–21) [decimal point "." also in semicolon-separated files]', type: 'number', timepoint: 'week8',
       instrument: 'gad7', instrument_version: '1.0', scale: 'total', codes: '', value_labels: '', licence_category: 'PD', licence_holder: 'Pfizer Inc.',
     });
     expect(book.find((r) => r.format === 'items' && r.column === 'PHQ9_9')).toMatchObject({
       type: 'integer', codes: '0|1|2|3', value_labels: '0=Not at all | 1=Several days | 2=More than half the days | 3=Nearly every day', instrument: 'phq9',
     });
     expect(book.find((r) => r.format === 'wide' && r.column === 'status')).toMatchObject({ type: 'string', codes: 'active|withdrawn|completed' });
+    // The timing columns, described in every format that has them.
+    for (const format of ['long', 'items']) {
+      const entry = (column: string) => book.find((r) => r.format === format && r.column === column)!;
+      expect(entry('enrolled_at')).toMatchObject({ type: 'datetime', label: expect.stringContaining('enrolled') });
+      expect(entry('due_at')).toMatchObject({ type: 'datetime', label: expect.stringContaining('invitation was due') });
+      expect(entry('days_from_enrolment')).toMatchObject({ type: 'number', label: expect.stringContaining('completed_at − enrolled_at, in days') });
+      expect(entry('protocol_version')).toMatchObject({ type: 'integer' });
+      expect(entry('language')).toMatchObject({ type: 'string', codes: 'en|fr' });
+    }
+    expect(book.find((r) => r.format === 'wide' && r.column === 'week8_days_from_enrolment')).toMatchObject({ type: 'number', timepoint: 'week8' });
+    expect(book.find((r) => r.format === 'wide' && r.column === 'baseline_due_at')).toMatchObject({ type: 'datetime', timepoint: 'baseline' });
   });
 
   it('codebook-json: the same entries, structured', () => {
-    const json = JSON.parse(texts['codebook-json']!) as { study: string; formats: string[]; columns: Array<Record<string, unknown>> };
+    const json = JSON.parse(texts['codebook-json']!) as { study: string; formats: string[]; csv: Record<string, unknown>; columns: Array<Record<string, unknown>> };
     expect(json.study).toBe('demo');
+    expect(json.csv).toMatchObject({ encoding: 'UTF-8', decimalMark: '.', delimiters: { comma: ',', semicolon: ';' } });
     expect(json.formats).toEqual(['long', 'wide', 'items']);
     expect(json.columns.map((c) => `${c.format}.${c.column}`)).toEqual(csv('codebook').map((r) => `${r.format}.${r.column}`));
     expect(json.columns.find((c) => c.column === 'PEG_1')).toEqual({
@@ -216,6 +233,30 @@ describe('the export formats, over the API', () => {
     const response = await t.request('GET', '/api/studies/demo/export?format=sav', { token });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { field: 'format', message: expect.stringContaining('available: long, wide, items, codebook, codebook-json, fhir') } });
+  });
+
+  it('write a UTF-8 byte-order mark for Excel with bom=1, and nothing else changes', async () => {
+    const response = await t.request('GET', '/api/studies/demo/export?format=wide&bom=1', { token });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.slice(3))).toBe(texts.wide);
+    expect([...new Uint8Array(await (await t.request('GET', '/api/studies/demo/export?format=wide', { token })).arrayBuffer()).slice(0, 1)]).toEqual([0x70]);
+  });
+
+  it('write semicolon-separated CSV with delimiter=semicolon, keeping the decimal point', async () => {
+    const text = await (await t.request('GET', '/api/studies/demo/export?format=wide&delimiter=semicolon', { token })).text();
+    expect(text.split('\n')[0]).toBe(lines('wide')[0]!.replaceAll(',', ';'));
+    // P-0002's prorated PHQ-9 total stays 7.875 (a point, not a comma).
+    expect(text.split('\n')[2]).toContain(';7.875;');
+    expect(parse(text, { columns: true, delimiter: ';' })).toEqual(csv('wide'));
+  });
+
+  it('refuse a byte-order mark or a delimiter for a format that is not CSV, and an unknown delimiter, naming the parameter', async () => {
+    for (const [query, field] of [['format=fhir&bom=1', 'bom'], ['format=codebook-json&delimiter=semicolon', 'delimiter'], ['format=long&delimiter=tab', 'delimiter']] as const) {
+      const response = await t.request('GET', `/api/studies/demo/export?${query}`, { token });
+      expect(response.status, query).toBe(400);
+      expect(((await response.json()) as { error: { field: string } }).error.field, query).toBe(field);
+    }
   });
 });
 
@@ -295,9 +336,9 @@ describe('timepoint export', () => {
     expect(result.stdout).toBe('');
     expect(result.status).toBe(0);
     expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toEqual([
-      'participant,arm,stratum,allocation_sequence,status,baseline_completed_at,baseline_phq9_total,baseline_gad7_total,baseline_peg3_peg,week8_completed_at,week8_phq9_total,week8_gad7_total,week8_peg3_peg',
-      'P-0001,mbpm,,,active,2026-03-02T12:00:00.000Z,14,10,7,,,,',
-      'P-0002,healthy,,,active,,,,,,,,',
+      'participant,arm,stratum,allocation_sequence,status,enrolled_at,protocol_version,language,baseline_completed_at,baseline_due_at,baseline_days_from_enrolment,baseline_phq9_total,baseline_gad7_total,baseline_peg3_peg,week8_completed_at,week8_due_at,week8_days_from_enrolment,week8_phq9_total,week8_gad7_total,week8_peg3_peg',
+      'P-0001,mbpm,,,active,2026-03-02T10:00:00.000Z,1,en,2026-03-02T12:00:00.000Z,2026-03-02T09:00:00.000Z,0.0833,14,10,7,,2026-04-27T08:00:00.000Z,,,,',
+      'P-0002,healthy,,,active,2026-03-02T10:00:00.000Z,1,en,,2026-03-02T09:00:00.000Z,,,,,,,,,,',
     ]);
     expect(readdirSync(outDir)).toEqual(['wide.csv']);
   }, 60_000);

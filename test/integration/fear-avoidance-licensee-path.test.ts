@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { licensedTextSchema } from '../../functions/core/catalogue/licensed-text';
 import type { Study } from '../../functions/core/study/study';
 import { demoStudy } from '../../functions/demo/demo-study';
+import { runDispatch } from '../../functions/use-cases/dispatch';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 
 // The README's worked example of the licensee path for a fear-avoidance instrument: no
@@ -37,10 +38,12 @@ describe('adding a fear-avoidance instrument through the licensee path (README w
     }
   });
 
-  it('until loaded, the participant page says the questionnaires are not ready', async () => {
-    const { token } = await t.invite();
-    const view = (await (await t.request('GET', `/api/p/${token}`)).json()) as Record<string, unknown>;
-    expect(view).toMatchObject({ status: 'licensed_text_missing', missingText: ['tsk11@1.0'] });
+  it('until loaded, invitations are held (never emailed a page that cannot be completed), naming TSK-11', async () => {
+    const { email, code } = await t.enrol({ arm: 'mbpm' }, 'before-loading');
+    await runDispatch(t.deps);
+    expect(await t.inbox(email)).toEqual([]);
+    const invitation = (await t.deps.messages.listForParticipant('fear-avoidance', code)).find((m) => m.kind === 'invitation' && m.timepoint === 'baseline');
+    expect(invitation).toMatchObject({ status: 'held', reason: expect.stringContaining('tsk11@1.0') });
   });
 
   it('once loaded, shows the file’s wording and scores the answers with TSK-11’s rules', async () => {

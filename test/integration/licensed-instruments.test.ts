@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aygunStudy } from '../../functions/demo/demo-study';
+import { runDispatch } from '../../functions/use-cases/dispatch';
 import { completeAnswers, fakeLicensedText } from '../helpers/licensed-fixtures';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 
@@ -10,11 +11,22 @@ beforeAll(async () => {
 
 const battery = () => aygunStudy.protocol.timepoints[0]!.instruments.map(({ id, version }) => t.deps.catalogue.find(id, version)!);
 
-const invited = async () => (await t.invite()).token;
+/**
+ * A link to a battery whose wording is missing. The dispatcher never emails one (the invitation is
+ * held), so this is a link issued before: e.g. sent under an earlier protocol version.
+ */
+const linkWithoutWording = async () => {
+  const { code, email } = await t.enrol({ arm: 'mbpm' }, 'unready');
+  await runDispatch(t.deps);
+  expect(await t.inbox(email)).toEqual([]);
+  const token = t.deps.secrets.token();
+  await t.deps.links.put(t.deps.secrets.hash(token), { studyId: 'aygun2024', code, timepoint: 'baseline', createdAt: t.clock.now().toISOString() });
+  return token;
+};
 
 describe("the motivating trial's licensed battery", () => {
   it('says the licensed text is not installed, shows no form, and refuses answers until it is', async () => {
-    const token = await invited();
+    const token = await linkWithoutWording();
     const view = (await (await t.request('GET', `/api/p/${token}`)).json()) as Record<string, unknown>;
     expect(view).toMatchObject({ status: 'licensed_text_missing', instruments: [], answers: {} });
     expect(view.missingText).toEqual(['promis29@2.0', 'sfmpq@1.0', 'pam13@1.0', 'pcs@1.0', 'bdi2@1.0', 'maia1@1.0', 'ffmq39@1.0']);

@@ -116,6 +116,24 @@ describe('saving progress', () => {
     expect(await (await t.request('GET', `/api/p/${token}`)).json()).toMatchObject({ status: 'started', answers: partOf(['PHQ9_1', 'PHQ9_2']) });
   });
 
+  it('stores each of many submissions arriving at once exactly once, even a link submitted twice at the same moment', async () => {
+    const people = [];
+    for (let i = 0; i < 6; i++) people.push(await invited());
+    const twice = people[0]!;
+    const responses = await Promise.all([...people, twice].map(({ token }) => t.request('POST', `/api/p/${token}/submit`, { body: { answers: complete } })));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 200]);
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as Array<{ completedAt: string }>;
+    // The repeat is a retry: answered with the first completion's time.
+    expect(bodies[6]!.completedAt).toBe(bodies[0]!.completedAt);
+    const completions = (await t.deps.audit.list('study:demo')).filter((e) => e.action === 'instance.completed');
+    for (const { code } of people) {
+      const instance = await t.deps.instances.get('demo', code, 'baseline');
+      expect(instance).toMatchObject({ status: 'completed', answers: complete });
+      expect(instance!.scores).toHaveLength(3);
+      expect(completions.filter((e) => e.target === `instance:${code}/baseline`)).toHaveLength(1);
+    }
+  });
+
   it('merges saves from two devices item by item, the later one winning an item', async () => {
     const { token, code } = await invited();
     await t.request('PUT', `/api/p/${token}/answers`, { body: { answers: { PHQ9_1: 1, PHQ9_2: 2 } } });

@@ -95,7 +95,7 @@ describe('changes reach unsent messages', () => {
   it('an arm change to healthy controls cancels week 8', async () => {
     const t = await createTestContext({ now: MONDAY_10AM });
     const { code } = await t.invite();
-    await t.request('PATCH', `/api/studies/demo/participants/${code}`, { token: await t.coordinator(), body: { arm: 'healthy' } });
+    await t.request('PATCH', `/api/studies/demo/participants/${code}`, { token: await t.coordinator(), body: { arm: 'healthy', reason: 'enrolled in the wrong arm' } });
     await runDispatch(t.deps);
     expect(await find(t, code, 'week8', 'invitation', 0)).toMatchObject({ status: 'cancelled', reason: 'no longer in the protocol for this participant' });
     expect(await t.deps.instances.get('demo', code, 'week8')).toMatchObject({ status: 'cancelled' });

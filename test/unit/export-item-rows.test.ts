@@ -18,10 +18,10 @@ describe('the item rows of a participant', () => {
       columns,
       {
         code: 'P-0001',
-        participant: { code: 'P-0001', arm: 'mbpm' } as Participant,
+        participant: { code: 'P-0001', arm: 'mbpm', enrolledAt: '2026-03-01T12:00:00.000Z', protocolVersion: 1 } as Participant,
         instances: [
           { ...base, code: 'P-0001', timepoint: 'week8', status: 'expired' },
-          { ...base, code: 'P-0001', timepoint: 'baseline', status: 'completed', answers, completedAt: '2026-03-02T12:00:00.000Z' },
+          { ...base, code: 'P-0001', timepoint: 'baseline', status: 'completed', answers, dueAt: '2026-03-02T09:00:00.000Z', completedAt: '2026-03-02T12:00:00.000Z' },
         ] as Instance[],
       },
       layout.timepointOrder,
@@ -32,9 +32,11 @@ describe('the item rows of a participant', () => {
     expect(rows.map((r) => r.timepoint)).toEqual(['baseline', 'week8']);
     expect(rows[0]).toEqual({
       participant: 'P-0001', arm: 'mbpm', stratum: null, allocation_sequence: null, timepoint: 'baseline', status: 'completed', completed_at: '2026-03-02T12:00:00.000Z',
+      enrolled_at: '2026-03-01T12:00:00.000Z', due_at: '2026-03-02T09:00:00.000Z', days_from_enrolment: 1, protocol_version: 1, language: 'en', test: 0,
       ...answers, PHQ9_8: null, PHQ9_10: null,
     });
-    expect(Object.keys(rows[0]!).sort()).toEqual(columns.map((c) => c.name).sort());
+    // `test` is written only when test participants are asked for (the export's header decides).
+    expect(Object.keys(rows[0]!).sort()).toEqual([...columns.map((c) => c.name), 'test'].sort());
   });
 
   it('leave every item empty for a questionnaire not completed, with its state', () => {

@@ -15,21 +15,24 @@ const answers = { PHQ9_1: 1, PHQ9_2: 1, PHQ9_3: 1, PHQ9_4: 1, PHQ9_5: 1, PHQ9_6:
 const scores = instruments.map(({ id }) => scoreInstrument(findInstrument(id)!.scoring, answers));
 const columns = wideColumnSpecs(demoStudy, exportLayout(demoStudy, [], findInstrument), findInstrument);
 const participant = {
-  studyId: 'demo', code: 'P-0002', arm: 'waitlist', status: 'withdrawn',
+  studyId: 'demo', code: 'P-0002', arm: 'waitlist', status: 'withdrawn', enrolledAt: '2026-03-02T09:00:00.000Z', protocolVersion: 2, language: 'fr',
   allocation: { sequence: 7, stratum: 'site=lyon|sex=f', at: '2026-03-02T10:00:00.000Z', method: 'minimisation' },
 } as Participant;
 
 describe('the wide row of a participant', () => {
   it('has their arm, allocation stratum and sequence number, status, each timepoint’s completion and every scale value, empty where missing', () => {
     const instances: Instance[] = [
-      { ...base, code: 'P-0002', timepoint: 'week8', status: 'cancelled' },
-      { ...base, code: 'P-0002', timepoint: 'baseline', status: 'completed', answers, scores, completedAt: '2026-03-02T12:00:00.000Z' },
+      { ...base, code: 'P-0002', timepoint: 'week8', status: 'cancelled', dueAt: '2026-04-27T08:00:00.000Z' },
+      { ...base, code: 'P-0002', timepoint: 'baseline', status: 'completed', answers, scores, dueAt: '2026-03-02T09:00:00.000Z', completedAt: '2026-03-02T12:00:00.000Z' },
     ];
     const row = wideRow(columns, { code: 'P-0002', participant, instances });
     expect(row).toEqual({
       participant: 'P-0002', arm: 'waitlist', stratum: 'site=lyon|sex=f', allocation_sequence: 7, status: 'withdrawn',
-      baseline_completed_at: '2026-03-02T12:00:00.000Z', baseline_phq9_total: 7.875, baseline_gad7_total: null, baseline_peg3_peg: 3,
-      week8_completed_at: null, week8_phq9_total: null, week8_gad7_total: null, week8_peg3_peg: null,
+      enrolled_at: '2026-03-02T09:00:00.000Z', protocol_version: 2, language: 'fr',
+      baseline_completed_at: '2026-03-02T12:00:00.000Z', baseline_due_at: '2026-03-02T09:00:00.000Z', baseline_days_from_enrolment: 0.125,
+      baseline_phq9_total: 7.875, baseline_gad7_total: null, baseline_peg3_peg: 3,
+      week8_completed_at: null, week8_due_at: '2026-04-27T08:00:00.000Z', week8_days_from_enrolment: null,
+      week8_phq9_total: null, week8_gad7_total: null, week8_peg3_peg: null,
     });
     expect(Object.keys(row)).toEqual(columns.map((c) => c.name));
   });
@@ -37,7 +40,9 @@ describe('the wide row of a participant', () => {
   it('is all empty cells for a participant with nothing planned yet', () => {
     const { allocation: _none, ...notAllocated } = participant;
     const row = wideRow(columns, { code: 'P-0009', participant: { ...notAllocated, code: 'P-0009', status: 'active' }, instances: [] });
-    expect(Object.entries(row).filter(([, v]) => v !== null)).toEqual([['participant', 'P-0009'], ['arm', 'waitlist'], ['status', 'active']]);
+    expect(Object.entries(row).filter(([, v]) => v !== null)).toEqual([
+      ['participant', 'P-0009'], ['arm', 'waitlist'], ['status', 'active'], ['enrolled_at', '2026-03-02T09:00:00.000Z'], ['protocol_version', 2], ['language', 'fr'],
+    ]);
   });
 
   it('takes the arm from the instances when the participant record is missing, and ignores unknown timepoints', () => {

@@ -11,6 +11,7 @@ import type { LongRow } from '../../functions/core/export/long-rows';
 const row = (participant: string, arm: string, timepoint: string, value: number | null, status = value === null ? 'not_scored' : 'complete', scale = 'total', instrument = 'phq9'): LongRow => ({
   participant, arm, stratum: null, allocation_sequence: null, timepoint, instrument, instrument_version: '1.0', scoring_version: '1', scale, value, raw: value, se: null,
   band: null, status, missing_rule: null, answered: null, items: null, completed_at: null,
+  enrolled_at: null, due_at: null, days_from_enrolment: null, protocol_version: null, language: null,
 });
 
 const options: OutcomeSummaryOptions = {
@@ -219,7 +220,8 @@ describe('edge cases', () => {
     [{ followup: 'week12' }, 'followup', /unknown timepoint "week12".*baseline, week8/],
     [{ followup: 'baseline' }, 'followup', /is the baseline/],
     [{ reference: 'control' }, 'reference', /unknown arm "control"/],
-    [{ reference: 'healthy' }, 'reference', /does not get "week8"/],
+    [{ reference: 'healthy' }, 'reference', /gets no timepoint after the baseline/],
+    [{ reference: 'healthy', followup: 'week8' }, 'reference', /does not get "week8"/],
   ])('refuses %o with a 400 naming the parameter', (bad, field, message) => {
     try {
       outcomeSummary(rows, { ...options, ...bad });

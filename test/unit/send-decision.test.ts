@@ -34,6 +34,18 @@ describe('deciding at send time', () => {
     expect(decisions.filter((d) => d.send).map((d) => d.message.kind)).toEqual(['invitation']);
   });
 
+  it('holds, rather than sends or skips, a message whose questionnaires lack their licensed wording, naming the instrument', () => {
+    const [decision] = decideSends([message('invitation', 0)], { participant, instance, contact, invitationSent: false, missingWording: ['bdi2@1.0'], now });
+    expect(decision).toMatchObject({ send: false, hold: true, reason: expect.stringContaining('bdi2@1.0') });
+  });
+
+  it('sends a synthetic demo participant nothing but the seeding’s own messages', () => {
+    const synthetic = { ...participant, synthetic: true };
+    const resend = { ...message('invitation', 0), kind: 'resend' as const };
+    expect(decideSends([resend], { participant: synthetic, instance, contact, invitationSent: true, now })[0]).toMatchObject({ send: false, reason: 'synthetic demo participant: never emailed' });
+    expect(decideSends([{ ...message('invitation', 0), synthetic: true }], { participant: synthetic, instance, contact, invitationSent: false, now })[0]).toMatchObject({ send: true });
+  });
+
   it('sends no reminder for an instance whose invitation never went out', () => {
     expect(decideSends([message('reminder', 1)], { participant, instance, contact, invitationSent: false, now })[0]).toMatchObject({ send: false });
   });

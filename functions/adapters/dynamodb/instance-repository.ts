@@ -64,7 +64,8 @@ export function createInstanceRepository(db: Db): InstanceRepository {
             UpdateExpression:
               'SET #type = :type, studyId = :studyId, code = :code, timepoint = :timepoint, arm = :arm, ' +
               'dueAt = :dueAt, opensAt = :opensAt, closesAt = :closesAt, instruments = :instruments, ' +
-              '#status = if_not_exists(#status, :scheduled), duePk = :duePk, dueSk = :dueSk',
+              '#status = if_not_exists(#status, :scheduled), duePk = :duePk, dueSk = :dueSk' +
+              (instance.synthetic ? ', synthetic = :synthetic' : ''),
             ConditionExpression: `attribute_not_exists(pk) OR ${IS_OPEN}`,
             ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
             ExpressionAttributeValues: {
@@ -80,6 +81,7 @@ export function createInstanceRepository(db: Db): InstanceRepository {
               ':instruments': instance.instruments,
               ':duePk': expiry.duePk,
               ':dueSk': expiry.dueSk,
+              ...(instance.synthetic ? { ':synthetic': true } : {}),
             },
           }),
         ),

@@ -47,9 +47,12 @@ export function createMessageRepository(db: Db): MessageRepository {
             Key: key,
             UpdateExpression:
               'SET #type = :type, studyId = :studyId, code = :code, timepoint = :timepoint, kind = :kind, n = :n, ' +
-              'sendAt = :sendAt, notBefore = :sendAt, #status = :planned, duePk = :duePk, dueSk = :dueSk REMOVE reason',
-            // A cancelled message comes back if a later plan wants it again (e.g. an arm changed back).
-            ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:planned, :cancelled)',
+              'sendAt = :sendAt, notBefore = :sendAt, #status = :planned, duePk = :duePk, dueSk = :dueSk' +
+              (message.synthetic ? ', synthetic = :synthetic' : '') +
+              ' REMOVE reason',
+            // A cancelled message comes back if a later plan wants it again (e.g. an arm changed back); a
+            // held one moves like a planned one (it is checked again when due).
+            ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:planned, :cancelled, :held)',
             ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
             ExpressionAttributeValues: {
               ':type': 'message',
@@ -61,8 +64,10 @@ export function createMessageRepository(db: Db): MessageRepository {
               ':sendAt': message.sendAt,
               ':planned': 'planned',
               ':cancelled': 'cancelled',
+              ':held': 'held',
               ':duePk': due.duePk,
               ':dueSk': due.dueSk,
+              ...(message.synthetic ? { ':synthetic': true } : {}),
             },
           }),
         ),
@@ -131,7 +136,7 @@ export function createMessageRepository(db: Db): MessageRepository {
       const lease = keys.due('LEASE', leaseExpiresAt, key);
       // Conditioned on exactly the state that was read, so a stale index read (re-planned, claimed
       // by someone else, settled) can never lead to a claim.
-      const fresh = message.status === 'planned';
+      const fresh = message.status === 'planned' || message.status === 'held';
       const claimed = await conditionally(() =>
         db.doc.send(
           new UpdateCommand({
@@ -141,7 +146,7 @@ export function createMessageRepository(db: Db): MessageRepository {
               'SET #status = :claimed, claimedBy = :by, claimedAt = :at, leaseExpiresAt = :lease, duePk = :duePk, dueSk = :dueSk, ' +
               'attempts = if_not_exists(attempts, :zero) + :one',
             ConditionExpression: fresh
-              ? '#status = :planned AND notBefore = :notBefore'
+              ? '#status = :waiting AND notBefore = :notBefore'
               : '#status = :claimed AND leaseExpiresAt = :oldLease AND leaseExpiresAt <= :atIso',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
@@ -154,7 +159,7 @@ export function createMessageRepository(db: Db): MessageRepository {
               ':zero': 0,
               ':one': 1,
               ...(fresh
-                ? { ':planned': 'planned', ':notBefore': (message as { notBefore?: string }).notBefore ?? message.sendAt }
+                ? { ':waiting': message.status, ':notBefore': (message as { notBefore?: string }).notBefore ?? message.sendAt }
                 : { ':oldLease': message.leaseExpiresAt ?? '', ':atIso': at.toISOString() }),
             },
           }),
@@ -183,6 +188,36 @@ export function createMessageRepository(db: Db): MessageRepository {
 
     async markFailed(message, claimant, reason, at) {
       await settle(message, claimant, '#status = :failed, reason = :reason, settledAt = :at', { ':failed': 'failed', ':reason': reason, ':at': at.toISOString() });
+    },
+
+    async hold(message, claimant, reason, recheckAt) {
+      const key = keyOf(message);
+      const due = keys.due('MESSAGE', recheckAt.toISOString(), key);
+      await conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: key,
+            UpdateExpression:
+              // A hold is not a failed send: the attempt its claim counted is given back.
+              'SET #status = :held, notBefore = :recheck, reason = :reason, heldAt = if_not_exists(heldAt, :now), attempts = attempts - :one, ' +
+              'duePk = :duePk, dueSk = :dueSk REMOVE leaseExpiresAt',
+            ConditionExpression: '#status = :claimed AND claimedBy = :me',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':held': 'held',
+              ':claimed': 'claimed',
+              ':me': claimant,
+              ':recheck': recheckAt.toISOString(),
+              ':reason': reason,
+              ':one': 1,
+              ':now': message.claimedAt ?? recheckAt.toISOString(),
+              ':duePk': due.duePk,
+              ':dueSk': due.dueSk,
+            },
+          }),
+        ),
+      );
     },
 
     async release(message, claimant, reason, retryAt) {
@@ -217,9 +252,9 @@ export function createMessageRepository(db: Db): MessageRepository {
             TableName,
             Key: keyOf(message),
             UpdateExpression: 'SET #status = :cancelled, reason = :reason, settledAt = :at REMOVE duePk, dueSk',
-            ConditionExpression: '#status = :planned',
+            ConditionExpression: '#status IN (:planned, :held)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':cancelled': 'cancelled', ':planned': 'planned', ':reason': reason, ':at': at.toISOString() },
+            ExpressionAttributeValues: { ':cancelled': 'cancelled', ':planned': 'planned', ':held': 'held', ':reason': reason, ':at': at.toISOString() },
           }),
         ),
       );

@@ -31,11 +31,11 @@ export interface SummaryArm {
 }
 
 export interface OutcomeSummaryOptions {
-  /** The protocol's timepoints in order; the first is the baseline. */
+  /** The protocol's timepoints in schedule order (`scheduleOrder`); the first is the baseline. */
   timepoints: SummaryTimepoint[];
   /** The study's arms in order. */
   arms: SummaryArm[];
-  /** The follow-up timepoint (default: the last of `timepoints`). */
+  /** The follow-up timepoint (default: the last timepoint the reference arm gets). */
   followup?: string | undefined;
   /** The arm every other arm's change is compared with (default: the first arm in `arms` that gets the follow-up). */
   reference?: string | undefined;
@@ -227,23 +227,38 @@ const ordered = (preferred: readonly string[], found: Iterable<string>): string[
   return [...preferred, ...[...seen].filter((x) => !preferred.includes(x)).sort()];
 };
 
-/** Checks `followup` and `reference` against the protocol and resolves their defaults; bad values are 400s naming the parameter. */
+/**
+ * Checks `followup` and `reference` against the protocol and resolves their defaults; bad values
+ * are 400s naming the parameter. The baseline is the first timepoint in schedule order. Without a
+ * reference, it is the study's first arm that gets the follow-up (or, with no follow-up given,
+ * the first arm that gets any timepoint after the baseline); without a follow-up, it is the last
+ * timepoint the reference arm gets.
+ */
 export function resolveSummaryParameters(options: OutcomeSummaryOptions): { baseline: string; followup: string; reference: string; followupArms: string[] } {
   const ids = options.timepoints.map((t) => t.id);
   const baseline = ids[0];
   if (baseline === undefined) throw badRequest('timepoints', 'the protocol has no timepoints');
-  const followup = options.followup ?? ids.at(-1)!;
-  if (!ids.includes(followup)) throw badRequest('followup', `unknown timepoint "${followup}" (the protocol's are: ${ids.join(', ')})`);
-  if (followup === baseline) {
-    throw badRequest('followup', `"${followup}" is the baseline; choose a later timepoint (${ids.slice(1).join(', ') || 'the protocol has none'})`);
+  const later = ids.slice(1);
+  if (options.followup !== undefined) {
+    if (!ids.includes(options.followup)) throw badRequest('followup', `unknown timepoint "${options.followup}" (the protocol's are: ${ids.join(', ')})`);
+    if (options.followup === baseline) {
+      throw badRequest('followup', `"${options.followup}" is the baseline; choose a later timepoint (${later.join(', ') || 'the protocol has none'})`);
+    }
   }
+  const armIds = options.arms.map((a) => a.id);
+  if (options.reference !== undefined && !armIds.includes(options.reference)) {
+    throw badRequest('reference', `unknown arm "${options.reference}" (the study's are: ${armIds.join(', ')})`);
+  }
+  const gets = (arm: string, timepoint: string) => options.timepoints.find((t) => t.id === timepoint)?.arms.includes(arm) === true;
+  const reference =
+    options.reference ?? armIds.find((arm) => (options.followup !== undefined ? gets(arm, options.followup) : later.some((t) => gets(arm, t))));
+  if (reference === undefined) {
+    throw badRequest('followup', options.followup !== undefined ? `no arm gets "${options.followup}"` : 'no arm gets a timepoint after the baseline');
+  }
+  const followup = options.followup ?? later.filter((t) => gets(reference, t)).at(-1);
+  if (followup === undefined) throw badRequest('reference', `arm "${reference}" gets no timepoint after the baseline, so has no change to compare with`);
   const getsFollowup = options.timepoints.find((t) => t.id === followup)!.arms;
-  const followupArms = ordered(options.arms.map((a) => a.id).filter((a) => getsFollowup.includes(a)), getsFollowup);
-  const reference = options.reference ?? followupArms[0];
-  if (reference === undefined) throw badRequest('followup', `no arm gets "${followup}"`);
-  if (!options.arms.some((a) => a.id === reference)) {
-    throw badRequest('reference', `unknown arm "${reference}" (the study's are: ${options.arms.map((a) => a.id).join(', ')})`);
-  }
+  const followupArms = ordered(armIds.filter((a) => getsFollowup.includes(a)), getsFollowup);
   if (!followupArms.includes(reference)) {
     throw badRequest('reference', `arm "${reference}" does not get "${followup}", so has no change to compare with (choose one of: ${followupArms.join(', ')})`);
   }

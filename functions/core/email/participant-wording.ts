@@ -18,6 +18,10 @@ export const participantWording: Record<Language, {
   crisis: string;
   unsubscribe: string;
   unsubscribeLink: string;
+  /** Before the subject of every email to a test participant. */
+  testSubject: string;
+  /** The first paragraph of every email to a test participant. */
+  testNotice: string;
 }> = {
   en: {
     invitationSubject: '{study}: your {timepoint} questionnaires',
@@ -35,6 +39,8 @@ export const participantWording: Record<Language, {
     crisis: 'If you are in crisis or worried about your safety, contact your local emergency services now.',
     unsubscribe: 'To stop receiving emails from this study:',
     unsubscribeLink: 'Stop receiving emails from this study',
+    testSubject: '[TEST] ',
+    testNotice: 'This is a test: you are enrolled in {study} as a test participant, so your answers are kept out of the study’s results.',
   },
   fr: {
     invitationSubject: '{study} : vos questionnaires ({timepoint})',
@@ -52,5 +58,7 @@ export const participantWording: Record<Language, {
     crisis: 'Si vous êtes en détresse ou inquiet pour votre sécurité, contactez immédiatement les services d’urgence.',
     unsubscribe: 'Pour ne plus recevoir de messages de cette étude :',
     unsubscribeLink: 'Ne plus recevoir de messages de cette étude',
+    testSubject: '[TEST] ',
+    testNotice: 'Ceci est un test : vous êtes inscrit à {study} comme participant de test, vos réponses sont donc exclues des résultats de l’étude.',
   },
 };

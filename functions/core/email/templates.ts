@@ -25,6 +25,8 @@ export function renderParticipantEmail(input: {
   closesAt: string;
   timezone: string;
   language?: Language;
+  /** A test participant: the subject and the first paragraph say it is a test. */
+  test?: boolean;
 }): RenderedEmail {
   const { study, timepoint, kind, link } = input;
   const language = input.language ?? 'en';
@@ -40,8 +42,12 @@ export function renderParticipantEmail(input: {
   const fill = (template: string) => template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
   // A study's own wording, in this language (the top level is English); a resend reads as the invitation.
   const custom = (language === 'en' ? study.emails : study.emails[language])?.[kind === 'resend' ? 'invitation' : kind];
-  const subject = fill(custom?.subject ?? (kind === 'reminder' ? words.reminderSubject : words.invitationSubject)) + (kind === 'resend' ? words.resendSuffix : '');
+  const subject =
+    (input.test ? words.testSubject : '') +
+    fill(custom?.subject ?? (kind === 'reminder' ? words.reminderSubject : words.invitationSubject)) +
+    (kind === 'resend' ? words.resendSuffix : '');
   const paragraphs = [
+    ...(input.test ? [fill(words.testNotice)] : []),
     fill(custom?.intro ?? (kind === 'reminder' ? words.reminderIntro : words.invitationIntro)),
     // A resend revoked every earlier link: say so, or the participant would try the old one first.
     ...(kind === 'resend' ? [words.replaces] : []),
@@ -49,7 +55,10 @@ export function renderParticipantEmail(input: {
     words.personal,
   ];
   const footer = [contact ? fill(words.questions) : words.questionsNoContact, words.crisis];
-  const text = [paragraphs[0], '', `${words.open} ${link}`, '', ...paragraphs.slice(1), '', '—', ...footer, `${words.unsubscribe} ${input.unsubscribeLink}`].join('\n');
+  // The link follows the opening paragraph (after the test notice, when there is one).
+  const lead = input.test ? 2 : 1;
+  const opening = paragraphs.slice(0, lead).flatMap((p, i) => (i === 0 ? [p] : ['', p]));
+  const text = [...opening, '', `${words.open} ${link}`, '', ...paragraphs.slice(lead), '', '—', ...footer, `${words.unsubscribe} ${input.unsubscribeLink}`].join('\n');
   return {
     subject,
     text,

@@ -24,15 +24,28 @@ export type CodebookEntry = { format: string; column: string } & Omit<ColumnSpec
 export interface Codebook {
   study: string;
   formats: string[];
+  /** How the CSV files are written: what a spreadsheet's import dialog asks. */
+  csv: { encoding: 'UTF-8'; delimiters: { comma: ','; semicolon: ';' }; decimalMark: '.'; byteOrderMark: string };
   columns: CodebookEntry[];
 }
+
+/** Said of every number column: a semicolon-separated file (`delimiter=semicolon`) changes the separator only. */
+export const DECIMAL_NOTE = '[decimal point "." also in semicolon-separated files]';
 
 /** The codebook: every column of every tabular format, in each format's column order. */
 export function codebook(study: string, formats: Array<{ format: string; columns: ColumnSpec[] }>): Codebook {
   return {
     study,
     formats: formats.map((f) => f.format),
-    columns: formats.flatMap(({ format, columns }) => columns.map(({ name, ...rest }) => ({ format, column: name, ...rest }))),
+    csv: {
+      encoding: 'UTF-8',
+      delimiters: { comma: ',', semicolon: ';' },
+      decimalMark: '.',
+      byteOrderMark: 'only with bom=1 (for Excel)',
+    },
+    columns: formats.flatMap(({ format, columns }) =>
+      columns.map(({ name, label, ...rest }) => ({ format, column: name, label: rest.type === 'number' ? `${label} ${DECIMAL_NOTE}` : label, ...rest })),
+    ),
   };
 }
 

@@ -113,12 +113,52 @@ export function longColumnSpecs(study: Study, layout: ExportLayout): ColumnSpec[
     answered: { name: 'answered', label: 'Items of the scale answered', type: 'integer' },
     items: { name: 'items', label: 'Items in the scale', type: 'integer' },
     completed_at: { name: 'completed_at', label: 'When the timepoint’s questionnaires were submitted (UTC, ISO 8601)', type: 'datetime' },
+    ...contextSpecs(),
   };
   return longColumns.map((name) => specs[name]);
 }
 
+/** The timing and context columns `long` and `items` share, after `completed_at`. */
+function contextSpecs() {
+  return {
+    enrolled_at: enrolledAtSpec,
+    due_at: {
+      name: 'due_at',
+      label: 'When the timepoint’s invitation was due: its scheduled send time in the participant’s zone, as UTC ISO 8601 (the window opens and closes around it)',
+      type: 'datetime',
+    } as ColumnSpec,
+    days_from_enrolment: {
+      name: 'days_from_enrolment',
+      label: 'Days from enrolment to submission (completed_at − enrolled_at, in days, a decimal to 4 places); empty when not submitted',
+      type: 'number',
+    } as ColumnSpec,
+    protocol_version: protocolVersionSpec,
+    language: languageSpec,
+  };
+}
+
+const enrolledAtSpec: ColumnSpec = { name: 'enrolled_at', label: 'When the participant was enrolled (UTC, ISO 8601); the start of their schedule', type: 'datetime' };
+const protocolVersionSpec: ColumnSpec = { name: 'protocol_version', label: 'The protocol version the participant is on now', type: 'integer' };
+const languageSpec: ColumnSpec = {
+  name: 'language',
+  label: 'The language of the participant’s emails and questionnaires',
+  type: 'string',
+  codes: ['en', 'fr'],
+  valueLabels: { en: 'English', fr: 'French' },
+};
+
+/** The `test` column, added last to every tabular format only when test participants are included (`include_test=1`). */
+export const testColumnSpec: ColumnSpec = {
+  name: 'test',
+  label: 'Test participant (a coordinator trying the study out, not research data): 1 yes, 0 no. Only in exports asked for with include_test=1',
+  type: 'integer',
+  codes: [0, 1],
+  valueLabels: { '0': 'study participant', '1': 'test participant' },
+};
+
 /**
- * The `wide` format's columns: participant, arm, status, then per timepoint (protocol order)
+ * The `wide` format's columns: participant, arm, stratum, allocation_sequence, status, enrolment
+ * context, then per timepoint (protocol order)
  * `<timepoint>_completed_at` and `<timepoint>_<instrument>_<scale>` for each scale of each
  * instrument of its battery. Every name is checked to be a valid SPSS/Stata identifier.
  */
@@ -128,9 +168,19 @@ export function wideColumnSpecs(study: Study, layout: ExportLayout, find: Find):
     armColumn(study),
     ...allocationColumns,
     { name: 'status', label: 'Participant status', type: 'string', codes: participantStatuses },
+    enrolledAtSpec,
+    protocolVersionSpec,
+    languageSpec,
   ];
   for (const tp of layout.timepoints) {
     specs.push({ name: `${tp.id}_completed_at`, label: `${tp.label}: when submitted (UTC, ISO 8601)`, type: 'datetime', timepoint: tp.id });
+    specs.push({ name: `${tp.id}_due_at`, label: `${tp.label}: when the invitation was due (UTC, ISO 8601)`, type: 'datetime', timepoint: tp.id });
+    specs.push({
+      name: `${tp.id}_days_from_enrolment`,
+      label: `${tp.label}: days from enrolment to submission (decimal); empty when not submitted`,
+      type: 'number',
+      timepoint: tp.id,
+    });
     for (const [id, versions] of groupVersions(tp.instruments)) {
       const definitions = versions.map((v) => find(id, v)!.scoring);
       const scales = unique(definitions.flatMap((d) => d.scales.map((s) => s.id)));
@@ -155,7 +205,8 @@ export function wideColumnSpecs(study: Study, layout: ExportLayout, find: Find):
 }
 
 /**
- * The `items` format's columns: participant, arm, timepoint, status, completed_at, then every
+ * The `items` format's columns: participant, arm, stratum, allocation_sequence, timepoint, status,
+ * completed_at, the timing context, then every
  * item of every battery, in protocol order (first use), once each.
  */
 export function itemColumnSpecs(study: Study, layout: ExportLayout, find: Find): ColumnSpec[] {
@@ -166,6 +217,7 @@ export function itemColumnSpecs(study: Study, layout: ExportLayout, find: Find):
     timepointColumn(layout),
     { name: 'status', label: 'State of the participant’s questionnaires at this timepoint', type: 'string', codes: instanceStatuses },
     { name: 'completed_at', label: 'When submitted (UTC, ISO 8601)', type: 'datetime' },
+    ...Object.values(contextSpecs()),
   ];
   const seen = new Map<string, ColumnSpec>();
   for (const tp of layout.timepoints) {

@@ -1,4 +1,5 @@
 import type { ColumnSpec } from './columns';
+import { participantContext } from './long-rows';
 import type { ParticipantGroup } from './participant-groups';
 import { allocationCells } from './long-rows';
 import type { ExportRow } from './wide-rows';
@@ -24,6 +25,7 @@ export function* itemRows(columns: ColumnSpec[], group: ParticipantGroup, timepo
       timepoint: instance.timepoint,
       status: instance.status,
       completed_at: instance.completedAt ?? null,
+      ...participantContext(group.participant, instance),
     };
     for (const { name, printedCodes } of items) {
       const answer = instance.answers?.[name] ?? null;

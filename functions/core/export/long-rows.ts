@@ -22,9 +22,41 @@ export const longColumns = [
   'answered',
   'items',
   'completed_at',
+  'enrolled_at',
+  'due_at',
+  'days_from_enrolment',
+  'protocol_version',
+  'language',
 ] as const;
 
-export type LongRow = Record<(typeof longColumns)[number], string | number | null>;
+/** Added after the others only when test participants are asked for (`include_test=1`): 1 for a test participant, else 0. */
+export const testColumn = 'test';
+
+export type LongRow = Record<(typeof longColumns)[number], string | number | null> & { test?: 0 | 1 };
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Days from enrolment to completion, as a decimal (4 places, about 9 seconds): what a
+ * longitudinal model takes as its time variable. Null when not completed or not enrolled.
+ */
+export function daysFromEnrolment(enrolledAt: string | undefined, completedAt: string | undefined): number | null {
+  if (enrolledAt === undefined || completedAt === undefined) return null;
+  const days = (Date.parse(completedAt) - Date.parse(enrolledAt)) / DAY_MS;
+  return Number.isFinite(days) ? Math.round(days * 10_000) / 10_000 : null;
+}
+
+/** The participant-level timing and context columns of `long` and `items` (empty without a participant record). */
+export function participantContext(participant: Participant | undefined, instance: Instance) {
+  return {
+    enrolled_at: participant?.enrolledAt ?? null,
+    due_at: instance.dueAt ?? null,
+    days_from_enrolment: daysFromEnrolment(participant?.enrolledAt, instance.completedAt),
+    protocol_version: participant?.protocolVersion ?? null,
+    language: participant === undefined ? null : (participant.language ?? 'en'),
+    test: (participant?.test ? 1 : 0) as 0 | 1,
+  };
+}
 
 /**
  * The tidy table analysts load into R or pandas. Every planned instance appears, so a missing
@@ -65,6 +97,7 @@ export function* longRows(
           answered: s?.answered ?? null,
           items: s?.items ?? null,
           completed_at: instance.completedAt ?? null,
+          ...participantContext(byCode.get(instance.code), instance),
         };
       }
     }

@@ -1,5 +1,5 @@
 import type { ColumnSpec } from './columns';
-import { allocationCells } from './long-rows';
+import { allocationCells, daysFromEnrolment } from './long-rows';
 import type { ParticipantGroup } from './participant-groups';
 
 export type ExportRow = Record<string, string | number | null>;
@@ -15,9 +15,19 @@ export function wideRow(columns: ColumnSpec[], group: ParticipantGroup): ExportR
   row.arm = group.participant?.arm ?? group.instances[0]?.arm ?? null;
   Object.assign(row, allocationCells(group.participant));
   row.status = group.participant?.status ?? null;
+  const participant = group.participant;
+  /** Fills a column the layout has (a timepoint no longer in it, or `test` when not asked for, stays out). */
+  const set = (column: string, value: string | number | null) => {
+    if (column in row) row[column] = value;
+  };
+  set('enrolled_at', participant?.enrolledAt ?? null);
+  set('protocol_version', participant?.protocolVersion ?? null);
+  set('language', participant === undefined ? null : (participant.language ?? 'en'));
+  set('test', participant?.test ? 1 : 0);
   for (const instance of group.instances) {
-    const completedAt = `${instance.timepoint}_completed_at`;
-    if (completedAt in row) row[completedAt] = instance.completedAt ?? null;
+    set(`${instance.timepoint}_completed_at`, instance.completedAt ?? null);
+    set(`${instance.timepoint}_due_at`, instance.dueAt ?? null);
+    set(`${instance.timepoint}_days_from_enrolment`, daysFromEnrolment(participant?.enrolledAt, instance.completedAt));
     for (const score of instance.scores ?? []) {
       for (const [scale, result] of Object.entries(score.scales)) {
         const name = `${instance.timepoint}_${score.instrument}_${scale}`;

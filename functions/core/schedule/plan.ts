@@ -59,7 +59,8 @@ export function planParticipant(protocol: Protocol, participant: Participant, co
 
     const dueDate = anchor.date.plus({ days: timepoint.offsetDays });
     const at = (date: DateTime) => toIso(localToUtc(date, timepoint.sendAt, zone));
-    const key = { studyId: participant.studyId, code: participant.code, timepoint: timepoint.id };
+    // A synthetic demo participant's records say so, so the dispatcher can tell without another read.
+    const key = { studyId: participant.studyId, code: participant.code, timepoint: timepoint.id, ...(participant.synthetic ? { synthetic: true } : {}) };
     const completedAt = completions[timepoint.id];
     const wanted = (sendAt: string) => completedAt === undefined || sendAt < completedAt;
 

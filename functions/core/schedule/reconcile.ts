@@ -1,6 +1,6 @@
 import type { Participant } from '../study/study';
 import type { Plan } from './plan';
-import { openStatuses, plannedKinds, type Instance, type StoredMessage } from './records';
+import { openStatuses, plannedKinds, waitingStatuses, type Instance, type StoredMessage } from './records';
 
 /** Why mail to a participant stops once their contact details are erased (ledger and dispatcher). */
 export const CONTACT_ERASED = "contact details erased at the participant's request";
@@ -13,7 +13,7 @@ export interface Reconciliation {
 }
 
 /**
- * What a new plan takes away from what is stored: every still-planned invitation or reminder and
+ * What a new plan takes away from what is stored: every still-waiting (planned or held) invitation or reminder and
  * every open instance it no longer contains, each with the reason. Sent messages and finished
  * instances are history and are never touched.
  */
@@ -32,7 +32,7 @@ export function reconcile(plan: Plan, participant: Participant, stored: { messag
 
   return {
     cancelMessages: stored.messages
-      .filter((m) => plannedKinds.has(m.kind) && m.status === 'planned' && !wantedMessages.has(`${m.timepoint}|${m.kind}|${m.n}`))
+      .filter((m) => plannedKinds.has(m.kind) && waitingStatuses.has(m.status) && !wantedMessages.has(`${m.timepoint}|${m.kind}|${m.n}`))
       .map((message) => ({ message, reason: reasonFor(message.timepoint) })),
     cancelInstances: stored.instances
       .filter((i) => openStatuses.has(i.status) && !wantedInstances.has(i.timepoint))

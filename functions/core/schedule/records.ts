@@ -36,6 +36,8 @@ export interface Instance {
    * `Participant.linkEpoch`): copied here so that the answer write itself refuses a revoked link.
    */
   linkEpoch?: number;
+  /** A synthetic demo participant's (see Participant.synthetic): only the demo seeding's dispatcher passes act on it. */
+  synthetic?: boolean;
 }
 
 /**
@@ -55,9 +57,16 @@ export const plannedKinds: ReadonlySet<MessageKind> = new Set(['invitation', 're
 /**
  * planned → claimed → sent → delivered | bounced | complained, with side exits:
  * planned → cancelled (a re-plan no longer wants it), claimed → skipped (not wanted at send
- * time), claimed → planned (a transient failure, retried later), claimed → failed (gave up).
+ * time), claimed → planned (a transient failure, retried later), claimed → failed (gave up),
+ * claimed → held (its questionnaires could not be completed: an instrument's licensed wording
+ * is not installed; the reason names it). A held message is claimed again every few minutes
+ * and goes out once the wording is loaded, if its window is still open; a re-plan may move or
+ * cancel it like a planned one.
  */
-export type MessageStatus = 'planned' | 'claimed' | 'sent' | 'delivered' | 'bounced' | 'complained' | 'skipped' | 'cancelled' | 'failed';
+export type MessageStatus = 'planned' | 'held' | 'claimed' | 'sent' | 'delivered' | 'bounced' | 'complained' | 'skipped' | 'cancelled' | 'failed';
+
+/** States of a message that is still waiting to go out: a re-plan may move or cancel it. */
+export const waitingStatuses: ReadonlySet<MessageStatus> = new Set(['planned', 'held']);
 
 /** States in which a message has left Timepoint (at least one send was accepted by SES). */
 export const sentStatuses: ReadonlySet<MessageStatus> = new Set(['sent', 'delivered', 'bounced', 'complained']);
@@ -71,6 +80,8 @@ export interface PlannedMessage {
   /** 0 for the invitation, 1… for reminders. */
   n: number;
   sendAt: string;
+  /** A synthetic demo participant's (see Participant.synthetic): only the demo seeding's dispatcher passes act on it. */
+  synthetic?: boolean;
 }
 
 export interface StoredMessage extends PlannedMessage {

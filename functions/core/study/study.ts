@@ -4,19 +4,28 @@ import type { StrataValues } from '../allocation/strata';
 import { languageSchema, type Language } from '../i18n/language';
 import { isIanaZone } from './time-zone';
 
-const slug = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _ (start with a letter)');
-const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
-const zone = z.string().refine(isIanaZone, 'an IANA time zone such as Europe/London');
+const slug = z
+  .string()
+  .min(1, { error: 'is required', abort: true })
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, 'may use only lower-case letters, digits and _ (starting with a letter)');
+/** An email address; empty reads as missing, not as malformed. */
+const emailAddress = () => z.email({ error: (issue) => (issue.input === '' || issue.input === undefined ? 'is required' : 'is not an email address') });
+
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM, 24-hour (e.g. 09:00)');
+const zone = z.string().refine(isIanaZone, 'must be an IANA time zone name such as Europe/London');
 
 /**
  * When a timepoint falls due: days after an anchor, at a local wall-clock time.
  * `enrollment`, `<timepoint>.completed`, or `date:<field>` (a date on the participant record).
  */
-export const anchorSchema = z.union([
-  z.literal('enrollment'),
-  z.string().regex(/^[a-z][a-z0-9_]*\.completed$/, '<timepoint>.completed'),
-  z.string().regex(/^date:[a-z][a-z0-9_]*$/, 'date:<participant field>'),
-]);
+export const anchorSchema = z.union(
+  [
+    z.literal('enrollment'),
+    z.string().regex(/^[a-z][a-z0-9_]*\.completed$/, '<timepoint>.completed'),
+    z.string().regex(/^date:[a-z][a-z0-9_]*$/, 'date:<participant field>'),
+  ],
+  { error: 'must be enrolment ("enrollment"), another timepoint\'s completion ("<timepoint>.completed") or a participant date ("date:<field>")' },
+);
 
 export const timepointSchema = z.object({
   id: slug,
@@ -110,20 +119,29 @@ const emailTemplateSchema = z.strictObject({
 
 export const studySchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and -'),
+    id: z
+      .string()
+      .min(1, { error: 'is required', abort: true })
+      .regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'may use only lower-case letters, digits and - (2 to 40 of them)'),
     name: z.string().min(1).max(200),
     timezone: zone,
-    arms: z.array(z.object({ id: slug, label: z.string().min(1) })).min(1),
+    arms: z.array(z.object({ id: slug, label: z.string().min(1) })).min(1, 'needs at least one arm'),
     /** The From address of every participant email; must be an SES-verified identity in AWS. */
-    sender: z.object({ name: z.string().min(1), email: z.email() }),
+    sender: z.object({ name: z.string().min(1), email: emailAddress() }),
     /** People who receive safety alerts, and whom participants may contact. */
-    contacts: z.array(z.object({ name: z.string().min(1), email: z.email(), safety: z.boolean() })).min(1),
+    contacts: z.array(z.object({ name: z.string().min(1), email: emailAddress(), safety: z.boolean() })).min(1, 'needs at least one contact'),
     protocol: protocolSchema,
     /**
      * Missing-data rule chosen per instrument (instrument id → a named rule of that instrument),
      * replacing its default; recorded with every score. Unlisted instruments use their default.
      */
     missingRules: z.record(z.string(), z.string()).default({}),
+    /**
+     * What the thank-you page tells a participant whose answers raised an urgent flag (who to
+     * call, the emergency number), per language; a language left out gets the built-in default
+     * (`functions/core/safety/support-text.ts`).
+     */
+    support: z.partialRecord(languageSchema, z.string().trim().min(1).max(2000)).default({}),
     /** Overrides of the default invitation and reminder wording: English at the top level, other languages under their code. */
     emails: z
       .strictObject({
@@ -213,6 +231,19 @@ export interface Participant {
   dates: Record<string, string>;
   /** The language of their emails and questionnaire pages (English when unset). */
   language?: Language;
+  /**
+   * A test participant (a coordinator trying the study out): their emails say so, they are left
+   * out of exports, the outcome summary and the dashboard's counts unless asked for, and they are
+   * the only participants time travel (`npx timepoint dispatch --now`) acts on.
+   */
+  test?: boolean;
+  /**
+   * Synthetic demo data seeded on the first start of a local platform (`demo` study only), codes
+   * starting `SYN-`, shown with a badge: their history is written by the seeding's own dispatcher
+   * passes on a virtual clock; every other pass leaves their records alone and never emails them
+   * (nor could it deliver: their addresses are in the reserved `.invalid` domain).
+   */
+  synthetic?: boolean;
   /**
    * When their contact details were erased at their request: from then on nothing is planned or
    * sent to them, and no address can be set again. Their research data stays.

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { catalogueEntry } from '../../core/catalogue/catalogue-entry';
+import { wordingInstalled } from '../../use-cases/battery';
 import { requireStaff } from '../auth';
 import type { AppDeps, AppEnv } from '../env';
 import { documented } from '../openapi';
@@ -11,15 +12,18 @@ const list = documented({
   summary: 'The instrument catalogue: id, version, name, constructs, scales, licence (non-commercial flagged), whether the wording ships and in which languages (for building a battery)',
   roles: ['admin', 'coordinator', 'analyst'],
   responses: {
-    200: '{instruments: [{id, version, name, constructs, items, scales: [{id, label}], licence: {category, name, holder}, nonCommercial, textIncluded, wording, languages}]}',
+    200: '{instruments: [{id, version, name, constructs, items, scales: [{id, label}], licence: {category, name, holder}, nonCommercial, textIncluded, textInstalled, wording, languages}]}',
   },
 });
 
 /** The installed instruments, as a coordinator picks them for a timepoint's battery. */
 export function instrumentRoutes(deps: AppDeps) {
-  return new Hono<AppEnv>().get('/', requireStaff(deps, list.roles), (c) =>
-    c.json({
-      instruments: deps.catalogue.list().map((instrument) => {
+  return new Hono<AppEnv>().get('/', requireStaff(deps, list.roles), async (c) => {
+    const instruments = deps.catalogue.list();
+    // Usable here: wording that ships, or licensed wording this deployment has loaded.
+    const installed = await Promise.all(instruments.map((i) => wordingInstalled(deps, i.id, i.version)));
+    return c.json({
+      instruments: instruments.map((instrument, n) => {
         const entry = catalogueEntry(instrument);
         const { scoring } = instrument;
         return {
@@ -32,10 +36,11 @@ export function instrumentRoutes(deps: AppDeps) {
           licence: entry.licence,
           nonCommercial: entry.nonCommercial,
           textIncluded: scoring.licence.textIncluded,
+          textInstalled: installed[n]!,
           wording: entry.wording,
           languages: entry.languages,
         };
       }),
-    }),
-  );
+    });
+  });
 }

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { notFound } from '../../core/errors';
 import { consentRecordPdf } from '../../use-cases/consent-download';
+import { byTimepointOrder, scheduleOrderIds } from '../../core/study/timepoint-order';
 import { enrolmentSchema, enrolParticipant } from '../../use-cases/enrol-participant';
 import { eraseContact } from '../../use-cases/erase-contact';
 import { importParticipants } from '../../use-cases/import-participants';
@@ -17,8 +18,8 @@ const tag = 'Participants';
 const coordinators = ['admin', 'coordinator'] as const;
 
 const docs = {
-  list: documented({ method: 'get', path: '/api/studies/{studyId}/participants', tag, summary: 'Participants (pseudonymous records, with suppression and unsubscription but no addresses)', roles: coordinators, responses: { 200: '{participants}' } }),
-  enrol: documented({ method: 'post', path: '/api/studies/{studyId}/participants', tag, summary: 'Enrol a participant; in a study that allocates, leave arm out (with strata) and the arm is allocated', roles: coordinators, body: enrolmentSchema, responses: { 201: '{code, arm, allocation, firstInvitationAt}', 400: 'Bad field, missing strata, or a randomised arm chosen by hand without an admin’s reason', 403: 'A randomised arm chosen by hand by a non-admin', 409: 'Email or code already in the study' } }),
+  list: documented({ method: 'get', path: '/api/studies/{studyId}/participants', tag, summary: "Participants (pseudonymous records, with suppression, unsubscription and each timepoint's state, but no addresses)", roles: coordinators, responses: { 200: '{participants}' } }),
+  enrol: documented({ method: 'post', path: '/api/studies/{studyId}/participants', tag, summary: 'Enrol a participant; in a study that allocates, leave arm out (with strata) and the arm is allocated (a test participant is never allocated: give their arm)', roles: coordinators, body: enrolmentSchema, responses: { 201: '{code, arm, allocation, firstInvitationAt, warnings}', 400: 'Bad field, missing strata, or a randomised arm chosen by hand without an admin’s reason', 403: 'A randomised arm chosen by hand by a non-admin', 409: 'Email or code already in the study' } }),
   import: documented({
     method: 'post',
     path: '/api/studies/{studyId}/participants/import',
@@ -29,7 +30,7 @@ const docs = {
     query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
     responses: { 200: 'Report: every row, its problems, enrolled codes', 400: 'Some rows are invalid (nothing written); the report lists them' },
   }),
-  update: documented({ method: 'patch', path: '/api/studies/{studyId}/participants/{code}', tag, summary: 'Change arm, time zone, email or anchor dates (unsent messages move). A new email revokes every link sent so far and sends a fresh link to each open questionnaire', roles: coordinators, body: participantChangeSchema, responses: { 200: '{participant, resentLinks}', 409: 'Withdrawn, or changed meanwhile' } }),
+  update: documented({ method: 'patch', path: '/api/studies/{studyId}/participants/{code}', tag, summary: 'Change arm (with a reason; a randomised arm only by an admin), time zone, email or anchor dates (unsent messages move). A new email revokes every link sent so far and sends a fresh link to each open questionnaire', roles: coordinators, body: participantChangeSchema, responses: { 200: '{participant, resentLinks}', 400: 'Bad field, or a change of arm without a reason', 403: 'A randomised arm changed by a non-admin', 409: 'Withdrawn, or changed meanwhile' } }),
   withdraw: documented({ method: 'post', path: '/api/studies/{studyId}/participants/{code}/withdraw', tag, summary: 'Withdraw (or record a withdrawal of consent): stops all mail and revokes every link sent, keeps data; the reason is kept on the participant', roles: coordinators, body: withdrawalSchema, responses: { 200: '{participant}' } }),
   consent: documented({
     method: 'get',
@@ -59,14 +60,23 @@ export function participantAdminRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/:studyId/participants', requireStaff(deps, docs.list.roles), async (c) => {
       const studyId = c.req.param('studyId');
-      const [participants, statuses] = await Promise.all([deps.participants.list(studyId), deps.contacts.listStatuses(studyId)]);
+      const [participants, statuses, instances, study] = await Promise.all([
+        deps.participants.list(studyId),
+        deps.contacts.listStatuses(studyId),
+        deps.instances.listForStudy(studyId),
+        deps.studies.get(studyId),
+      ]);
       const statusOf = new Map(statuses.map((s) => [s.code, s]));
-      // Delivery status, never the address: the list is pseudonymous.
+      const order = byTimepointOrder(scheduleOrderIds(study?.protocol.timepoints ?? []));
+      const progressOf = new Map<string, Array<{ timepoint: string; status: string }>>();
+      for (const i of instances) progressOf.set(i.code, [...(progressOf.get(i.code) ?? []), { timepoint: i.timepoint, status: i.status }]);
+      // Delivery status and each timepoint's state, never the address: the list is pseudonymous.
       return c.json({
         participants: participants.map((p) => ({
           ...p,
           suppressed: statusOf.get(p.code)?.suppressed ?? null,
           unsubscribedAt: statusOf.get(p.code)?.unsubscribedAt ?? null,
+          progress: (progressOf.get(p.code) ?? []).sort((a, b) => order(a.timepoint, b.timepoint)),
         })),
       });
     })
@@ -107,17 +117,20 @@ export function participantAdminRoutes(deps: AppDeps) {
       const { studyId, code } = c.req.param();
       const participant = await deps.participants.get(studyId, code);
       if (participant === null) throw notFound(`participant ${code}`);
-      const [instances, messages, contact, consents] = await Promise.all([
+      const [instances, messages, contact, protocol, consents] = await Promise.all([
         deps.instances.listForParticipant(studyId, code),
         deps.messages.listForParticipant(studyId, code),
         deps.contacts.get(studyId, code),
+        deps.studies.getProtocol(studyId, participant.protocolVersion),
         deps.consents.listRecords(studyId, code),
       ]);
+      const order = byTimepointOrder(scheduleOrderIds(protocol?.timepoints ?? []));
       return c.json({
         participant,
         // Coordinators manage contact; analysts never reach this route.
         contact: contact && { email: contact.email, suppressed: contact.suppressed ?? null, unsubscribedAt: contact.unsubscribedAt ?? null },
-        instances: instances.map(({ answers: _answers, ...rest }) => rest),
+        // In schedule order (when they happen), as everywhere else.
+        instances: instances.sort((a, b) => order(a.timepoint, b.timepoint)).map(({ answers: _answers, ...rest }) => rest),
         messages: messages.sort((a, b) => a.sendAt.localeCompare(b.sendAt)),
         // Each signed consent (the typed name is in the PDF, not here).
         consents: consents.map(({ version, language, textHash, agreedAt, via }) => ({ version, language, textHash, agreedAt, via })),

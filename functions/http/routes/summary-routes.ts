@@ -13,9 +13,10 @@ const summary = documented({
   roles: ['admin', 'coordinator', 'analyst'],
   query: z.object({
     format: z.enum(summaryFormats).optional().describe('json (default), csv, svg'),
-    followup: z.string().optional().describe("the follow-up timepoint (default: the protocol's last)"),
+    followup: z.string().optional().describe('the follow-up timepoint (default: the last timepoint, in schedule order, that the reference arm gets)'),
     reference: z.string().optional().describe('the reference arm (default: the first arm that gets the follow-up)'),
     scale: z.string().optional().describe('only one instrument (phq9) or one scale (phq9.total)'),
+    include_test: z.enum(['0', '1']).optional().describe('1: count test participants too (left out by default)'),
   }),
   responses: {
     200: 'The summary (JSON), one row per instrument × scale × arm (text/csv), or the figure (image/svg+xml)',
@@ -35,6 +36,7 @@ export function summaryRoutes(deps: AppDeps) {
       followup: c.req.query('followup'),
       reference: c.req.query('reference'),
       scale: c.req.query('scale'),
+      include_test: c.req.query('include_test'),
     });
     if (result.format === 'json') return c.json(result.summary);
     c.header('Content-Type', result.contentType);

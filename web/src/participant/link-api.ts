@@ -58,7 +58,8 @@ async function request<T>(path: string, token: string | null, method: string, bo
 
 export const loadLink = (token: string) => request<SurveyView>('/api/p', token, 'GET');
 export const saveAnswers = (token: string, answers: Answers) => request<{ savedAt: string; answered: number }>('/api/p/answers', token, 'PUT', { answers });
-export const submitAnswers = (token: string, answers: Answers) => request<{ status: string; completedAt: string }>('/api/p/submit', token, 'POST', { answers });
+export const submitAnswers = (token: string, answers: Answers) =>
+  request<{ status: string; completedAt: string; support?: { text: string } }>('/api/p/submit', token, 'POST', { answers });
 
 export const unsubscribeStatus = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>('/api/u', token, 'GET');
 export const unsubscribe = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>('/api/u', token, 'POST');

@@ -2,11 +2,11 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import { enrolmentStrings } from './enrolment-strings';
 import { localAnswersFor } from './local-answers';
 import { giveConsent, loadLink, withdrawFromLink, type SurveyView } from './link-api';
-import { ProgressSaver, type SaveStatus, type SubmitOutcome } from './progress-saver';
+import { ProgressSaver, type FormSaver, type SaveStatus, type SubmitOutcome } from './progress-saver';
 import { Contact, StatePage } from './state-page';
 import { FailureScreen, LinkStateScreen, QueuedScreen, ThanksScreen, type Failure } from './state-screens';
 import { SaveStatusLine } from './save-status-line';
-import { applyLanguage, pickLanguage, stringsFor, type PageLanguage } from './strings';
+import { applyLanguage, pickLanguage, stringsFor, type PageLanguage, type PageStrings } from './strings';
 
 // Its own chunk: SurveyJS is fetched only once the link turns out to have a form to show.
 const QuestionnaireForm = lazy(() => import('./questionnaire-form').then((m) => ({ default: m.QuestionnaireForm })));
@@ -22,7 +22,7 @@ type Screen =
   | { kind: 'withdrawn'; view: SurveyView }
   | { kind: 'form'; view: SurveyView; saver: ProgressSaver }
   | { kind: 'queued'; view: SurveyView; saver: ProgressSaver }
-  | { kind: 'thanks'; view: SurveyView };
+  | { kind: 'thanks'; view: SurveyView; support?: { text: string } };
 
 const answerable = (view: SurveyView) => view.status === 'open' || view.status === 'started';
 
@@ -37,7 +37,7 @@ export function LinkPage({ token }: { token: string }) {
 
   /** Where a submit leaves the participant: thanked, waiting for the network, back at the form, or the link's new state. */
   const settle = useCallback((view: SurveyView, saver: ProgressSaver, outcome: SubmitOutcome) => {
-    if (outcome.kind === 'sent') setScreen({ kind: 'thanks', view });
+    if (outcome.kind === 'sent') setScreen({ kind: 'thanks', view, ...(outcome.support ? { support: outcome.support } : {}) });
     else if (outcome.kind === 'queued') setScreen({ kind: 'queued', view, saver });
     else if (outcome.kind === 'invalid') setScreen({ kind: 'form', view, saver });
     else setAttempt((n) => n + 1);
@@ -128,7 +128,7 @@ export function LinkPage({ token }: { token: string }) {
     case 'withdrawn':
       return <WithdrawnScreen language={language} view={screen.view} />;
     case 'thanks':
-      return <ThanksScreen view={screen.view} strings={strings} />;
+      return <ThanksScreen view={screen.view} strings={strings} support={screen.support} />;
     case 'queued':
       return (
         <>
@@ -141,7 +141,8 @@ export function LinkPage({ token }: { token: string }) {
   }
 }
 
-function FormScreen({ view, saver, status, language, onFinished }: { view: SurveyView; saver: ProgressSaver; status: SaveStatus; language: PageLanguage; onFinished: (outcome: SubmitOutcome) => void }) {
+/** The form with its heading, where the answers are, and whom to contact: the same for a link and a staff preview. */
+export function FormScreen({ view, saver, status, language, onFinished }: { view: SurveyView; saver: FormSaver; status: SaveStatus; language: PageLanguage; onFinished: (outcome: SubmitOutcome) => void }) {
   const strings = stringsFor(language);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
@@ -159,6 +160,7 @@ function FormScreen({ view, saver, status, language, onFinished }: { view: Surve
           {view.timepoint.label} · {strings.questionnaires(view.instruments.length)}
         </p>
         <p className="muted">{strings.closesOn(strings.formatDate(view.timepoint.closesAt))}</p>
+        <UntranslatedNote view={view} strings={strings} />
       </header>
       <SaveStatusLine status={status} strings={strings} />
       <Suspense fallback={<p className="muted">{strings.loadingForm}</p>}>
@@ -216,5 +218,16 @@ function WithdrawnScreen({ view, language }: { view: SurveyView; language: PageL
       <p>{words.body}</p>
       <Contact contact={view.study.contact} strings={stringsFor(language)} />
     </StatePage>
+  );
+}
+
+/** Questionnaires that ship no translation into the participant's language are shown in English: the page says so, in their language. */
+function UntranslatedNote({ view, strings }: { view: SurveyView; strings: PageStrings }) {
+  const untranslated = view.instruments.filter((i) => i.language !== view.language).map((i) => i.name);
+  if (untranslated.length === 0) return null;
+  return (
+    <p className="note" data-testid="untranslated">
+      {strings.untranslated(untranslated)}
+    </p>
   );
 }

@@ -1,11 +1,15 @@
 import type { LocalAnswers } from './local-answers';
 import { linkHeaders, saveAnswers, submitAnswers, type Answers, type LinkResult } from './link-api';
 
+/** What the questionnaire form needs of whatever keeps its answers (the link's saver, or a preview's). */
+export type FormSaver = Pick<ProgressSaver, 'answers' | 'change' | 'flushNow' | 'submit'>;
+
 /** What the status line says about the answers on this device. */
 export type SaveStatus = 'idle' | 'saving' | 'saved' | 'offline' | 'retrying';
 
 export type SubmitOutcome =
-  | { kind: 'sent' }
+  /** Stored. `support`: what to tell a participant whose answers raised an urgent flag (who to call). */
+  | { kind: 'sent'; support?: { text: string } }
   /** Not sent yet (offline, or the server is unreachable): kept on this device and retried. */
   | { kind: 'queued' }
   /** The server refused some answers: shown next to their questions. */
@@ -208,7 +212,8 @@ export class ProgressSaver {
     if (result.kind === 'ok') {
       this.finish();
       this.setStatus('saved');
-      return this.settle({ kind: 'sent' });
+      const support = result.value.support;
+      return this.settle(support ? { kind: 'sent', support } : { kind: 'sent' });
     }
     if (result.kind === 'http' && result.status === 400) {
       this.submitQueued = false;

@@ -3,20 +3,32 @@
 import 'survey-core/survey-core.fontless.css';
 import 'survey-core/i18n/french';
 import { useEffect, useRef, useState } from 'react';
-import { Model, type PageModel } from 'survey-core';
+import { Model, ProgressButtons, type PageModel } from 'survey-core';
 import { Survey } from 'survey-react-ui';
 import { batteryJson, cleanAnswers } from './battery';
 import type { SurveyView } from './link-api';
-import type { ProgressSaver, SubmitOutcome } from './progress-saver';
+import type { FormSaver, SubmitOutcome } from './progress-saver';
 import type { PageLanguage, PageStrings } from './strings';
 
 interface Props {
   view: SurveyView;
-  saver: ProgressSaver;
+  saver: FormSaver;
   strings: PageStrings;
   language: PageLanguage;
   onFinished: (outcome: SubmitOutcome) => void;
 }
+
+/**
+ * The page stepper ticks a page as done once it has been shown, so the page being answered is
+ * ticked before anything on it is: a step early. Here a page is ticked once the participant has
+ * moved past it (or, ahead of them, when it already holds answers from another device).
+ */
+ProgressButtons.prototype.isListElementPassed = function isListElementPassed(this: ProgressButtons, index: number) {
+  const survey = this.survey as unknown as Model;
+  const page = survey.visiblePages[index];
+  if (page === undefined || index === survey.currentPageNo) return false;
+  return index < survey.currentPageNo ? page.wasShown || page.hasValueAnyQuestion(false, false) : page.hasValueAnyQuestion(false, false);
+};
 
 /** Where the participant is resumed: the first page with a required question still unanswered. */
 function resumePage(model: Model): PageModel | undefined {
@@ -36,7 +48,7 @@ const theme = {
   },
 };
 
-function buildModel(view: SurveyView, saver: ProgressSaver, strings: PageStrings, language: PageLanguage) {
+function buildModel(view: SurveyView, saver: FormSaver, strings: PageStrings, language: PageLanguage) {
   const { json, questionnaireOf } = batteryJson(view, strings.submit);
   const model = new Model(json);
   model.applyTheme(theme);

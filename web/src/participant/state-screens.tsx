@@ -49,10 +49,21 @@ export function LinkStateScreen({ view, strings }: Props) {
   }
 }
 
-/** After submit: the answers are on the server. */
-export function ThanksScreen({ view, strings }: Props) {
+/**
+ * After submit: the answers are on the server. After an urgent answer (thoughts of self-harm), the
+ * study's support text comes first: who to call, the emergency number.
+ */
+export function ThanksScreen({ view, strings, support }: Props & { support?: { text: string } | undefined }) {
   return (
     <StatePage title={strings.submitted.title} tone="ok">
+      {support && (
+        <div className="support" role="note" aria-labelledby="support-heading">
+          <h2 id="support-heading">{strings.support.heading}</h2>
+          {support.text.split(/\n{2,}/).map((paragraph, i) => (
+            <p key={i}>{paragraph}</p>
+          ))}
+        </div>
+      )}
       <p>{strings.submitted.body(view.timepoint.label, view.study.name)}</p>
       <Contact contact={view.study.contact} strings={strings} />
     </StatePage>

@@ -28,6 +28,10 @@ export interface PageStrings {
   expired: { title: string; body: (label: string) => string };
   withdrawn: { title: string; body: string };
   textMissing: { title: string; body: string };
+  /** Questionnaires shown in English because no translation ships (their names). */
+  untranslated: (names: string[]) => string;
+  /** Above the support text after an urgent answer. */
+  support: { heading: string };
   unsubscribe: {
     loading: string;
     notFound: { title: string; body: string };
@@ -108,6 +112,9 @@ const en: PageStrings = {
     title: 'These questionnaires are not ready yet',
     body: 'Some questionnaires in this study are licensed, and their wording has not been installed on this site yet, so they cannot be shown. The study team has to install it. Nothing is lost: please come back to this link later.',
   },
+  untranslated: (names) =>
+    names.length === 1 ? `The questionnaire ${names[0]} is shown in English: it is not available in your language.` : `These questionnaires are shown in English: ${names.join(', ')}. They are not available in your language.`,
+  support: { heading: 'If you need help now' },
   unsubscribe: {
     loading: 'Loading…',
     notFound: { title: 'This link is not valid', body: 'Please check that you copied the whole link from your email.' },
@@ -195,6 +202,11 @@ const fr: PageStrings = {
     title: 'Ces questionnaires ne sont pas encore prêts',
     body: 'Certains questionnaires de cette étude sont sous licence et leur texte n’a pas encore été installé sur ce site : ils ne peuvent pas être affichés. L’équipe de l’étude doit l’installer. Rien n’est perdu : revenez à ce lien plus tard.',
   },
+  untranslated: (names) =>
+    names.length === 1
+      ? `Le questionnaire ${names[0]} n’existe pas en français : il s’affiche en anglais.`
+      : `Ces questionnaires n’existent pas en français et s’affichent en anglais : ${names.join(', ')}.`,
+  support: { heading: 'Si vous avez besoin d’aide maintenant' },
   unsubscribe: {
     loading: 'Chargement…',
     notFound: { title: 'Ce lien n’est pas valide', body: 'Vérifiez que vous avez copié le lien entier depuis votre e-mail.' },

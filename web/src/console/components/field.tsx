@@ -1,4 +1,4 @@
-import type { ComponentProps, ReactNode } from 'react';
+import { useEffect, type ComponentProps, type ReactNode, type RefObject } from 'react';
 
 interface FieldProps {
   id: string;
@@ -55,4 +55,19 @@ export function TextAreaField({ id, label, error, hint, ...area }: FieldProps & 
       <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...area} />
     </Frame>
   );
+}
+
+/**
+ * After a refused submit, moves focus to the first field marked invalid in `container` (and
+ * scrolls it into view), so the problem is where the coordinator is, not off-screen above.
+ */
+export function useFocusFirstInvalid(container: RefObject<HTMLElement | null>, error: unknown) {
+  useEffect(() => {
+    if (error === undefined || error === null) return;
+    const first = container.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    if (first) {
+      first.focus();
+      first.scrollIntoView({ block: 'center' });
+    }
+  }, [container, error]);
 }

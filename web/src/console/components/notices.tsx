@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { problemSentence } from '../lib/field-names';
 import { ApiError, errorMessage } from '../lib/http';
 
 export function Loading({ what = 'Loading…' }: { what?: string }) {
@@ -30,22 +31,20 @@ export function ErrorNotice({ error, children }: { error: unknown; children?: Re
  */
 export function FormErrors({ error, inputFor }: { error: unknown; inputFor?: (field: string) => string | undefined }) {
   if (error === undefined || error === null) return null;
-  const details = error instanceof ApiError ? (error.body?.error.details ?? []) : [];
+  const body = error instanceof ApiError ? error.body?.error : undefined;
+  const details = body?.details ?? [];
+  const single = body?.field ? problemSentence(body.field, body.message) : errorMessage(error);
   return (
     <div className="notice notice-error" role="alert">
       <p>
-        <strong>{details.length > 1 ? `There are ${details.length} problems:` : 'There is a problem:'}</strong>{' '}
-        {details.length > 1 ? null : errorMessage(error)}
+        <strong>{details.length > 1 ? `There are ${details.length} problems:` : 'There is a problem:'}</strong> {details.length > 1 ? null : single}
       </p>
       {details.length > 1 && (
         <ul>
           {details.map((d, i) => {
             const input = inputFor?.(d.field);
-            return (
-              <li key={i}>
-                {input ? <a href={`#${input}`}>{d.field}</a> : <code>{d.field}</code>}: {d.message}
-              </li>
-            );
+            const sentence = problemSentence(d.field, d.message);
+            return <li key={i}>{input ? <a href={`#${input}`}>{sentence}</a> : sentence}</li>;
           })}
         </ul>
       )}

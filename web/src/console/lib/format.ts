@@ -14,10 +14,19 @@ export function dateTime(iso: string | null | undefined, zone?: string): string 
   }
 }
 
-export function date(iso: string | null | undefined): string {
+/**
+ * The calendar date of an instant in `zone` (a participant's own zone: their enrolment day is the
+ * day it was where they are, whatever the viewer's zone), else in the browser's.
+ */
+export function date(iso: string | null | undefined, zone?: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString(undefined, { dateStyle: 'medium' });
+  if (Number.isNaN(d.getTime())) return iso;
+  try {
+    return d.toLocaleDateString(undefined, { dateStyle: 'medium', ...(zone ? { timeZone: zone } : {}) });
+  } catch {
+    return d.toLocaleDateString(undefined, { dateStyle: 'medium' });
+  }
 }
 
 /** A statistic for a results table: fixed decimals, an em dash when not estimable. */

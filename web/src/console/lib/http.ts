@@ -1,4 +1,5 @@
 import { ApiError, api, type ApiErrorBody } from '../../shared/api';
+import { problemSentence } from './field-names';
 import type { ImportReport } from './types';
 
 export { ApiError, api };
@@ -16,15 +17,15 @@ export function errorMessage(error: unknown): string {
 
 /**
  * The API's problems by field path (`arms.0.id`, `protocol.timepoints.1.sendAt`), so each
- * message can sit next to its input. The message of a single-field error names the field first
- * (`arm: unknown arm …`); that prefix is dropped here because the field's label says it.
+ * message can sit next to its input, as a sentence in a coordinator's words ("Arm 1 label is
+ * required").
  */
 export function fieldErrors(error: unknown): Record<string, string> {
   if (!(error instanceof ApiError) || !error.body) return {};
   const { field, message, details } = error.body.error;
   const out: Record<string, string> = {};
-  for (const d of details ?? []) out[d.field] ??= d.message;
-  if (field && out[field] === undefined) out[field] = message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
+  for (const d of details ?? []) out[d.field] ??= problemSentence(d.field, d.message);
+  if (field && out[field] === undefined) out[field] = problemSentence(field, message);
   return out;
 }
 

@@ -32,6 +32,8 @@ export type StudySummary = Pick<Study, 'id' | 'name' | 'timezone' | 'arms'>;
 export interface Participant extends ParticipantRecord {
   suppressed?: { reason: string; at: string } | null;
   unsubscribedAt?: string | null;
+  /** Each timepoint's state, in schedule order (the list only). */
+  progress?: Array<{ timepoint: string; status: string }>;
 }
 
 /** Instances as the timeline returns them: everything but the answers. */
@@ -51,7 +53,8 @@ export type Dashboard = Awaited<ReturnType<typeof studyDashboard>>;
 export type CompletionCell = Dashboard['completion'][number];
 export type SafetyAlert = Dashboard['alerts'][number];
 
-export type OutcomeSummary = ServerOutcomeSummary & { consort?: ConsortCounts };
+/** GET …/summary: the summary, its CONSORT-style flow, and how many test participants the study has (left out unless include_test=1). */
+export type OutcomeSummary = ServerOutcomeSummary & { consort?: ConsortCounts; testParticipants: { count: number; included: boolean } };
 export type SummaryRow = OutcomeSummary['rows'][number];
 export type Descriptives = SummaryRow['baseline'];
 
@@ -71,4 +74,6 @@ export interface InstrumentInfo {
   scales: Array<{ id: string; label: string }>;
   licence: { category: string; holder: string };
   textIncluded: boolean;
+  /** Usable in this deployment: its wording ships, or a licensee has loaded it. */
+  textInstalled: boolean;
 }

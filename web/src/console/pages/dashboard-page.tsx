@@ -4,6 +4,7 @@ import { PageTitle } from '../components/page-title';
 import { dateTime } from '../lib/format';
 import { studyPath } from '../lib/http';
 import type { Dashboard, StudySummary } from '../lib/types';
+import { Link, paths } from '../lib/router';
 import { useApi } from '../lib/use-api';
 import { AlertsSection } from './dashboard/alerts-section';
 import { AttentionLists } from './dashboard/attention-lists';
@@ -30,6 +31,28 @@ export function DashboardPage({ study }: { study: StudySummary }) {
         dashboard.error ? null : <Loading />
       ) : (
         <>
+          {data.wordingMissing.length > 0 && (
+            <section className="card notice notice-warn" aria-labelledby="held-heading" role="alert">
+              <h2 id="held-heading">Invitations are being held</h2>
+              <p>
+                The licensed wording of {data.wordingMissing.map((w) => `${w.instrument} (${w.timepoints.join(', ')})`).join('; ')} is not installed, so participants could not complete those
+                questionnaires. Their invitations are held, not emailed ({data.held.length} held now), and go out once the wording is loaded with{' '}
+                <code>npx timepoint instruments load-text</code>, if their window is still open.
+              </p>
+              {data.held.length > 0 && (
+                <details>
+                  <summary>Held messages</summary>
+                  <ul>
+                    {data.held.map((h) => (
+                      <li key={`${h.participant}/${h.timepoint}/${h.kind}`}>
+                        <Link to={paths.participant(study.id, h.participant)}>{h.participant}</Link> · {h.timepoint} {h.kind} · due {dateTime(h.sendAt)}
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              )}
+            </section>
+          )}
           <AlertsSection studyId={study.id} alerts={data.alerts} onAcknowledged={dashboard.reload} />
           <section className="card" aria-labelledby="numbers-heading">
             <h2 id="numbers-heading">Participants</h2>
@@ -51,6 +74,11 @@ export function DashboardPage({ study }: { study: StudySummary }) {
                 <dd>{data.unacknowledgedAlerts}</dd>
               </div>
             </dl>
+            {data.participants.test > 0 && (
+              <p className="hint">
+                Not counted here or in completion: {data.participants.test} test participant{data.participants.test === 1 ? '' : 's'}.
+              </p>
+            )}
           </section>
           <ConsortFlow consort={data.consort} headingId="consort-heading" armLabel={armLabel} />
           <section className="card" aria-labelledby="completion-heading">

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { PageTitle } from '../components/page-title';
 import { studyPath } from '../lib/http';
 import { Link, paths } from '../lib/router';
@@ -5,15 +6,19 @@ import type { StudySummary } from '../lib/types';
 
 /** Every format GET /api/studies/:id/export offers (docs/exports.md); none carries contact details. */
 const formats = [
-  { format: 'long', name: 'Scores, long', file: 'CSV', about: 'One row per participant × timepoint × instrument × scale, with status, band and provenance. The usual starting point for mixed models.' },
-  { format: 'wide', name: 'Scores, wide', file: 'CSV', about: 'One row per participant, one column per timepoint × instrument × scale.' },
-  { format: 'items', name: 'Item answers', file: 'CSV', about: 'Every answer as the numeric code on the official form, one row per participant × timepoint.' },
-  { format: 'codebook', name: 'Codebook', file: 'CSV', about: 'Every column of the long, wide and items files: label, type, codes, instrument and licence.' },
-  { format: 'codebook-json', name: 'Codebook', file: 'JSON', about: 'The same codebook, machine-readable.' },
-  { format: 'fhir', name: 'FHIR R4 QuestionnaireResponse', file: 'NDJSON', about: 'Questionnaires and responses as FHIR resources, one per line.' },
+  { format: 'long', name: 'Scores, long', file: 'CSV', csv: true, about: 'One row per participant × timepoint × instrument × scale, with status, band, provenance and timing (due, days from enrolment). The usual starting point for mixed models.' },
+  { format: 'wide', name: 'Scores, wide', file: 'CSV', csv: true, about: 'One row per participant, one column per timepoint × instrument × scale, with each timepoint’s timing.' },
+  { format: 'items', name: 'Item answers', file: 'CSV', csv: true, about: 'Every answer as the numeric code on the official form, one row per participant × timepoint.' },
+  { format: 'codebook', name: 'Codebook', file: 'CSV', csv: true, about: 'Every column of the long, wide and items files: label, type, codes, instrument and licence.' },
+  { format: 'codebook-json', name: 'Codebook', file: 'JSON', csv: false, about: 'The same codebook, machine-readable.' },
+  { format: 'fhir', name: 'FHIR R4 QuestionnaireResponse', file: 'NDJSON', csv: false, about: 'Questionnaires and responses as FHIR resources, one per line.' },
 ] as const;
 
 export function ExportsPage({ study }: { study: StudySummary }) {
+  const [includeTest, setIncludeTest] = useState(false);
+  const [excel, setExcel] = useState(false);
+  const href = (format: string, csv: boolean) =>
+    studyPath(study.id, `/export?format=${format}${includeTest ? '&include_test=1' : ''}${csv && excel ? '&bom=1&delimiter=semicolon' : ''}`);
   return (
     <>
       <PageTitle title="Exports">
@@ -21,10 +26,21 @@ export function ExportsPage({ study }: { study: StudySummary }) {
       </PageTitle>
       <section className="card" aria-labelledby="downloads-heading">
         <h2 id="downloads-heading">Downloads</h2>
+        <fieldset>
+          <legend>Options</legend>
+          <div className="check">
+            <input id="export-include-test" type="checkbox" checked={includeTest} onChange={(e) => setIncludeTest(e.target.checked)} />
+            <label htmlFor="export-include-test">Include test participants (a last column, test, says which rows are theirs)</label>
+          </div>
+          <div className="check">
+            <input id="export-excel" type="checkbox" checked={excel} onChange={(e) => setExcel(e.target.checked)} />
+            <label htmlFor="export-excel">CSV for Excel in Europe: semicolon-separated, with a byte-order mark (numbers keep the decimal point &quot;.&quot;)</label>
+          </div>
+        </fieldset>
         <ul className="download-list">
           {formats.map((f) => (
             <li key={f.format}>
-              <a className="button" href={studyPath(study.id, `/export?format=${f.format}`)} download>
+              <a className="button" href={href(f.format, f.csv)} download>
                 Download {f.name} ({f.file})
               </a>
               <p className="hint">{f.about}</p>

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { TextField } from '../components/field';
+import { useRef, useState } from 'react';
+import { TextField, useFocusFirstInvalid } from '../components/field';
 import { FormErrors, Loading } from '../components/notices';
 import { PageTitle } from '../components/page-title';
 import { api, fieldErrors } from '../lib/http';
@@ -28,6 +28,9 @@ export function NewStudyPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const errors = fieldErrors(error);
+  const form = useRef<HTMLFormElement>(null);
+  // Each problem shows next to its field; focus goes to the first, wherever it is on the page.
+  useFocusFirstInvalid(form, error);
   const armList = strip(arms).filter((a) => a.id !== '');
   const protocolInput = protocolInputFor(idPrefix, 'protocol.timepoints');
   const inputFor = (field: string) => {
@@ -63,6 +66,7 @@ export function NewStudyPage() {
         <Loading />
       ) : (
         <form
+          ref={form}
           noValidate
           className="card"
           aria-labelledby="new-study-form-heading"

@@ -4,8 +4,10 @@ import { StatusBadge } from '../components/status-badge';
 import { date } from '../lib/format';
 import { studyPath } from '../lib/http';
 import { Link, paths } from '../lib/router';
-import type { StudySummary, Timeline } from '../lib/types';
+import type { SafetyAlert, StudySummary, Timeline } from '../lib/types';
 import { useApi } from '../lib/use-api';
+import { AlertsSection } from './dashboard/alerts-section';
+import { KindBadge } from './participants-page';
 import { ConsentCard } from './participant/consent-card';
 import { ContactCard } from './participant/contact-card';
 import { EditParticipant } from './participant/edit-participant';
@@ -26,8 +28,9 @@ export function ParticipantPage({ study, code }: { study: StudySummary; code: st
       <PageTitle title={`Participant ${code}`}>
         {data && (
           <p className="muted">
-            <StatusBadge status={data.participant.status} /> · arm {study.arms.find((a) => a.id === data.participant.arm)?.label ?? data.participant.arm} ({data.participant.arm}) · enrolled{' '}
-            {date(data.participant.enrolledAt)} · {data.participant.timezone} · protocol v{data.participant.protocolVersion}
+            <StatusBadge status={data.participant.status} /> <KindBadge participant={data.participant} /> · arm{' '}
+            {study.arms.find((a) => a.id === data.participant.arm)?.label ?? data.participant.arm} ({data.participant.arm}) · enrolled {date(data.participant.enrolledAt, data.participant.timezone)} (their date,{' '}
+            {data.participant.timezone}) · {data.participant.language === 'fr' ? 'French' : 'English'} · protocol v{data.participant.protocolVersion}
           </p>
         )}
       </PageTitle>
@@ -36,6 +39,7 @@ export function ParticipantPage({ study, code }: { study: StudySummary; code: st
         timeline.error ? null : <Loading />
       ) : (
         <>
+          {alertsOf(data).length > 0 && <AlertsSection studyId={study.id} alerts={alertsOf(data)} onAcknowledged={timeline.reload} />}
           <InstanceTimeline study={study} timeline={data} onChanged={timeline.reload} />
           <MessageTable messages={data.messages} zone={data.participant.timezone} />
           <div className="two-columns">
@@ -49,4 +53,19 @@ export function ParticipantPage({ study, code }: { study: StudySummary; code: st
       )}
     </>
   );
+}
+
+/** The participant's safety alerts, as the dashboard lists them, to acknowledge here too. */
+function alertsOf(timeline: Timeline): SafetyAlert[] {
+  return timeline.messages
+    .filter((m) => m.kind === 'alert')
+    .map((m) => ({
+      participant: m.code,
+      timepoint: m.timepoint,
+      flags: m.flags ?? [],
+      raisedAt: m.sendAt,
+      status: m.status,
+      acknowledgedBy: m.acknowledgedBy ?? null,
+      acknowledgedAt: m.acknowledgedAt ?? null,
+    }));
 }

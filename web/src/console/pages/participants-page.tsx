@@ -31,6 +31,13 @@ export function ParticipantsPage({ study }: { study: StudySummary }) {
   );
 }
 
+/** Participants who are not research data say so wherever their code appears. */
+export function KindBadge({ participant }: { participant: Pick<Participant, 'test' | 'synthetic'> }) {
+  if (participant.test) return <span className="badge badge-test">test</span>;
+  if (participant.synthetic) return <span className="badge badge-synthetic" title="Synthetic demo data: never emailed">synthetic</span>;
+  return null;
+}
+
 function ParticipantTable({ study, participants }: { study: StudySummary; participants: Participant[] }) {
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState('');
@@ -64,7 +71,8 @@ function ParticipantTable({ study, participants }: { study: StudySummary; partic
               <th scope="col">Code</th>
               <th scope="col">Status</th>
               <th scope="col">Arm</th>
-              <th scope="col">Enrolled</th>
+              <th scope="col">Progress</th>
+              <th scope="col">Enrolled (their date)</th>
               <th scope="col">Time zone</th>
               <th scope="col">Protocol</th>
             </tr>
@@ -73,7 +81,7 @@ function ParticipantTable({ study, participants }: { study: StudySummary; partic
             {shown.map((p) => (
               <tr key={p.code}>
                 <th scope="row">
-                  <Link to={paths.participant(study.id, p.code)}>{p.code}</Link>
+                  <Link to={paths.participant(study.id, p.code)}>{p.code}</Link> <KindBadge participant={p} />
                 </th>
                 <td>
                   <StatusBadge status={p.status} />
@@ -82,7 +90,17 @@ function ParticipantTable({ study, participants }: { study: StudySummary; partic
                 <td>
                   {armLabel.get(p.arm) ?? p.arm} <span className="muted">({p.arm})</span>
                 </td>
-                <td>{date(p.enrolledAt)}</td>
+                <td>
+                  <span className="progress-cells">
+                    {(p.progress ?? []).map((step) => (
+                      <span key={step.timepoint}>
+                        <span className="muted">{step.timepoint}</span> <StatusBadge status={step.status} />
+                      </span>
+                    ))}
+                    {(p.progress ?? []).length === 0 && <span className="muted">nothing planned yet</span>}
+                  </span>
+                </td>
+                <td>{date(p.enrolledAt, p.timezone)}</td>
                 <td>{p.timezone}</td>
                 <td>v{p.protocolVersion}</td>
               </tr>

@@ -10,6 +10,8 @@ import { EmailTemplates } from './setup/email-templates';
 import { JoinSettings } from './setup/join-settings';
 import { ProtocolSection } from './setup/protocol-section';
 import { StudyDetailsForm } from './setup/study-details-form';
+import { SupportTextEditor } from './setup/support-text';
+import { TimepointPreview } from './setup/timepoint-preview';
 
 export function SetupPage({ studyId }: { studyId: string }) {
   const { reloadStudies } = useSession();
@@ -29,7 +31,13 @@ export function SetupPage({ studyId }: { studyId: string }) {
             <a href="#details-heading">Study details</a>
           </li>
           <li>
+            <a href="#preview-heading">Preview</a>
+          </li>
+          <li>
             <a href="#emails-heading">Participant emails</a>
+          </li>
+          <li>
+            <a href="#support-heading">Safety support text</a>
           </li>
           <li>
             <a href="#protocol-heading">Protocol</a>
@@ -51,7 +59,9 @@ export function SetupPage({ studyId }: { studyId: string }) {
       ) : (
         <>
           <StudyDetailsForm study={data} onSaved={saved} />
+          <TimepointPreview study={data} />
           <EmailTemplates study={data} onSaved={saved} />
+          <SupportTextEditor study={data} onSaved={saved} />
           <ProtocolSection study={data} instruments={instruments.data.instruments} onPublished={saved} />
           <AllocationSettings key={`allocation-${JSON.stringify(data.allocation ?? null)}`} study={data} onSaved={saved} />
           <ConsentEditor study={data} onSaved={saved} />

@@ -2,7 +2,7 @@ import { useCallback, useRef, useState } from 'react';
 import { TextField } from '../components/field';
 import { Done, ErrorNotice } from '../components/notices';
 import { PageTitle } from '../components/page-title';
-import { api } from '../lib/http';
+import { api, ApiError } from '../lib/http';
 import type { Me } from '../lib/types';
 
 /**
@@ -26,7 +26,16 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
       try {
         onSignedIn(await api<Me>('/api/auth/verify', { method: 'POST', body: { code: value.trim() } }));
       } catch (e) {
-        setError(e);
+        // A refused code is not an ended session (what a 401 usually means here): say what happened to the link.
+        setError(
+          e instanceof ApiError && e.status === 401
+            ? new Error(
+                fromLink.current
+                  ? 'This sign-in link has already been used, or it has expired (links work once, for 15 minutes). Enter your email address below for a new one.'
+                  : 'This code has already been used, or it has expired (codes work once, for 15 minutes). Ask for a new sign-in link below.',
+              )
+            : e,
+        );
       } finally {
         setVerifying(false);
       }

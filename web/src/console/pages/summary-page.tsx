@@ -16,14 +16,18 @@ export function SummaryPage({ study }: { study: StudySummary }) {
   const full = useApi<Study>(studyPath(study.id));
   const [followup, setFollowup] = useState('');
   const [reference, setReference] = useState('');
+  const [includeTest, setIncludeTest] = useState(false);
   const params = new URLSearchParams();
   if (followup) params.set('followup', followup);
   if (reference) params.set('reference', reference);
+  if (includeTest) params.set('include_test', '1');
   const qs = params.toString();
   const url = (format: string) => studyPath(study.id, `/summary?format=${format}${qs ? `&${qs}` : ''}`);
   const summary = useApi<OutcomeSummary>(url('json'));
   const data = summary.data;
-  const timepoints = full.data?.protocol.timepoints ?? [];
+  // The summary lists timepoints in schedule order (when they happen), the first being the baseline.
+  const protocolTimepoints = full.data?.protocol.timepoints ?? [];
+  const timepoints = (data?.timepoints ?? []).flatMap((id) => protocolTimepoints.filter((t) => t.id === id));
   const armLabel = (id: string) => study.arms.find((a) => a.id === id)?.label ?? id;
 
   return (
@@ -35,7 +39,7 @@ export function SummaryPage({ study }: { study: StudySummary }) {
         <h2 id="summary-options-heading">Comparison</h2>
         <div className="grid-3">
           <SelectField id="summary-followup" label="Follow-up timepoint" value={followup} onChange={(e) => setFollowup(e.target.value)}>
-            <option value="">Default (the last timepoint)</option>
+            <option value="">Default (the reference arm's last timepoint)</option>
             {timepoints.slice(1).map((t) => (
               <option key={t.id} value={t.id}>
                 {t.label} ({t.id})
@@ -50,6 +54,12 @@ export function SummaryPage({ study }: { study: StudySummary }) {
               </option>
             ))}
           </SelectField>
+        </div>
+        <div className="check">
+          <input id="summary-include-test" type="checkbox" checked={includeTest} onChange={(e) => setIncludeTest(e.target.checked)} />
+          <label htmlFor="summary-include-test">
+            Count test participants too{data && data.testParticipants.count > 0 ? ` (${data.testParticipants.count} in this study)` : ''}
+          </label>
         </div>
         <p className="actions">
           <a className="button secondary" href={url('csv')} download>

@@ -6,7 +6,7 @@ import { api, studyPath } from '../../lib/http';
 import { Link, paths } from '../../lib/router';
 import type { SafetyAlert } from '../../lib/types';
 
-/** Safety alerts, unacknowledged first and highlighted; each can be acknowledged once, with a note. */
+/** Safety alerts, unacknowledged first and highlighted; each can be acknowledged once, with a note (on the dashboard and on the participant's page). */
 export function AlertsSection({ studyId, alerts, onAcknowledged }: { studyId: string; alerts: SafetyAlert[]; onAcknowledged: () => void }) {
   const ordered = [...alerts].sort((a, b) => Number(a.acknowledgedAt !== null) - Number(b.acknowledgedAt !== null) || b.raisedAt.localeCompare(a.raisedAt));
   const open = alerts.filter((a) => a.acknowledgedAt === null).length;

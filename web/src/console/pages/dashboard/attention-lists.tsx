@@ -10,7 +10,7 @@ interface Column<T> {
 }
 
 /** One titled table of participants needing attention, each row linking to the participant. */
-function ListTable<T extends { participant: string }>({ id, title, rows, columns, empty, studyId }: { id: string; title: string; rows: T[]; columns: Column<T>[]; empty: string; studyId: string }) {
+function ListTable<T extends { participant: string; test?: boolean }>({ id, title, rows, columns, empty, studyId }: { id: string; title: string; rows: T[]; columns: Column<T>[]; empty: string; studyId: string }) {
   return (
     <section className="card" aria-labelledby={id}>
       <h2 id={id}>
@@ -39,6 +39,7 @@ function ListTable<T extends { participant: string }>({ id, title, rows, columns
                 <tr key={i}>
                   <th scope="row">
                     <Link to={paths.participant(studyId, row.participant)}>{row.participant}</Link>
+                    {row.test && <span className="badge badge-test">test</span>}
                   </th>
                   {columns.map((c) => (
                     <td key={c.header}>{c.cell(row)}</td>

@@ -1,17 +1,19 @@
 import { useState } from 'react';
-import { SelectField, TextField } from '../../components/field';
+import { SelectField, TextAreaField, TextField } from '../../components/field';
 import { Done, FormErrors } from '../../components/notices';
 import { api, fieldErrors, studyPath } from '../../lib/http';
 import type { StudySummary, Timeline } from '../../lib/types';
 
-const inputs: Record<string, string> = { email: 'edit-email', timezone: 'edit-tz', arm: 'edit-arm' };
+const inputs: Record<string, string> = { email: 'edit-email', timezone: 'edit-tz', arm: 'edit-arm', language: 'edit-language', reason: 'edit-reason' };
 
-/** Change email, time zone or arm; only what changed is sent, and unsent messages move. */
+/** Change email, time zone, language or arm (with a reason); only what changed is sent, and unsent messages move at once. */
 export function EditParticipant({ study, timeline, onSaved }: { study: StudySummary; timeline: Timeline; onSaved: () => void }) {
   const { participant, contact } = timeline;
   const [email, setEmail] = useState(contact?.email ?? '');
   const [timezone, setTimezone] = useState(participant.timezone);
   const [arm, setArm] = useState(participant.arm);
+  const [language, setLanguage] = useState<'en' | 'fr'>(participant.language ?? 'en');
+  const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   /** After a save: which open timepoints got a fresh link (a new address revokes the old links), or null. */
@@ -20,7 +22,8 @@ export function EditParticipant({ study, timeline, onSaved }: { study: StudySumm
   const changes = {
     ...(email.trim() !== (contact?.email ?? '') ? { email: email.trim() } : {}),
     ...(timezone !== participant.timezone ? { timezone } : {}),
-    ...(arm !== participant.arm ? { arm } : {}),
+    ...(arm !== participant.arm ? { arm, reason: reason.trim() } : {}),
+    ...(language !== (participant.language ?? 'en') ? { language } : {}),
   };
   const changed = Object.keys(changes).length > 0;
 
@@ -55,6 +58,22 @@ export function EditParticipant({ study, timeline, onSaved }: { study: StudySumm
             </option>
           ))}
         </SelectField>
+        {arm !== participant.arm && (
+          <TextAreaField
+            id="edit-reason"
+            label="Reason for the change of arm"
+            hint="Required: kept in the audit trail"
+            rows={2}
+            maxLength={500}
+            value={reason}
+            error={errors.reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+        )}
+        <SelectField id="edit-language" label="Language" hint="Of their emails and questionnaires" value={language} error={errors.language} onChange={(e) => setLanguage(e.target.value as 'en' | 'fr')}>
+          <option value="en">English</option>
+          <option value="fr">French (français)</option>
+        </SelectField>
         <div className="actions">
           <button type="submit" disabled={busy || !changed}>
             Save changes
@@ -63,7 +82,7 @@ export function EditParticipant({ study, timeline, onSaved }: { study: StudySumm
       </form>
       {saved && (
         <Done>
-          Saved. Messages not yet sent are re-planned within a minute.
+          Saved. Messages not yet sent have been re-planned.
           {saved.emailChanged && ' Links sent to the old address no longer work.'}
           {saved.resentLinks.length > 0 && ` A fresh link to ${saved.resentLinks.join(' and ')} goes to the new address within a minute.`}
         </Done>

@@ -7,9 +7,9 @@ import type { Instance, StudySummary, Timeline } from '../../lib/types';
 
 const resendable = new Set(['open', 'started']);
 
-/** The participant's timepoints in due order: state, window, completion and scores; resend for open ones. */
+/** The participant's timepoints in schedule order (as the API lists them): state, window, completion and scores; resend for open ones. */
 export function InstanceTimeline({ study, timeline, onChanged }: { study: StudySummary; timeline: Timeline; onChanged: () => void }) {
-  const instances = [...timeline.instances].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  const instances = timeline.instances;
   return (
     <section className="card" aria-labelledby="timeline-heading">
       <h2 id="timeline-heading">Timeline</h2>
@@ -48,8 +48,15 @@ function InstanceCard({ studyId, instance, zone, canResend, onChanged }: { study
         </dd>
         {instance.openedAt && (
           <>
-            <dt>First opened</dt>
+            {/* When the invitation went out (scheduled → open), not when the participant first looked at the page. */}
+            <dt>Invitation sent</dt>
             <dd>{dateTime(instance.openedAt, zone)}</dd>
+          </>
+        )}
+        {instance.savedAt && (
+          <>
+            <dt>Last saved answers</dt>
+            <dd>{dateTime(instance.savedAt, zone)}</dd>
           </>
         )}
         {instance.completedAt && (

@@ -20,6 +20,9 @@ export function BatteryPicker({
   error?: string | undefined;
 }) {
   const available = instruments.filter((i) => !battery.some((b) => key(b) === key(i)));
+  // Usable instruments first; those whose wording is not installed last, marked (their invitations would be held).
+  const ready = available.filter((i) => i.textInstalled);
+  const waiting = available.filter((i) => !i.textInstalled);
   const [choice, setChoice] = useState('');
   const info = (entry: BatteryEntry) => instruments.find((i) => key(i) === key(entry));
   const move = (from: number, to: number) => {
@@ -43,7 +46,12 @@ export function BatteryPicker({
               <li key={key(entry)}>
                 <span>
                   <strong>{name}</strong> <span className="muted">({key(entry)})</span>
-                  {about && <span className="muted"> · {about.textIncluded ? 'wording ships' : 'wording: licensee file'} · {about.licence.category}</span>}
+                  {about && (
+                    <span className={about.textInstalled ? 'muted' : 'text-bad'}>
+                      {' '}
+                      · {about.textIncluded ? 'wording ships' : about.textInstalled ? 'licensed wording loaded' : 'wording not installed: invitations will be held'} · {about.licence.category}
+                    </span>
+                  )}
                   {!about && <span className="text-bad"> · not installed</span>}
                 </span>
                 <span className="button-row">
@@ -66,11 +74,22 @@ export function BatteryPicker({
         <label htmlFor={`${id}-add`}>Add an instrument</label>
         <select id={`${id}-add`} value={choice} onChange={(e) => setChoice(e.target.value)}>
           <option value="">Choose…</option>
-          {available.map((i) => (
-            <option key={key(i)} value={key(i)}>
-              {i.name} ({key(i)}){i.textIncluded ? '' : ' — licensee wording'}
-            </option>
-          ))}
+          <optgroup label="Ready to use">
+            {ready.map((i) => (
+              <option key={key(i)} value={key(i)}>
+                {i.name} ({key(i)}){i.textIncluded ? '' : ' — licensed wording loaded'}
+              </option>
+            ))}
+          </optgroup>
+          {waiting.length > 0 && (
+            <optgroup label="Wording not installed (load it first)">
+              {waiting.map((i) => (
+                <option key={key(i)} value={key(i)}>
+                  {i.name} ({key(i)}) — wording not installed
+                </option>
+              ))}
+            </optgroup>
+          )}
         </select>
         <button
           type="button"

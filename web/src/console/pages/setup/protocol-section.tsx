@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import { Done, ErrorNotice } from '../../components/notices';
+import { problemSentence } from '../../lib/field-names';
 import { dateTime, plural } from '../../lib/format';
 import { api, studyPath } from '../../lib/http';
 import type { InstrumentInfo, Protocol, Study } from '../../lib/types';
 import { timepointDraft, toProtocol, type TimepointDraft } from './drafts';
+import { MigrationPanel } from './migration-panel';
 import { protocolInputFor, ProtocolEditor } from './protocol-editor';
 
 interface Problem {
@@ -40,13 +42,12 @@ export function ProtocolSection({ study, instruments, onPublished }: { study: St
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [published, setPublished] = useState<Protocol | null>(null);
-  const [migration, setMigration] = useState<{ migrated: string[]; unchanged: string[] } | null>(null);
 
   const edit = (next: TimepointDraft[]) => {
     setDrafts(next);
     setReport(null);
   };
-  const errors = Object.fromEntries((report?.problems ?? []).map((p) => [p.field, p.message]));
+  const errors = Object.fromEntries((report?.problems ?? []).map((p) => [p.field, problemSentence(p.field, p.message)]));
   const act = async (work: () => Promise<void>) => {
     setBusy(true);
     setError(undefined);
@@ -71,12 +72,7 @@ export function ProtocolSection({ study, instruments, onPublished }: { study: St
       const { protocol } = await api<{ protocol: Protocol }>(studyPath(study.id, '/protocol'), { method: 'PUT', body: { protocol: toProtocol(drafts) } });
       setPublished(protocol);
       setReport(null);
-      setMigration(null);
       onPublished();
-    });
-  const migrate = (version: number) =>
-    act(async () => {
-      setMigration(await api<{ migrated: string[]; unchanged: string[] }>(studyPath(study.id, '/protocol/migrate'), { method: 'POST', body: { version } }));
     });
 
   return (
@@ -102,7 +98,7 @@ export function ProtocolSection({ study, instruments, onPublished }: { study: St
               const input = inputFor(p.field);
               return (
                 <li key={i}>
-                  {input ? <a href={`#${input}`}>{p.field}</a> : <code>{p.field}</code>}: {p.message}
+                  {input ? <a href={`#${input}`}>{problemSentence(p.field, p.message)}</a> : problemSentence(p.field, p.message)}
                 </li>
               );
             })}
@@ -125,22 +121,9 @@ export function ProtocolSection({ study, instruments, onPublished }: { study: St
           </button>
         </div>
       )}
-      {published && (
-        <>
-          <Done>Published version {published.version}. New enrolments use it; existing participants stay on their version until migrated.</Done>
-          <div className="actions">
-            <button type="button" disabled={busy || migration !== null} onClick={() => void migrate(published.version)}>
-              Migrate participants to version {published.version}
-            </button>
-          </div>
-        </>
-      )}
-      {migration && (
-        <Done>
-          {plural(migration.migrated.length, 'participant')} moved to version {published?.version}; {migration.unchanged.length} unchanged (withdrawn, or already on it). Their unsent messages are re-planned
-          within a minute.
-        </Done>
-      )}
+      {published && <Done>Published version {published.version}. New enrolments use it; existing participants stay on their version until migrated (below).</Done>}
+      {/* Keyed by the version: published meanwhile, it reads again what would move. */}
+      <MigrationPanel key={study.protocol.version} study={study} />
     </section>
   );
 }

@@ -1,0 +1,116 @@
+/**
+ * One measurement of bench/export-memory.ts, in a fresh process of its own so that its peak
+ * resident set is the exporter's alone (nothing else runs in it). Bundled by the
+ * parent with the functions' esbuild options and run with their Node options. argv[2] is a JSON
+ * `ChildInput`; the result is one JSON line on stdout.
+ *
+ * - `read`, the baseline: the study's instance items read page by page with the AWS SDK, as the
+ *   exporter reads them, and dropped; no application code is loaded.
+ * - `stream`: the export use case (`exportStudy`) piped into a sink that only counts: what the
+ *   command line does, and what a streamed response would hold.
+ * - `handler`: the deployed API bundle's Lambda handler answering GET /api/studies/:id/export
+ *   with a staff bearer token, as API Gateway invokes it.
+ */
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export interface ChildInput {
+  mode: 'read' | 'stream' | 'handler';
+  env: Record<string, string>;
+  studyId: string;
+  /** handler: the bundle's index.mjs and the bearer token. */
+  bundle?: string;
+  token?: string;
+}
+
+export interface ChildResult {
+  /** Bytes: the largest of the kernel's high-water mark and the resident set sampled every 20 ms. */
+  peakRss: number;
+  /** Bytes: resident set once the modules are loaded, before the export. */
+  idleRss: number;
+  /** Rows (CSV lines after the header; read: instances) and bytes of the export. */
+  rows: number;
+  bytes: number;
+  status: number;
+  ms: number;
+}
+
+const statusKb = (field: string) => Number(/\d+/.exec(readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith(`${field}:`)) ?? '0')?.[0] ?? 0) * 1024;
+
+const lines = (chunk: Buffer | string) => {
+  let n = 0;
+  const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  for (let at = b.indexOf(10); at !== -1; at = b.indexOf(10, at + 1)) n++;
+  return n;
+};
+
+async function main(): Promise<void> {
+  const input = JSON.parse(process.argv[2]!) as ChildInput;
+  Object.assign(process.env, input.env);
+  let sampled = 0;
+  const sampler = setInterval(() => (sampled = Math.max(sampled, process.memoryUsage().rss)), 20);
+  let run: () => Promise<{ rows: number; bytes: number; status: number }>;
+  if (input.mode === 'read') {
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const { DynamoDBDocumentClient, QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+    // The client createDb builds (functions/adapters/dynamodb/client.ts).
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: input.env.AWS_REGION, endpoint: input.env.DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 5 }),
+      { marshallOptions: { removeUndefinedValues: true } },
+    );
+    run = async () => {
+      let rows = 0;
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: input.env.RESEARCH_TABLE,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': `STUDY#${input.studyId}`, ':prefix': 'INSTANCE#' },
+            ConsistentRead: true,
+            ExclusiveStartKey,
+          }),
+        );
+        rows += page.Items?.length ?? 0;
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey !== undefined);
+      return { rows, bytes: 0, status: 200 };
+    };
+  } else if (input.mode === 'stream') {
+    const { loadConfig } = await import('../../functions/config');
+    const { buildDependencies } = await import('../../functions/dependencies');
+    const { exportStudy } = await import('../../functions/use-cases/export-study');
+    const deps = buildDependencies(loadConfig(process.env));
+    run = async () => {
+      let bytes = 0;
+      let count = 0;
+      const file = await exportStudy(deps, 'staff:analyst@example.org', input.studyId, 'long');
+      await pipeline(file.body, new Writable({ write: (chunk: Buffer, _e, done) => ((bytes += chunk.length), (count += lines(chunk)), done()) }));
+      return { rows: count - 1, bytes, status: 200 };
+    };
+  } else {
+    const { handler } = (await import(input.bundle!)) as { handler: (event: unknown) => Promise<{ statusCode: number; body?: string }> };
+    const { apiEvent } = await import('./lambda-event');
+    run = async () => {
+      const result = await handler(apiEvent('GET', `/api/studies/${input.studyId}/export`, { query: 'format=long', headers: { authorization: `Bearer ${input.token}` } }));
+      const body = result.body ?? '';
+      return { rows: lines(body) - 1, bytes: Buffer.byteLength(body), status: result.statusCode };
+    };
+  }
+  const idleRss = process.memoryUsage().rss;
+  const started = performance.now();
+  const outcome = await run();
+  const ms = performance.now() - started;
+  clearInterval(sampler);
+  const result: ChildResult = { ...outcome, ms, idleRss, peakRss: Math.max(statusKb('VmHWM'), sampled, process.memoryUsage().rss) };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

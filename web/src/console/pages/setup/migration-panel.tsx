@@ -1,0 +1,107 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Done, ErrorNotice } from '../../components/notices';
+import { dateTime, plural } from '../../lib/format';
+import { api, studyPath } from '../../lib/http';
+import type { Study } from '../../lib/types';
+
+interface MigrationPreview {
+  version: number;
+  participants: number;
+  fromVersions: Record<string, number>;
+  changes: Array<{ participant: string; timepoint: string; kind: string; n: number; sendAt: string; change: string; was?: string }>;
+}
+
+/**
+ * Participants on older protocol versions, and what moving them to the current one would add,
+ * move or cancel: available whenever there are any, not only just after publishing.
+ */
+export function MigrationPanel({ study }: { study: Study }) {
+  const version = study.protocol.version;
+  const [preview, setPreview] = useState<MigrationPreview | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ migrated: string[]; unchanged: string[] } | null>(null);
+  const load = useCallback(() => {
+    setError(undefined);
+    api<MigrationPreview>(studyPath(study.id, '/protocol/migrate/preview'), { method: 'POST', body: { version } }).then(setPreview, setError);
+  }, [study.id, version]);
+  useEffect(load, [load]);
+
+  if (preview === null) return <ErrorNotice error={error} />;
+  return (
+    <section aria-labelledby="migration-heading">
+      <h3 id="migration-heading">Participants on older versions</h3>
+      {result && (
+        <Done>
+          {plural(result.migrated.length, 'participant')} moved to version {version}; their unsent messages have been re-planned.
+        </Done>
+      )}
+      {preview.participants === 0 ? (
+        <p className="muted">Every active participant is on version {version}.</p>
+      ) : (
+        <>
+          <p>
+            {plural(preview.participants, 'active participant')} {preview.participants === 1 ? 'is' : 'are'} on an older version (
+            {Object.entries(preview.fromVersions)
+              .map(([v, n]) => `version ${v}: ${n}`)
+              .join(', ')}
+            ). Migrating them to version {version} would add, move or cancel {plural(preview.changes.length, 'message')}; what was already sent stays as it is.
+          </p>
+          {preview.changes.length > 0 && (
+            <div className="table-wrap" role="region" aria-labelledby="migration-caption" tabIndex={0}>
+              <table className="compact">
+                <caption id="migration-caption">
+                  What migrating would change{preview.changes.length > 200 ? ` (first 200 of ${preview.changes.length})` : ''}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Participant</th>
+                    <th scope="col">Timepoint</th>
+                    <th scope="col">Message</th>
+                    <th scope="col">Change</th>
+                    <th scope="col">Send at</th>
+                    <th scope="col">Was</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {preview.changes.slice(0, 200).map((c, i) => (
+                    <tr key={i}>
+                      <th scope="row">{c.participant}</th>
+                      <td>{c.timepoint}</td>
+                      <td>
+                        {c.kind}
+                        {c.kind === 'reminder' ? ` ${c.n}` : ''}
+                      </td>
+                      <td>{c.change}</td>
+                      <td>{c.change === 'cancelled' ? '' : dateTime(c.sendAt)}</td>
+                      <td>{c.was ? dateTime(c.was) : ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <div className="actions">
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => {
+                setBusy(true);
+                setError(undefined);
+                api<{ migrated: string[]; unchanged: string[] }>(studyPath(study.id, '/protocol/migrate'), { method: 'POST', body: { version } })
+                  .then((r) => {
+                    setResult(r);
+                    load();
+                  }, setError)
+                  .finally(() => setBusy(false));
+              }}
+            >
+              Migrate {plural(preview.participants, 'participant')} to version {version}
+            </button>
+          </div>
+        </>
+      )}
+      <ErrorNotice error={error} />
+    </section>
+  );
+}
