@@ -56,6 +56,23 @@ describe('enrolment into a study that allocates', () => {
     expect(reasoned.status).toBe(403);
   });
 
+  it('never allocates a test participant: their randomised arm is chosen by hand, with no reason, and takes no sequence number', async () => {
+    const before = (await t.deps.allocations.latest('rct'))?.sequence ?? 0;
+    const refused = await enrol({ test: true, strata: { site: 'lyon', sex: 'f' } });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { field: string } }).error.field).toBe('arm');
+    const response = await enrol({ test: true, arm: 'mbpm' });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { code: string; arm: string; allocation: unknown };
+    expect(body).toMatchObject({ arm: 'mbpm', allocation: null });
+    expect(await t.deps.participants.get('rct', body.code)).toMatchObject({ arm: 'mbpm', test: true });
+    expect((await t.deps.participants.get('rct', body.code))?.allocation).toBeUndefined();
+    // The concealed sequence did not move: the next real participant takes the next number.
+    expect((await t.deps.allocations.latest('rct'))?.sequence ?? 0).toBe(before);
+    const audit = (await t.deps.audit.list('study:rct')).find((e) => e.action === 'participant.enrolled' && e.target === `participant:${body.code}`);
+    expect(audit?.after).toMatchObject({ arm: 'mbpm', test: true });
+  });
+
   it('lets an admin choose a randomised arm with a reason: it takes the next number, is marked manual and the reason is audited', async () => {
     const response = await enrol({ arm: 'waitlist', strata: { site: 'paris', sex: 'm' }, armReason: 'cannot attend the course dates' }, admin);
     expect(response.status).toBe(201);
