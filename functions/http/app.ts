@@ -8,6 +8,7 @@ import { openApiDocument } from './openapi';
 import { logRequests } from './request-log';
 import { authRoutes } from './routes/auth-routes';
 import { instrumentRoutes } from './routes/instrument-routes';
+import { joinRoutes } from './routes/join-routes';
 import { participantAdminRoutes } from './routes/participant-admin-routes';
 import { participantRoutes, unsubscribeRoutes } from './routes/participant-routes';
 import { staffRoutes } from './routes/staff-routes';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/studies', summaryRoutes(deps));
   app.route('/api/p', participantRoutes(deps));
   app.route('/api/u', unsubscribeRoutes(deps));
+  app.route('/api/join', joinRoutes(deps));
   app.all('/api/*', () => {
     throw notFound('endpoint');
   });

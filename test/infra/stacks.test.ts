@@ -37,8 +37,8 @@ describe('the stateful stack', () => {
         Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
       }),
     });
-    // Research and contacts each have their own rotating key (and the backup vault a third).
-    data.resourceCountIs('AWS::KMS::Key', 3);
+    // Research and contacts each have their own rotating key, the backup vault a third, the allocation sequences a fourth.
+    data.resourceCountIs('AWS::KMS::Key', 4);
     data.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
@@ -146,6 +146,19 @@ describe('the app stack', () => {
   it('sets up SES: a domain identity for the sender domain and a configuration set', () => {
     appTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'trial.example' });
     appTemplate.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+  });
+
+  it('lets only the API use the allocation key, only to seal and open allocation state (docs/randomisation.md)', () => {
+    const policies = Object.entries(appTemplate.findResources('AWS::IAM::Policy'));
+    const usesAllocationKey = policies.filter(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as Array<{ Resource: unknown }>).some((s) => JSON.stringify(s.Resource).includes('AllocationKey')),
+    );
+    expect(usesAllocationKey.map(([id]) => id)).toEqual([expect.stringMatching(/^Api/)]);
+    const statement = (usesAllocationKey[0]![1].Properties.PolicyDocument.Statement as Array<Record<string, unknown>>).find((s) => JSON.stringify(s.Resource).includes('AllocationKey'))!;
+    expect([...(statement.Action as string[])].sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(statement.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': 'allocation' } });
+    const api = Object.values(appTemplate.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.TIMEPOINT_ALLOCATION_KMS_KEY !== undefined);
+    expect(api).toBeDefined();
   });
 
   it('grants table access without wildcard actions, and the dispatcher only reads contacts', () => {

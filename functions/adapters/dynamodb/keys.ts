@@ -9,6 +9,9 @@ import { createHash } from 'node:crypto';
  *   study index             STUDIES               STUDY#<id>                  (lists studies without a Scan)
  *   protocol version        STUDY#<id>            PROTOCOL#<nnnn>             (immutable once published)
  *   code counter            STUDY#<id>            COUNTER#participant
+ *   allocation (slot)       STUDY#<id>            ALLOCATION#<nnnnnn>         (one per sequence number, written once)
+ *   consent version         STUDY#<id>            CONSENT_VERSION#<version>   (the exact text, immutable once published)
+ *   join counts             STUDY#<id>            COUNTER#join                (screened, eligible, ineligible: counts only)
  *   participant             STUDY#<id>            PARTICIPANT#<code>
  *   instance                STUDY#<id>            INSTANCE#<code>#<timepoint>
  *   message                 STUDY#<id>            MESSAGE#<code>#<timepoint>#<kind>#<nn>
@@ -32,15 +35,18 @@ import { createHash } from 'node:crypto';
  *   open instance           DUE#EXPIRE#<shard>    <closesAt, or end of grace>#<pk>#<sk>
  *   just-completed instance DUE#DONE#<shard>      <completedAt>#<pk>#<sk>      (alerts, re-plan, audit entry)
  *   audit entry in flight   DUE#AUDIT#<shard>     <at + grace>#<pk>#<sk>       (appended by the next pass if its writer died)
+ *   allocation slot         DUE#ALLOCATED#<shard> <at + 1 min>#<pk>#<sk>       (until its participant exists)
  * Contacts table
  *   contact                 STUDY#<id>            CONTACT#<code>
  *   email reservation       STUDY#<id>            EMAIL#<sha256 of lower-cased email>
+ *   consent record          STUDY#<id>            CONSENT#<code>#<version>    (typed name, time, language, text hash)
+ *   join request            JOIN#<token hash>     JOIN                        (self-enrolment awaiting verification; expires)
  */
 
 /** Due-index partitions per kind of work, so no single partition takes every write. */
 export const DUE_SHARDS = 4;
 
-export type DueKind = 'MESSAGE' | 'LEASE' | 'PLAN' | 'EXPIRE' | 'DONE' | 'AUDIT';
+export type DueKind = 'MESSAGE' | 'LEASE' | 'PLAN' | 'EXPIRE' | 'DONE' | 'AUDIT' | 'ALLOCATED';
 
 export const keys = {
   study: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'STUDY' }),
@@ -48,6 +54,11 @@ export const keys = {
   studyIndex: (studyId = '') => ({ pk: 'STUDIES', sk: `STUDY#${studyId}` }),
   protocol: (studyId: string, version: number) => ({ pk: `STUDY#${studyId}`, sk: `PROTOCOL#${String(version).padStart(4, '0')}` }),
   codeCounter: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'COUNTER#participant' }),
+  /** An allocation's slot: the sequence number is the key, so two enrolments can never take the same one. */
+  allocation: (studyId: string, sequence: number) => ({ pk: `STUDY#${studyId}`, sk: `ALLOCATION#${String(sequence).padStart(6, '0')}` }),
+  allocationPrefix: 'ALLOCATION#',
+  consentVersion: (studyId: string, version: string) => ({ pk: `STUDY#${studyId}`, sk: `CONSENT_VERSION#${version}` }),
+  joinCounter: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'COUNTER#join' }),
   participant: (studyId: string, code: string) => ({ pk: `STUDY#${studyId}`, sk: `PARTICIPANT#${code}` }),
   participantPrefix: 'PARTICIPANT#',
   instance: (studyId: string, code: string, timepoint: string) => ({
@@ -75,6 +86,9 @@ export const keys = {
   pendingAudit: (id: string) => ({ pk: `PENDING_AUDIT#${id}`, sk: 'PENDING_AUDIT' }),
   auditPartition: (scope: string) => `AUDIT#${scope}`,
   licensedText: (instrument: string, version: string) => ({ pk: `LICENSED_TEXT#${instrument}@${version}`, sk: 'LICENSED_TEXT' }),
+  consentRecord: (studyId: string, code: string, version: string) => ({ pk: `STUDY#${studyId}`, sk: `CONSENT#${code}#${version}` }),
+  consentRecordPrefix: (code: string) => `CONSENT#${code}#`,
+  joinRequest: (hash: string) => ({ pk: `JOIN#${hash}`, sk: 'JOIN' }),
   contact: (studyId: string, code: string) => ({ pk: `STUDY#${studyId}`, sk: `CONTACT#${code}` }),
   emailReservation: (studyId: string, email: string) => ({
     pk: `STUDY#${studyId}`,
