@@ -50,12 +50,20 @@ export interface TimepointFunctionProps {
   deadLetterQueue?: IQueue;
   /** Concurrent executions reserved for (and capping) the function; unset, it draws on the account's unreserved pool. */
   reservedConcurrency?: number;
+  /**
+   * Ship a source map and run with `--enable-source-maps`, so stack traces name source files and
+   * lines. Off by default: Node then reads and parses the whole map (several MiB) on every cold
+   * start, which a participant waits for (bench/README.md#cold-start). Without it, stack traces
+   * still name the bundle's functions (`keepNames`). Context `sourceMaps=true` turns it on.
+   * @default false
+   */
+  sourceMaps?: boolean;
 }
 
 /**
  * A Lambda function with Timepoint's defaults: Node 22 on arm64, ESM bundle built by the local
- * esbuild (never Docker), the AWS SDK bundled and pinned to the version the tests ran, source
- * maps, X-Ray, and a log group with bounded retention.
+ * esbuild (never Docker), the AWS SDK bundled and pinned to the version the tests ran, function
+ * names kept (source maps only on request), X-Ray, and a log group with bounded retention.
  */
 export class TimepointFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -77,14 +85,16 @@ export class TimepointFunction extends Construct {
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(props.sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...props.environment,
       },
       bundling: {
         format: OutputFormat.ESM,
         minify: true,
-        sourceMap: true,
+        sourceMap: props.sourceMaps ?? false,
+        // Minified names would make every stack trace unreadable without the map.
+        keepNames: true,
         target: 'node22',
         mainFields: ['module', 'main'],
         // The runtime's own SDK lags behind ours; bundle the one the tests ran against.
