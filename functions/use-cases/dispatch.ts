@@ -15,6 +15,7 @@ import { auditEntry, recordAudit } from './audit';
 import { wordingInstalled } from './battery';
 import { planAndStore } from './plan-participant';
 import { completionAudit } from './submit-answers';
+import { runImportJobs } from './import-jobs';
 
 export interface DispatchReport {
   /** Participants (re)planned. */
@@ -35,6 +36,8 @@ export interface DispatchReport {
   leftAlone: number;
   /** Audit entries of changes whose writer died before appending them, appended now. */
   auditsRecovered: number;
+  /** Participants enrolled from import jobs (import-jobs.ts), within `dispatch.importBudgetMs`. */
+  imported: number;
 }
 
 export interface DispatchOptions {
@@ -55,7 +58,7 @@ export interface DispatchOptions {
 
 type DispatchDeps = Pick<
   Deps,
-  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'audit' | 'auditOutbox' | 'clock' | 'secrets' | 'baseUrl' | 'dispatch' | 'catalogue' | 'licensedTexts'
+  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'audit' | 'auditOutbox' | 'clock' | 'secrets' | 'baseUrl' | 'dispatch' | 'catalogue' | 'licensedTexts' | 'importJobs'
 >;
 
 /**
@@ -64,6 +67,7 @@ type DispatchDeps = Pick<
  * overlap another or die at any point: the next pass picks up exactly what is left.
  *
  * 0. append the audit entries of changes whose writer died before it could (see audited-write.ts);
+ *    enrol queued import jobs' chunks, within a budget (their participants are planned in step 1);
  * 1. (re)plan participants who asked for it (enrolment, edits, withdrawal, protocol migration,
  *    revoked links, which this carries to their instances);
  * 2. follow up completions: the completion's audit entry (again: idempotent), safety alerts for
@@ -73,7 +77,7 @@ type DispatchDeps = Pick<
  */
 export async function runDispatch(deps: DispatchDeps, options: DispatchOptions = {}): Promise<DispatchReport> {
   const limit = options.limit ?? 500;
-  const report: DispatchReport = { planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0, held: 0, leftAlone: 0 };
+  const report: DispatchReport = { planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0, held: 0, leftAlone: 0, imported: 0 };
   const now = () => deps.clock.now();
   const studies = new Map<string, Promise<Study | null>>();
   const studyOf = (id: string) => {
@@ -103,6 +107,10 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
   };
 
   report.auditsRecovered = await deps.auditOutbox.recover(now(), limit);
+  // Real work on the real clock only: never in a pass on a moved clock or the demo seeding's.
+  const importStarted = performance.now();
+  if (!options.onlyTestParticipants && !options.synthetic) report.imported = (await runImportJobs(deps, { budgetMs: deps.dispatch.importBudgetMs })).enrolled;
+  const importMs = performance.now() - importStarted;
 
   for (const request of await deps.participants.listPlanRequests(now(), limit)) {
     if (!(await actsOn(request, 'plan'))) continue;
@@ -157,7 +165,7 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
   const pacer = createPacer(deps.dispatch);
   const wording = wordingCheck(deps);
   // Batch after batch until nothing is due or the pass's time is up; what is left waits for the next pass.
-  const deadline = performance.now() + deps.dispatch.passBudgetMs;
+  const deadline = performance.now() + deps.dispatch.passBudgetMs - importMs;
   for (;;) {
     const recovered = await deps.messages.listExpiredLeases(now(), limit);
     const due = [...recovered, ...(await deps.messages.listDue(now(), limit))];

@@ -67,7 +67,7 @@ export function syntheticPlans(seed = 20_260_302): Plan[] {
 interface SeedDeps
   extends Pick<
     Deps,
-    'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'audit' | 'auditOutbox' | 'secrets' | 'catalogue' | 'forms' | 'licensedTexts' | 'scoringPlugins' | 'baseUrl' | 'dispatch'
+    'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'audit' | 'auditOutbox' | 'secrets' | 'catalogue' | 'forms' | 'licensedTexts' | 'scoringPlugins' | 'baseUrl' | 'dispatch' | 'importJobs'
   > {
   clock: Clock;
 }

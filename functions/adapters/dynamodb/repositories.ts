@@ -2,6 +2,7 @@ import type { Db } from './client';
 import { createAuditLog } from './audit-log';
 import { createAuditOutbox } from './audited-write';
 import { createContactRepository } from './contact-repository';
+import { createImportJobRepository } from './import-job-repository';
 import { createInstanceRepository } from './instance-repository';
 import { createLicensedTextRepository } from './licensed-text-repository';
 import { createLinkTokenRepository } from './link-token-repository';
@@ -25,6 +26,7 @@ export function createRepositories(db: Db) {
     auditOutbox: createAuditOutbox(db),
     licensedTexts: createLicensedTextRepository(db),
     rateLimits: createRateCounter(db),
+    importJobs: createImportJobRepository(db),
   };
 }
 
