@@ -1,4 +1,4 @@
-import { chunkRows, type ImportJob, type ImportJobRow, type ImportJobStatus, type ImportRowFailure } from '../core/import/import-job';
+import { chunkRows, type ImportChunkOutcome, type ImportEnrolledRow, type ImportJob, type ImportJobRow, type ImportJobStatus, type ImportRowFailure } from '../core/import/import-job';
 import { isAppError, notFound } from '../core/errors';
 import type { Study } from '../core/study/study';
 import { auditEntry, recordAudit } from './audit';
@@ -72,6 +72,8 @@ export interface ImportJobView {
   startedAt: string | null;
   finishedAt: string | null;
   warnings?: string[];
+  /** Once done: every enrolled row with its code, in row order. */
+  enrolledRows?: ImportEnrolledRow[];
 }
 
 /** A study's import job; another study's job is not found. */
@@ -94,6 +96,8 @@ export async function importJobView(deps: Pick<Deps, 'importJobs'>, studyId: str
     startedAt: job.startedAt ?? null,
     finishedAt: job.finishedAt ?? null,
     ...(job.warnings ? { warnings: job.warnings } : {}),
+    // Only at the end: a poll during the run stays small.
+    ...(job.status === 'done' ? { enrolledRows: outcomes.flatMap((o) => o.enrolledRows ?? []).sort((a, b) => a.row - b.row) } : {}),
   };
 }
 
@@ -147,9 +151,9 @@ export async function runImportJobs(deps: JobDeps & Pick<Deps, 'dispatch'>, opti
       if (rows === null) continue;
       if (state.status === 'leased') report.recovered++;
       await deps.importJobs.markStarted(studyId, jobId, now);
-      let outcome: { enrolled: number; failed: ImportRowFailure[] };
+      let outcome: ImportChunkOutcome;
       try {
-        outcome = study === null ? { enrolled: 0, failed: rows.map((r) => ({ row: r.row, message: 'the study no longer exists' })) } : await enrolChunk(deps, job, study, rows);
+        outcome = study === null ? { enrolled: 0, enrolledRows: [], failed: rows.map((r) => ({ row: r.row, message: 'the study no longer exists' })) } : await enrolChunk(deps, job, study, rows);
       } catch (error) {
         // The database unavailable, or a fault: the chunk stays leased and is taken over, whole, once the lease lapses.
         // The rest of the pass (planning, sending) must not depend on an import.
@@ -177,14 +181,14 @@ export async function runImportJobs(deps: JobDeps & Pick<Deps, 'dispatch'>, opti
 }
 
 /** Enrols a chunk's rows with their assigned codes; a row enrolled by an earlier run of this chunk counts as enrolled. */
-async function enrolChunk(deps: JobDeps, job: ImportJob, study: Study, rows: ImportJobRow[]): Promise<{ enrolled: number; failed: ImportRowFailure[] }> {
+async function enrolChunk(deps: JobDeps, job: ImportJob, study: Study, rows: ImportJobRow[]): Promise<ImportChunkOutcome> {
   const existing = await deps.participants.getMany(study.id, rows.map((r) => r.code));
   const holders = await deps.contacts.heldByMany(study.id, rows.map((r) => r.email.trim().toLowerCase()));
-  let enrolled = 0;
+  const enrolledRows: ImportEnrolledRow[] = [];
   const failed: ImportRowFailure[] = [];
   await inParallel(rows, ENROL_CONCURRENCY, async (row) => {
     if (existing.has(row.code) && holders.get(row.email.trim().toLowerCase()) === row.code) {
-      enrolled++;
+      enrolledRows.push({ row: row.row, code: row.code, arm: existing.get(row.code)!.arm });
       return;
     }
     const input = {
@@ -195,8 +199,8 @@ async function enrolChunk(deps: JobDeps, job: ImportJob, study: Study, rows: Imp
       ...(row.enrolledOn ? { enrolledOn: row.enrolledOn } : {}),
     };
     try {
-      await enrolOne(deps, job.createdBy as Actor, study, input, { code: row.code, counterCode: row.counterCode });
-      enrolled++;
+      const participant = await enrolOne(deps, job.createdBy as Actor, study, input, { code: row.code, counterCode: row.counterCode });
+      enrolledRows.push({ row: row.row, code: row.code, arm: participant.arm });
     } catch (error) {
       // Checked when the job was created; only a change since (the address or code enrolled meanwhile) gets here.
       // A database that is unavailable is not the row's fault: the chunk is left to be taken over and run again.
@@ -204,5 +208,5 @@ async function enrolChunk(deps: JobDeps, job: ImportJob, study: Study, rows: Imp
       failed.push({ row: row.row, ...(error.field ? { field: error.field } : {}), message: error.message });
     }
   });
-  return { enrolled, failed: failed.sort((a, b) => a.row - b.row) };
+  return { enrolled: enrolledRows.length, enrolledRows: enrolledRows.sort((a, b) => a.row - b.row), failed: failed.sort((a, b) => a.row - b.row) };
 }

@@ -55,6 +55,14 @@ export interface ImportJob {
 export interface ImportChunkOutcome {
   enrolled: number;
   failed: ImportRowFailure[];
+  /** The rows enrolled, with the code each was given (pseudonymous: no addresses). */
+  enrolledRows: ImportEnrolledRow[];
+}
+
+export interface ImportEnrolledRow {
+  row: number;
+  code: string;
+  arm: string;
 }
 
 /** A chunk's state, without its rows. */
