@@ -272,7 +272,8 @@ export class AppStack extends Stack {
       ...functionDefaults,
     })
       .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
-      .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'read');
+      // Writes too: its pass enrols import jobs' rows (email reservations, contacts, the jobs' chunks of rows).
+      .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'readWrite');
     // One pass at a time: overlapping passes would be safe (claims), but wasteful.
     new Rule(this, 'EveryMinute', {
       schedule: Schedule.rate(Duration.minutes(1)),
