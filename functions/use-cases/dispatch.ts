@@ -38,6 +38,8 @@ export interface DispatchReport {
   auditsRecovered: number;
   /** Participants enrolled from import jobs (import-jobs.ts), within `dispatch.importBudgetMs`. */
   imported: number;
+  /** Import chunks whose enrolment failed for a reason not the rows' own (the database unavailable): retried once their lease lapses. */
+  importErrors: number;
 }
 
 export interface DispatchOptions {
@@ -77,7 +79,7 @@ type DispatchDeps = Pick<
  */
 export async function runDispatch(deps: DispatchDeps, options: DispatchOptions = {}): Promise<DispatchReport> {
   const limit = options.limit ?? 500;
-  const report: DispatchReport = { planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0, held: 0, leftAlone: 0, imported: 0 };
+  const report: DispatchReport = { planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0, held: 0, leftAlone: 0, imported: 0, importErrors: 0 };
   const now = () => deps.clock.now();
   const studies = new Map<string, Promise<Study | null>>();
   const studyOf = (id: string) => {
@@ -109,7 +111,11 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
   report.auditsRecovered = await deps.auditOutbox.recover(now(), limit);
   // Real work on the real clock only: never in a pass on a moved clock or the demo seeding's.
   const importStarted = performance.now();
-  if (!options.onlyTestParticipants && !options.synthetic) report.imported = (await runImportJobs(deps, { budgetMs: deps.dispatch.importBudgetMs })).enrolled;
+  if (!options.onlyTestParticipants && !options.synthetic) {
+    const imports = await runImportJobs(deps, { budgetMs: deps.dispatch.importBudgetMs });
+    report.imported = imports.enrolled;
+    report.importErrors = imports.errors.length;
+  }
   const importMs = performance.now() - importStarted;
 
   for (const request of await deps.participants.listPlanRequests(now(), limit)) {

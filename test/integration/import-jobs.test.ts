@@ -12,7 +12,9 @@ import { runDispatch } from '../../functions/use-cases/dispatch';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { LOCAL_TABLES } from '../../scripts/local/data-connection';
 import { startEmulators } from '../../scripts/local/emulators';
-import { getImportJob, importAndRun, postImport } from '../helpers/import-job';
+import { unavailable } from '../../functions/core/errors';
+import { failNext } from '../helpers/fault-injection';
+import { getImportJob, postImport } from '../helpers/import-job';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 
 /**
@@ -167,6 +169,21 @@ describe('workers that die or race', () => {
     expect((await t.deps.audit.list('study:demo')).filter((e) => e.action === 'participants.imported' && e.target === `import:${jobId}`)).toHaveLength(1);
     await expectEnrolledOnce(emails);
   }, 120_000);
+});
+
+describe('a chunk that fails for a reason not its rows', () => {
+  it('the database unavailable while it enrols: the pass goes on and counts it in importErrors, and the chunk is run again after its lease', async () => {
+    const emails = Array.from({ length: 4 }, () => t.uniqueEmail('busy'));
+    const response = await postImport(t, 'demo', csvOf(emails), coordinator);
+    const location = response.headers.get('location')!;
+    const busy = { ...t.deps, contacts: failNext(t.deps.contacts, 'putContact', { before: () => { throw unavailable('the database is busy just now: please try again in a moment'); } }) };
+    expect(await runDispatch(busy)).toMatchObject({ imported: 0, importErrors: 1 });
+    expect((await getImportJob(t, location, coordinator)).body).toMatchObject({ status: 'running', done: 0 });
+    t.clock.advance(t.deps.dispatch.importLeaseMs + 1_000);
+    expect(await runImportJobs(t.deps, { budgetMs: 60_000 })).toMatchObject({ enrolled: 4, recovered: 1, errors: [] });
+    expect((await getImportJob(t, location, coordinator)).body).toMatchObject({ status: 'done', enrolled: 4, failed: [] });
+    await expectEnrolledOnce(emails);
+  }, 60_000);
 });
 
 describe('who may start and follow an import', () => {
