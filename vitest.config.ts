@@ -16,6 +16,9 @@ const conformanceTests = [
   'test/integration/route-roles.test.ts',
   'test/integration/staff-accounts.test.ts',
   'test/integration/contact-erasure.test.ts',
+  'test/integration/allocation.test.ts',
+  'test/integration/consent.test.ts',
+  'test/integration/self-enrolment.test.ts',
   'test/integration/import-jobs.test.ts',
   // Proves the run really targets DynamoDB Local.
   'test/conformance/**/*.test.ts',

@@ -23,6 +23,10 @@ export const configSchema = z.object({
   TIMEPOINT_SYSTEM_SENDER: z.email().default('no-reply@example.org'),
   /** Most emails per second the dispatcher sends: the SES account's sending quota (1 in the SES sandbox). */
   TIMEPOINT_MAX_SEND_RATE: z.coerce.number().positive().default(10),
+  /** KMS key (id, ARN or alias) that seals the allocation state in AWS (CDK sets it). */
+  TIMEPOINT_ALLOCATION_KMS_KEY: z.string().min(1).optional(),
+  /** Local only: file holding the 256-bit key that seals the allocation state (`timepoint start` creates it in the data folder). */
+  TIMEPOINT_ALLOCATION_KEY_FILE: z.string().min(1).optional(),
   /** Path of a licensee's scoring plug-in module (e.g. PAM-13); none by default. */
   TIMEPOINT_SCORING_PLUGINS: z.string().optional(),
   /**

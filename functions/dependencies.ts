@@ -1,11 +1,14 @@
 import { createDb } from './adapters/dynamodb/client';
 import { createRepositories } from './adapters/dynamodb/repositories';
 import { createSesMailer } from './adapters/ses/ses-mailer';
+import { kmsKeyWrapper } from './adapters/kms/kms-key-wrapper';
+import { cryptoRandom } from './adapters/system/crypto-random';
 import { surveyJsForms } from './adapters/surveyjs/survey-validation';
 import { cryptoSecrets } from './adapters/system/crypto-secrets';
+import { envelopeSealer, loadOrCreateKeyFile, localKeyWrapper, missingKeySealer } from './adapters/system/envelope-sealer';
 import { systemClock } from './adapters/system/system-clock';
 import type { Config } from './config';
-import type { Clock, Mailer } from './core/ports';
+import type { Clock, Mailer, RandomSource, Sealer } from './core/ports';
 import type { ScoringPlugin } from './core/scoring/engine';
 import type { AppDeps } from './http/env';
 import { bundledCatalogue } from './adapters/bundled-catalogue/bundled-catalogue';
@@ -24,6 +27,9 @@ export function buildDependencies(
     scoringPlugins?: Record<string, ScoringPlugin>;
     dispatch?: Partial<DispatchSettings>;
     signInResponseMs?: number;
+    /** Seals the allocation state (tests, and the in-memory platform, pass one with a throwaway key). */
+    sealer?: Sealer;
+    random?: RandomSource;
   } = {},
 ): AppDeps {
   const db = createDb(
@@ -41,6 +47,8 @@ export function buildDependencies(
       }),
     clock: overrides.clock ?? systemClock,
     secrets: cryptoSecrets,
+    sealer: overrides.sealer ?? allocationSealer(config),
+    random: overrides.random ?? cryptoRandom,
     catalogue: bundledCatalogue,
     forms: surveyJsForms,
     scoringPlugins: overrides.scoringPlugins ?? {},
@@ -52,4 +60,11 @@ export function buildDependencies(
     dispatch: { ...defaultDispatchSettings, maxSendRate: config.TIMEPOINT_MAX_SEND_RATE, ...overrides.dispatch },
     ...(overrides.onScheduleChanged ? { onScheduleChanged: overrides.onScheduleChanged } : {}),
   };
+}
+
+/** KMS in AWS; a key file locally; otherwise allocating studies are refused with what to set. */
+function allocationSealer(config: Config): Sealer {
+  if (config.TIMEPOINT_ALLOCATION_KMS_KEY) return envelopeSealer(kmsKeyWrapper(config.TIMEPOINT_ALLOCATION_KMS_KEY, config.AWS_REGION));
+  if (config.TIMEPOINT_ALLOCATION_KEY_FILE) return envelopeSealer(localKeyWrapper(loadOrCreateKeyFile(config.TIMEPOINT_ALLOCATION_KEY_FILE)));
+  return missingKeySealer;
 }

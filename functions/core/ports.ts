@@ -2,7 +2,12 @@
  * Ports: what the use cases need from the outside world. Adapters in functions/adapters
  * implement them against DynamoDB, SES and the system; tests may pass fakes for pure units.
  */
-import type { Participant, Protocol, Study } from './study/study';
+import type { Participant, ParticipantConsent, Protocol, Study } from './study/study';
+import type { StratumCounts } from './allocation/allocate';
+import type { StrataValues } from './allocation/strata';
+import type { Language } from './i18n/language';
+
+export type { RandomSource } from './allocation/random';
 import type { Answers, Instance, PlannedMessage, StoredMessage } from './schedule/records';
 import type { StaffMember, StaffSession } from './auth/staff';
 import type { AuditEntry } from './audit';
@@ -22,6 +27,18 @@ export interface Secrets {
   id(): string;
 }
 
+/**
+ * Encryption at rest for what must stay unreadable to anyone reading the tables: the sealed
+ * allocation state (future allocations). Locally an AES-256-GCM key in the data folder; in AWS a
+ * KMS key (docs/randomisation.md). `context` is bound to the ciphertext (authenticated, not
+ * secret): a sealed value moved to another study or slot does not open.
+ */
+export interface Sealer {
+  seal(plaintext: string, context: Record<string, string>): Promise<string>;
+  /** The plaintext; throws if the value was altered or the context differs. */
+  open(sealed: string, context: Record<string, string>): Promise<string>;
+}
+
 export interface OutgoingEmail {
   from: string;
   to: string[];
@@ -32,6 +49,8 @@ export interface OutgoingEmail {
   messageId?: string;
   /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). */
   headers?: Record<string, string>;
+  /** Files attached (the participant's copy of their consent record). */
+  attachments?: Array<{ filename: string; contentType: string; content: Uint8Array }>;
 }
 
 /** A send the provider refused; `transient` failures (throttling, timeouts, 5xx) are worth retrying. */
@@ -124,6 +143,121 @@ export interface ParticipantRepository {
   listPlanRequests(now: Date, limit: number): Promise<Array<{ studyId: string; code: string; requestedAt: string }>>;
   /** Clears a plan request, unless a newer one arrived meanwhile. */
   clearPlanRequest(studyId: string, code: string, requestedAt: string): Promise<void>;
+  /** Records the consent version an active participant agreed to (one write); false if they are not active. */
+  recordConsent(studyId: string, code: string, consent: ParticipantConsent): Promise<boolean>;
+}
+
+/**
+ * One allocation: the slot of its sequence number, written once. The arm, stratum and time are
+ * in this one conditional write; the participant record is created from it just after, and a
+ * crash in between is rolled forward from here (docs/randomisation.md).
+ */
+export interface AllocationRecord {
+  studyId: string;
+  /** 1, 2, 3 … across the study, with no gap. */
+  sequence: number;
+  code: string;
+  arm: string;
+  stratum: string;
+  strata: StrataValues;
+  at: string;
+  /** Who enrolled: `staff:<email>` or `participant:<code>` (self-enrolment). */
+  by: string;
+  method: 'blocked' | 'minimisation' | 'manual';
+  /** Why an admin chose a randomised arm by hand. */
+  reason?: string;
+  /** Participants per stratum × arm after this allocation. */
+  counts: StratumCounts;
+  /** The allocation state after this one, sealed (it holds future allocations). */
+  sealed: string;
+  /** A random id of the enrolment that wrote the slot: how a repeated write recognises its own. */
+  claim: string;
+  /** The participant record to create, so an interrupted enrolment can be finished from here. */
+  participant: Participant;
+  /** Set when the participant could not be created (their code was taken meanwhile): the slot stays, unused. */
+  void?: { reason: string; at: string };
+}
+
+export interface AllocationRepository {
+  /** The slot with the highest sequence number (a consistent read). */
+  latest(studyId: string): Promise<AllocationRecord | null>;
+  get(studyId: string, sequence: number): Promise<AllocationRecord | null>;
+  /** Writes a slot unless its sequence number is taken (false then); it stays pending until settled. */
+  claim(record: AllocationRecord): Promise<boolean>;
+  /** The slot's participant exists: the slot leaves the queue of pending work. */
+  settle(studyId: string, sequence: number): Promise<void>;
+  /** Marks a slot that could not become a participant, with the reason (once). */
+  markVoid(studyId: string, sequence: number, reason: string, at: Date): Promise<void>;
+  /** Every slot in sequence order, without the sealed state. */
+  list(studyId: string): Promise<Array<Omit<AllocationRecord, 'sealed'>>>;
+  /** The slot holding a participant code, if any (reads every slot: only for recovering an interrupted enrolment). */
+  findByCode(studyId: string, code: string): Promise<AllocationRecord | null>;
+  /** Slots written more than a minute ago whose participant may not exist yet (the due index). */
+  listPending(now: Date, limit: number): Promise<AllocationRecord[]>;
+}
+
+/** The exact text of a published consent version, per language, with its SHA-256. Immutable. */
+export interface ConsentVersion {
+  studyId: string;
+  version: string;
+  text: Partial<Record<Language, string>>;
+  /** SHA-256 (hex) of each language's text (UTF-8). */
+  hashes: Partial<Record<Language, string>>;
+  publishedAt: string;
+}
+
+/** A participant's signed consent: personal data (their typed name), kept with the contact details. */
+export interface ConsentRecord {
+  studyId: string;
+  code: string;
+  version: string;
+  language: Language;
+  /** SHA-256 (hex) of the exact text shown. */
+  textHash: string;
+  /** The name they typed as their signature. */
+  name: string;
+  agreedAt: string;
+  /** Given at a questionnaire link, or while self-enrolling. */
+  via: 'link' | 'join';
+}
+
+export interface ConsentRepository {
+  /** Stores a version's text once; false when that version was published with a different text. */
+  publishVersion(version: ConsentVersion): Promise<boolean>;
+  getVersion(studyId: string, version: string): Promise<ConsentVersion | null>;
+  /** Stores a consent once per participant and version; a repeat returns the first record unchanged. */
+  putRecord(record: ConsentRecord): Promise<ConsentRecord>;
+  getRecord(studyId: string, code: string, version: string): Promise<ConsentRecord | null>;
+  listRecords(studyId: string, code: string): Promise<ConsentRecord[]>;
+}
+
+/** A self-enrolment awaiting verification of its email address (docs/consent.md). Personal data; expires. */
+export interface JoinRequest {
+  studyId: string;
+  email: string;
+  language: Language;
+  timezone: string;
+  /** The screener's answers (kept on the participant record as their screening). */
+  answers: Record<string, unknown>;
+  createdAt: string;
+  expiresAt: string;
+  verifiedAt?: string;
+  /** The participant code set aside for this enrolment (so a repeated request enrols once). */
+  code?: string;
+  enrolledAt?: string;
+}
+
+export interface JoinRepository {
+  put(hash: string, request: JoinRequest): Promise<void>;
+  get(hash: string): Promise<JoinRequest | null>;
+  markVerified(hash: string, at: Date): Promise<void>;
+  /** Sets the request's participant code once; returns the code it holds. */
+  assignCode(hash: string, code: string): Promise<string>;
+  /** Enrolled: the address and answers leave the request (the participant record has what stays). */
+  complete(hash: string, at: Date): Promise<void>;
+  /** Counts one screening outcome; people found ineligible leave only this count. */
+  count(studyId: string, outcome: 'eligible' | 'ineligible'): Promise<void>;
+  counts(studyId: string): Promise<{ eligible: number; ineligible: number }>;
 }
 
 /** Contact details: PII, kept in their own table, never exported. */
@@ -375,4 +509,9 @@ export interface FormProblem {
  */
 export interface FormValidator {
   validate(survey: Record<string, unknown>, answers: Record<string, unknown>): Promise<FormProblem[]>;
+  /**
+   * Whether a SurveyJS expression (a self-enrolment screener's eligibility rule) is exactly true
+   * over a set of answers: the same engine the page runs, so the server decides as the page shows.
+   */
+  isTrue(expression: string, answers: Record<string, unknown>): Promise<boolean>;
 }

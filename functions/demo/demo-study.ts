@@ -95,10 +95,89 @@ export const aygunStudy: Study = {
   },
 };
 
-export const demoStudies: Study[] = [demoStudy, aygunStudy];
+/**
+ * The demo of a trial run from the first click: a public join link (eligibility screener,
+ * email verification), e-consent in English and French, Pocock–Simon minimisation by centre to
+ * the course or the wait-list, then the baseline. Healthy controls are enrolled by staff.
+ */
+export const selfEnrolStudy: Study = {
+  ...demoStudy,
+  id: 'demo-rct',
+  name: 'Mindfulness for chronic pain: randomised, self-enrolment (demo)',
+  sender: { name: 'MBPM trial (demo)', email: 'study@example.org' },
+  allocation: {
+    method: 'minimisation',
+    arms: { mbpm: 1, waitlist: 1 },
+    strata: ['centre'],
+    levels: { centre: ['lyon', 'paris'] },
+    probability: 0.8,
+  },
+  consent: {
+    version: '1',
+    text: {
+      en: [
+        '# Information and consent',
+        '',
+        'You are invited to take part in a study comparing an **8-week mindfulness course** for chronic pain with a **wait-list** (the course after the study).',
+        '',
+        '## What taking part involves',
+        '',
+        '- A computer decides at random which group you join: you have an equal chance of either.',
+        '- You answer short questionnaires about pain, mood and anxiety now and again after 8 weeks (about 10 minutes each time).',
+        '',
+        '## Your rights',
+        '',
+        '- Taking part is voluntary. You may withdraw at any time, without giving a reason, from the link in any of our emails.',
+        '- Your answers are stored under a code, apart from your email address, and used only for this research.',
+        '',
+        'This is a demonstration study: nothing you enter here is used for research.',
+      ].join('\n'),
+      fr: [
+        '# Information et consentement',
+        '',
+        'Vous êtes invité·e à participer à une étude comparant un **programme de pleine conscience de 8 semaines** contre la douleur chronique à une **liste d’attente** (le programme après l’étude).',
+        '',
+        '## Ce que la participation implique',
+        '',
+        '- Un ordinateur décide au hasard de votre groupe : vous avez autant de chances d’être dans l’un que dans l’autre.',
+        '- Vous répondez à de courts questionnaires sur la douleur, l’humeur et l’anxiété maintenant puis après 8 semaines (environ 10 minutes à chaque fois).',
+        '',
+        '## Vos droits',
+        '',
+        '- La participation est volontaire. Vous pouvez vous retirer à tout moment, sans vous justifier, depuis le lien de n’importe lequel de nos messages.',
+        '- Vos réponses sont conservées sous un code, séparément de votre adresse e-mail, et utilisées uniquement pour cette recherche.',
+        '',
+        'Ceci est une étude de démonstration : rien de ce que vous saisissez ici n’est utilisé pour la recherche.',
+      ].join('\n'),
+    },
+  },
+  join: {
+    enabled: true,
+    screener: {
+      elements: [
+        { type: 'boolean', renderAs: 'radio', name: 'adult', title: { default: 'Are you 18 or older?', fr: 'Avez-vous 18 ans ou plus ?' }, isRequired: true },
+        { type: 'boolean', renderAs: 'radio', name: 'chronic_pain', title: { default: 'Have you had pain on most days for three months or more?', fr: 'Avez-vous eu mal presque tous les jours depuis au moins trois mois ?' }, isRequired: true },
+        {
+          type: 'radiogroup',
+          name: 'centre',
+          title: { default: 'Which centre could you attend?', fr: 'Quel centre pourriez-vous fréquenter ?' },
+          choices: [
+            { value: 'lyon', text: 'Lyon' },
+            { value: 'paris', text: 'Paris' },
+          ],
+          isRequired: true,
+        },
+      ],
+    },
+    eligibility: '{adult} = true and {chronic_pain} = true',
+    strata: { centre: 'centre' },
+  },
+};
+
+export const demoStudies: Study[] = [demoStudy, aygunStudy, selfEnrolStudy];
 
 export const demoStaff: StaffMember[] = [
-  { email: 'coordinator@example.org', name: 'Demo coordinator', role: 'coordinator', studies: ['demo', 'aygun2024'] },
-  { email: 'analyst@example.org', name: 'Demo analyst', role: 'analyst', studies: ['demo', 'aygun2024'] },
+  { email: 'coordinator@example.org', name: 'Demo coordinator', role: 'coordinator', studies: ['demo', 'aygun2024', 'demo-rct'] },
+  { email: 'analyst@example.org', name: 'Demo analyst', role: 'analyst', studies: ['demo', 'aygun2024', 'demo-rct'] },
   { email: 'admin@example.org', name: 'Demo admin', role: 'admin', studies: [] },
 ];

@@ -9,6 +9,7 @@ import { logRequests } from './request-log';
 import { authRoutes } from './routes/auth-routes';
 import { instrumentRoutes } from './routes/instrument-routes';
 import { importJobRoutes } from './routes/import-job-routes';
+import { joinRoutes } from './routes/join-routes';
 import { participantAdminRoutes } from './routes/participant-admin-routes';
 import { participantRoutes, unsubscribeRoutes } from './routes/participant-routes';
 import { staffRoutes } from './routes/staff-routes';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/studies', summaryRoutes(deps));
   app.route('/api/p', participantRoutes(deps));
   app.route('/api/u', unsubscribeRoutes(deps));
+  app.route('/api/join', joinRoutes(deps));
   app.all('/api/*', () => {
     throw notFound('endpoint');
   });

@@ -10,7 +10,7 @@ export const PROBE_WINDOW_MS = 10 * 60_000;
  * What a client is guessing at. Each purpose has its own counter, so a client locked out of one
  * (say, after mistyping sign-in codes) can still open a participant link, and the reverse.
  */
-export type ProbePurpose = 'participant-link' | 'unsubscribe-link' | 'sign-in-code';
+export type ProbePurpose = 'participant-link' | 'unsubscribe-link' | 'sign-in-code' | 'join-link';
 
 /**
  * The key a client is counted under for `purpose`. Its address is personal data: the counter
@@ -48,6 +48,7 @@ const purposeWords: Record<ProbePurpose, string> = {
   'participant-link': 'links',
   'unsubscribe-link': 'unsubscribe links',
   'sign-in-code': 'sign-in codes',
+  'join-link': 'sign-up links',
 };
 
 /** Runs `work` and answers no sooner than `ms` after the request began, so timing can't tell outcomes apart. */

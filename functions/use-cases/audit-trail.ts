@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { concealBlockSizes } from '../core/allocation/allocation-config';
 import type { AuditEntry } from '../core/audit';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
@@ -16,7 +17,7 @@ export const auditQuerySchema = z.strictObject({
 });
 
 /** A study's audit entries, newest first, filtered. The log is append-only; this only reads it. */
-export async function auditTrail(deps: Pick<Deps, 'audit'>, scope: string, query: unknown): Promise<{ entries: AuditEntry[]; truncated: boolean }> {
+export async function auditTrail(deps: Pick<Deps, 'audit'>, scope: string, query: unknown, options: { role?: string } = {}): Promise<{ entries: AuditEntry[]; truncated: boolean }> {
   const filter = parseInput(auditQuerySchema, query);
   const matching = (await deps.audit.list(scope))
     .filter((e) => (filter.actor ? e.actor.includes(filter.actor) : true))
@@ -25,5 +26,9 @@ export async function auditTrail(deps: Pick<Deps, 'audit'>, scope: string, query
     .filter((e) => (filter.from ? e.at >= new Date(filter.from).toISOString() : true))
     .filter((e) => (filter.to ? e.at <= new Date(filter.to).toISOString() : true))
     .reverse();
-  return { entries: matching.slice(0, filter.limit), truncated: matching.length > filter.limit };
+  // Study snapshots in the trail carry the allocation: its block sizes stay with admins.
+  const role = options.role ?? 'admin';
+  const conceal = (value: unknown) => (value !== null && typeof value === 'object' && 'allocation' in value ? concealBlockSizes(value as { allocation?: never }, role) : value);
+  const entries = matching.slice(0, filter.limit).map((e) => ({ ...e, ...(e.before !== undefined ? { before: conceal(e.before) } : {}), ...(e.after !== undefined ? { after: conceal(e.after) } : {}) }));
+  return { entries, truncated: matching.length > filter.limit };
 }

@@ -1,4 +1,5 @@
-import { invalidFields } from '../core/errors';
+import { consentTextHash } from '../core/consent/consent-text';
+import { conflict, invalidFields } from '../core/errors';
 import { studySchema, type Study } from '../core/study/study';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
@@ -39,7 +40,19 @@ export function validateStudy(deps: Pick<Deps, 'catalogue'>, input: unknown): St
   return study;
 }
 
-/** Creates a study unless one with its id exists; returns whether it was created. */
-export async function createStudyIfAbsent(deps: Pick<Deps, 'studies' | 'catalogue'>, input: unknown): Promise<boolean> {
-  return deps.studies.createIfAbsent(validateStudy(deps, input));
+/** Creates a study unless one with its id exists (with its consent text, if any); returns whether it was created. */
+export async function createStudyIfAbsent(deps: Pick<Deps, 'studies' | 'catalogue' | 'consents' | 'clock'>, input: unknown): Promise<boolean> {
+  const study = validateStudy(deps, input);
+  if (study.consent !== undefined && (await deps.studies.get(study.id)) === null) await publishConsentVersion(deps, study.id, study.consent);
+  return deps.studies.createIfAbsent(study);
+}
+
+/**
+ * Stores a consent version's exact text once (what every signed consent to it refers to); a
+ * version number published before with another text is refused.
+ */
+export async function publishConsentVersion(deps: Pick<Deps, 'consents' | 'clock'>, studyId: string, consent: NonNullable<Study['consent']>): Promise<void> {
+  const hashes = Object.fromEntries(Object.entries(consent.text).map(([language, text]) => [language, consentTextHash(text)]));
+  const stored = await deps.consents.publishVersion({ studyId, version: consent.version, text: consent.text, hashes, publishedAt: deps.clock.now().toISOString() });
+  if (!stored) throw conflict(`consent.version: version "${consent.version}" was published before with a different text: give this text a new version`, 'consent.version');
 }

@@ -1,6 +1,11 @@
 import type {
+  AllocationRepository,
   AuditLog,
   AuditOutbox,
+  ConsentRepository,
+  JoinRepository,
+  RandomSource,
+  Sealer,
   Clock,
   ContactRepository,
   FormValidator,
@@ -81,6 +86,16 @@ export interface Deps {
   importJobs: ImportJobRepository;
   /** Atomic per-purpose attempt counters (rate limits on guessing secrets and on sign-in emails). */
   rateLimits: RateCounter;
+  /** Allocation slots (docs/randomisation.md). */
+  allocations: AllocationRepository;
+  /** Consent texts and signed consents (docs/consent.md). */
+  consents: ConsentRepository;
+  /** Self-enrolment requests and screening counts. */
+  joins: JoinRepository;
+  /** Seals the allocation state at rest. */
+  sealer: Sealer;
+  /** The allocation algorithms' randomness: a CSPRNG in production. */
+  random: RandomSource;
   /** Licensee-installed scorers for proprietary algorithms (e.g. PAM-13), by plug-in name. */
   scoringPlugins: Record<string, import('../core/scoring/engine').ScoringPlugin>;
   mailer: Mailer;

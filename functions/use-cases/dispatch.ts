@@ -2,22 +2,28 @@ import { createHash } from 'node:crypto';
 import { formatMailbox } from '../core/email/html';
 import { oneClickUnsubscribeUrl, participantLink, unsubscribePageLink } from '../core/email/links';
 import { isAppError } from '../core/errors';
+import { renderConsentCopyEmail } from '../core/email/enrolment-emails';
 import { renderAlertEmail, renderNoticeEmail, renderParticipantEmail, type RenderedEmail } from '../core/email/templates';
+import { CONTACT_ERASED } from '../core/schedule/reconcile';
 import type { Language } from '../core/i18n/language';
-import { MailerError } from '../core/ports';
+import { MailerError, type OutgoingEmail } from '../core/ports';
+import { signedConsentPdf } from './consent-record';
 import { redact } from '../core/redact';
 import { urgentFlags } from '../core/safety/support-text';
-import { decideSends } from '../core/schedule/send-decision';
+import { decideSends, SYNTHETIC_NEVER_EMAILED } from '../core/schedule/send-decision';
 import { sentStatuses, type StoredMessage } from '../core/schedule/records';
 import type { Study } from '../core/study/study';
 import type { Deps } from './deps';
 import { auditEntry, recordAudit } from './audit';
 import { wordingInstalled } from './battery';
 import { planAndStore } from './plan-participant';
+import { createFromSlot } from './allocate-participant';
 import { completionAudit } from './submit-answers';
 import { runImportJobs } from './import-jobs';
 
 export interface DispatchReport {
+  /** Allocating enrolments interrupted after their slot was written, finished from the slot. */
+  enrolmentsFinished: number;
   /** Participants (re)planned. */
   planned: number;
   /** Completions whose follow-up (alerts, anchored timepoints) was done. */
@@ -60,7 +66,26 @@ export interface DispatchOptions {
 
 type DispatchDeps = Pick<
   Deps,
-  'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'mailer' | 'audit' | 'auditOutbox' | 'clock' | 'secrets' | 'baseUrl' | 'dispatch' | 'catalogue' | 'licensedTexts' | 'importJobs'
+  | 'studies'
+  | 'participants'
+  | 'contacts'
+  | 'instances'
+  | 'messages'
+  | 'links'
+  | 'mailer'
+  | 'audit'
+  | 'auditOutbox'
+  | 'clock'
+  | 'secrets'
+  | 'baseUrl'
+  | 'dispatch'
+  | 'catalogue'
+  | 'licensedTexts'
+  | 'allocations'
+  | 'consents'
+  | 'importJobs'
+  | 'sealer'
+  | 'random'
 >;
 
 /**
@@ -74,12 +99,13 @@ type DispatchDeps = Pick<
  *    revoked links, which this carries to their instances);
  * 2. follow up completions: the completion's audit entry (again: idempotent), safety alerts for
  *    urgent answers, then re-plan (anchored timepoints start; reminders of the completed one are cancelled);
+ * 0b. finish allocating enrolments that stopped after writing their slot (the participant is created from it);
  * 3. expire instances whose window has closed (a started one gets its grace period first);
  * 4. send what is due, after claiming it, including messages whose claimant died.
  */
 export async function runDispatch(deps: DispatchDeps, options: DispatchOptions = {}): Promise<DispatchReport> {
   const limit = options.limit ?? 500;
-  const report: DispatchReport = { planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0, held: 0, leftAlone: 0, imported: 0, importErrors: 0 };
+  const report: DispatchReport = { enrolmentsFinished: 0, planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0, held: 0, leftAlone: 0, imported: 0, importErrors: 0 };
   const now = () => deps.clock.now();
   const studies = new Map<string, Promise<Study | null>>();
   const studyOf = (id: string) => {
@@ -117,6 +143,17 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
     report.importErrors = imports.errors.length;
   }
   const importMs = performance.now() - importStarted;
+
+  // Real enrolments only: the demo seeding's and time travel's passes act on synthetic or test participants, never allocated.
+  const slots = options.synthetic || options.onlyTestParticipants ? [] : await deps.allocations.listPending(now(), limit);
+  for (const slot of slots) {
+    const outcome = await createFromSlot(deps, slot).catch((error: unknown) => {
+      // Its code was taken meanwhile: the slot is now marked unused, which settles it.
+      if (isAppError(error) && error.kind === 'conflict') return 'void' as const;
+      throw error;
+    });
+    if (outcome === 'created') report.enrolmentsFinished++;
+  }
 
   for (const request of await deps.participants.listPlanRequests(now(), limit)) {
     if (!(await actsOn(request, 'plan'))) continue;
@@ -212,6 +249,8 @@ async function sendGroup(
     const study = await studyOf(claimed[0]!.studyId);
     if (claimed[0]!.kind === 'alert' || claimed[0]!.kind === 'notice') {
       for (const message of claimed) await deliver(deps, claimant, message, study, null, pacer, report, handed);
+    } else if (claimed[0]!.kind === 'consent') {
+      for (const message of claimed) await sendConsentCopy(deps, claimant, message, study, pacer, report, handed);
     } else {
       await sendToParticipant(deps, claimant, claimed, study, pacer, report, handed, wording);
     }
@@ -274,6 +313,29 @@ async function sendToParticipant(
     const sent = await deliver(deps, claimant, decision.message, study, recipient, pacer, report, handed);
     if (sent && decision.message.kind === 'invitation') await deps.instances.markOpened(studyId, code, timepoint, deps.clock.now());
   }
+}
+
+/**
+ * A participant's copy of their signed consent, checked with fresh reads: not to an erased,
+ * bounced or unsubscribed address (the record stays downloadable by the study team).
+ */
+async function sendConsentCopy(deps: DispatchDeps, claimant: string, message: StoredMessage, study: Study | null, pacer: Pacer, report: DispatchReport, handed: Set<string>) {
+  const [participant, contact] = await Promise.all([deps.participants.get(message.studyId, message.code), deps.contacts.get(message.studyId, message.code)]);
+  const stop =
+    participant === null ? 'participant not found'
+    : participant.synthetic ? SYNTHETIC_NEVER_EMAILED
+    : participant.contactErasedAt !== undefined ? CONTACT_ERASED
+    : contact === null ? 'no contact email on file'
+    : contact.suppressed ? `address suppressed: ${contact.suppressed.reason}`
+    : contact.unsubscribedAt ? 'participant unsubscribed'
+    : null;
+  if (stop !== null) {
+    await deps.messages.markSkipped(message, claimant, stop, deps.clock.now());
+    handed.add(messageKey(message));
+    report.skipped++;
+    return;
+  }
+  await deliver(deps, claimant, message, study, { to: contact!.email, timezone: participant!.timezone, closesAt: '', language: participant!.language ?? 'en', linkEpoch: participant!.linkEpoch ?? 0, test: participant!.test === true }, pacer, report, handed);
 }
 
 /** Renders, sends and records one claimed message; transient failures go back for a later retry. */
@@ -345,7 +407,7 @@ async function render(
   message: StoredMessage,
   study: Study,
   participant: Recipient | null,
-): Promise<(RenderedEmail & { from: string; to: string[]; messageId: string; headers?: Record<string, string> }) | null> {
+): Promise<(RenderedEmail & Pick<OutgoingEmail, 'from' | 'to' | 'messageId' | 'headers' | 'attachments'>) | null> {
   const from = formatMailbox(study.sender.name, study.sender.email);
   // Stable per ledger message: a resend after a crash carries the same Message-ID, which mail systems de-duplicate.
   const key = `${message.studyId}|${message.code}|${message.timepoint}|${message.kind}|${message.n}`;
@@ -361,6 +423,14 @@ async function render(
     const to = study.contacts.map((c) => c.email);
     if (to.length === 0) return null;
     return { from, to, messageId, ...renderNoticeEmail({ study, code: message.code, reason: message.reason ?? 'delivery failed', consoleLink }) };
+  }
+  if (message.kind === 'consent') {
+    if (participant === null) return null;
+    const version = message.timepoint.replace(/^consent@/, '');
+    const attachment = await consentAttachment(deps, study, message.code, version, participant.timezone);
+    if (attachment === null) return null;
+    const content = renderConsentCopyEmail({ study, version, agreedAt: attachment.agreedAt, timezone: participant.timezone, language: attachment.language });
+    return { from, to: [participant.to], messageId, attachments: [attachment.file], ...content };
   }
   const timepoint = study.protocol.timepoints.find((t) => t.id === message.timepoint) ?? null;
   if (participant === null || timepoint === null) return null;
@@ -392,6 +462,14 @@ async function render(
     headers: { 'List-Unsubscribe': `<${oneClickUnsubscribeUrl(deps.baseUrl, unsubscribeToken)}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     ...content,
   };
+}
+
+/** The signed record of a participant's consent to `version`, as the PDF to attach (null when there is none to send). */
+async function consentAttachment(deps: DispatchDeps, study: Study, code: string, version: string, timezone: string) {
+  const record = await deps.consents.getRecord(study.id, code, version);
+  if (record === null) return null;
+  const pdf = await signedConsentPdf(deps, study, record, timezone);
+  return { agreedAt: record.agreedAt, language: record.language, file: { filename: pdf.filename, contentType: 'application/pdf', content: pdf.bytes } };
 }
 
 type WordingCheck = (instruments: Array<{ id: string; version: string }>) => Promise<string[]>;
@@ -464,7 +542,7 @@ async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<vo
 function groupByRecipient(messages: StoredMessage[]): StoredMessage[][] {
   const groups = new Map<string, StoredMessage[]>();
   for (const m of messages) {
-    const key = m.kind === 'alert' || m.kind === 'notice' ? `${m.studyId}|${m.code}|${m.timepoint}|${m.kind}|${m.n}` : `${m.studyId}|${m.code}|${m.timepoint}`;
+    const key = m.kind === 'alert' || m.kind === 'notice' || m.kind === 'consent' ? `${m.studyId}|${m.code}|${m.timepoint}|${m.kind}|${m.n}` : `${m.studyId}|${m.code}|${m.timepoint}`;
     groups.set(key, [...(groups.get(key) ?? []), m]);
   }
   return [...groups.values()];

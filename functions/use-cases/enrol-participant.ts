@@ -1,18 +1,28 @@
 import { isDeepStrictEqual } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { badRequest, conflict, notFound } from '../core/errors';
+import { randomisedArms } from '../core/allocation/allocation-config';
+import { strataProblems, type StrataValues } from '../core/allocation/strata';
+import type { StaffRole } from '../core/auth/staff';
+import { badRequest, conflict, forbidden, invalidFields, notFound } from '../core/errors';
 import { languageSchema } from '../core/i18n/language';
+import type { AllocationRecord } from '../core/ports';
 import { participantCodeSchema, timezoneSchema, type Participant, type Study } from '../core/study/study';
-import { auditEntry } from './audit';
+import { AllocationClaimed, allocateAndCreate, createFromSlot } from './allocate-participant';
 import { missingWording } from './battery';
+import { enrolledAudit } from './enrolment-audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { planAndStore } from './plan-participant';
 
 export const enrolmentSchema = z.strictObject({
   email: z.email().max(254),
-  arm: z.string().min(1).max(40),
+  /** The arm; leave it out in a study that allocates, and the participant is randomised. */
+  arm: z.string().min(1).max(40).optional(),
+  /** The participant's level of each allocation factor, e.g. {"site": "lyon", "sex": "f"}. */
+  strata: z.record(z.string().max(40), z.string().max(40)).optional(),
+  /** Admins only: why a randomised arm is chosen by hand instead of allocated (audited). */
+  armReason: z.string().trim().min(1).max(500).optional(),
   timezone: timezoneSchema.optional(),
   code: participantCodeSchema.optional(),
   /** Language of their emails and pages (default English). */
@@ -36,19 +46,86 @@ const ABANDONED_RESERVATION_MS = 60_000;
  * own plan request for the dispatcher). A refused write is undone at once; after a crash, the
  * abandoned reservation is taken over by the retry, which erases the contact left behind.
  */
+export type EnrolDeps = Pick<Deps, 'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'audit' | 'clock' | 'secrets' | 'allocations' | 'sealer' | 'random'>;
+
+export interface Enrolled {
+  code: string;
+  arm: string;
+  /** Set when the arm was allocated (or an admin chose a randomised arm by hand). */
+  allocation: { sequence: number; stratum: string } | null;
+  firstInvitationAt: string | null;
+  /** What the coordinator should know (e.g. invitations held for missing licensed wording). */
+  warnings: string[];
+}
+
+/** How the arm is decided: given as is, allocated, or a randomised arm chosen by an admin with a reason. */
+type ArmChoice = { kind: 'given'; arm: string } | { kind: 'allocate' } | { kind: 'manual'; arm: string; reason: string };
+
+/**
+ * Which arm, and whether to allocate: a study's randomised arms are never chosen by hand except
+ * by an admin who gives a reason; other arms (healthy controls) are chosen as always. A test
+ * participant is never allocated: their arm is chosen, randomised or not, and takes no slot.
+ */
+export function armChoice(
+  study: Study,
+  input: { arm?: string | undefined; strata?: StrataValues | undefined; armReason?: string | undefined; test?: boolean | undefined },
+  role: StaffRole | 'participant',
+): { choice: ArmChoice; strata: StrataValues | undefined } {
+  const allocation = study.allocation;
+  if (input.arm !== undefined && !study.arms.some((a) => a.id === input.arm)) {
+    throw badRequest('arm', `unknown arm "${input.arm}" (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
+  }
+  if (allocation === undefined) {
+    if (input.arm === undefined) throw badRequest('arm', `required (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
+    if (input.strata !== undefined) throw badRequest('strata', 'this study does not allocate, so it takes no strata');
+    if (input.armReason !== undefined) throw badRequest('armReason', 'this study does not allocate: there is nothing to override');
+    return { choice: { kind: 'given', arm: input.arm }, strata: undefined };
+  }
+  if (input.test === true) {
+    // A test participant never takes a place in the allocation sequence: that would shift every real participant's arm.
+    if (input.arm === undefined) throw badRequest('arm', `a test participant is not randomised: choose the arm to try (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
+    if (input.armReason !== undefined) throw badRequest('armReason', 'a test participant is not randomised: their arm needs no reason');
+    if (input.strata !== undefined) {
+      const problems = strataProblems(allocation, input.strata);
+      if (problems.length > 0) throw invalidFields(problems);
+    }
+    return { choice: { kind: 'given', arm: input.arm }, strata: input.strata };
+  }
+  const randomised = randomisedArms(allocation);
+  const isRandomised = input.arm === undefined || randomised.includes(input.arm);
+  // Strata are required wherever a randomised arm is involved; optional (but checked) for other arms.
+  if (isRandomised || input.strata !== undefined) {
+    const problems = strataProblems(allocation, input.strata);
+    if (problems.length > 0) throw invalidFields(problems);
+  }
+  if (input.arm === undefined) {
+    if (input.armReason !== undefined) throw badRequest('armReason', 'only with an arm chosen by hand');
+    return { choice: { kind: 'allocate' }, strata: input.strata ?? {} };
+  }
+  if (!isRandomised) {
+    if (input.armReason !== undefined) throw badRequest('armReason', `"${input.arm}" is not randomised: it needs no reason`);
+    return { choice: { kind: 'given', arm: input.arm }, strata: input.strata };
+  }
+  if (input.armReason === undefined) {
+    throw badRequest('arm', `"${input.arm}" is a randomised arm: leave arm out and the participant is allocated (an admin may choose it by hand with armReason)`);
+  }
+  if (role !== 'admin') throw forbidden('only an admin may choose a randomised arm by hand');
+  return { choice: { kind: 'manual', arm: input.arm, reason: input.armReason }, strata: input.strata ?? {} };
+}
+
 export async function enrolParticipant(
-  deps: Pick<Deps, 'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'audit' | 'clock' | 'secrets' | 'catalogue' | 'licensedTexts'>,
+  deps: EnrolDeps & Pick<Deps, 'catalogue' | 'licensedTexts'>,
   actor: Actor,
   studyId: string,
   body: unknown,
-  /** Not part of the API: the local demo seeding enrols its synthetic participants with `synthetic`. */
-  internal: { synthetic?: boolean } = {},
-): Promise<{ code: string; firstInvitationAt: string | null; warnings: string[] }> {
+  /** `synthetic` is not part of the API: the local demo seeding enrols its synthetic participants with it. */
+  options: { role?: StaffRole; synthetic?: boolean } = {},
+): Promise<Enrolled> {
   const input = parseInput(enrolmentSchema, body);
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
   // Refused before a counter code is spent on it.
-  checkArm(study, input.arm);
+  const arm = armChoice(study, input, options.role ?? 'coordinator');
   if (input.enrolledOn !== undefined) enrolmentInstant(input.enrolledOn, input.timezone ?? study.timezone, deps.clock.now());
   if (input.code !== undefined && (await deps.participants.get(studyId, input.code)) !== null) {
     throw conflict(`participant code ${input.code} is already in use in this study`, 'code');
@@ -59,7 +136,7 @@ export async function enrolParticipant(
     throw conflict('a participant with this email is already enrolled in this study', 'email');
   }
   const code = input.code ?? (await allocateFreeCode(deps, studyId));
-  const participant = await enrolOne(deps, actor, study, input, { code, counterCode: input.code === undefined, ...(internal.synthetic ? { synthetic: true } : {}) });
+  const { participant, slot } = await enrolOne(deps, actor, study, input, { code, counterCode: input.code === undefined, ...(options.synthetic ? { synthetic: true } : {}) }, arm);
 
   // Plan now so the schedule exists at once; if this fails, the plan request left on the participant lets the dispatcher finish it.
   const plan = await planAndStore(deps, studyId, code);
@@ -68,7 +145,13 @@ export async function enrolParticipant(
   // An invitation already due goes out on the dispatcher's next pass: report it as now.
   const first = invitations[0];
   const nowIso = deps.clock.now().toISOString();
-  return { code, firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first, warnings: await enrolmentWarnings(deps, study, [input.arm]) };
+  return {
+    code,
+    arm: participant.arm,
+    allocation: slot ? { sequence: slot.sequence, stratum: slot.stratum } : null,
+    firstInvitationAt: first === undefined ? null : first < nowIso ? nowIso : first,
+    warnings: await enrolmentWarnings(deps, study, [participant.arm]),
+  };
 }
 
 /**
@@ -84,22 +167,24 @@ export async function enrolmentWarnings(deps: Pick<Deps, 'catalogue' | 'licensed
 
 /**
  * The writes of one enrolment, for an input already checked against the schema and a code already
- * chosen: reserve the email, store it, create the participant (with its plan request, so the
- * dispatcher plans it if nobody else does), audit. `counterCode`: the code came from the study's
- * counter (so a reservation already holding it is this enrolment's own, repeated by the SDK).
- * Bulk import calls this per row and leaves the planning to the dispatcher.
+ * chosen: reserve the email, store it, create the participant (allocating first when the arm is
+ * to be allocated; with its plan request, so the dispatcher plans it if nobody else does), audit.
+ * `counterCode`: the code came from the study's counter (so a reservation already holding it is
+ * this enrolment's own, repeated by the SDK). Bulk import calls this per row and leaves the
+ * planning to the dispatcher.
  */
 export async function enrolOne(
-  deps: Pick<Deps, 'participants' | 'contacts' | 'audit' | 'clock' | 'secrets'>,
+  deps: Omit<EnrolDeps, 'instances' | 'messages' | 'studies'>,
   actor: Actor,
   study: Study,
   input: z.infer<typeof enrolmentSchema>,
   /** `synthetic`: not part of the API (the local demo seeding's participants). */
   chosen: { code: string; counterCode: boolean; synthetic?: boolean },
-): Promise<Participant> {
+  arm: { choice: ArmChoice; strata: StrataValues | undefined } = armChoice(study, input, 'coordinator'),
+): Promise<{ participant: Participant; slot: AllocationRecord | null }> {
   const { code } = chosen;
+  const { choice, strata } = arm;
   const studyId = study.id;
-  checkArm(study, input.arm);
   const email = input.email.trim().toLowerCase();
   const now = deps.clock.now();
   const timezone = input.timezone ?? study.timezone;
@@ -110,6 +195,12 @@ export async function enrolOne(
   const ours = !reservation.ok && chosen.counterCode && reservation.heldBy === code;
   if (!reservation.ok && !ours) {
     if ((await deps.participants.get(studyId, reservation.heldBy)) !== null) {
+      throw conflict('a participant with this email is already enrolled in this study', 'email');
+    }
+    // An allocating enrolment interrupted after its slot was written: finish it, never allocate again.
+    const slot = study.allocation ? await deps.allocations.findByCode(studyId, reservation.heldBy) : null;
+    if (slot !== null && slot.void === undefined) {
+      await createFromSlot(deps, slot);
       throw conflict('a participant with this email is already enrolled in this study', 'email');
     }
     // Held by a code that is no participant: an enrolment under way, or one that died half-way.
@@ -123,38 +214,66 @@ export async function enrolOne(
     await deps.contacts.erase(studyId, reservation.heldBy);
   }
 
-  const participant: Participant = {
+  const draft: Omit<Participant, 'arm'> = {
     studyId,
     code,
-    arm: input.arm,
     timezone,
     status: 'active',
     enrolledAt: enrolledAt.toISOString(),
     protocolVersion: study.protocol.version,
     dates: {},
     ...(input.language ? { language: input.language } : {}),
+    ...(choice.kind === 'given' && strata !== undefined ? { strata } : {}),
     ...(input.test ? { test: true } : {}),
     ...(chosen.synthetic ? { synthetic: true } : {}),
   };
-  const audit = auditEntry(deps, {
-    scope: `study:${studyId}`,
-    actor,
-    action: 'participant.enrolled',
-    target: `participant:${code}`,
-    after: { arm: participant.arm, timezone: participant.timezone, protocolVersion: participant.protocolVersion, ...(participant.test ? { test: true } : {}) },
-  });
-  try {
+  return createParticipant(deps, study, draft, choice, strata, actor, async (created) => {
     await deps.contacts.putContact(studyId, code, email);
-    // The audit entry is part of the creating write: an enrolment is never left unaudited.
-    await deps.participants.create(participant, audit);
-  } catch (error) {
-    if (!(await undoEnrolment(deps, participant, email))) throw error;
-  }
-  return participant;
+    return created();
+  }, (p) => undoEnrolment(deps, p, email));
 }
 
-function checkArm(study: Study, arm: string): void {
-  if (!study.arms.some((a) => a.id === arm)) throw badRequest('arm', `unknown arm "${arm}" (this study has: ${study.arms.map((a) => a.id).join(', ')})`);
+/**
+ * Creates the participant record, allocating first when the choice says so. `store` runs the
+ * writes that must come before it (the contact); on failure before any allocation, `undo`
+ * removes them (true: the participant exists after all). Once a slot is written, nothing is
+ * undone: the participant is created from the slot, now or by the dispatcher.
+ */
+export async function createParticipant(
+  deps: Omit<EnrolDeps, 'instances' | 'messages' | 'studies'>,
+  study: Study,
+  draft: Omit<Participant, 'arm'>,
+  choice: ArmChoice,
+  strata: StrataValues | undefined,
+  actor: Actor,
+  store: (create: () => Promise<{ participant: Participant; slot: AllocationRecord | null }>) => Promise<{ participant: Participant; slot: AllocationRecord | null }>,
+  undo: (participant: Participant) => Promise<boolean>,
+): Promise<{ participant: Participant; slot: AllocationRecord | null }> {
+  if (choice.kind === 'given') {
+    const participant: Participant = { ...draft, arm: choice.arm };
+    try {
+      return await store(async () => {
+        // The audit entry is part of the creating write: an enrolment is never left unaudited.
+        await deps.participants.create(participant, enrolledAudit(deps, participant, actor));
+        return { participant, slot: null };
+      });
+    } catch (error) {
+      if (!(await undo(participant))) throw error;
+      return { participant, slot: null };
+    }
+  }
+  try {
+    return await store(async () => {
+      const { arm: _arm, ...rest } = draft as Participant;
+      const slot = await allocateAndCreate(deps, study, rest, strata ?? {}, actor, choice.kind === 'manual' ? { arm: choice.arm, reason: choice.reason } : undefined);
+      return { participant: slot.participant, slot };
+    });
+  } catch (error) {
+    // A written slot is final: its participant is created from it (the dispatcher finishes what this could not).
+    if (error instanceof AllocationClaimed) throw error.cause;
+    if (!(await undo({ ...draft, arm: '' } as Participant))) throw error;
+    throw error;
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Actor, Deps } from './deps';
 import { enrolmentWarnings, enrolOne } from './enrol-participant';
 import { assignCodes, checkImport, inParallel, type ImportReport } from './import-participants';
 
-type JobDeps = Pick<Deps, 'studies' | 'participants' | 'contacts' | 'audit' | 'clock' | 'secrets' | 'catalogue' | 'licensedTexts' | 'importJobs'>;
+type JobDeps = Pick<Deps, 'studies' | 'participants' | 'contacts' | 'audit' | 'clock' | 'secrets' | 'catalogue' | 'licensedTexts' | 'importJobs' | 'allocations' | 'sealer' | 'random'>;
 
 /** What the API answers when a job is created (202). */
 export interface CreatedImportJob {
@@ -33,14 +33,17 @@ export async function createImportJob(deps: JobDeps, actor: Actor, studyId: stri
       code: codes[index]!,
       counterCode: !row.code,
       email: input.email,
-      arm: input.arm,
+      ...(input.arm ? { arm: input.arm } : {}),
+      ...(input.strata ? { strata: input.strata } : {}),
       ...(input.timezone ? { timezone: input.timezone } : {}),
       ...(input.language ? { language: input.language } : {}),
       ...(input.enrolledOn ? { enrolledOn: input.enrolledOn } : {}),
     };
   });
   const chunks = chunkRows(jobRows);
-  const warnings = await enrolmentWarnings(deps, study, [...new Set(jobRows.map((r) => r.arm))]);
+  // A row left to allocation may land in any arm.
+  const arms = jobRows.some((r) => r.arm === undefined) ? study.arms.map((a) => a.id) : [...new Set(jobRows.map((r) => r.arm!))];
+  const warnings = await enrolmentWarnings(deps, study, arms);
   const job: ImportJob = {
     studyId,
     jobId: deps.secrets.id(),
@@ -193,18 +196,25 @@ async function enrolChunk(deps: JobDeps, job: ImportJob, study: Study, rows: Imp
     }
     const input = {
       email: row.email,
-      arm: row.arm,
+      ...(row.arm ? { arm: row.arm } : {}),
+      ...(row.strata ? { strata: row.strata } : {}),
       ...(row.timezone ? { timezone: row.timezone } : {}),
       ...(row.language ? { language: row.language } : {}),
       ...(row.enrolledOn ? { enrolledOn: row.enrolledOn } : {}),
     };
     try {
-      const participant = await enrolOne(deps, job.createdBy as Actor, study, input, { code: row.code, counterCode: row.counterCode });
+      const { participant } = await enrolOne(deps, job.createdBy as Actor, study, input, { code: row.code, counterCode: row.counterCode });
       enrolledRows.push({ row: row.row, code: row.code, arm: participant.arm });
     } catch (error) {
       // Checked when the job was created; only a change since (the address or code enrolled meanwhile) gets here.
       // A database that is unavailable is not the row's fault: the chunk is left to be taken over and run again.
       if (!isAppError(error) || error.status >= 500) throw error;
+      // Refused because this very row got there first: an earlier run of the chunk (e.g. an allocation finished from its slot).
+      const [mine, holder] = await Promise.all([deps.participants.get(study.id, row.code), deps.contacts.heldBy(study.id, row.email.trim().toLowerCase())]);
+      if (mine !== null && holder === row.code) {
+        enrolledRows.push({ row: row.row, code: row.code, arm: mine.arm });
+        return;
+      }
       failed.push({ row: row.row, ...(error.field ? { field: error.field } : {}), message: error.message });
     }
   });

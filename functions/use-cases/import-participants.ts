@@ -3,11 +3,11 @@ import type { z } from 'zod';
 import { badRequest, conflict, isAppError, notFound } from '../core/errors';
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
-import { enrolmentInstant, enrolmentSchema, enrolmentWarnings, enrolOne, enrolParticipant } from './enrol-participant';
+import { armChoice, enrolmentInstant, enrolmentSchema, enrolmentWarnings, enrolOne, enrolParticipant } from './enrol-participant';
 import { plainMessage } from './plain-message';
 import { participantCodeSchema, type Study } from '../core/study/study';
 
-/** Columns a participants CSV may have; `email` and `arm` are required. */
+/** Columns a participants CSV may have; `email` and `arm` are required (in a study that allocates, `arm` may be empty: the row is allocated), plus one column per allocation factor. */
 export const importColumns = ['code', 'email', 'arm', 'timezone', 'enrolment_date', 'language'] as const;
 
 export interface ImportRow {
@@ -19,6 +19,8 @@ export interface ImportRow {
   problems: Array<{ column: string; message: string }>;
   /** Set once enrolled (not in a dry run). */
   enrolledAs?: string;
+  /** The arm allocated to a row that left it empty (not in a dry run: a dry run allocates nothing). */
+  allocatedArm?: string;
 }
 
 export interface ImportReport {
@@ -39,14 +41,22 @@ export type EnrolmentInput = z.infer<typeof enrolmentSchema>;
 /** Enrolments written at once: enough to keep the database busy, few enough not to be throttled. */
 const ENROL_CONCURRENCY = 16;
 
-const inputOf = (record: Record<string, string>) => ({
+/** A row as an enrolment: an empty arm in a study that allocates means "allocate"; the factor columns are its strata. */
+const inputOf = (record: Record<string, string>, study: Pick<Study, 'allocation'>) => ({
   email: record.email,
-  arm: record.arm,
+  ...(record.arm || study.allocation === undefined ? { arm: record.arm } : {}),
+  ...strataOf(record, study.allocation?.strata ?? []),
   ...(record.timezone ? { timezone: record.timezone } : {}),
   ...(record.code ? { code: record.code } : {}),
   ...(record.enrolment_date ? { enrolledOn: record.enrolment_date } : {}),
   ...(record.language ? { language: record.language } : {}),
 });
+
+/** A row's strata: the factor columns it fills (none at all when it fills none). */
+function strataOf(record: Record<string, string>, factors: readonly string[]) {
+  const given = Object.fromEntries(factors.filter((f) => record[f]).map((f) => [f, record[f]!]));
+  return Object.keys(given).length > 0 ? { strata: given } : {};
+}
 
 /**
  * Runs `task` over `items` with at most `concurrency` at once, in order of index. After a task
@@ -107,14 +117,16 @@ export async function checkImport(deps: Pick<Deps, 'studies' | 'participants' | 
   }
   if (records.length === 0) throw badRequest('body', 'no rows: expected a header (email, arm, optional code, timezone, enrolment_date, language) and one row per participant');
   const header = Object.keys(records[0]!);
-  const unknown = header.filter((h) => !(importColumns as readonly string[]).includes(h));
-  if (unknown.length > 0) throw badRequest('body', `unknown column ${unknown.join(', ')} (allowed: ${importColumns.join(', ')})`);
+  const factors = study.allocation?.strata ?? [];
+  const allowed = [...importColumns, ...factors];
+  const unknown = header.filter((h) => !allowed.includes(h));
+  if (unknown.length > 0) throw badRequest('body', `unknown column ${unknown.join(', ')} (allowed: ${allowed.join(', ')})`);
   for (const required of ['email', 'arm']) if (!header.includes(required)) throw badRequest('body', `the header has no "${required}" column`);
   if (records.length > 10_000) throw badRequest('body', 'at most 10,000 rows per import');
 
   // Every look-up the checks need, in a few batched reads instead of one or two per row: which
   // addresses are reserved (and whether their holder is a participant), which codes are taken.
-  const parsedRows = records.map((record) => enrolmentSchema.safeParse(inputOf(record)));
+  const parsedRows = records.map((record) => enrolmentSchema.safeParse(inputOf(record, study)));
   const emailsToCheck = parsedRows.flatMap((parsed, index) => (parsed.success ? [records[index]!.email!.trim().toLowerCase()] : []));
   const holders = await deps.contacts.heldByMany(studyId, emailsToCheck);
   const codesToCheck = records.flatMap((record) => (record.code && participantCodeSchema.safeParse(record.code).success ? [record.code] : []));
@@ -142,6 +154,15 @@ export async function checkImport(deps: Pick<Deps, 'studies' | 'participants' | 
     }
     if (record.arm && !study.arms.some((a) => a.id === record.arm)) {
       row.problems.push({ column: 'arm', message: `unknown arm "${record.arm}" (this study has: ${study.arms.map((a) => a.id).join(', ')})` });
+    } else if (parsed.success) {
+      try {
+        armChoice(study, parsed.data, 'coordinator');
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        for (const problem of error.details ?? [{ field: error.field ?? 'arm', message: error.message }]) {
+          row.problems.push({ column: problem.field.replace(/^strata\./, ''), message: problem.message.replace(/^[\w.]+: /, '') });
+        }
+      }
     }
     const email = record.email?.trim().toLowerCase();
     if (email) {
@@ -198,8 +219,9 @@ export async function importParticipants(
     const input = inputs[index]!;
     const code = codes[index]!;
     try {
-      await enrolOne(deps, actor, study, input, { code, counterCode: !row.code });
+      const { participant, slot } = await enrolOne(deps, actor, study, input, { code, counterCode: !row.code });
       row.enrolledAs = code;
+      if (slot !== null) row.allocatedArm = participant.arm;
       report.enrolled++;
     } catch (error) {
       // Checked a moment ago; only a concurrent change gets here. Report it and carry on with the other rows.
@@ -210,7 +232,7 @@ export async function importParticipants(
   });
   report.invalid = rows.filter((r) => r.problems.length > 0).length;
   await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'participants.imported', target: `study:${studyId}`, after: { rows: rows.length, enrolled: report.enrolled } });
-  const warnings = report.enrolled > 0 ? await enrolmentWarnings(deps, study, rows.filter((r) => r.enrolledAs !== undefined).map((r) => r.arm)) : [];
+  const warnings = report.enrolled > 0 ? await enrolmentWarnings(deps, study, rows.filter((r) => r.enrolledAs !== undefined).map((r) => r.allocatedArm ?? r.arm)) : [];
   if (warnings.length > 0) report.warnings = warnings;
   deps.onScheduleChanged?.();
   return report;

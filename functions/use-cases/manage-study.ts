@@ -1,11 +1,12 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { conflict, isAppError, notFound } from '../core/errors';
-import type { StaffSession } from '../core/auth/staff';
+import { badRequest, conflict, forbidden, isAppError, notFound } from '../core/errors';
+import type { StaffRole, StaffSession } from '../core/auth/staff';
 import { renderParticipantEmail } from '../core/email/templates';
 import { participantLink, unsubscribePageLink } from '../core/email/links';
 import type { Protocol, Study } from '../core/study/study';
-import { auditEntry } from './audit';
-import { validateStudy } from './create-study';
+import { auditEntry, recordAudit } from './audit';
+import { publishConsentVersion, validateStudy } from './create-study';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { previewSchedule } from './protocol-versions';
@@ -15,11 +16,15 @@ import { previewSchedule } from './protocol-versions';
  * coordinator; admins see every study anyway.
  */
 export async function createStudy(
-  deps: Pick<Deps, 'studies' | 'staff' | 'catalogue' | 'audit' | 'clock' | 'secrets'>,
+  deps: Pick<Deps, 'studies' | 'staff' | 'catalogue' | 'audit' | 'clock' | 'secrets' | 'consents'>,
   session: StaffSession,
   body: unknown,
 ): Promise<Study> {
   const study = validateStudy(deps, { missingRules: {}, emails: {}, support: {}, ...(body as object), protocol: { version: 1, ...((body as { protocol?: object })?.protocol ?? {}) } });
+  if (study.allocation !== undefined && session.role !== 'admin') throw forbidden('allocation: only an admin may set a study’s allocation (its block sizes are kept from other staff)');
+  if ((await deps.studies.get(study.id)) !== null) throw conflict(`a study with id "${study.id}" already exists`, 'id');
+  // The consent text first: a study must never point at a version whose text is not stored.
+  if (study.consent !== undefined) await publishConsentVersion(deps, study.id, study.consent);
   const actor = `staff:${session.email}` as const;
   const created = auditEntry(deps, { scope: `study:${study.id}`, actor, action: 'study.created', target: `study:${study.id}`, after: study });
   if (!(await deps.studies.createIfAbsent(study, created))) throw conflict(`a study with id "${study.id}" already exists`, 'id');
@@ -45,22 +50,48 @@ export const settingsSchema = z.strictObject({
   contacts: z.unknown().optional(),
   missingRules: z.unknown().optional(),
   emails: z.unknown().optional(),
+  /** Concealed allocation (admins only; frozen after the first allocation); null removes it. */
+  allocation: z.unknown().optional(),
+  /** The consent text: a new version asks everyone for consent again at their next link; null removes it. */
+  consent: z.unknown().optional(),
+  /** The public self-enrolment link; null removes it. */
+  join: z.unknown().optional(),
   /** The thank-you page's support text after an urgent answer, per language (`{"en": "…", "fr": "…"}`). */
   support: z.unknown().optional(),
 });
 
-/** Changes a study's settings; an arm that still has participants can't be removed. */
+/**
+ * Changes a study's settings; an arm that still has participants can't be removed. The
+ * allocation is an admin's to set, and is frozen once anyone has been allocated; a changed
+ * consent text must come with a new version.
+ */
 export async function updateStudySettings(
-  deps: Pick<Deps, 'studies' | 'participants' | 'catalogue' | 'audit' | 'clock' | 'secrets'>,
+  deps: Pick<Deps, 'studies' | 'participants' | 'catalogue' | 'audit' | 'clock' | 'secrets' | 'allocations' | 'consents'>,
   actor: Actor,
   studyId: string,
   body: unknown,
+  options: { role?: StaffRole } = {},
 ): Promise<Study> {
   const changes = parseInput(settingsSchema, body);
   const read = await deps.studies.read(studyId);
   if (read === null) throw notFound(`study ${studyId}`);
   const { study, revision } = read;
-  const next = validateStudy(deps, { ...study, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) });
+  const given = Object.entries(changes).filter(([, v]) => v !== undefined);
+  const merged: Record<string, unknown> = { ...study, ...Object.fromEntries(given) };
+  // null removes an optional section.
+  for (const key of ['allocation', 'consent', 'join'] as const) if (merged[key] === null) delete merged[key];
+  const next = validateStudy(deps, merged);
+  if (!isDeepStrictEqual(next.allocation, study.allocation)) {
+    if ((options.role ?? 'coordinator') !== 'admin') throw forbidden('allocation: only an admin may change a study’s allocation');
+    const first = await deps.allocations.latest(studyId);
+    if (first !== null) throw conflict(`allocation: frozen after the first allocation (${first.sequence} so far): it can no longer change`, 'allocation');
+  }
+  if (next.consent !== undefined && !isDeepStrictEqual(next.consent, study.consent)) {
+    if (study.consent !== undefined && next.consent.version === study.consent.version) {
+      throw badRequest('consent.version', `the text changed: publish it as a new version (the current one is "${study.consent.version}")`);
+    }
+    await publishConsentVersion(deps, studyId, next.consent);
+  }
   const removed = study.arms.filter((a) => !next.arms.some((b) => b.id === a.id)).map((a) => a.id);
   if (removed.length > 0) {
     const inUse = (await deps.participants.list(studyId)).filter((p) => removed.includes(p.arm)).map((p) => p.arm);
@@ -70,6 +101,9 @@ export async function updateStudySettings(
   // Conditioned on the revision read: a concurrent settings change or publish makes this one fail, never undone by it.
   if (!(await deps.studies.updateSettings(next, revision, audit))) {
     throw conflict("the study's settings or protocol were changed by someone else meanwhile: reload and try again");
+  }
+  if (next.consent !== undefined && next.consent.version !== study.consent?.version) {
+    await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'consent.published', target: `study:${studyId}`, before: study.consent ? { version: study.consent.version } : undefined, after: { version: next.consent.version, languages: Object.keys(next.consent.text) } });
   }
   return next;
 }

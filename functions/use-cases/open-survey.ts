@@ -1,7 +1,8 @@
+import { consentShown, needsConsent } from '../core/consent/consent-text';
 import { loadBattery } from './battery';
 import { wordingInLanguage } from '../core/catalogue/wording-in-language';
 import type { Language } from '../core/i18n/language';
-import type { Study } from '../core/study/study';
+import type { Participant, Study } from '../core/study/study';
 import type { Deps } from './deps';
 import { resolveLink, type LinkStatus } from './participant-link';
 
@@ -22,7 +23,17 @@ export interface SurveyView {
   missingText: string[];
   /** Answers saved so far (never the final answers of a completed instance). */
   answers: Record<string, unknown>;
+  /**
+   * The participant has not consented to the study's current consent version: the page shows
+   * `consent` first, and no instruments are sent until they agree (POST …/consent).
+   */
+  consentRequired: boolean;
+  /** The consent text in their language (or the study's nearest), when consent is required. */
+  consent?: { version: string; language: Language; text: string; textHash: string };
 }
+
+/** States in which a link can still be answered (now or later), so consent is asked for. */
+const consentStates: ReadonlySet<string> = new Set(['open', 'started', 'not_yet_open']);
 
 /** What a survey view is built from: a study, one of its timepoints' batteries, a language and a state. */
 export interface SurveyViewInput {
@@ -34,6 +45,8 @@ export interface SurveyViewInput {
   language: Language;
   status: LinkStatus;
   answers: Record<string, unknown>;
+  /** The participant's consents, which decide whether the consent is shown first; none for a staff preview (the battery is shown). */
+  consents?: Pick<Participant, 'consent'>;
 }
 
 /**
@@ -44,7 +57,8 @@ export async function surveyView(deps: Pick<Deps, 'catalogue' | 'licensedTexts'>
   const { study, language, status } = input;
   const timepoint = study.protocol.timepoints.find((t) => t.id === input.timepoint);
   const contact = study.contacts[0];
-  const open = status === 'open' || status === 'started';
+  const consentRequired = input.consents !== undefined && consentStates.has(status) && needsConsent(study.consent, input.consents);
+  const open = (status === 'open' || status === 'started') && !consentRequired;
   // Only an answerable link needs the forms (and any licensed wording): other states show a message.
   const battery = open ? await loadBattery(deps, input.instruments) : [];
   const missingText = battery.filter((i) => !i.textInstalled).map((i) => `${i.id}@${i.version}`);
@@ -59,6 +73,8 @@ export async function surveyView(deps: Pick<Deps, 'catalogue' | 'licensedTexts'>
       : [],
     answers: answerable ? input.answers : {},
     missingText,
+    consentRequired,
+    ...(consentRequired ? { consent: consentShown(study.consent!, language) } : {}),
   };
 }
 
@@ -77,5 +93,6 @@ export async function openSurvey(
     language: participant.language ?? 'en',
     status,
     answers: instance.answers ?? {},
+    consents: participant,
   });
 }

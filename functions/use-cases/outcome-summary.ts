@@ -1,6 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
+import { consortCounts, type ConsortCounts } from '../core/analysis/consort';
 import { spreadsheetSafeCast } from '../core/export/spreadsheet-safe';
 import { outcomeSummary, type OutcomeSummary } from '../core/analysis/outcome-summary';
+import type { InstanceStatus } from '../core/schedule/records';
 import { summaryColumns, summaryTableRows } from '../core/analysis/summary-table';
 import { trajectorySvg, type PlotLabels } from '../core/analysis/trajectory-plot';
 import { badRequest, notFound } from '../core/errors';
@@ -14,7 +16,7 @@ import type { Actor, Deps } from './deps';
 export const summaryFormats = ['json', 'csv', 'svg'] as const;
 export type SummaryFormat = (typeof summaryFormats)[number];
 
-type ReadDeps = Pick<Deps, 'studies' | 'participants' | 'instances' | 'catalogue'>;
+type ReadDeps = Pick<Deps, 'studies' | 'participants' | 'instances' | 'catalogue' | 'joins'>;
 
 /**
  * A study and its long rows, read exactly as the long export reads them: page by page, one
@@ -25,7 +27,7 @@ export async function studyLongRows(
   deps: ReadDeps,
   studyId: string,
   options: { includeTest?: boolean } = {},
-): Promise<{ study: Study; rows: LongRow[]; testParticipants: number }> {
+): Promise<{ study: Study; rows: LongRow[]; consort: ConsortCounts; testParticipants: number }> {
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
   const everyone = await deps.participants.list(studyId);
@@ -34,11 +36,16 @@ export async function studyLongRows(
   const participants = options.includeTest ? everyone : everyone.filter((p) => !tests.has(p.code));
   const order = scheduleOrderIds(study.protocol.timepoints);
   const rows: LongRow[] = [];
+  // The flow counts need each instance's state only, gathered on the same single pass.
+  const states: Array<{ code: string; timepoint: string; status: InstanceStatus }> = [];
   for await (const group of participantGroups(participants, deps.instances.pagesForStudy(studyId))) {
     if (!options.includeTest && tests.has(group.code)) continue;
     rows.push(...groupLongRows(group, deps.catalogue.find, order));
+    for (const i of group.instances) states.push({ code: i.code, timepoint: i.timepoint, status: i.status });
   }
-  return { study, rows, testParticipants: tests.size };
+  const screening = study.join ? await deps.joins.counts(studyId) : null;
+  // The flow counts the same participants as the rows: test participants only when asked for.
+  return { study, rows, consort: consortCounts(study, participants, states, screening), testParticipants: tests.size };
 }
 
 /** Instrument names and scale labels from the catalogue, for the figure's titles and axis labels. */
@@ -78,7 +85,7 @@ export interface SummaryQuery {
 }
 
 export type SummaryResponse =
-  | { format: 'json'; summary: OutcomeSummary & { testParticipants: { count: number; included: boolean } } }
+  | { format: 'json'; summary: OutcomeSummary & { consort: ConsortCounts; testParticipants: { count: number; included: boolean } } }
   | { format: 'csv' | 'svg'; contentType: string; filename: string; body: string };
 
 /**
@@ -99,7 +106,7 @@ export async function studyOutcomeSummary(
     throw badRequest('include_test', 'use 1 to include test participants, or 0 (the default) to leave them out');
   }
   const includeTest = query.include_test === '1';
-  const { study, rows, testParticipants } = await studyLongRows(deps, studyId, { includeTest });
+  const { study, rows, consort, testParticipants } = await studyLongRows(deps, studyId, { includeTest });
   const summary = onlyScales(
     outcomeSummary(rows, { timepoints: scheduleOrder(study.protocol.timepoints), arms: study.arms, followup: query.followup, reference: query.reference }),
     query.scale,
@@ -125,6 +132,6 @@ export async function studyOutcomeSummary(
     case 'svg':
       return { format, contentType: 'image/svg+xml; charset=utf-8', filename: `${stem}.svg`, body: trajectorySvg(summary, plotLabels(deps, study)) };
     default:
-      return { format: 'json', summary: { ...summary, testParticipants: { count: testParticipants, included: includeTest } } };
+      return { format: 'json', summary: { ...summary, consort, testParticipants: { count: testParticipants, included: includeTest } } };
   }
 }

@@ -1,4 +1,5 @@
-import { conflict, gone, invalidFields } from '../core/errors';
+import { needsConsent } from '../core/consent/consent-text';
+import { conflict, forbidden, gone, invalidFields } from '../core/errors';
 import { checkAnswers } from '../core/scoring/check-answers';
 import type { Answers } from '../core/schedule/records';
 import { auditEntry } from './audit';
@@ -20,11 +21,12 @@ export async function saveProgress(deps: ProgressDeps, token: string, body: unkn
   for (let attempt = 0; attempt < 8; attempt++) {
     // Contended (several tabs saving at once): back off a little, randomly, before reading again.
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 15 * attempt));
-    const { instance, status, linkEpoch } = await resolveLink(deps, token);
+    const { study, participant, instance, status, linkEpoch } = await resolveLink(deps, token);
     if (status === 'completed') throw conflict('these questionnaires have already been completed');
     if (status === 'expired') throw gone('the time to complete these questionnaires has passed');
     if (status === 'withdrawn') throw gone('this participation has ended');
     if (status === 'not_yet_open') throw conflict('these questionnaires are not open yet');
+    if (needsConsent(study.consent, participant)) throw forbidden(`consent: give consent to version ${study.consent!.version} first`);
     const battery = await loadBattery(deps, instance.instruments);
     const problems = checkAnswers(battery.map((i) => i.scoring), answers);
     if (problems.length > 0) throw invalidFields(problems.map((p) => ({ field: `answers.${p.item}`, message: p.message })));

@@ -67,7 +67,26 @@ export function syntheticPlans(seed = 20_260_302): Plan[] {
 interface SeedDeps
   extends Pick<
     Deps,
-    'studies' | 'participants' | 'contacts' | 'instances' | 'messages' | 'links' | 'audit' | 'auditOutbox' | 'secrets' | 'catalogue' | 'forms' | 'licensedTexts' | 'scoringPlugins' | 'baseUrl' | 'dispatch' | 'importJobs'
+    | 'studies'
+    | 'participants'
+    | 'contacts'
+    | 'instances'
+    | 'messages'
+    | 'links'
+    | 'audit'
+    | 'auditOutbox'
+    | 'secrets'
+    | 'catalogue'
+    | 'forms'
+    | 'licensedTexts'
+    | 'scoringPlugins'
+    | 'baseUrl'
+    | 'dispatch'
+    | 'allocations'
+    | 'consents'
+    | 'sealer'
+    | 'random'
+    | 'importJobs'
   > {
   clock: Clock;
 }

@@ -1,3 +1,4 @@
+import { consortCounts } from '../core/analysis/consort';
 import { notFound } from '../core/errors';
 import { openStatuses } from '../core/schedule/records';
 import { missingWording } from './battery';
@@ -11,16 +12,17 @@ const DAY = 86_400_000;
  * delivery problems, unsubscribes and safety alerts. Read-only; no contact details.
  */
 export async function studyDashboard(
-  deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages' | 'contacts' | 'clock' | 'catalogue' | 'licensedTexts'>,
+  deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages' | 'contacts' | 'clock' | 'catalogue' | 'licensedTexts' | 'joins'>,
   studyId: string,
 ) {
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
-  const [participants, instances, messages, statuses] = await Promise.all([
+  const [participants, instances, messages, statuses, screening] = await Promise.all([
     deps.participants.list(studyId),
     deps.instances.listForStudy(studyId),
     deps.messages.listForStudy(studyId),
     deps.contacts.listStatuses(studyId),
+    study.join ? deps.joins.counts(studyId) : Promise.resolve(null),
   ]);
   const now = deps.clock.now().getTime();
   const armOf = new Map(participants.map((p) => [p.code, p.arm]));
@@ -94,6 +96,8 @@ export async function studyDashboard(
       test: tests.size,
     },
     completion,
+    /** The CONSORT-style participant flow: screened, enrolled, allocated per arm, withdrawn, completed per timepoint. */
+    consort: consortCounts(study, counted, countedInstances, screening),
     overdue,
     expiring,
     deliveryProblems,

@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { AuditEntry } from '../core/audit';
-import { conflict, gone } from '../core/errors';
+import { needsConsent } from '../core/consent/consent-text';
+import { conflict, forbidden, gone } from '../core/errors';
 import type { Language } from '../core/i18n/language';
 import { supportText, urgentFlags } from '../core/safety/support-text';
 import type { Instance } from '../core/schedule/records';
@@ -51,6 +52,7 @@ export async function submitAnswers(
   if (status === 'expired') throw gone('the time to complete these questionnaires has passed');
   if (status === 'withdrawn') throw gone('this participation has ended');
   if (status === 'not_yet_open') throw conflict('these questionnaires are not open yet');
+  if (needsConsent(study.consent, participant)) throw forbidden(`consent: give consent to version ${study.consent!.version} first`);
 
   const battery = await loadBattery(deps, instance.instruments);
   const missingText = battery.filter((i) => !i.textInstalled);

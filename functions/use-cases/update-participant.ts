@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { badRequest, conflict, notFound } from '../core/errors';
+import { randomisedArms } from '../core/allocation/allocation-config';
+import type { StaffRole } from '../core/auth/staff';
+import { badRequest, conflict, forbidden, notFound } from '../core/errors';
 import { languageSchema } from '../core/i18n/language';
 import { participantCodeSchema, timezoneSchema, type Participant } from '../core/study/study';
 import type { AuditEntry } from '../core/audit';
@@ -19,7 +21,10 @@ export const participantChangeSchema = z
     language: languageSchema.optional(),
     /** Named dates that `date:<field>` anchors count from; null removes one. */
     dates: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), isoDate.nullable()).optional(),
-    /** Why the arm changes: required with a new arm (a deviation from randomisation the trail must explain). */
+    /**
+     * Why the arm changes: required with a new arm (a deviation from randomisation the trail must
+     * explain). A randomised participant's arm, or a move into a randomised arm, is an admin's alone.
+     */
     reason: z.string().trim().min(1).max(500).optional(),
   })
   .refine((c) => Object.keys(c).some((k) => k !== 'reason'), 'give at least one of arm, timezone, email, language, dates');
@@ -59,7 +64,7 @@ async function save(deps: ChangeDeps, before: Participant, after: Participant, o
  * link sent so far (whoever reads the old address can use none of them) and sends a fresh link to
  * the new address for each questionnaire they could answer now; `resentLinks` lists those.
  */
-export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId: string, code: string, body: unknown): Promise<{ participant: Participant; resentLinks: string[] }> {
+export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId: string, code: string, body: unknown, options: { role?: StaffRole } = {}): Promise<{ participant: Participant; resentLinks: string[] }> {
   const change = parseInput(participantChangeSchema, body);
   const { study, participant } = await load(deps, studyId, code);
   if (participant.status === 'withdrawn') throw conflict('this participant has withdrawn: their record can no longer change');
@@ -68,6 +73,12 @@ export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId:
   }
   const armChanges = change.arm !== undefined && change.arm !== participant.arm;
   if (armChanges && change.reason === undefined) throw badRequest('reason', 'is required for a change of arm (it is kept in the audit trail)');
+  // Randomisation stands: a randomised participant's arm, or a randomised arm, changes only by an admin.
+  const randomised = study.allocation ? randomisedArms(study.allocation) : [];
+  const touchesRandomisation = armChanges && (participant.allocation !== undefined || randomised.includes(change.arm!));
+  if (touchesRandomisation && (options.role ?? 'coordinator') !== 'admin') {
+    throw forbidden(`${participant.allocation ? `${code} was allocated to "${participant.arm}"` : `"${change.arm}" is a randomised arm`}: only an admin may change a randomised arm by hand`);
+  }
   const now = deps.clock.now();
 
   let emailChanged = false;
@@ -132,14 +143,19 @@ export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId:
   return { participant: (await deps.participants.get(studyId, code)) ?? after, resentLinks: resent.map((r) => r.timepoint) };
 }
 
-export const withdrawalSchema = z.strictObject({ reason: z.string().max(500).optional() });
+export const withdrawalSchema = z.strictObject({
+  reason: z.string().max(500).optional(),
+  /** The participant withdrew their consent (not only stopped answering): recorded as such. */
+  consentWithdrawn: z.boolean().optional(),
+});
 
 /** Withdraws a participant: all planned mail is cancelled and open instances are closed; their data stays. */
 export async function withdrawParticipant(deps: ChangeDeps, actor: Actor, studyId: string, code: string, body: unknown): Promise<Participant> {
-  const { reason } = parseInput(withdrawalSchema, body ?? {});
+  const { reason, consentWithdrawn } = parseInput(withdrawalSchema, body ?? {});
   const { participant } = await load(deps, studyId, code);
   if (participant.status === 'withdrawn') return participant;
-  const after: Participant = { ...participant, status: 'withdrawn' };
+  const withdrawal = { at: deps.clock.now().toISOString(), by: 'staff' as const, ...(reason ? { reason } : {}), ...(consentWithdrawn ? { consentWithdrawn } : {}) };
+  const after: Participant = { ...participant, status: 'withdrawn', withdrawal };
   // Every link they were sent stops working in the same write.
   await save(deps, participant, after, {
     revokeLinks: true,
@@ -149,7 +165,7 @@ export async function withdrawParticipant(deps: ChangeDeps, actor: Actor, studyI
       action: 'participant.withdrawn',
       target: `participant:${code}`,
       before: { status: participant.status },
-      after: { status: 'withdrawn', linksRevoked: true, ...(reason ? { reason } : {}) },
+      after: { status: 'withdrawn', linksRevoked: true, ...(reason ? { reason } : {}), ...(consentWithdrawn ? { consentWithdrawn } : {}) },
     }),
   });
   await carryFromStore(deps, studyId, code);

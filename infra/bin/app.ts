@@ -59,6 +59,7 @@ new AppStack(app, `Timepoint-${stage}-App`, {
   crossRegionReferences: edge !== undefined,
   research: stateful.research,
   contacts: stateful.contacts,
+  allocationKey: stateful.allocationKey,
   senderDomain,
   systemSender,
   webAssets,

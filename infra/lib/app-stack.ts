@@ -26,7 +26,7 @@ import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deplo
 import { ORIGIN_SECRET_HEADER, viewerAddressFunctionCode } from '../../functions/http/edge-headers';
 import { cacheControlFor, pageContentSecurityPolicy, pageHeaders } from '../../functions/http/page-headers';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { ConfigurationSet, ConfigurationSetEventDestination, EmailIdentity, EmailSendingEvent, EventDestination, Identity } from 'aws-cdk-lib/aws-ses';
 import { ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -39,6 +39,8 @@ import { TimepointFunction, type TimepointFunctionProps } from '../constructs/ti
 export interface AppStackProps extends StackProps {
   research: TableV2;
   contacts: TableV2;
+  /** The KMS key that seals allocation sequences (StatefulStack.allocationKey). */
+  allocationKey: IKey;
   /** The domain participant emails are sent from (an SES domain identity is created for it). */
   senderDomain: string;
   /** From address of staff sign-in emails; must be in `senderDomain`. */
@@ -169,6 +171,15 @@ export class AppStack extends Stack {
     })
       .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
       .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'readWrite');
+    // Allocation seals and opens its state with data keys of its own KMS key, only for that purpose.
+    this.api.fn.addEnvironment('TIMEPOINT_ALLOCATION_KMS_KEY', props.allocationKey.keyArn);
+    this.api.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [props.allocationKey.keyArn],
+        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'allocation' } },
+      }),
+    );
 
     // Access logs hold client IP addresses: the same key as the function logs.
     const apiAccessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS, encryptionKey: operationsKey });
@@ -189,8 +200,8 @@ export class AppStack extends Stack {
     // ---- CloudFront: the web app, and /api/* passed to the HTTP API ----
     const spaRouting = new CloudFrontFunction(this, 'SpaRouting', {
       code: FunctionCode.fromInline(
-        // Participant and unsubscribe links get the lean participant page; other app routes the console.
-        "function handler(event){var r=event.request;var u=r.uri;if(u.indexOf('/p/')===0||u.indexOf('/u/')===0||u.indexOf('/preview/')===0){r.uri='/participant.html';}else if(u.indexOf('.')===-1){r.uri='/index.html';}return r;}",
+        // Participant, unsubscribe and self-enrolment links, and staff previews, get the lean participant page; other app routes the console.
+        "function handler(event){var r=event.request;var u=r.uri;if(u.indexOf('/p/')===0||u.indexOf('/u/')===0||u.indexOf('/join/')===0||u.indexOf('/preview/')===0){r.uri='/participant.html';}else if(u.indexOf('.')===-1){r.uri='/index.html';}return r;}",
       ),
     });
     // The same page headers as the local server (functions/http/page-headers.ts).
@@ -274,6 +285,15 @@ export class AppStack extends Stack {
       .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
       // Writes too: its pass enrols import jobs' rows (email reservations, contacts, the jobs' chunks of rows).
       .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'readWrite');
+    // An import job's rows that leave the arm empty, in a study that randomises, are allocated by the pass that enrols them.
+    this.dispatcher.fn.addEnvironment('TIMEPOINT_ALLOCATION_KMS_KEY', props.allocationKey.keyArn);
+    this.dispatcher.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [props.allocationKey.keyArn],
+        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'allocation' } },
+      }),
+    );
     // One pass at a time: overlapping passes would be safe (claims), but wasteful.
     new Rule(this, 'EveryMinute', {
       schedule: Schedule.rate(Duration.minutes(1)),

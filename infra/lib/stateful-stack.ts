@@ -2,7 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Schedule } from 'aws-cdk-lib/aws-events';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { contactsTable, researchTable } from '../../functions/adapters/dynamodb/table-definitions';
 import { tableFromDefinition } from './table-from-definition';
@@ -27,6 +27,8 @@ export class StatefulStack extends Stack {
   readonly research: TableV2;
   readonly contacts: TableV2;
   readonly backupVault: BackupVault;
+  /** Seals the allocation state (future allocations) at rest: docs/randomisation.md. */
+  readonly allocationKey: IKey;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -42,6 +44,13 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.research = tableFromDefinition(this, researchTable, { key: researchKey, deletionProtection });
+    // Its own key, apart from the table's: reading the table (or restoring a backup) is not enough to read the
+    // allocation sequence; every use of this key is in CloudTrail with the study and slot it was for.
+    this.allocationKey = new Key(this, 'AllocationKey', {
+      description: 'Timepoint allocation sequences (sealed randomisation state)',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.contacts = tableFromDefinition(this, contactsTable, { key: contactsKey, deletionProtection });
 
     // PITR restores to any second of the last 35 days; a trial runs for months, so daily (35 days)

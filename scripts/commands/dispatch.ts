@@ -36,7 +36,8 @@ With RESEARCH_TABLE (and AWS credentials) in the environment, runs against that 
         if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
         else {
           process.stdout.write(`Dispatched against ${data.where}${opts.now ? ` as of ${opts.now}, for test participants only` : ''}:\n`);
-          for (const [what, n] of Object.entries(report)) process.stdout.write(`  ${what.padEnd(10)} ${n}\n`);
+          const width = Math.max(...Object.keys(report).map((what) => what.length));
+          for (const [what, n] of Object.entries(report)) process.stdout.write(`  ${what.padEnd(width)} ${n}\n`);
           if (report.leftAlone > 0) {
             process.stdout.write(`Left alone: ${report.leftAlone} due item${report.leftAlone === 1 ? '' : 's'} of participants who are not test participants (time travel never acts on them).\n`);
           }

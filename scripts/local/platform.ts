@@ -2,7 +2,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { randomBytes } from 'node:crypto';
 import { relative, resolve } from 'node:path';
+import { envelopeSealer, localKeyWrapper } from '../../functions/adapters/system/envelope-sealer';
 import { createDb } from '../../functions/adapters/dynamodb/client';
 import { ensureTables } from '../../functions/adapters/dynamodb/create-tables';
 import { loadConfig } from '../../functions/config';
@@ -94,14 +96,21 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       DYNAMODB_ENDPOINT: emulators.dynamoEndpoint,
       SES_ENDPOINT: emulators.sesEndpoint,
       TIMEPOINT_SYSTEM_SENDER: 'timepoint@example.org',
+      // The key that seals allocation sequences lives beside the database it protects (see docs/randomisation.md).
+      ...(options.dataDir ? { TIMEPOINT_ALLOCATION_KEY_FILE: resolve(options.dataDir, 'allocation.key') } : {}),
     });
     await ensureTables(createDb({ endpoint: emulators.dynamoEndpoint, region: config.AWS_REGION }, { research: config.RESEARCH_TABLE, contacts: config.CONTACTS_TABLE }));
 
     let kick = () => {};
-    const deps = buildDependencies(config, { onScheduleChanged: () => kick(), ...(options.clock ? { clock: options.clock } : {}) });
+    const deps = buildDependencies(config, {
+      onScheduleChanged: () => kick(),
+      ...(options.clock ? { clock: options.clock } : {}),
+      // In memory (tests): a throwaway key that dies with the process, like the data it seals.
+      ...(options.dataDir ? {} : { sealer: envelopeSealer(localKeyWrapper(randomBytes(32))) }),
+    });
     if (options.seedDemo) {
       const { created } = await seedDemo(deps);
-      if (created.length > 0) log(`Created the demo studies ${created.map((id) => `"${id}"`).join(' and ')}, and staff accounts coordinator@, analyst@ and admin@example.org.`);
+      if (created.length > 0) log(`Created the demo studies ${new Intl.ListFormat('en', { type: 'conjunction' }).format(created.map((id) => `"${id}"`))}, and staff accounts coordinator@, analyst@ and admin@example.org.`);
       if (options.syntheticDemo && created.includes(demoStudy.id)) {
         // Written while the platform starts serving (it takes a while): the dispatcher waits for it (below).
         const started = Date.now();
@@ -132,6 +141,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // Client-side routes: participant and unsubscribe links (/p/#<token>, and the older /p/<token>) get the lean participant page, everything else the staff console.
     site.get('/p/*', serveStatic({ path: `${web}/participant.html` }));
     site.get('/u/*', serveStatic({ path: `${web}/participant.html` }));
+    site.get('/join/*', serveStatic({ path: `${web}/participant.html` }));
     // A staff preview of a timepoint is the participant page itself (under a banner).
     site.get('/preview/*', serveStatic({ path: `${web}/participant.html` }));
     site.use('/*', serveStatic({ root: web }));

@@ -27,7 +27,7 @@ export interface SimulationInput {
 export interface SimulationEvent {
   /** ISO 8601 with the participant's UTC offset. */
   at: string;
-  kind: 'invite' | 'reminder' | 'resend' | 'alert' | 'notice' | 'expire' | 'complete';
+  kind: 'invite' | 'reminder' | 'resend' | 'alert' | 'notice' | 'consent' | 'expire' | 'complete';
   timepoint: string;
   n?: number;
   /** For messages: sent, or why not (skipped, cancelled, failed). */
@@ -35,7 +35,7 @@ export interface SimulationEvent {
   reason?: string;
 }
 
-const kindName = { invitation: 'invite', reminder: 'reminder', resend: 'resend', alert: 'alert', notice: 'notice' } as const;
+const kindName = { invitation: 'invite', reminder: 'reminder', resend: 'resend', alert: 'alert', notice: 'notice', consent: 'consent' } as const;
 
 /**
  * Runs the real planner and dispatcher for one participant against a scratch in-memory

@@ -41,6 +41,7 @@ export function synthStacks(options: SynthOptions = {}) {
     crossRegionReferences: edge !== undefined,
     research: stateful.research,
     contacts: stateful.contacts,
+    allocationKey: stateful.allocationKey,
     senderDomain: 'trial.example',
     systemSender: 'timepoint@trial.example',
     webAssets: web,

@@ -9,9 +9,11 @@ import type { StaffMember } from '../../functions/core/auth/staff';
 import type { Study } from '../../functions/core/study/study';
 import { buildDependencies } from '../../functions/dependencies';
 import { createApp } from '../../functions/http/app';
+import { LINK_TOKEN_HEADER } from '../../functions/core/auth/link-token';
 import type { AppDeps } from '../../functions/http/env';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { createSesClient, createSesMailer } from '../../functions/adapters/ses/ses-mailer';
+import { envelopeSealer, localKeyWrapper } from '../../functions/adapters/system/envelope-sealer';
 import { createRepositories } from '../../functions/adapters/dynamodb/repositories';
 import type { InstrumentCatalogue, Mailer } from '../../functions/core/ports';
 import { runDispatch } from '../../functions/use-cases/dispatch';
@@ -41,11 +43,15 @@ export async function createTestContext(
     dispatch?: Partial<DispatchSettings>;
     /** The sign-in request's fixed response time (0 in tests unless a test checks it). */
     signInResponseMs?: number;
+    /** The allocation's random source (default: the production CSPRNG). */
+    random?: import('../../functions/core/ports').RandomSource;
     /** Wraps the bundled instrument catalogue (to add a test-only instrument or translation). */
     catalogue?: (real: InstrumentCatalogue) => InstrumentCatalogue;
   } = {},
 ) {
   const suffix = randomBytes(4).toString('hex');
+  // Each context seals its allocations with its own key (exposed, so a test can open a slot as only the key holder could).
+  const allocationKey = randomBytes(32);
   const dynamoEndpoint = inject('dynamoEndpoint');
   const sesEndpoint = inject('sesEndpoint');
   const config = loadConfig({
@@ -71,6 +77,8 @@ export async function createTestContext(
       // No real waiting in tests: pacing is checked through the requested waits.
       dispatch: { sleep: async () => {}, ...options.dispatch },
       signInResponseMs: options.signInResponseMs ?? 0,
+      sealer: envelopeSealer(localKeyWrapper(allocationKey)),
+      ...(options.random ? { random: options.random } : {}),
     }),
     ...createRepositories(db),
   };
@@ -79,12 +87,14 @@ export async function createTestContext(
   const study = options.study ?? demoStudy;
   await deps.studies.createIfAbsent(study);
 
-  const request = (method: string, path: string, init: { body?: unknown; token?: string; raw?: string } = {}) =>
+  /** `token`: a staff bearer token; `link`: a participant link's token, in the header the participant page sends it in. */
+  const request = (method: string, path: string, init: { body?: unknown; token?: string; raw?: string; link?: string } = {}) =>
     app.request(path, {
       method,
       headers: {
         ...(init.body !== undefined || init.raw !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...(init.link ? { [LINK_TOKEN_HEADER]: init.link } : {}),
       },
       ...(init.raw !== undefined ? { body: init.raw } : init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     });
@@ -138,7 +148,7 @@ export async function createTestContext(
     return { ...participant, token };
   };
 
-  return { deps, app, db, sesClient, clock, study, request, inbox, signIn, scan, uniqueEmail, coordinator, enrol, invite };
+  return { deps, app, db, sesClient, clock, study, request, inbox, signIn, scan, uniqueEmail, coordinator, enrol, invite, allocationKey };
 }
 
 export type TestContext = Awaited<ReturnType<typeof createTestContext>>;

@@ -37,8 +37,8 @@ describe('the stateful stack', () => {
         Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
       }),
     });
-    // Research and contacts each have their own rotating key (and the backup vault a third).
-    data.resourceCountIs('AWS::KMS::Key', 3);
+    // Research and contacts each have their own rotating key, the backup vault a third, the allocation sequences a fourth.
+    data.resourceCountIs('AWS::KMS::Key', 4);
     data.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
@@ -146,6 +146,21 @@ describe('the app stack', () => {
   it('sets up SES: a domain identity for the sender domain and a configuration set', () => {
     appTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'trial.example' });
     appTemplate.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+  });
+
+  it('lets only the functions that enrol use the allocation key — the API and the dispatcher (import jobs) — only to seal and open allocation state (docs/randomisation.md)', () => {
+    const policies = Object.entries(appTemplate.findResources('AWS::IAM::Policy'));
+    const usesAllocationKey = policies.filter(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as Array<{ Resource: unknown }>).some((s) => JSON.stringify(s.Resource).includes('AllocationKey')),
+    );
+    expect(usesAllocationKey.map(([id]) => id).sort()).toEqual([expect.stringMatching(/^Api/), expect.stringMatching(/^Dispatcher/)]);
+    for (const [, policy] of usesAllocationKey) {
+      const statement = (policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>).find((s) => JSON.stringify(s.Resource).includes('AllocationKey'))!;
+      expect([...(statement.Action as string[])].sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      expect(statement.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': 'allocation' } });
+    }
+    const withKey = Object.keys(appTemplate.findResources('AWS::Lambda::Function')).filter((id) => appTemplate.findResources('AWS::Lambda::Function')[id]!.Properties.Environment?.Variables?.TIMEPOINT_ALLOCATION_KMS_KEY !== undefined);
+    expect(withKey.sort()).toEqual([expect.stringMatching(/^Api/), expect.stringMatching(/^Dispatcher/)]);
   });
 
   it('grants table access without wildcard actions; the dispatcher may write contacts as enrolment does (it runs import jobs)', () => {

@@ -100,11 +100,11 @@ describe('the export formats, over the API', () => {
     const enrolled = '2026-03-02T10:00:00.000Z';
     const due = { baseline: '2026-03-02T09:00:00.000Z', week8: '2026-04-27T08:00:00.000Z' };
     const scored = (code: string, arm: string, at: string, days: number, rows: string[]) =>
-      rows.map((r) => `${code},${arm},baseline,${r},${at},${enrolled},${due.baseline},${days},1,en`);
+      rows.map((r) => `${code},${arm},,,baseline,${r},${at},${enrolled},${due.baseline},${days},1,en`);
     const planned = (code: string, arm: string, timepoint: 'baseline' | 'week8', status: string) =>
-      ['phq9,1.0,1,total', 'gad7,1.0,1,total', 'peg3,1.0,1,peg'].map((s) => `${code},${arm},${timepoint},${s},,,,,${status},,,,,${enrolled},${due[timepoint]},,1,en`);
+      ['phq9,1.0,1,total', 'gad7,1.0,1,total', 'peg3,1.0,1,peg'].map((s) => `${code},${arm},,,${timepoint},${s},,,,,${status},,,,,${enrolled},${due[timepoint]},,1,en`);
     expect(lines('long')).toEqual([
-      'participant,arm,timepoint,instrument,instrument_version,scoring_version,scale,value,raw,se,band,status,missing_rule,answered,items,completed_at,enrolled_at,due_at,days_from_enrolment,protocol_version,language',
+      'participant,arm,stratum,allocation_sequence,timepoint,instrument,instrument_version,scoring_version,scale,value,raw,se,band,status,missing_rule,answered,items,completed_at,enrolled_at,due_at,days_from_enrolment,protocol_version,language',
       // Submitted 8½ hours after enrolment: 0.3542 days.
       ...scored('P-0001', 'mbpm', '2026-03-02T18:30:00.000Z', 0.3542, [
         'phq9,1.0,1,total,14,14,,moderate,complete,nhs_mean_substitution,9,9',
@@ -130,28 +130,28 @@ describe('the export formats, over the API', () => {
 
   it('wide: one row per participant, every scale of every timepoint, empty cells for what is missing', () => {
     expect(lines('wide')).toEqual([
-      'participant,arm,status,enrolled_at,protocol_version,language,baseline_completed_at,baseline_due_at,baseline_days_from_enrolment,baseline_phq9_total,baseline_gad7_total,baseline_peg3_peg,week8_completed_at,week8_due_at,week8_days_from_enrolment,week8_phq9_total,week8_gad7_total,week8_peg3_peg',
-      'P-0001,mbpm,active,2026-03-02T10:00:00.000Z,1,en,2026-03-02T18:30:00.000Z,2026-03-02T09:00:00.000Z,0.3542,14,10,7,,2026-04-27T08:00:00.000Z,,,,',
-      'P-0002,waitlist,active,2026-03-02T10:00:00.000Z,1,en,2026-03-02T20:00:00.000Z,2026-03-02T09:00:00.000Z,0.4167,7.875,,3,,2026-04-27T08:00:00.000Z,,,,',
-      'P-0003,waitlist,withdrawn,2026-03-02T10:00:00.000Z,1,en,2026-03-02T19:00:00.000Z,2026-03-02T09:00:00.000Z,0.375,8,21,0,,2026-04-27T08:00:00.000Z,,,,',
-      'P-0004,healthy,active,2026-03-02T10:00:00.000Z,1,en,,2026-03-02T09:00:00.000Z,,,,,,,,,,',
+      'participant,arm,stratum,allocation_sequence,status,enrolled_at,protocol_version,language,baseline_completed_at,baseline_due_at,baseline_days_from_enrolment,baseline_phq9_total,baseline_gad7_total,baseline_peg3_peg,week8_completed_at,week8_due_at,week8_days_from_enrolment,week8_phq9_total,week8_gad7_total,week8_peg3_peg',
+      'P-0001,mbpm,,,active,2026-03-02T10:00:00.000Z,1,en,2026-03-02T18:30:00.000Z,2026-03-02T09:00:00.000Z,0.3542,14,10,7,,2026-04-27T08:00:00.000Z,,,,',
+      'P-0002,waitlist,,,active,2026-03-02T10:00:00.000Z,1,en,2026-03-02T20:00:00.000Z,2026-03-02T09:00:00.000Z,0.4167,7.875,,3,,2026-04-27T08:00:00.000Z,,,,',
+      'P-0003,waitlist,,,withdrawn,2026-03-02T10:00:00.000Z,1,en,2026-03-02T19:00:00.000Z,2026-03-02T09:00:00.000Z,0.375,8,21,0,,2026-04-27T08:00:00.000Z,,,,',
+      'P-0004,healthy,,,active,2026-03-02T10:00:00.000Z,1,en,,2026-03-02T09:00:00.000Z,,,,,,,,,,',
     ]);
   });
 
   it('items: one row per participant × timepoint with the stored codes, blank where unanswered', () => {
     const header = lines('items')[0]!.split(',');
     expect(header).toEqual([
-      'participant', 'arm', 'timepoint', 'status', 'completed_at', 'enrolled_at', 'due_at', 'days_from_enrolment', 'protocol_version', 'language',
+      'participant', 'arm', 'stratum', 'allocation_sequence', 'timepoint', 'status', 'completed_at', 'enrolled_at', 'due_at', 'days_from_enrolment', 'protocol_version', 'language',
       ...Array.from({ length: 10 }, (_, i) => `PHQ9_${i + 1}`), ...Array.from({ length: 7 }, (_, i) => `GAD7_${i + 1}`), 'PEG_1', 'PEG_2', 'PEG_3',
     ]);
     expect(lines('items').slice(1)).toEqual([
-      'P-0001,mbpm,baseline,completed,2026-03-02T18:30:00.000Z,2026-03-02T10:00:00.000Z,2026-03-02T09:00:00.000Z,0.3542,1,en,3,3,2,2,1,1,1,1,0,,2,2,2,2,1,1,0,8,6,7',
-      `P-0001,mbpm,week8,scheduled,,2026-03-02T10:00:00.000Z,2026-04-27T08:00:00.000Z,,1,en${empties(20)}`,
-      'P-0002,waitlist,baseline,completed,2026-03-02T20:00:00.000Z,2026-03-02T10:00:00.000Z,2026-03-02T09:00:00.000Z,0.4167,1,en,1,1,1,1,1,1,1,,0,,1,1,1,,1,1,1,2,3,4',
-      `P-0002,waitlist,week8,scheduled,,2026-03-02T10:00:00.000Z,2026-04-27T08:00:00.000Z,,1,en${empties(20)}`,
-      'P-0003,waitlist,baseline,completed,2026-03-02T19:00:00.000Z,2026-03-02T10:00:00.000Z,2026-03-02T09:00:00.000Z,0.375,1,en,1,1,1,1,1,1,1,1,0,1,3,3,3,3,3,3,3,0,0,0',
-      `P-0003,waitlist,week8,cancelled,,2026-03-02T10:00:00.000Z,2026-04-27T08:00:00.000Z,,1,en${empties(20)}`,
-      `P-0004,healthy,baseline,open,,2026-03-02T10:00:00.000Z,2026-03-02T09:00:00.000Z,,1,en${empties(20)}`,
+      'P-0001,mbpm,,,baseline,completed,2026-03-02T18:30:00.000Z,2026-03-02T10:00:00.000Z,2026-03-02T09:00:00.000Z,0.3542,1,en,3,3,2,2,1,1,1,1,0,,2,2,2,2,1,1,0,8,6,7',
+      `P-0001,mbpm,,,week8,scheduled,,2026-03-02T10:00:00.000Z,2026-04-27T08:00:00.000Z,,1,en${empties(20)}`,
+      'P-0002,waitlist,,,baseline,completed,2026-03-02T20:00:00.000Z,2026-03-02T10:00:00.000Z,2026-03-02T09:00:00.000Z,0.4167,1,en,1,1,1,1,1,1,1,,0,,1,1,1,,1,1,1,2,3,4',
+      `P-0002,waitlist,,,week8,scheduled,,2026-03-02T10:00:00.000Z,2026-04-27T08:00:00.000Z,,1,en${empties(20)}`,
+      'P-0003,waitlist,,,baseline,completed,2026-03-02T19:00:00.000Z,2026-03-02T10:00:00.000Z,2026-03-02T09:00:00.000Z,0.375,1,en,1,1,1,1,1,1,1,1,0,1,3,3,3,3,3,3,3,0,0,0',
+      `P-0003,waitlist,,,week8,cancelled,,2026-03-02T10:00:00.000Z,2026-04-27T08:00:00.000Z,,1,en${empties(20)}`,
+      `P-0004,healthy,,,baseline,open,,2026-03-02T10:00:00.000Z,2026-03-02T09:00:00.000Z,,1,en${empties(20)}`,
     ]);
   });
 
@@ -336,9 +336,9 @@ describe('timepoint export', () => {
     expect(result.stdout).toBe('');
     expect(result.status).toBe(0);
     expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toEqual([
-      'participant,arm,status,enrolled_at,protocol_version,language,baseline_completed_at,baseline_due_at,baseline_days_from_enrolment,baseline_phq9_total,baseline_gad7_total,baseline_peg3_peg,week8_completed_at,week8_due_at,week8_days_from_enrolment,week8_phq9_total,week8_gad7_total,week8_peg3_peg',
-      'P-0001,mbpm,active,2026-03-02T10:00:00.000Z,1,en,2026-03-02T12:00:00.000Z,2026-03-02T09:00:00.000Z,0.0833,14,10,7,,2026-04-27T08:00:00.000Z,,,,',
-      'P-0002,healthy,active,2026-03-02T10:00:00.000Z,1,en,,2026-03-02T09:00:00.000Z,,,,,,,,,,',
+      'participant,arm,stratum,allocation_sequence,status,enrolled_at,protocol_version,language,baseline_completed_at,baseline_due_at,baseline_days_from_enrolment,baseline_phq9_total,baseline_gad7_total,baseline_peg3_peg,week8_completed_at,week8_due_at,week8_days_from_enrolment,week8_phq9_total,week8_gad7_total,week8_peg3_peg',
+      'P-0001,mbpm,,,active,2026-03-02T10:00:00.000Z,1,en,2026-03-02T12:00:00.000Z,2026-03-02T09:00:00.000Z,0.0833,14,10,7,,2026-04-27T08:00:00.000Z,,,,',
+      'P-0002,healthy,,,active,2026-03-02T10:00:00.000Z,1,en,,2026-03-02T09:00:00.000Z,,,,,,,,,,',
     ]);
     expect(readdirSync(outDir)).toEqual(['wide.csv']);
   }, 60_000);

@@ -41,7 +41,7 @@ describe('the long export', () => {
     // mbpm: baseline + week8, each phq9.total, gad7.total and peg3.peg; healthy: baseline only.
     expect(rows).toHaveLength(9);
     expect(rows.find((r) => r.participant === mbpm && r.timepoint === 'baseline' && r.instrument === 'phq9')).toEqual({
-      participant: mbpm, arm: 'mbpm', timepoint: 'baseline', instrument: 'phq9', instrument_version: '1.0', scoring_version: '1',
+      participant: mbpm, arm: 'mbpm', stratum: '', allocation_sequence: '', timepoint: 'baseline', instrument: 'phq9', instrument_version: '1.0', scoring_version: '1',
       scale: 'total', value: '14', raw: '14', se: '', band: 'moderate', status: 'complete', missing_rule: 'nhs_mean_substitution',
       answered: '9', items: '9', completed_at: '2026-03-02T18:30:00.000Z',
       enrolled_at: '2026-03-02T10:00:00.000Z', due_at: '2026-03-02T09:00:00.000Z', days_from_enrolment: '0.3542', protocol_version: '1', language: 'en',

@@ -76,6 +76,11 @@ describe('test participants', () => {
     };
     expect(await baselineN('')).toEqual({ n: 1, test: { count: 1, included: false } });
     expect(await baselineN('?include_test=1')).toEqual({ n: 2, test: { count: 1, included: true } });
+    // The flow diagram's counts follow the same choice.
+    const enrolled = async (query: string) =>
+      (await json(await t.request('GET', `/api/studies/trial/summary${query}`, { token }))).consort.arms.find((a: { arm: string }) => a.arm === 'mbpm').enrolled;
+    expect(await enrolled('')).toBe(1);
+    expect(await enrolled('?include_test=1')).toBe(2);
     expect((await t.request('GET', '/api/studies/trial/summary?include_test=yes', { token })).status).toBe(400);
   });
 
@@ -83,6 +88,7 @@ describe('test participants', () => {
     const dashboard = await json((await t.request('GET', '/api/studies/trial/dashboard', { token })));
     expect(dashboard.participants).toEqual({ total: 1, active: 1, withdrawn: 0, test: 1 });
     expect(dashboard.completion.find((c: { arm: string; timepoint: string }) => c.arm === 'mbpm' && c.timepoint === 'baseline')).toMatchObject({ completed: 1 });
+    expect(dashboard.consort.arms.find((a: { arm: string }) => a.arm === 'mbpm')).toMatchObject({ enrolled: 1, timepoints: [{ timepoint: 'baseline', planned: 1, completed: 1 }, { timepoint: 'week8', planned: 1, completed: 0 }] });
   });
 
   it('are the only participants time travel acts on', async () => {

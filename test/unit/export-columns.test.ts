@@ -42,7 +42,7 @@ describe('the export layout', () => {
 describe('the wide columns', () => {
   it('are participant, arm, status, enrolment and context, then per timepoint its timing and every scale, in schedule order', () => {
     expect(wideColumnSpecs(demoStudy, layoutOf(demoStudy), findInstrument).map((c) => c.name)).toEqual([
-      'participant', 'arm', 'status', 'enrolled_at', 'protocol_version', 'language',
+      'participant', 'arm', 'stratum', 'allocation_sequence', 'status', 'enrolled_at', 'protocol_version', 'language',
       'baseline_completed_at', 'baseline_due_at', 'baseline_days_from_enrolment', 'baseline_phq9_total', 'baseline_gad7_total', 'baseline_peg3_peg',
       'week8_completed_at', 'week8_due_at', 'week8_days_from_enrolment', 'week8_phq9_total', 'week8_gad7_total', 'week8_peg3_peg',
     ]);
@@ -50,8 +50,8 @@ describe('the wide columns', () => {
 
   it('are valid SPSS/Stata names for the trial battery (long ones are listed for Stata users)', () => {
     const names = wideColumnSpecs(aygunStudy, layoutOf(aygunStudy), findInstrument).map((c) => c.name);
-    // 6 + 2 timepoints × (completed_at, due_at, days_from_enrolment + PROMIS-29 8, SF-MPQ 5, PAM-13 1, PCS 4, BDI-II 1, MAIA 8, FFMQ-39 6).
-    expect(names).toHaveLength(6 + 2 * (3 + 8 + 5 + 1 + 4 + 1 + 8 + 6));
+    // 8 + 2 timepoints × (completed_at, due_at, days_from_enrolment + PROMIS-29 8, SF-MPQ 5, PAM-13 1, PCS 4, BDI-II 1, MAIA 8, FFMQ-39 6).
+    expect(names).toHaveLength(8 + 2 * (3 + 8 + 5 + 1 + 4 + 1 + 8 + 6));
     for (const name of names) expect(name).toMatch(IDENTIFIER);
     // docs/exports.md says which names Stata (32 characters) will rename on import.
     expect(names.filter((n) => n.length > STATA_NAME_LIMIT)).toEqual([
@@ -82,10 +82,11 @@ describe('the wide columns', () => {
 describe('the item columns', () => {
   it('list every item of every battery once, in protocol and form order, after the instance columns', () => {
     const names = itemColumnSpecs(demoStudy, layoutOf(demoStudy), findInstrument).map((c) => c.name);
-    expect(names.slice(0, 11)).toEqual([
-      'participant', 'arm', 'timepoint', 'status', 'completed_at', 'enrolled_at', 'due_at', 'days_from_enrolment', 'protocol_version', 'language', 'PHQ9_1',
+    expect(names.slice(0, 13)).toEqual([
+      'participant', 'arm', 'stratum', 'allocation_sequence', 'timepoint', 'status', 'completed_at',
+      'enrolled_at', 'due_at', 'days_from_enrolment', 'protocol_version', 'language', 'PHQ9_1',
     ]);
-    expect(names.slice(10)).toEqual([
+    expect(names.slice(12)).toEqual([
       ...Array.from({ length: 10 }, (_, i) => `PHQ9_${i + 1}`),
       ...Array.from({ length: 7 }, (_, i) => `GAD7_${i + 1}`),
       'PEG_1', 'PEG_2', 'PEG_3',
@@ -135,8 +136,8 @@ describe('the codebook', () => {
   it('describes every column of long (in its fixed order), wide and items', () => {
     expect(book.formats).toEqual(['long', 'wide', 'items']);
     expect(book.columns.filter((c) => c.format === 'long').map((c) => c.column)).toEqual([...longColumns]);
-    expect(book.columns.filter((c) => c.format === 'wide')).toHaveLength(6 + 2 * 6);
-    expect(book.columns.filter((c) => c.format === 'items')).toHaveLength(10 + 20);
+    expect(book.columns.filter((c) => c.format === 'wide')).toHaveLength(8 + 2 * 6);
+    expect(book.columns.filter((c) => c.format === 'items')).toHaveLength(12 + 20);
     for (const entry of book.columns) expect(['string', 'number', 'integer', 'datetime']).toContain(entry.type);
   });
 

@@ -31,7 +31,7 @@ describe('the item rows of a participant', () => {
   it('are one per timepoint, in protocol order, with every answer as its stored code', () => {
     expect(rows.map((r) => r.timepoint)).toEqual(['baseline', 'week8']);
     expect(rows[0]).toEqual({
-      participant: 'P-0001', arm: 'mbpm', timepoint: 'baseline', status: 'completed', completed_at: '2026-03-02T12:00:00.000Z',
+      participant: 'P-0001', arm: 'mbpm', stratum: null, allocation_sequence: null, timepoint: 'baseline', status: 'completed', completed_at: '2026-03-02T12:00:00.000Z',
       enrolled_at: '2026-03-01T12:00:00.000Z', due_at: '2026-03-02T09:00:00.000Z', days_from_enrolment: 1, protocol_version: 1, language: 'en', test: 0,
       ...answers, PHQ9_8: null, PHQ9_10: null,
     });

@@ -29,7 +29,7 @@ describe('the long export rows', () => {
 
   it('carry the score, its status, rule and provenance', () => {
     expect(rows[0]).toEqual({
-      participant: 'P-0001', arm: 'mbpm', timepoint: 'baseline', instrument: 'phq9', instrument_version: '1.0', scoring_version: '1',
+      participant: 'P-0001', arm: 'mbpm', stratum: null, allocation_sequence: null, timepoint: 'baseline', instrument: 'phq9', instrument_version: '1.0', scoring_version: '1',
       scale: 'total', value: 8, raw: 8, se: null, band: 'mild', status: 'complete', missing_rule: 'nhs_mean_substitution',
       answered: 9, items: 9, completed_at: '2026-03-03T15:00:00.000Z',
       enrolled_at: '2026-03-02T09:00:00.000Z', due_at: '2026-03-02T09:00:00.000Z', days_from_enrolment: 1.25, protocol_version: 1, language: 'en', test: 1,

@@ -9,7 +9,7 @@ import type { LongRow } from '../../functions/core/export/long-rows';
 
 /** A long row with only what the summary reads filled in. */
 const row = (participant: string, arm: string, timepoint: string, value: number | null, status = value === null ? 'not_scored' : 'complete', scale = 'total', instrument = 'phq9'): LongRow => ({
-  participant, arm, timepoint, instrument, instrument_version: '1.0', scoring_version: '1', scale, value, raw: value, se: null,
+  participant, arm, stratum: null, allocation_sequence: null, timepoint, instrument, instrument_version: '1.0', scoring_version: '1', scale, value, raw: value, se: null,
   band: null, status, missing_rule: null, answered: null, items: null, completed_at: null,
   enrolled_at: null, due_at: null, days_from_enrolment: null, protocol_version: null, language: null,
 });

@@ -9,6 +9,9 @@ import { createHash } from 'node:crypto';
  *   study index             STUDIES               STUDY#<id>                  (lists studies without a Scan)
  *   protocol version        STUDY#<id>            PROTOCOL#<nnnn>             (immutable once published)
  *   code counter            STUDY#<id>            COUNTER#participant
+ *   allocation (slot)       STUDY#<id>            ALLOCATION#<nnnnnn>         (one per sequence number, written once)
+ *   consent version         STUDY#<id>            CONSENT_VERSION#<version>   (the exact text, immutable once published)
+ *   join counts             STUDY#<id>            COUNTER#join                (screened, eligible, ineligible: counts only)
  *   participant             STUDY#<id>            PARTICIPANT#<code>
  *   instance                STUDY#<id>            INSTANCE#<code>#<timepoint>
  *   message                 STUDY#<id>            MESSAGE#<code>#<timepoint>#<kind>#<nn>
@@ -34,16 +37,19 @@ import { createHash } from 'node:crypto';
  *   just-completed instance DUE#DONE#<shard>      <completedAt>#<pk>#<sk>      (alerts, re-plan, audit entry)
  *   audit entry in flight   DUE#AUDIT#<shard>     <at + grace>#<pk>#<sk>       (appended by the next pass if its writer died)
  *   unfinished import job   DUE#IMPORT#<shard>    <createdAt>#<pk>#<sk>        (the dispatcher enrols its chunks)
+ *   allocation slot         DUE#ALLOCATED#<shard> <at + 1 min>#<pk>#<sk>       (until its participant exists)
  * Contacts table
  *   contact                 STUDY#<id>            CONTACT#<code>
  *   email reservation       STUDY#<id>            EMAIL#<sha256 of lower-cased email>
+ *   consent record          STUDY#<id>            CONSENT#<code>#<version>    (typed name, time, language, text hash)
+ *   join request            JOIN#<token hash>     JOIN                        (self-enrolment awaiting verification; expires)
  *   import job's rows       STUDY#<id>            IMPORT#<job id>#CHUNK#<nnnn>  (≤ 250 rows with their addresses; the rows are removed once the chunk is done)
  */
 
 /** Due-index partitions per kind of work, so no single partition takes every write. */
 export const DUE_SHARDS = 4;
 
-export type DueKind = 'MESSAGE' | 'LEASE' | 'PLAN' | 'EXPIRE' | 'DONE' | 'AUDIT' | 'IMPORT';
+export type DueKind = 'MESSAGE' | 'LEASE' | 'PLAN' | 'EXPIRE' | 'DONE' | 'AUDIT' | 'ALLOCATED' | 'IMPORT';
 
 export const keys = {
   study: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'STUDY' }),
@@ -51,6 +57,11 @@ export const keys = {
   studyIndex: (studyId = '') => ({ pk: 'STUDIES', sk: `STUDY#${studyId}` }),
   protocol: (studyId: string, version: number) => ({ pk: `STUDY#${studyId}`, sk: `PROTOCOL#${String(version).padStart(4, '0')}` }),
   codeCounter: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'COUNTER#participant' }),
+  /** An allocation's slot: the sequence number is the key, so two enrolments can never take the same one. */
+  allocation: (studyId: string, sequence: number) => ({ pk: `STUDY#${studyId}`, sk: `ALLOCATION#${String(sequence).padStart(6, '0')}` }),
+  allocationPrefix: 'ALLOCATION#',
+  consentVersion: (studyId: string, version: string) => ({ pk: `STUDY#${studyId}`, sk: `CONSENT_VERSION#${version}` }),
+  joinCounter: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'COUNTER#join' }),
   participant: (studyId: string, code: string) => ({ pk: `STUDY#${studyId}`, sk: `PARTICIPANT#${code}` }),
   participantPrefix: 'PARTICIPANT#',
   instance: (studyId: string, code: string, timepoint: string) => ({
@@ -82,6 +93,9 @@ export const keys = {
   /** In the contacts table: the rows carry email addresses. */
   importChunk: (studyId: string, jobId: string, chunk: number) => ({ pk: `STUDY#${studyId}`, sk: `IMPORT#${jobId}#CHUNK#${String(chunk).padStart(4, '0')}` }),
   importChunkPrefix: (jobId: string) => `IMPORT#${jobId}#CHUNK#`,
+  consentRecord: (studyId: string, code: string, version: string) => ({ pk: `STUDY#${studyId}`, sk: `CONSENT#${code}#${version}` }),
+  consentRecordPrefix: (code: string) => `CONSENT#${code}#`,
+  joinRequest: (hash: string) => ({ pk: `JOIN#${hash}`, sk: 'JOIN' }),
   contact: (studyId: string, code: string) => ({ pk: `STUDY#${studyId}`, sk: `CONTACT#${code}` }),
   emailReservation: (studyId: string, email: string) => ({
     pk: `STUDY#${studyId}`,

@@ -94,6 +94,7 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
                 set: [
                   '#arm = :arm', '#tz = :timezone', '#status = :status', '#version = :version', '#dates = :dates', '#language = :language',
                   'planRequestedAt = :requested', 'duePk = :duePk', 'dueSk = :dueSk', '#rev = if_not_exists(#rev, :zero) + :one',
+                  ...(next.withdrawal ? ['withdrawal = :withdrawal'] : []),
                 ],
                 // The generation only ever rises, by an atomic ADD, so no write can bring a revoked link back.
                 add: [options.revokeLinks ? 'linkEpoch :one' : null, mark.add],
@@ -114,6 +115,7 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
                 ':zero': 0,
                 ':one': 1,
                 ...(expected.revision === undefined ? {} : { ':expected': expected.revision }),
+                ...(next.withdrawal ? { ':withdrawal': next.withdrawal } : {}),
                 ...mark.values,
               },
             }),
@@ -195,6 +197,21 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
     async listPlanRequests(now, limit) {
       const items = await queryDue<Record<string, unknown>>(db, 'PLAN', now, limit);
       return items.map((item) => ({ studyId: item.studyId as string, code: item.code as string, requestedAt: item.planRequestedAt as string }));
+    },
+
+    async recordConsent(studyId, code, consent) {
+      return conditionally(() =>
+        db.doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.participant(studyId, code),
+            UpdateExpression: 'SET consent = :consent',
+            ConditionExpression: 'attribute_exists(pk) AND #status = :active',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':consent': consent, ':active': 'active' },
+          }),
+        ),
+      );
     },
 
     async clearPlanRequest(studyId, code, requestedAt) {

@@ -1,9 +1,12 @@
 import type { Db } from './client';
+import { createAllocationRepository } from './allocation-repository';
 import { createAuditLog } from './audit-log';
+import { createConsentRepository } from './consent-repository';
 import { createAuditOutbox } from './audited-write';
 import { createContactRepository } from './contact-repository';
 import { createImportJobRepository } from './import-job-repository';
 import { createInstanceRepository } from './instance-repository';
+import { createJoinRepository } from './join-repository';
 import { createLicensedTextRepository } from './licensed-text-repository';
 import { createLinkTokenRepository } from './link-token-repository';
 import { createMessageRepository } from './message-repository';
@@ -26,6 +29,9 @@ export function createRepositories(db: Db) {
     auditOutbox: createAuditOutbox(db),
     licensedTexts: createLicensedTextRepository(db),
     rateLimits: createRateCounter(db),
+    allocations: createAllocationRepository(db),
+    consents: createConsentRepository(db),
+    joins: createJoinRepository(db),
     importJobs: createImportJobRepository(db),
   };
 }

@@ -35,6 +35,8 @@ export const contactsTable: TableDefinition = {
   partitionKey: 'pk',
   sortKey: 'sk',
   indexes: [],
+  // Self-enrolment requests (an address awaiting verification) expire a day after they were made.
+  timeToLiveAttribute: 'expiresAtEpoch',
 };
 
 export const tableDefinitions = [researchTable, contactsTable] as const;

@@ -47,6 +47,7 @@ export async function composeMime(email: OutgoingEmail): Promise<Buffer> {
     html: email.html,
     ...(email.messageId ? { messageId: email.messageId } : {}),
     ...(email.headers ? { headers: email.headers } : {}),
+    ...(email.attachments ? { attachments: email.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content) })) } : {}),
   });
   return composer.compile().build();
 }

@@ -48,9 +48,13 @@ function validateWith(model: Model, answers: Record<string, unknown>): FormProbl
     .flatMap((question) => question.errors.map((error) => ({ item: question.name, message: error.getText() })));
 }
 
-/** The form-validator port, on SurveyJS (loaded on the first validation). */
+/** The form-validator port, on SurveyJS (loaded on the first validation or evaluation). */
 export const surveyJsForms: FormValidator = {
   async validate(survey, answers) {
     return (await loadSurveyValidator())(survey, answers);
+  },
+  async isTrue(expression, answers) {
+    const { ExpressionRunner } = await import('survey-core');
+    return new ExpressionRunner(expression).runValues({ ...answers }) === true;
   },
 };

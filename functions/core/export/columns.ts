@@ -75,11 +75,19 @@ const timepointColumn = (layout: ExportLayout): ColumnSpec => ({
 
 const participantColumn: ColumnSpec = { name: 'participant', label: 'Pseudonymous participant code', type: 'string' };
 
+/** Where the participant was randomised: the stratum label and the allocation's sequence number (docs/randomisation.md). */
+const allocationColumns: ColumnSpec[] = [
+  { name: 'stratum', label: 'Allocation stratum: each factor=level, joined by | (empty when not allocated)', type: 'string' },
+  { name: 'allocation_sequence', label: 'Allocation sequence number, 1, 2, 3 … across the study (empty when not allocated)', type: 'integer' },
+];
+
 /** The `long` format's columns (their names and order are fixed: `longColumns`). */
 export function longColumnSpecs(study: Study, layout: ExportLayout): ColumnSpec[] {
   const specs: Record<(typeof longColumns)[number], ColumnSpec> = {
     participant: participantColumn,
     arm: armColumn(study),
+    stratum: allocationColumns[0]!,
+    allocation_sequence: allocationColumns[1]!,
     timepoint: timepointColumn(layout),
     instrument: {
       name: 'instrument',
@@ -149,7 +157,8 @@ export const testColumnSpec: ColumnSpec = {
 };
 
 /**
- * The `wide` format's columns: participant, arm, status, then per timepoint (protocol order)
+ * The `wide` format's columns: participant, arm, stratum, allocation_sequence, status, enrolment
+ * context, then per timepoint (protocol order)
  * `<timepoint>_completed_at` and `<timepoint>_<instrument>_<scale>` for each scale of each
  * instrument of its battery. Every name is checked to be a valid SPSS/Stata identifier.
  */
@@ -157,6 +166,7 @@ export function wideColumnSpecs(study: Study, layout: ExportLayout, find: Find):
   const specs: ColumnSpec[] = [
     participantColumn,
     armColumn(study),
+    ...allocationColumns,
     { name: 'status', label: 'Participant status', type: 'string', codes: participantStatuses },
     enrolledAtSpec,
     protocolVersionSpec,
@@ -195,13 +205,15 @@ export function wideColumnSpecs(study: Study, layout: ExportLayout, find: Find):
 }
 
 /**
- * The `items` format's columns: participant, arm, timepoint, status, completed_at, then every
+ * The `items` format's columns: participant, arm, stratum, allocation_sequence, timepoint, status,
+ * completed_at, the timing context, then every
  * item of every battery, in protocol order (first use), once each.
  */
 export function itemColumnSpecs(study: Study, layout: ExportLayout, find: Find): ColumnSpec[] {
   const specs: ColumnSpec[] = [
     participantColumn,
     armColumn(study),
+    ...allocationColumns,
     timepointColumn(layout),
     { name: 'status', label: 'State of the participant’s questionnaires at this timepoint', type: 'string', codes: instanceStatuses },
     { name: 'completed_at', label: 'When submitted (UTC, ISO 8601)', type: 'datetime' },

@@ -1,6 +1,7 @@
 import type { ColumnSpec } from './columns';
 import { participantContext } from './long-rows';
 import type { ParticipantGroup } from './participant-groups';
+import { allocationCells } from './long-rows';
 import type { ExportRow } from './wide-rows';
 
 /**
@@ -20,6 +21,7 @@ export function* itemRows(columns: ColumnSpec[], group: ParticipantGroup, timepo
     const row: ExportRow = {
       participant: group.code,
       arm: group.participant?.arm ?? instance.arm,
+      ...allocationCells(group.participant),
       timepoint: instance.timepoint,
       status: instance.status,
       completed_at: instance.completedAt ?? null,

@@ -6,6 +6,8 @@ import type { Participant } from '../study/study';
 export const longColumns = [
   'participant',
   'arm',
+  'stratum',
+  'allocation_sequence',
   'timepoint',
   'instrument',
   'instrument_version',
@@ -80,6 +82,7 @@ export function* longRows(
         yield {
           participant: instance.code,
           arm: byCode.get(instance.code)?.arm ?? instance.arm,
+          ...allocationCells(byCode.get(instance.code)),
           timepoint: instance.timepoint,
           instrument: id,
           instrument_version: version,
@@ -107,3 +110,8 @@ export const groupLongRows = (
   find: (id: string, version: string) => CatalogueInstrument | undefined,
   timepointOrder: string[],
 ): Generator<LongRow> => longRows(group.participant ? [group.participant] : [], group.instances, find, timepointOrder);
+
+/** A participant's stratum and allocation sequence number (empty when they were not allocated). */
+export function allocationCells(participant: Participant | undefined): { stratum: string | null; allocation_sequence: number | null } {
+  return { stratum: participant?.allocation?.stratum ?? null, allocation_sequence: participant?.allocation?.sequence ?? null };
+}

@@ -1,5 +1,5 @@
 import type { ColumnSpec } from './columns';
-import { daysFromEnrolment } from './long-rows';
+import { allocationCells, daysFromEnrolment } from './long-rows';
 import type { ParticipantGroup } from './participant-groups';
 
 export type ExportRow = Record<string, string | number | null>;
@@ -13,6 +13,7 @@ export function wideRow(columns: ColumnSpec[], group: ParticipantGroup): ExportR
   const row: ExportRow = Object.fromEntries(columns.map((c) => [c.name, null]));
   row.participant = group.code;
   row.arm = group.participant?.arm ?? group.instances[0]?.arm ?? null;
+  Object.assign(row, allocationCells(group.participant));
   row.status = group.participant?.status ?? null;
   const participant = group.participant;
   /** Fills a column the layout has (a timepoint no longer in it, or `test` when not asked for, stays out). */

@@ -16,7 +16,10 @@ export interface ImportJobRow {
   /** The code came from the study's counter (not chosen in the file). */
   counterCode: boolean;
   email: string;
-  arm: string;
+  /** Absent in a study that allocates: the row is randomised when it is enrolled. */
+  arm?: string;
+  /** The row's level of each allocation factor. */
+  strata?: Record<string, string>;
   timezone?: string;
   language?: Language;
   /** YYYY-MM-DD, when the row gave an enrolment date. */

@@ -42,9 +42,11 @@ export interface Instance {
 
 /**
  * To the participant: invitation and reminders. To the study's safety contacts: alert (an
- * urgent answer). To the study's contacts: notice (an address bounced or complained).
+ * urgent answer). To the study's contacts: notice (an address bounced or complained). To the
+ * participant: consent (their copy of the consent they signed, with the PDF attached; its
+ * `timepoint` is `consent@<version>`).
  */
-export type MessageKind = 'invitation' | 'reminder' | 'resend' | 'alert' | 'notice';
+export type MessageKind = 'invitation' | 'reminder' | 'resend' | 'alert' | 'notice' | 'consent';
 
 /** Messages to the participant (a resend is a coordinator's manual "here is your link again"). */
 export const participantKinds: ReadonlySet<MessageKind> = new Set(['invitation', 'reminder', 'resend']);

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { allocationSchema, randomisedArms } from '../allocation/allocation-config';
+import type { StrataValues } from '../allocation/strata';
 import { languageSchema, type Language } from '../i18n/language';
 import { isIanaZone } from './time-zone';
 
@@ -76,6 +78,38 @@ export const protocolSchema = z
     });
   });
 
+/** A consent version's id: short, as it appears on the signed record (e.g. "2", "2.1", "2026-03"). */
+export const consentVersionSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/, 'letters, digits, . _ and - (at most 20), e.g. "2"');
+
+/**
+ * The e-consent participants must give before answering (docs/consent.md): a version and its
+ * text (Markdown) per language. A new version asks everyone for consent again at their next link.
+ */
+export const consentSchema = z.strictObject({
+  version: consentVersionSchema,
+  text: z
+    // Kept exactly as given (not trimmed): its hash is of the text as shown.
+    .partialRecord(languageSchema, z.string().max(50_000).refine((t) => t.trim() !== '', 'the text is empty'))
+    .refine((t) => Object.keys(t).length > 0, 'give the text in at least one language (e.g. {"en": "…"})'),
+});
+
+/**
+ * Self-enrolment through the public link /join/<study> (docs/consent.md#self-enrolment): an
+ * eligibility screener, email verification, consent, allocation, then the baseline.
+ */
+export const joinSchema = z.strictObject({
+  /** Whether the public link is open. */
+  enabled: z.boolean(),
+  /** The eligibility screener: a SurveyJS form (its answers are kept only for people who enrol). */
+  screener: z.looseObject({}),
+  /** A SurveyJS expression over the screener's answers, true for eligible people (e.g. "{age} >= 18 and {pain_months} >= 3"). */
+  eligibility: z.string().trim().min(1).max(2000),
+  /** The arm self-enrolled participants join, when the study does not allocate. */
+  arm: slug.optional(),
+  /** Where each allocation factor's level comes from: factor → a screener question whose answers are the levels. */
+  strata: z.record(slug, z.string().min(1).max(100)).default({}),
+});
+
 /** Study-specific wording of participant emails; {study}, {timepoint} and {closes} are filled in. */
 const emailTemplateSchema = z.strictObject({
   subject: z.string().min(1).max(200).optional(),
@@ -116,9 +150,40 @@ export const studySchema = z
         fr: z.strictObject({ invitation: emailTemplateSchema.optional(), reminder: emailTemplateSchema.optional() }).optional(),
       })
       .default({}),
+    /** Concealed allocation to the randomised arms (docs/randomisation.md); frozen after the first allocation. */
+    allocation: allocationSchema.optional(),
+    /** The e-consent participants give before answering (docs/consent.md). */
+    consent: consentSchema.optional(),
+    /** The public self-enrolment link (docs/consent.md). */
+    join: joinSchema.optional(),
   })
   .superRefine((study, ctx) => {
     const arms = new Set(study.arms.map((a) => a.id));
+    for (const arm of Object.keys(study.allocation?.arms ?? {})) {
+      if (!arms.has(arm)) ctx.addIssue({ code: 'custom', path: ['allocation', 'arms', arm], message: `unknown arm "${arm}" (this study has: ${[...arms].join(', ')})` });
+    }
+    if (study.join !== undefined) {
+      const questions = screenerQuestions(study.join.screener);
+      if (questions.length === 0) ctx.addIssue({ code: 'custom', path: ['join', 'screener'], message: 'a SurveyJS form with at least one question (pages[].elements[] or elements[])' });
+      if (study.allocation === undefined && study.join.arm === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['join', 'arm'], message: 'the arm self-enrolled participants join (this study does not allocate)' });
+      }
+      if (study.join.arm !== undefined) {
+        if (!arms.has(study.join.arm)) ctx.addIssue({ code: 'custom', path: ['join', 'arm'], message: `unknown arm "${study.join.arm}"` });
+        else if (study.allocation && randomisedArms(study.allocation).includes(study.join.arm)) {
+          ctx.addIssue({ code: 'custom', path: ['join', 'arm'], message: `"${study.join.arm}" is randomised: leave join.arm out and self-enrolled participants are allocated` });
+        }
+      }
+      const factors = study.join.arm === undefined ? (study.allocation?.strata ?? []) : [];
+      for (const factor of factors) {
+        const question = study.join.strata[factor];
+        if (question === undefined) ctx.addIssue({ code: 'custom', path: ['join', 'strata', factor], message: `name the screener question that gives "${factor}"` });
+        else if (!questions.includes(question)) ctx.addIssue({ code: 'custom', path: ['join', 'strata', factor], message: `the screener has no question "${question}"` });
+      }
+      for (const factor of Object.keys(study.join.strata)) {
+        if (!factors.includes(factor)) ctx.addIssue({ code: 'custom', path: ['join', 'strata', factor], message: `"${factor}" is not an allocation factor of this study` });
+      }
+    }
     study.protocol.timepoints.forEach((t, i) =>
       t.arms.forEach((arm, j) => {
         if (!arms.has(arm)) {
@@ -129,6 +194,24 @@ export const studySchema = z
   });
 
 export type Study = z.infer<typeof studySchema>;
+export type ConsentDefinition = z.infer<typeof consentSchema>;
+export type JoinDefinition = z.infer<typeof joinSchema>;
+
+/** The names of a SurveyJS form's questions (top-level elements and panels' elements, on every page). */
+export function screenerQuestions(form: Record<string, unknown>): string[] {
+  const names: string[] = [];
+  const walk = (elements: unknown) => {
+    if (!Array.isArray(elements)) return;
+    for (const element of elements as Array<Record<string, unknown>>) {
+      if (element === null || typeof element !== 'object') continue;
+      if (Array.isArray(element.elements)) walk(element.elements);
+      else if (typeof element.name === 'string' && element.type !== 'html') names.push(element.name);
+    }
+  };
+  walk(form.elements);
+  if (Array.isArray(form.pages)) for (const page of form.pages as Array<Record<string, unknown>>) walk(page?.elements);
+  return names;
+}
 export type Protocol = z.infer<typeof protocolSchema>;
 export type Timepoint = z.infer<typeof timepointSchema>;
 
@@ -173,6 +256,38 @@ export interface Participant {
   linkEpoch?: number;
   /** Storage-assigned revision, raised by every change: edits are conditioned on the one they read. */
   revision?: number;
+  /** Their level of each allocation factor (docs/randomisation.md). */
+  strata?: StrataValues;
+  /** How they were allocated: the slot their arm was written in (its sequence number, stratum and time). */
+  allocation?: ParticipantAllocation;
+  /** The consent version they last agreed to, without their name (that is kept with the contact details). */
+  consent?: ParticipantConsent;
+  /** When and why they withdrew (or withdrew their consent). */
+  withdrawal?: { at: string; reason?: string; by: 'staff' | 'participant'; consentWithdrawn?: boolean };
+  /** How they came into the study: enrolled by staff (default) or through the public join link. */
+  enrolledVia?: 'staff' | 'join';
+  /** Self-enrolment: their answers to the eligibility screener (never exported with the scores). */
+  screening?: Record<string, unknown>;
+}
+
+export interface ParticipantAllocation {
+  /** The study-wide allocation sequence number (1, 2, 3 … with no gap). */
+  sequence: number;
+  /** The stratum label, e.g. `site=lyon|sex=f` (`all` without strata). */
+  stratum: string;
+  at: string;
+  /** `manual`: a randomised arm an admin chose by hand, with the reason (audited). */
+  method: 'blocked' | 'minimisation' | 'manual';
+  reason?: string;
+}
+
+export interface ParticipantConsent {
+  version: string;
+  /** The language of the text shown. */
+  language: Language;
+  /** SHA-256 (hex) of the exact text shown (UTF-8). */
+  textHash: string;
+  at: string;
 }
 
 export const participantCodeSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'letters, digits, - and _ (at most 32)');

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { notFound } from '../../core/errors';
+import { consentRecordPdf } from '../../use-cases/consent-download';
 import { byTimepointOrder, scheduleOrderIds } from '../../core/study/timepoint-order';
 import { enrolmentSchema, enrolParticipant } from '../../use-cases/enrol-participant';
 import { eraseContact } from '../../use-cases/erase-contact';
@@ -19,7 +20,7 @@ const coordinators = ['admin', 'coordinator'] as const;
 
 const docs = {
   list: documented({ method: 'get', path: '/api/studies/{studyId}/participants', tag, summary: "Participants (pseudonymous records, with suppression, unsubscription and each timepoint's state, but no addresses)", roles: coordinators, responses: { 200: '{participants}' } }),
-  enrol: documented({ method: 'post', path: '/api/studies/{studyId}/participants', tag, summary: 'Enrol a participant', roles: coordinators, body: enrolmentSchema, responses: { 201: '{code, firstInvitationAt}', 409: 'Email or code already in the study' } }),
+  enrol: documented({ method: 'post', path: '/api/studies/{studyId}/participants', tag, summary: 'Enrol a participant; in a study that allocates, leave arm out (with strata) and the arm is allocated (a test participant is never allocated: give their arm)', roles: coordinators, body: enrolmentSchema, responses: { 201: '{code, arm, allocation, firstInvitationAt, warnings}', 400: 'Bad field, missing strata, or a randomised arm chosen by hand without an admin’s reason', 403: 'A randomised arm chosen by hand by a non-admin', 409: 'Email or code already in the study' } }),
   import: documented({
     method: 'post',
     path: '/api/studies/{studyId}/participants/import',
@@ -30,8 +31,17 @@ const docs = {
     query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
     responses: { 200: 'Dry run: the report, every row and its problems', 202: 'Import queued: {jobId, rows, status, warnings?}; Location: /api/studies/{studyId}/participants/imports/{jobId}', 400: 'Some rows are invalid (nothing written); the report lists them' },
   }),
-  update: documented({ method: 'patch', path: '/api/studies/{studyId}/participants/{code}', tag, summary: 'Change arm, time zone, email or anchor dates (unsent messages move). A new email revokes every link sent so far and sends a fresh link to each open questionnaire', roles: coordinators, body: participantChangeSchema, responses: { 200: '{participant, resentLinks}', 409: 'Withdrawn, or changed meanwhile' } }),
-  withdraw: documented({ method: 'post', path: '/api/studies/{studyId}/participants/{code}/withdraw', tag, summary: 'Withdraw: stops all mail and revokes every link sent, keeps data', roles: coordinators, body: withdrawalSchema, responses: { 200: '{participant}' } }),
+  update: documented({ method: 'patch', path: '/api/studies/{studyId}/participants/{code}', tag, summary: 'Change arm (with a reason; a randomised arm only by an admin), time zone, email or anchor dates (unsent messages move). A new email revokes every link sent so far and sends a fresh link to each open questionnaire', roles: coordinators, body: participantChangeSchema, responses: { 200: '{participant, resentLinks}', 400: 'Bad field, or a change of arm without a reason', 403: 'A randomised arm changed by a non-admin', 409: 'Withdrawn, or changed meanwhile' } }),
+  withdraw: documented({ method: 'post', path: '/api/studies/{studyId}/participants/{code}/withdraw', tag, summary: 'Withdraw (or record a withdrawal of consent): stops all mail and revokes every link sent, keeps data; the reason is kept on the participant', roles: coordinators, body: withdrawalSchema, responses: { 200: '{participant}' } }),
+  consent: documented({
+    method: 'get',
+    path: '/api/studies/{studyId}/participants/{code}/consent',
+    tag,
+    summary: "The participant's signed consent as a PDF (the latest, or ?version=): text, its SHA-256, typed name, time, language",
+    roles: coordinators,
+    query: z.object({ version: z.string().optional() }),
+    responses: { 200: { description: 'The signed record', mediaType: 'application/pdf' }, 404: 'No such participant, or no consent given (to that version)' },
+  }),
   eraseContact: documented({
     method: 'delete',
     path: '/api/studies/{studyId}/participants/{code}/contact',
@@ -72,7 +82,7 @@ export function participantAdminRoutes(deps: AppDeps) {
       });
     })
     .post('/:studyId/participants', requireStaff(deps, docs.enrol.roles), async (c) => {
-      const result = await enrolParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), await readJson(c));
+      const result = await enrolParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), await readJson(c), { role: c.get('session').role });
       deps.onScheduleChanged?.();
       return c.json(result, 201);
     })
@@ -84,7 +94,7 @@ export function participantAdminRoutes(deps: AppDeps) {
       return report.invalid === 0 ? c.json(report) : importRefusal(c, report);
     })
     .patch('/:studyId/participants/:code', requireStaff(deps, docs.update.roles), async (c) =>
-      c.json(await updateParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readJson(c))),
+      c.json(await updateParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readJson(c), { role: c.get('session').role })),
     )
     .post('/:studyId/participants/:code/withdraw', requireStaff(deps, docs.withdraw.roles), async (c) =>
       c.json({ participant: await withdrawParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readOptionalJson(c)) }),
@@ -95,15 +105,23 @@ export function participantAdminRoutes(deps: AppDeps) {
     .post('/:studyId/participants/:code/resend', requireStaff(deps, docs.resend.roles), async (c) =>
       c.json(await resendLink(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readJson(c)), 202),
     )
+    .get('/:studyId/participants/:code/consent', requireStaff(deps, docs.consent.roles), async (c) => {
+      const { studyId, code } = c.req.param();
+      const file = await consentRecordPdf(deps, actor(c.get('session').email), studyId, code, c.req.query('version'));
+      c.header('Content-Type', 'application/pdf');
+      c.header('Content-Disposition', `attachment; filename="${file.filename}"`);
+      return c.body(file.bytes as Uint8Array<ArrayBuffer>);
+    })
     .get('/:studyId/participants/:code/schedule', requireStaff(deps, docs.timeline.roles), async (c) => {
       const { studyId, code } = c.req.param();
       const participant = await deps.participants.get(studyId, code);
       if (participant === null) throw notFound(`participant ${code}`);
-      const [instances, messages, contact, protocol] = await Promise.all([
+      const [instances, messages, contact, protocol, consents] = await Promise.all([
         deps.instances.listForParticipant(studyId, code),
         deps.messages.listForParticipant(studyId, code),
         deps.contacts.get(studyId, code),
         deps.studies.getProtocol(studyId, participant.protocolVersion),
+        deps.consents.listRecords(studyId, code),
       ]);
       const order = byTimepointOrder(scheduleOrderIds(protocol?.timepoints ?? []));
       return c.json({
@@ -113,6 +131,8 @@ export function participantAdminRoutes(deps: AppDeps) {
         // In schedule order (when they happen), as everywhere else.
         instances: instances.sort((a, b) => order(a.timepoint, b.timepoint)).map(({ answers: _answers, ...rest }) => rest),
         messages: messages.sort((a, b) => a.sendAt.localeCompare(b.sendAt)),
+        // Each signed consent (the typed name is in the PDF, not here).
+        consents: consents.map(({ version, language, textHash, agreedAt, via }) => ({ version, language, textHash, agreedAt, via })),
       });
     })
     .get('/:studyId/participants/:code/preview', requireStaff(deps, docs.preview.roles), async (c) => {

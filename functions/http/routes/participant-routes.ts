@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { consentBodySchema, giveConsent, participantWithdrawalSchema, withdrawConsent } from '../../use-cases/give-consent';
 import { openSurvey } from '../../use-cases/open-survey';
 import { saveProgress } from '../../use-cases/save-progress';
 import { submitAnswers } from '../../use-cases/submit-answers';
@@ -8,14 +9,16 @@ import type { AppDeps, AppEnv } from '../env';
 import { LINK_TOKEN_HEADER, linkTokenOf } from '../link-token';
 import { documented } from '../openapi';
 import { limitProbing } from '../probing';
-import { readJson } from '../read-json';
+import { readJson, readOptionalJson } from '../read-json';
 
 const tag = 'Participants (link)';
 const viaHeader = `The link's token travels in the \`${LINK_TOKEN_HEADER}\` header (never in the URL, so it reaches no access log).`;
 /** The token-in-the-path forms, kept so that pages opened before the upgrade keep saving and old emails' one-click unsubscribe works. */
 const pathForm = 'Older form with the token in the path: still answered, but its request line carries the token; use the header form.';
-documented({ method: 'get', path: '/api/p', tag, summary: `The timepoint's forms, or its state (completed, expired …). ${viaHeader}`, responses: { 200: '{study, timepoint, status, instruments, answers}', 404: 'Unknown link' } });
+documented({ method: 'get', path: '/api/p', tag, summary: `The timepoint's forms, or its state (completed, expired …); with consentRequired and the consent text (and no forms) until the participant consents to the study's current version. ${viaHeader}`, responses: { 200: '{study, timepoint, status, instruments, answers, consentRequired, consent?}', 404: 'Unknown link' } });
 documented({ method: 'put', path: '/api/p/answers', tag, summary: `Save answers so far (not scored); merges with saves from other devices. ${viaHeader}`, body: submissionSchema, responses: { 200: '{savedAt, answered}', 404: 'Unknown link', 409: 'Completed or not open', 410: 'Expired or withdrawn' } });
+documented({ method: 'post', path: '/api/p/consent', tag, summary: `Give consent to the current version: typed name, agree: true (records version, SHA-256 of the text shown, time, language; emails a copy). ${viaHeader}`, body: consentBodySchema, responses: { 200: '{consented, version, at}', 400: 'No name, or agree is not true', 404: 'Unknown link', 409: 'The text changed since it was shown, or completed', 410: 'Expired, withdrawn or revoked' } });
+documented({ method: 'post', path: '/api/p/withdraw', tag, summary: `Withdraw consent: leave the study (no more emails, every link revoked; data kept), with an optional reason. ${viaHeader}`, body: participantWithdrawalSchema, responses: { 200: '{withdrawn, at}', 404: 'Unknown link', 410: 'Revoked' } });
 documented({ method: 'post', path: '/api/p/submit', tag, summary: `Final answers: checked, scored, stored. ${viaHeader}`, body: submissionSchema, responses: { 200: '{status, completedAt}', 404: 'Unknown link', 409: 'Already completed, or not open', 410: 'Expired or withdrawn' } });
 documented({ method: 'get', path: '/api/p/{token}', tag, summary: pathForm, responses: { 200: '{study, timepoint, status, instruments, answers}', 404: 'Unknown link' } });
 documented({ method: 'put', path: '/api/p/{token}/answers', tag, summary: pathForm, body: submissionSchema, responses: { 200: '{savedAt, answered}', 404: 'Unknown link', 409: 'Completed or not open', 410: 'Expired or withdrawn' } });
@@ -38,6 +41,8 @@ export function participantRoutes(deps: AppDeps) {
     .get('/', async (c) => c.json(await openSurvey(deps, linkTokenOf(c))))
     .put('/answers', async (c) => c.json(await saveProgress(deps, linkTokenOf(c), await readJson(c))))
     .post('/submit', async (c) => c.json(await submitAnswers(deps, linkTokenOf(c), await readJson(c))))
+    .post('/consent', async (c) => c.json(await giveConsent(deps, linkTokenOf(c), await readJson(c))))
+    .post('/withdraw', async (c) => c.json(await withdrawConsent(deps, linkTokenOf(c), await readOptionalJson(c))))
     .get('/:token', async (c) => c.json(await openSurvey(deps, c.req.param('token'))))
     .put('/:token/answers', async (c) => c.json(await saveProgress(deps, c.req.param('token'), await readJson(c))))
     .post('/:token/submit', async (c) => c.json(await submitAnswers(deps, c.req.param('token'), await readJson(c))));

@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { concealBlockSizes } from '../../core/allocation/allocation-config';
 import { notFound } from '../../core/errors';
 import { acknowledgeAlert, acknowledgementSchema } from '../../use-cases/acknowledge-alert';
+import { allocationReport } from '../../use-cases/allocation-report';
 import { auditQuerySchema, auditTrail } from '../../use-cases/audit-trail';
 import { exportStudy } from '../../use-cases/export-study';
 import { parseInput } from '../../use-cases/parse-input';
@@ -33,7 +35,7 @@ const docs = {
   list: documented({ method: 'get', path: '/api/studies', tag, summary: 'Studies you can see', roles: anyStaff, responses: { 200: 'Study summaries' } }),
   create: documented({ method: 'post', path: '/api/studies', tag, summary: 'Create a study (its protocol becomes version 1)', roles: setup, body: z.looseObject({}), responses: { 201: 'The study', 409: 'The id is taken' } }),
   get: documented({ method: 'get', path: '/api/studies/{studyId}', tag, summary: 'A study with its current protocol', roles: anyStaff, responses: { 200: 'The study', 404: 'No such study' } }),
-  settings: documented({ method: 'put', path: '/api/studies/{studyId}/settings', tag, summary: 'Change name, time zone, arms, sender, contacts, email wording, safety support text, missing-data rules', roles: setup, body: settingsSchema, responses: { 200: 'The study', 409: 'Changed meanwhile, or an arm still has participants' } }),
+  settings: documented({ method: 'put', path: '/api/studies/{studyId}/settings', tag, summary: 'Change name, time zone, arms, sender, contacts, email wording, safety support text, missing-data rules, allocation (admins; frozen after the first allocation), consent (a new version asks everyone again), self-enrolment', roles: setup, body: settingsSchema, responses: { 200: 'The study', 400: 'Invalid, or a changed consent text without a new version', 403: 'Allocation changed by a non-admin', 409: 'Changed meanwhile, an arm still has participants, the allocation is frozen, or a consent version reused' } }),
   publish: documented({ method: 'put', path: '/api/studies/{studyId}/protocol', tag, summary: 'Publish an edited protocol as the next version', roles: setup, body: publishSchema, responses: { 201: 'The published protocol' } }),
   validate: documented({ method: 'post', path: '/api/studies/{studyId}/protocol/validate', tag, summary: 'Validation report of a draft protocol (nothing saved)', roles: setup, body: publishSchema, responses: { 200: '{ok, problems: [{field, message}]}' } }),
   previewDraft: documented({ method: 'post', path: '/api/studies/{studyId}/protocol/preview', tag, summary: 'Messages a draft would add or move for participants on the current version', roles: setup, body: publishSchema, responses: { 200: 'Validation report and changes' } }),
@@ -68,6 +70,7 @@ const docs = {
     responses: { 200: '{scores, alert, support}', 409: 'Licensed wording not installed' },
   }),
   dashboard: documented({ method: 'get', path: '/api/studies/{studyId}/dashboard', tag, summary: 'Adherence: completion by arm × timepoint, overdue, expiring, delivery problems, alerts', roles: setup, responses: { 200: 'The dashboard' } }),
+  allocation: documented({ method: 'get', path: '/api/studies/{studyId}/allocation', tag, summary: 'Past allocations: counts per stratum × arm, marginal totals per factor level, and the allocation log (never a future allocation)', roles: ['admin'], responses: { 200: '{allocation, frozen, allocated, arms, strata, marginals, log}', 400: 'The study does not allocate', 403: 'Not an admin' } }),
   audit: documented({ method: 'get', path: '/api/studies/{studyId}/audit', tag, summary: 'Audit trail, newest first', roles: setup, query: auditQuerySchema, responses: { 200: '{entries, truncated}' } }),
   acknowledge: documented({ method: 'post', path: '/api/studies/{studyId}/alerts/{code}/{timepoint}/acknowledge', tag, summary: 'Acknowledge a safety alert', roles: setup, body: acknowledgementSchema, responses: { 200: 'Who acknowledged it and when', 409: 'Already acknowledged' } }),
   export: documented({
@@ -90,15 +93,16 @@ export function studyRoutes(deps: AppDeps) {
   const actor = (email: string) => `staff:${email}` as const;
   return new Hono<AppEnv>()
     .get('/', requireStaff(deps, docs.list.roles), async (c) => c.json({ studies: await listStudies(deps, c.get('session')) }))
-    .post('/', requireStaff(deps, docs.create.roles), async (c) => c.json({ study: await createStudy(deps, c.get('session'), await readJson(c)) }, 201))
+    .post('/', requireStaff(deps, docs.create.roles), async (c) => c.json({ study: concealBlockSizes(await createStudy(deps, c.get('session'), await readJson(c)), c.get('session').role) }, 201))
     .get('/:studyId', requireStaff(deps, docs.get.roles), async (c) => {
       const study = await deps.studies.get(c.req.param('studyId'));
       if (study === null) throw notFound('study');
-      return c.json(study);
+      return c.json(concealBlockSizes(study, c.get('session').role));
     })
-    .put('/:studyId/settings', requireStaff(deps, docs.settings.roles), async (c) =>
-      c.json({ study: await updateStudySettings(deps, actor(c.get('session').email), c.req.param('studyId'), await readJson(c)) }),
-    )
+    .put('/:studyId/settings', requireStaff(deps, docs.settings.roles), async (c) => {
+      const { email, role } = c.get('session');
+      return c.json({ study: concealBlockSizes(await updateStudySettings(deps, actor(email), c.req.param('studyId'), await readJson(c), { role }), role) });
+    })
     .put('/:studyId/protocol', requireStaff(deps, docs.publish.roles), async (c) =>
       c.json({ protocol: await publishProtocol(deps, actor(c.get('session').email), c.req.param('studyId'), await readJson(c)) }, 201),
     )
@@ -116,7 +120,8 @@ export function studyRoutes(deps: AppDeps) {
       c.json(await scorePreview(deps, c.req.param('studyId'), c.req.query(), await readJson(c))),
     )
     .get('/:studyId/dashboard', requireStaff(deps, docs.dashboard.roles), async (c) => c.json(await studyDashboard(deps, c.req.param('studyId'))))
-    .get('/:studyId/audit', requireStaff(deps, docs.audit.roles), async (c) => c.json(await auditTrail(deps, `study:${c.req.param('studyId')}`, c.req.query())))
+    .get('/:studyId/allocation', requireStaff(deps, docs.allocation.roles), async (c) => c.json(await allocationReport(deps, c.req.param('studyId'))))
+    .get('/:studyId/audit', requireStaff(deps, docs.audit.roles), async (c) => c.json(await auditTrail(deps, `study:${c.req.param('studyId')}`, c.req.query(), { role: c.get('session').role })))
     .post('/:studyId/alerts/:code/:timepoint/acknowledge', requireStaff(deps, docs.acknowledge.roles), async (c) => {
       const { studyId, code, timepoint } = c.req.param();
       return c.json(await acknowledgeAlert(deps, actor(c.get('session').email), studyId, code, timepoint, await readOptionalJson(c)));

@@ -6,6 +6,7 @@ import { Link, matchRoute, navigate, paths, usePath, type Route } from './lib/ro
 import { canManage, homeSection, sectionLabels, sectionsFor, type Section } from './lib/roles';
 import { SessionContext, useSession, type Session } from './lib/session';
 import type { Me, StudySummary } from './lib/types';
+import { AllocationPage } from './pages/allocation-page';
 import { AuditPage } from './pages/audit-page';
 import { DashboardPage } from './pages/dashboard-page';
 import { ExportsPage } from './pages/exports-page';
@@ -172,6 +173,8 @@ function Page({ route }: { route: Route }) {
       return <ParticipantPage key={`${study.id}/${route.code}`} study={study} code={route.code} />;
     case 'setup':
       return withKey(<SetupPage studyId={study.id} />);
+    case 'allocation':
+      return withKey(<AllocationPage study={study} />);
     case 'audit':
       return withKey(<AuditPage study={study} />);
     case 'exports':

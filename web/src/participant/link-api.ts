@@ -26,12 +26,13 @@ export const linkHeaders = (token: string, json: boolean): Record<string, string
   ...(json ? { 'content-type': 'application/json' } : {}),
 });
 
-async function request<T>(path: string, token: string, method: string, body?: unknown): Promise<LinkResult<T>> {
+/** `token` null: a public request (the join page), which carries no link token. */
+async function request<T>(path: string, token: string | null, method: string, body?: unknown): Promise<LinkResult<T>> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
-      headers: linkHeaders(token, body !== undefined),
+      headers: token === null ? (body === undefined ? {} : { 'content-type': 'application/json' }) : linkHeaders(token, body !== undefined),
       body: body === undefined ? null : JSON.stringify(body),
       credentials: 'omit',
       // The page's own policy says so too: nothing about the page leaves in a Referer.
@@ -62,3 +63,31 @@ export const submitAnswers = (token: string, answers: Answers) =>
 
 export const unsubscribeStatus = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>('/api/u', token, 'GET');
 export const unsubscribe = (token: string) => request<{ study: { name: string }; unsubscribed: boolean }>('/api/u', token, 'POST');
+
+export const giveConsent = (token: string, body: { name: string; agree: true; textHash: string }) =>
+  request<{ consented: boolean; version: string; at: string }>('/api/p/consent', token, 'POST', body);
+export const withdrawFromLink = (token: string, reason: string) => request<{ withdrawn: boolean; at: string }>('/api/p/withdraw', token, 'POST', reason ? { reason } : {});
+
+const joinBase = (studyId: string) => `/api/join/${encodeURIComponent(studyId)}`;
+
+export interface JoinPageView {
+  study: { id: string; name: string; contact: { name: string; email: string } | null };
+  screener: Record<string, unknown>;
+  eligibility: string;
+  consent: boolean;
+  languages: string[];
+}
+export interface JoinConsent {
+  version: string;
+  language: string;
+  text: string;
+  textHash: string;
+}
+
+export const loadJoin = (studyId: string) => request<JoinPageView>(joinBase(studyId), null, 'GET');
+export const requestJoin = (studyId: string, body: { email?: string; language: string; timezone?: string; answers: Record<string, unknown> }) =>
+  request<{ status: string; message: string }>(joinBase(studyId), null, 'POST', body);
+export const verifyJoin = (studyId: string, token: string) =>
+  request<{ status: 'verified' | 'enrolled'; study: { name: string }; language: string; consent?: JoinConsent }>(`${joinBase(studyId)}/verify`, null, 'POST', { token });
+export const enrolFromJoin = (studyId: string, token: string, consent?: { name: string; agree: true; textHash: string }) =>
+  request<{ status: 'enrolled'; link: string | null; opensAt: string | null }>(`${joinBase(studyId)}/enrol`, null, 'POST', { token, ...(consent ? { consent } : {}) });

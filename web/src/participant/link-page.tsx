@@ -1,19 +1,25 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { enrolmentStrings } from './enrolment-strings';
 import { localAnswersFor } from './local-answers';
-import { loadLink, type SurveyView } from './link-api';
+import { giveConsent, loadLink, withdrawFromLink, type SurveyView } from './link-api';
 import { ProgressSaver, type FormSaver, type SaveStatus, type SubmitOutcome } from './progress-saver';
-import { Contact } from './state-page';
+import { Contact, StatePage } from './state-page';
 import { FailureScreen, LinkStateScreen, QueuedScreen, ThanksScreen, type Failure } from './state-screens';
 import { SaveStatusLine } from './save-status-line';
 import { applyLanguage, pickLanguage, stringsFor, type PageLanguage, type PageStrings } from './strings';
 
 // Its own chunk: SurveyJS is fetched only once the link turns out to have a form to show.
 const QuestionnaireForm = lazy(() => import('./questionnaire-form').then((m) => ({ default: m.QuestionnaireForm })));
+// Its own chunk too (with the Markdown renderer): only a participant asked for consent needs it.
+const ConsentForm = lazy(() => import('./consent-form').then((m) => ({ default: m.ConsentForm })));
+import { WithdrawPanel } from './withdraw-panel';
 
 type Screen =
   | { kind: 'loading' }
   | { kind: 'failed'; failure: Failure; keptHere: boolean; language?: string }
   | { kind: 'state'; view: SurveyView }
+  | { kind: 'consent'; view: SurveyView }
+  | { kind: 'withdrawn'; view: SurveyView }
   | { kind: 'form'; view: SurveyView; saver: ProgressSaver }
   | { kind: 'queued'; view: SurveyView; saver: ProgressSaver }
   | { kind: 'thanks'; view: SurveyView; support?: { text: string } };
@@ -63,6 +69,10 @@ export function LinkPage({ token }: { token: string }) {
         return;
       }
       const view = result.value;
+      if (view.consentRequired && view.consent) {
+        setScreen({ kind: 'consent', view });
+        return;
+      }
       if (!answerable(view)) {
         // Nothing kept on this device can be sent any more: do not leave answers lying around.
         store?.clear();
@@ -113,6 +123,10 @@ export function LinkPage({ token }: { token: string }) {
       );
     case 'state':
       return <LinkStateScreen view={screen.view} strings={strings} />;
+    case 'consent':
+      return <ConsentScreen token={token} view={screen.view} language={language} onConsented={() => setAttempt((n) => n + 1)} onWithdrawn={() => setScreen({ kind: 'withdrawn', view: screen.view })} />;
+    case 'withdrawn':
+      return <WithdrawnScreen language={language} view={screen.view} />;
     case 'thanks':
       return <ThanksScreen view={screen.view} strings={strings} support={screen.support} />;
     case 'queued':
@@ -156,6 +170,54 @@ export function FormScreen({ view, saver, status, language, onFinished }: { view
         <Contact contact={view.study.contact} strings={strings} />
       </footer>
     </>
+  );
+}
+
+/** The study's consent, before any questionnaire; or the way out. */
+function ConsentScreen({ token, view, language, onConsented, onWithdrawn }: { token: string; view: SurveyView; language: PageLanguage; onConsented: () => void; onWithdrawn: () => void }) {
+  const strings = stringsFor(language);
+  const words = enrolmentStrings(language);
+  return (
+    <>
+      <Suspense fallback={<p className="muted">{strings.loading}</p>}>
+        <ConsentForm
+          study={view.study.name}
+          consent={view.consent!}
+          strings={words.consent}
+          onSubmit={async ({ name, textHash }) => {
+            const result = await giveConsent(token, { name, agree: true, textHash });
+            if (result.kind === 'ok') {
+              onConsented();
+              return 'ok';
+            }
+            // A new version was published meanwhile: load it, so what is signed is what is read.
+            if (result.kind === 'http' && result.status === 409) {
+              onConsented();
+              return 'changed';
+            }
+            return 'failed';
+          }}
+        />
+      </Suspense>
+      <WithdrawPanel strings={words.withdraw} onWithdraw={async (reason) => {
+        const result = await withdrawFromLink(token, reason);
+        if (result.kind === 'ok') onWithdrawn();
+        return result.kind === 'ok';
+      }} />
+      <footer className="footer">
+        <Contact contact={view.study.contact} strings={strings} />
+      </footer>
+    </>
+  );
+}
+
+function WithdrawnScreen({ view, language }: { view: SurveyView; language: PageLanguage }) {
+  const words = enrolmentStrings(language).withdraw.done;
+  return (
+    <StatePage title={words.title}>
+      <p>{words.body}</p>
+      <Contact contact={view.study.contact} strings={stringsFor(language)} />
+    </StatePage>
   );
 }
 

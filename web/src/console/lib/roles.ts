@@ -1,12 +1,13 @@
 import type { Role } from './types';
 
 /** The per-study pages of the console, in navigation order. */
-export type Section = 'dashboard' | 'participants' | 'setup' | 'audit' | 'exports' | 'summary';
+export type Section = 'dashboard' | 'participants' | 'setup' | 'allocation' | 'audit' | 'exports' | 'summary';
 
 export const sectionLabels: Record<Section, string> = {
   dashboard: 'Dashboard',
   participants: 'Participants',
   setup: 'Study setup',
+  allocation: 'Allocation',
   audit: 'Audit log',
   exports: 'Exports',
   summary: 'Outcome summary',
@@ -17,7 +18,9 @@ export const sectionLabels: Record<Section, string> = {
  * or participant management); hiding here only keeps people away from pages that would refuse them.
  */
 export function sectionsFor(role: Role): Section[] {
-  return role === 'analyst' ? ['exports', 'summary'] : ['dashboard', 'participants', 'setup', 'audit', 'exports', 'summary'];
+  if (role === 'analyst') return ['exports', 'summary'];
+  // The allocation log and counts are an admin's (the server refuses anyone else).
+  return role === 'admin' ? ['dashboard', 'participants', 'setup', 'allocation', 'audit', 'exports', 'summary'] : ['dashboard', 'participants', 'setup', 'audit', 'exports', 'summary'];
 }
 
 export const canManage = (role: Role) => role === 'admin' || role === 'coordinator';

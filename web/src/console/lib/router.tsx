@@ -16,7 +16,7 @@ export type Route =
   | { name: 'participant'; studyId: string; code: string }
   | { name: 'not-found'; path: string };
 
-const sections: ReadonlySet<string> = new Set(['dashboard', 'participants', 'setup', 'audit', 'exports', 'summary']);
+const sections: ReadonlySet<string> = new Set(['dashboard', 'participants', 'setup', 'allocation', 'audit', 'exports', 'summary']);
 
 export function matchRoute(path: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);

@@ -11,6 +11,11 @@ import type { Participant as ParticipantRecord, Protocol, Study, Timepoint } fro
 import type { ImportReport, ImportRow } from '../../../../functions/use-cases/import-participants';
 import type { studyDashboard } from '../../../../functions/use-cases/study-dashboard';
 import type { CreatedImportJob, ImportJobView } from '../../../../functions/use-cases/import-jobs';
+import type { allocationReport } from '../../../../functions/use-cases/allocation-report';
+import type { ConsortCounts } from '../../../../functions/core/analysis/consort';
+
+export type { ConsortCounts };
+export type AllocationReport = Awaited<ReturnType<typeof allocationReport>>;
 
 export type { AuditEntry, CreatedImportJob, ImportJobView, ImportReport, ImportRow, Protocol, StaffMember, Study, Timepoint };
 export type { ScaleScore, ScoreResult } from '../../../../functions/core/scoring/engine';
@@ -41,14 +46,16 @@ export interface Timeline {
   contact: { email: string; suppressed: { reason: string; at: string } | null; unsubscribedAt: string | null } | null;
   instances: Instance[];
   messages: Message[];
+  /** Each signed consent (the typed name is only in the PDF). */
+  consents: Array<{ version: string; language: string; textHash: string; agreedAt: string; via: 'link' | 'join' }>;
 }
 
 export type Dashboard = Awaited<ReturnType<typeof studyDashboard>>;
 export type CompletionCell = Dashboard['completion'][number];
 export type SafetyAlert = Dashboard['alerts'][number];
 
-/** GET …/summary: the summary, and how many test participants the study has (left out unless include_test=1). */
-export type OutcomeSummary = ServerOutcomeSummary & { testParticipants: { count: number; included: boolean } };
+/** GET …/summary: the summary, its CONSORT-style flow, and how many test participants the study has (left out unless include_test=1). */
+export type OutcomeSummary = ServerOutcomeSummary & { consort?: ConsortCounts; testParticipants: { count: number; included: boolean } };
 export type SummaryRow = OutcomeSummary['rows'][number];
 export type Descriptives = SummaryRow['baseline'];
 

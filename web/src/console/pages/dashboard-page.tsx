@@ -1,4 +1,5 @@
 import { Empty, ErrorNotice, Loading } from '../components/notices';
+import { ConsortFlow } from '../components/consort-flow';
 import { PageTitle } from '../components/page-title';
 import { dateTime } from '../lib/format';
 import { studyPath } from '../lib/http';
@@ -79,6 +80,7 @@ export function DashboardPage({ study }: { study: StudySummary }) {
               </p>
             )}
           </section>
+          <ConsortFlow consort={data.consort} headingId="consort-heading" armLabel={armLabel} />
           <section className="card" aria-labelledby="completion-heading">
             <h2 id="completion-heading">Completion</h2>
             {data.completion.length === 0 ? (

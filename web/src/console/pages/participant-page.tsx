@@ -8,6 +8,7 @@ import type { SafetyAlert, StudySummary, Timeline } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { AlertsSection } from './dashboard/alerts-section';
 import { KindBadge } from './participants-page';
+import { ConsentCard } from './participant/consent-card';
 import { ContactCard } from './participant/contact-card';
 import { EditParticipant } from './participant/edit-participant';
 import { EraseContact } from './participant/erase-contact';
@@ -45,6 +46,7 @@ export function ParticipantPage({ study, code }: { study: StudySummary; code: st
             <ContactCard contact={data.contact} erasedAt={data.participant.contactErasedAt} />
             {data.participant.status !== 'withdrawn' && <EditParticipant study={study} timeline={data} onSaved={timeline.reload} />}
           </div>
+          <ConsentCard studyId={study.id} timeline={data} />
           <WithdrawParticipant studyId={study.id} participant={data.participant} onWithdrawn={timeline.reload} />
           <EraseContact studyId={study.id} participant={data.participant} onErased={timeline.reload} />
         </>

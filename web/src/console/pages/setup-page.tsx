@@ -4,7 +4,10 @@ import { studyPath } from '../lib/http';
 import { useSession } from '../lib/session';
 import type { InstrumentInfo, Study } from '../lib/types';
 import { useApi } from '../lib/use-api';
+import { AllocationSettings } from './setup/allocation-settings';
+import { ConsentEditor } from './setup/consent-editor';
 import { EmailTemplates } from './setup/email-templates';
+import { JoinSettings } from './setup/join-settings';
 import { ProtocolSection } from './setup/protocol-section';
 import { StudyDetailsForm } from './setup/study-details-form';
 import { SupportTextEditor } from './setup/support-text';
@@ -39,6 +42,15 @@ export function SetupPage({ studyId }: { studyId: string }) {
           <li>
             <a href="#protocol-heading">Protocol</a>
           </li>
+          <li>
+            <a href="#allocation-heading">Randomisation</a>
+          </li>
+          <li>
+            <a href="#consent-setup-heading">Consent</a>
+          </li>
+          <li>
+            <a href="#join-heading">Self-enrolment</a>
+          </li>
         </ul>
       </nav>
       <ErrorNotice error={study.error ?? instruments.error} />
@@ -51,6 +63,9 @@ export function SetupPage({ studyId }: { studyId: string }) {
           <EmailTemplates study={data} onSaved={saved} />
           <SupportTextEditor study={data} onSaved={saved} />
           <ProtocolSection study={data} instruments={instruments.data.instruments} onPublished={saved} />
+          <AllocationSettings key={`allocation-${JSON.stringify(data.allocation ?? null)}`} study={data} onSaved={saved} />
+          <ConsentEditor study={data} onSaved={saved} />
+          <JoinSettings key={`join-${JSON.stringify(data.join ?? null)}`} study={data} onSaved={saved} />
         </>
       )}
     </>

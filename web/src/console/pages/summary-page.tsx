@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { SelectField } from '../components/field';
 import { Empty, ErrorNotice, Loading } from '../components/notices';
+import { ConsortFlow } from '../components/consort-flow';
 import { PageTitle } from '../components/page-title';
 import { num } from '../lib/format';
 import { studyPath } from '../lib/http';
@@ -70,6 +71,7 @@ export function SummaryPage({ study }: { study: StudySummary }) {
         </p>
       </section>
       <ErrorNotice error={summary.error} />
+      {data?.consort && <ConsortFlow consort={data.consort} headingId="summary-consort-heading" armLabel={armLabel} />}
       {data === undefined ? (
         summary.error ? null : <Loading />
       ) : data.rows.length === 0 ? (

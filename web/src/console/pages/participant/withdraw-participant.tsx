@@ -8,6 +8,7 @@ import type { Participant } from '../../lib/types';
 export function WithdrawParticipant({ studyId, participant, onWithdrawn }: { studyId: string; participant: Participant; onWithdrawn: () => void }) {
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
+  const [consentWithdrawn, setConsentWithdrawn] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [done, setDone] = useState(false);
@@ -39,7 +40,7 @@ export function WithdrawParticipant({ studyId, participant, onWithdrawn }: { stu
             e.preventDefault();
             setBusy(true);
             setError(undefined);
-            api(studyPath(studyId, `/participants/${encodeURIComponent(participant.code)}/withdraw`), { method: 'POST', body: reason.trim() ? { reason: reason.trim() } : {} })
+            api(studyPath(studyId, `/participants/${encodeURIComponent(participant.code)}/withdraw`), { method: 'POST', body: { ...(reason.trim() ? { reason: reason.trim() } : {}), ...(consentWithdrawn ? { consentWithdrawn: true } : {}) } })
               .then(() => {
                 setDone(true);
                 onWithdrawn();
@@ -58,6 +59,10 @@ export function WithdrawParticipant({ studyId, participant, onWithdrawn }: { stu
             error={fieldErrors(error).reason}
             onChange={(e) => setReason(e.target.value)}
           />
+          <div className="check-field">
+            <input id="withdraw-consent" type="checkbox" checked={consentWithdrawn} onChange={(e) => setConsentWithdrawn(e.target.checked)} />
+            <label htmlFor="withdraw-consent">The participant withdrew their consent (not only stopped answering)</label>
+          </div>
           <div className="actions">
             <button type="submit" className="danger" disabled={busy}>
               Confirm withdrawal of {participant.code}
