@@ -8,6 +8,7 @@ import { openApiDocument } from './openapi';
 import { logRequests } from './request-log';
 import { authRoutes } from './routes/auth-routes';
 import { instrumentRoutes } from './routes/instrument-routes';
+import { importJobRoutes } from './routes/import-job-routes';
 import { joinRoutes } from './routes/join-routes';
 import { participantAdminRoutes } from './routes/participant-admin-routes';
 import { participantRoutes, unsubscribeRoutes } from './routes/participant-routes';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/studies', studyRoutes(deps));
   app.route('/api/studies', participantAdminRoutes(deps));
+  app.route('/api/studies', importJobRoutes(deps));
   app.route('/api/staff', staffRoutes(deps));
   app.route('/api/instruments', instrumentRoutes(deps));
   app.route('/api/studies', summaryRoutes(deps));
