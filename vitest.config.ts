@@ -19,6 +19,7 @@ const conformanceTests = [
   'test/integration/allocation.test.ts',
   'test/integration/consent.test.ts',
   'test/integration/self-enrolment.test.ts',
+  'test/integration/import-jobs.test.ts',
   // Proves the run really targets DynamoDB Local.
   'test/conformance/**/*.test.ts',
 ];

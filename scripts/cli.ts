@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerDispatchCommand } from './commands/dispatch';
 import { fail } from './commands/fail';
 import { registerExportCommand } from './commands/export';
+import { registerImportCommand } from './commands/import';
 import { registerInstrumentsCommand } from './commands/instruments';
 import { registerScoreCommand } from './commands/score';
 import { registerSimulateCommand } from './commands/simulate';
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<void> {
   registerDispatchCommand(program);
   registerSimulateCommand(program);
   registerExportCommand(program);
+  registerImportCommand(program);
   registerStaffCommand(program);
   try {
     await program.parseAsync(argv);

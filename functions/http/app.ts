@@ -4,6 +4,7 @@ import { openApiDocument } from './openapi';
 import { mountParticipantRoutes } from './participant-app';
 import { authRoutes } from './routes/auth-routes';
 import { instrumentRoutes } from './routes/instrument-routes';
+import { importJobRoutes } from './routes/import-job-routes';
 import './routes/join-route-docs';
 import { participantAdminRoutes } from './routes/participant-admin-routes';
 import './routes/participant-route-docs';
@@ -25,6 +26,7 @@ export function createApp(deps: AppDeps) {
     app.route('/api/auth', authRoutes(deps));
     app.route('/api/studies', studyRoutes(deps));
     app.route('/api/studies', participantAdminRoutes(deps));
+    app.route('/api/studies', importJobRoutes(deps));
     app.route('/api/staff', staffRoutes(deps));
     app.route('/api/instruments', instrumentRoutes(deps));
     app.route('/api/studies', summaryRoutes(deps));

@@ -21,6 +21,7 @@ import type {
   StaffRepository,
   StudyRepository,
 } from '../core/ports';
+import type { ImportJobRepository } from '../core/import/import-job';
 
 /** How the dispatcher paces, retries and recovers (see docs/scheduling.md). */
 export interface DispatchSettings {
@@ -36,6 +37,13 @@ export interface DispatchSettings {
   heldRecheckMs: number;
   /** Extra time a started (partly answered) instance gets after its window closes. */
   startedGraceMs: number;
+  /**
+   * How long one pass may spend enrolling import jobs' chunks before it moves on to planning and
+   * sending (a chunk under way is finished; its time counts against the sending budget too).
+   */
+  importBudgetMs: number;
+  /** How long a chunk of an import job is leased to a worker before another may take it over (far longer than a chunk takes). */
+  importLeaseMs: number;
   /** How long one pass may keep sending before it leaves the rest to the next (the Lambda timeout is 55 s). */
   passBudgetMs: number;
   /**
@@ -55,6 +63,8 @@ export const defaultDispatchSettings: DispatchSettings = {
   heldRecheckMs: 5 * 60_000,
   startedGraceMs: 24 * 3_600_000,
   passBudgetMs: 45_000,
+  importBudgetMs: 20_000,
+  importLeaseMs: 2 * 60_000,
   concurrency: 8,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
@@ -72,6 +82,8 @@ export interface Deps {
   /** Finishes audit entries whose change happened but whose append was interrupted. */
   auditOutbox: AuditOutbox;
   licensedTexts: LicensedTextRepository;
+  /** Participant imports running in the background (the dispatcher enrols their chunks). */
+  importJobs: ImportJobRepository;
   /** Atomic per-purpose attempt counters (rate limits on guessing secrets and on sign-in emails). */
   rateLimits: RateCounter;
   /** Allocation slots (docs/randomisation.md). */

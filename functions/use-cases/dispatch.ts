@@ -19,6 +19,7 @@ import { wordingInstalled } from './battery';
 import { planAndStore } from './plan-participant';
 import { createFromSlot } from './allocate-participant';
 import { completionAudit } from './submit-answers';
+import { runImportJobs } from './import-jobs';
 
 export interface DispatchReport {
   /** Allocating enrolments interrupted after their slot was written, finished from the slot. */
@@ -41,6 +42,10 @@ export interface DispatchReport {
   leftAlone: number;
   /** Audit entries of changes whose writer died before appending them, appended now. */
   auditsRecovered: number;
+  /** Participants enrolled from import jobs (import-jobs.ts), within `dispatch.importBudgetMs`. */
+  imported: number;
+  /** Import chunks whose enrolment failed for a reason not the rows' own (the database unavailable): retried once their lease lapses. */
+  importErrors: number;
 }
 
 export interface DispatchOptions {
@@ -78,6 +83,9 @@ type DispatchDeps = Pick<
   | 'licensedTexts'
   | 'allocations'
   | 'consents'
+  | 'importJobs'
+  | 'sealer'
+  | 'random'
 >;
 
 /**
@@ -86,6 +94,7 @@ type DispatchDeps = Pick<
  * overlap another or die at any point: the next pass picks up exactly what is left.
  *
  * 0. append the audit entries of changes whose writer died before it could (see audited-write.ts);
+ *    enrol queued import jobs' chunks, within a budget (their participants are planned in step 1);
  * 1. (re)plan participants who asked for it (enrolment, edits, withdrawal, protocol migration,
  *    revoked links, which this carries to their instances);
  * 2. follow up completions: the completion's audit entry (again: idempotent), safety alerts for
@@ -96,7 +105,7 @@ type DispatchDeps = Pick<
  */
 export async function runDispatch(deps: DispatchDeps, options: DispatchOptions = {}): Promise<DispatchReport> {
   const limit = options.limit ?? 500;
-  const report: DispatchReport = { enrolmentsFinished: 0, planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0, held: 0, leftAlone: 0 };
+  const report: DispatchReport = { enrolmentsFinished: 0, planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0, held: 0, leftAlone: 0, imported: 0, importErrors: 0 };
   const now = () => deps.clock.now();
   const studies = new Map<string, Promise<Study | null>>();
   const studyOf = (id: string) => {
@@ -126,6 +135,14 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
   };
 
   report.auditsRecovered = await deps.auditOutbox.recover(now(), limit);
+  // Real work on the real clock only: never in a pass on a moved clock or the demo seeding's.
+  const importStarted = performance.now();
+  if (!options.onlyTestParticipants && !options.synthetic) {
+    const imports = await runImportJobs(deps, { budgetMs: deps.dispatch.importBudgetMs });
+    report.imported = imports.enrolled;
+    report.importErrors = imports.errors.length;
+  }
+  const importMs = performance.now() - importStarted;
 
   // Real enrolments only: the demo seeding's and time travel's passes act on synthetic or test participants, never allocated.
   const slots = options.synthetic || options.onlyTestParticipants ? [] : await deps.allocations.listPending(now(), limit);
@@ -191,7 +208,7 @@ export async function runDispatch(deps: DispatchDeps, options: DispatchOptions =
   const pacer = createPacer(deps.dispatch);
   const wording = wordingCheck(deps);
   // Batch after batch until nothing is due or the pass's time is up; what is left waits for the next pass.
-  const deadline = performance.now() + deps.dispatch.passBudgetMs;
+  const deadline = performance.now() + deps.dispatch.passBudgetMs - importMs;
   for (;;) {
     const recovered = await deps.messages.listExpiredLeases(now(), limit);
     const due = [...recovered, ...(await deps.messages.listDue(now(), limit))];

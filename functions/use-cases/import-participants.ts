@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import type { z } from 'zod';
 import { badRequest, conflict, isAppError, notFound } from '../core/errors';
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
@@ -34,6 +35,9 @@ export interface ImportReport {
 
 type ImportDeps = Parameters<typeof enrolParticipant>[0] & Pick<Deps, 'onScheduleChanged'>;
 
+/** A row's checked enrolment fields. */
+export type EnrolmentInput = z.infer<typeof enrolmentSchema>;
+
 /** Enrolments written at once: enough to keep the database busy, few enough not to be throttled. */
 const ENROL_CONCURRENCY = 16;
 
@@ -58,7 +62,7 @@ function strataOf(record: Record<string, string>, factors: readonly string[]) {
  * Runs `task` over `items` with at most `concurrency` at once, in order of index. After a task
  * throws, no further item is started; the ones under way finish, then the first error is thrown.
  */
-async function inParallel<T>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function inParallel<T>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async () => {
@@ -87,14 +91,22 @@ async function freeCounterCodes(deps: Pick<Deps, 'participants'>, studyId: strin
   return free;
 }
 
+/** A participants CSV checked row by row: the report's rows (with every problem) and each valid row's enrolment input. */
+export interface CheckedImport {
+  study: Study;
+  rows: ImportRow[];
+  /** Rows with at least one problem. */
+  invalid: number;
+  /** Per row, its checked enrolment input (undefined for a row whose fields are invalid). */
+  inputs: Array<EnrolmentInput | undefined>;
+}
+
 /**
- * Bulk enrolment from CSV. Every row is checked first (fields, arm, time zone, duplicates within
- * the file and against the study, the look-ups batched); if any row is bad, or it is a dry run,
- * nothing is written and the report lists every problem by row and column. Otherwise each row is
- * enrolled (several at once, each with its own conditional writes) and the dispatcher plans their
- * schedules.
+ * Checks every row of a participants CSV (fields, arm, time zone, duplicates within the file and
+ * against the study, the look-ups batched) and writes nothing. The dry run, the in-process import
+ * and an import job (import-jobs.ts) all start here, so they refuse exactly the same rows.
  */
-export async function importParticipants(deps: ImportDeps, actor: Actor, studyId: string, csv: string, dryRun: boolean): Promise<ImportReport> {
+export async function checkImport(deps: Pick<Deps, 'studies' | 'participants' | 'contacts' | 'clock'>, studyId: string, csv: string): Promise<CheckedImport> {
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
   let records: Array<Record<string, string>>;
@@ -169,21 +181,45 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
     rows.push(row);
   }
 
-  const invalid = rows.filter((r) => r.problems.length > 0).length;
+  return { study, rows, invalid: rows.filter((r) => r.problems.length > 0).length, inputs: parsedRows.map((p) => (p.success ? p.data : undefined)) };
+}
+
+/** The code of every row: its own, or a counter code no participant holds and no row of the file chose (one atomic counter write). */
+export async function assignCodes(deps: Pick<Deps, 'participants'>, studyId: string, rows: readonly ImportRow[]): Promise<string[]> {
+  const chosenInFile = new Set(rows.flatMap((r) => (r.code ? [r.code] : [])));
+  const counterCodes = await freeCounterCodes(deps, studyId, rows.filter((r) => !r.code).length, chosenInFile);
+  return rows.map((r) => r.code ?? counterCodes.shift()!);
+}
+
+/**
+ * Bulk enrolment from CSV, in this process (the command line; the API's import runs as a job,
+ * import-jobs.ts). Every row is checked first; if any row is bad, or it is a dry run, nothing is
+ * written and the report lists every problem by row and column. Otherwise each row is enrolled
+ * (several at once, each with its own conditional writes) and the dispatcher plans their schedules.
+ * `onProgress` hears the number of rows done as they go.
+ */
+export async function importParticipants(
+  deps: ImportDeps,
+  actor: Actor,
+  studyId: string,
+  csv: string,
+  dryRun: boolean,
+  options: { onProgress?: (done: number, total: number) => void } = {},
+): Promise<ImportReport> {
+  const { study, rows, invalid, inputs } = await checkImport(deps, studyId, csv);
   const report: ImportReport = { dryRun, rows, valid: rows.length - invalid, invalid, enrolled: 0 };
   if (dryRun || invalid > 0) return report;
 
   // Codes for the rows without one: one block from the counter, skipping any a coordinator chose by hand.
-  const chosenInFile = new Set(records.flatMap((r) => (r.code ? [r.code] : [])));
-  const counterCodes = await freeCounterCodes(deps, studyId, records.filter((r) => !r.code).length, chosenInFile);
+  const codes = await assignCodes(deps, studyId, rows);
+  let done = 0;
   // Each row is one enrolment's conditional writes (enrolOne), a few rows at a time; planning is
   // left to the dispatcher (each participant carries its plan request), which is kicked below.
   await inParallel(rows, ENROL_CONCURRENCY, async (row, index) => {
-    const record = records[index]!;
-    const input = parsedRows[index]!.data!;
-    const code = record.code ?? counterCodes.shift()!;
+    const input = inputs[index]!;
+    const code = codes[index]!;
     try {
-      const { participant, slot } = await enrolOne(deps, actor, study, input, { code, counterCode: !record.code });
+      const { participant, slot } = await enrolOne(deps, actor, study, input, { code, counterCode: !row.code });
       row.enrolledAs = code;
       if (slot !== null) row.allocatedArm = participant.arm;
       report.enrolled++;
@@ -192,6 +228,7 @@ export async function importParticipants(deps: ImportDeps, actor: Actor, studyId
       if (!isAppError(error)) throw error;
       row.problems.push({ column: error.field ?? 'row', message: error.message });
     }
+    options.onProgress?.(++done, rows.length);
   });
   report.invalid = rows.filter((r) => r.problems.length > 0).length;
   await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'participants.imported', target: `study:${studyId}`, after: { rows: rows.length, enrolled: report.enrolled } });

@@ -86,6 +86,7 @@ interface SeedDeps
     | 'consents'
     | 'sealer'
     | 'random'
+    | 'importJobs'
   > {
   clock: Clock;
 }

@@ -313,7 +313,17 @@ export class AppStack extends Stack {
       ...functionDefaults,
     })
       .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
-      .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'read');
+      // Writes too: its pass enrols import jobs' rows (email reservations, contacts, the jobs' chunks of rows).
+      .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'readWrite');
+    // An import job's rows that leave the arm empty, in a study that randomises, are allocated by the pass that enrols them.
+    this.dispatcher.fn.addEnvironment('TIMEPOINT_ALLOCATION_KMS_KEY', props.allocationKey.keyArn);
+    this.dispatcher.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [props.allocationKey.keyArn],
+        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'allocation' } },
+      }),
+    );
     // One pass at a time: overlapping passes would be safe (claims), but wasteful.
     new Rule(this, 'EveryMinute', {
       schedule: Schedule.rate(Duration.minutes(1)),

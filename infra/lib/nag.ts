@@ -65,7 +65,7 @@ export const acceptedFindings: Array<{ rule: RegExp; path: RegExp; reason: strin
     rule: /^HIPAA\.Security-IAMNoInlinePolicy$/,
     path: /\/(Api|Participant|Dispatcher|Feedback)\/Function\/ServiceRole\/DefaultPolicy\/Resource$|\/Custom::CDKBucketDeployment[^/]*\/ServiceRole\/DefaultPolicy\/Resource$/,
     reason:
-      "CDK writes each function's grants as a policy attached to that function's role alone; a managed policy would hold the same statements for one role. Least privilege is checked on the statements themselves (AwsSolutions-IAM5, and test/infra asserts no wildcard actions and a read-only dispatcher on contacts).",
+      "CDK writes each function's grants as a policy attached to that function's role alone; a managed policy would hold the same statements for one role. Least privilege is checked on the statements themselves (AwsSolutions-IAM5, and test/infra asserts no wildcard actions).",
   },
   {
     rule: /^HIPAA\.Security-LambdaInsideVPC$/,

@@ -152,9 +152,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         // The synthetic history is written on its own virtual clock: the first real pass waits for it.
         await seeding;
         const report = await runDispatch(deps);
-        if (report.planned + report.sent + report.skipped + report.failed > 0) {
-          log(`dispatcher: planned ${report.planned}, sent ${report.sent}, skipped ${report.skipped}, failed ${report.failed}`);
+        if (report.planned + report.sent + report.skipped + report.failed + report.imported > 0) {
+          log(`dispatcher: ${report.imported > 0 ? `imported ${report.imported}, ` : ''}planned ${report.planned}, sent ${report.sent}, skipped ${report.skipped}, failed ${report.failed}`);
         }
+        // An import job may have more chunks than one pass's budget: go on at once rather than in a minute.
+        if (report.imported > 0) kick();
       },
       options.dispatchEveryMs,
       (error) => log(`dispatcher error: ${error instanceof Error ? error.message : String(error)}`),

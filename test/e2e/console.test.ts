@@ -107,7 +107,7 @@ describe('coordinator console', () => {
     await accessible(page, 'study-setup');
   });
 
-  it('bulk-imports a CSV: a dry run reports the bad row, the fixed file imports', async () => {
+  it('bulk-imports a CSV: a dry run reports the bad row, the fixed file imports in the background with a progress bar, then its result', async () => {
     await page.locator('#study-picker').selectOption('demo');
     await page.waitForURL('**/studies/demo/setup');
     await page.getByRole('navigation', { name: 'Study sections' }).getByRole('link', { name: 'Participants' }).click();
@@ -126,7 +126,15 @@ describe('coordinator console', () => {
     await input.setInputFiles(file([`${ana},mbpm,Europe/London`, `${ben},mbpm,Europe/London`, `${cara},waitlist,America/Chicago`]));
     await page.getByRole('button', { name: 'Check file' }).click();
     await page.getByRole('button', { name: 'Import 3 participants' }).click();
-    await page.getByText('Imported: 3 participants enrolled.').waitFor();
+    // The import runs on the server; the page follows it with a progress bar of rows done.
+    const bar = page.getByRole('progressbar', { name: /Importing participants\.csv/ });
+    await bar.waitFor();
+    expect(await bar.getAttribute('aria-valuemin')).toBe('0');
+    expect(await bar.getAttribute('aria-valuemax')).toBe('3');
+    await page.waitForFunction(() => document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow') === '3');
+    expect(await bar.getAttribute('aria-valuetext')).toBe('3 of 3 rows done');
+    // The result is announced where screen readers listen.
+    await page.locator('[aria-live=polite]').getByText('Imported: 3 participants enrolled.').waitFor();
     codes = await page.getByRole('table', { name: /Enrolled from/ }).getByRole('link').allTextContents();
     expect(codes).toHaveLength(3);
     await page.getByRole('table', { name: /Participants of/ }).getByRole('link', { name: codes[2] }).waitFor();

@@ -4,6 +4,7 @@ import { AppError } from '../../functions/core/errors';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { failNext } from '../helpers/fault-injection';
 import { allocatingStudy } from '../helpers/allocation-study';
+import { importAndRun } from '../helpers/import-job';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 
 const NOW = '2026-03-02T10:00:00.000Z';
@@ -127,13 +128,15 @@ describe('enrolment into a study that allocates', () => {
     const dry = await t.request('POST', '/api/studies/rct/participants/import?dryRun=true', { token: await t.coordinator(), raw: good });
     expect(dry.status).toBe(200);
     expect(await t.deps.allocations.list('rct')).toHaveLength(before);
-    const done = await t.request('POST', '/api/studies/rct/participants/import', { token: await t.coordinator(), raw: good });
-    const report = (await done.json()) as { enrolled: number; rows: Array<{ allocatedArm?: string; enrolledAs?: string }> };
-    expect(report.enrolled).toBe(2);
-    expect(['mbpm', 'waitlist']).toContain(report.rows[0]!.allocatedArm);
-    expect(report.rows[1]!.allocatedArm).toBeUndefined();
+    // The import itself runs as a job (docs/security.md, section 10): the row without an arm is allocated when the job enrols it.
+    const job = await importAndRun(t, 'rct', good, await t.coordinator());
+    expect(job.enrolled).toBe(2);
+    const [allocated, given] = job.enrolledRows!;
+    expect(['mbpm', 'waitlist']).toContain(allocated!.arm);
+    expect(given).toMatchObject({ row: 2, arm: 'healthy' });
     expect(await t.deps.allocations.list('rct')).toHaveLength(before + 1);
-    expect(await t.deps.participants.get('rct', report.rows[0]!.enrolledAs!)).toMatchObject({ strata: { site: 'lyon', sex: 'f' }, allocation: { sequence: before + 1 } });
+    expect(await t.deps.participants.get('rct', allocated!.code)).toMatchObject({ strata: { site: 'lyon', sex: 'f' }, allocation: { sequence: before + 1 } });
+    expect((await t.deps.participants.get('rct', given!.code))?.allocation).toBeUndefined();
   });
 
   it('exports each participant’s stratum and allocation sequence number', async () => {

@@ -6,6 +6,7 @@ import { sentStatuses } from '../../functions/core/schedule/records';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { recordDeliveryFeedback } from '../../functions/use-cases/record-delivery-feedback';
+import { importAndRun } from '../helpers/import-job';
 import { createTestContext, linkToken, type TestContext } from '../helpers/test-context';
 
 /**
@@ -69,11 +70,12 @@ beforeAll(async () => {
   const a = (await ok(t.request('POST', path('/participants'), { token, body: { email: emails.a, arm: 'mbpm' } }), 201)).code as string;
   const csv = `email,arm\n${emails.b},mbpm\n${emails.c},waitlist\n`;
   await ok(t.request('POST', path('/participants/import?dryRun=true'), { token, raw: csv }));
-  const report = await ok(t.request('POST', path('/participants/import'), { token, raw: csv }));
-  const [b, c] = (report.rows as Array<{ enrolledAs: string }>).map((r) => r.enrolledAs) as [string, string];
+  const job = await importAndRun(t, STUDY, csv, token);
+  const [b, c] = job.enrolledRows!.map((r) => r.code) as [string, string];
   codes = { a, b, c };
   for (const code of [a, b, c]) expect1('study', 'participant.enrolled', me, `participant:${code}`);
-  expect1('study', 'participants.imported', me, `study:${STUDY}`);
+  expect1('study', 'participants.import.queued', me, `import:${job.jobId}`);
+  expect1('study', 'participants.imported', me, `import:${job.jobId}`);
 
   // Refused requests change nothing and leave nothing.
   await ok(t.request('POST', path('/participants'), { token, body: { email: 'not-an-address', arm: 'mbpm' } }), 400);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aygunStudy, demoStudy } from '../../functions/demo/demo-study';
 import { runDispatch } from '../../functions/use-cases/dispatch';
+import { importAndRun } from '../helpers/import-job';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 
 const MONDAY_10AM = '2026-03-02T10:00:00.000Z';
@@ -96,9 +97,9 @@ describe('enrolling from a CSV', () => {
     const dry = (await (await importCsv(csv, true)).json()) as { dryRun: boolean; valid: number; enrolled: number };
     expect(dry).toMatchObject({ dryRun: true, valid: 65, enrolled: 0 });
     expect(await t.deps.participants.get('demo', 'T-001')).toBeNull();
-    const real = (await (await importCsv(csv, false)).json()) as { enrolled: number; rows: Array<{ enrolledAs?: string }> };
+    const real = await importAndRun(t, 'demo', csv, token);
     expect(real.enrolled).toBe(65);
-    expect(real.rows[64]!.enrolledAs).toBe('T-065');
+    expect(real.enrolledRows![64]).toEqual({ row: 65, code: 'T-065', arm: 'waitlist' });
     expect((await t.deps.participants.list('demo')).filter((p) => p.code.startsWith('T-'))).toHaveLength(65);
     expect(await runDispatch(t.deps)).toMatchObject({ sent: 65 });
     // Importing the same file again: every row is now a duplicate.

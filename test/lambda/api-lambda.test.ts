@@ -3,7 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createDb } from '../../functions/adapters/dynamodb/client';
 import { ensureTables } from '../../functions/adapters/dynamodb/create-tables';
+import { createRepositories } from '../../functions/adapters/dynamodb/repositories';
 import { createStaffRepository } from '../../functions/adapters/dynamodb/staff-repository';
+import { cryptoSecrets } from '../../functions/adapters/system/crypto-secrets';
+import { demoStudy } from '../../functions/demo/demo-study';
 import { ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER } from '../../functions/http/front-door';
 
 interface V2Result {
@@ -114,7 +117,26 @@ describe('the API Lambda entry', () => {
 describe('the dispatcher Lambda entry', () => {
   it('runs one pass and reports what it did', async () => {
     const { handler: dispatch } = await import('../../functions/entrypoints/dispatcher-lambda');
-    expect(await dispatch()).toEqual({ enrolmentsFinished: 0, planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0, held: 0, leftAlone: 0 });
+    expect(await dispatch()).toEqual({ enrolmentsFinished: 0, planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0, held: 0, leftAlone: 0, imported: 0, importErrors: 0 });
+  });
+
+  it("enrols an import the API Lambda queued (202), and counts it as imported", async () => {
+    const db = createDb({ endpoint: inject('dynamoEndpoint'), region: 'eu-west-2' }, { research: process.env.RESEARCH_TABLE!, contacts: process.env.CONTACTS_TABLE! });
+    const repositories = createRepositories(db);
+    await repositories.studies.createIfAbsent(demoStudy);
+    const token = randomBytes(32).toString('base64url');
+    const now = new Date();
+    await repositories.staff.putSession(cryptoSecrets.hash(token), { email: 'lambda@staff.test', role: 'coordinator', studies: ['demo'], createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + 3_600_000).toISOString() });
+    const queued = await handler(
+      { ...event('POST', '/api/studies/demo/participants/import', { headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` } }), body: 'email,arm\na@lambda.test,mbpm\nb@lambda.test,waitlist\nc@lambda.test,healthy\n', isBase64Encoded: false },
+      {},
+    );
+    expect(queued.statusCode).toBe(202);
+    const location = queued.headers?.location ?? queued.headers?.Location;
+    const { handler: dispatch } = await import('../../functions/entrypoints/dispatcher-lambda');
+    expect(await dispatch()).toMatchObject({ imported: 3, planned: 3 });
+    const job = await handler(event('GET', location!, { headers: { authorization: `Bearer ${token}` } }), {});
+    expect(JSON.parse(job.body)).toMatchObject({ status: 'done', rows: 3, enrolled: 3, failed: [] });
   });
 });
 

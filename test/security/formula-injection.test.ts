@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Study } from '../../functions/core/study/study';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { runDispatch } from '../../functions/use-cases/dispatch';
+import { importAndRun } from '../helpers/import-job';
 import { createTestContext, linkToken, type TestContext } from '../helpers/test-context';
 
 /**
@@ -75,12 +76,7 @@ beforeAll(async () => {
   // Enrolled from an import (the arms by id; the labels above are what the exports carry), answered at baseline and week 8, scores falling.
   const emails = [t.uniqueEmail('m1'), t.uniqueEmail('m2'), t.uniqueEmail('w1'), t.uniqueEmail('w2')];
   const csv = `email,arm\n${emails[0]},mbpm\n${emails[1]},mbpm\n${emails[2]},waitlist\n${emails[3]},waitlist\n`;
-  const imported = await t.app.request(`/api/studies/hostile/participants/import`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/csv', authorization: `Bearer ${await t.coordinator()}` },
-    body: csv,
-  });
-  expect(imported.status).toBe(200);
+  await importAndRun(t, 'hostile', csv, await t.coordinator());
   await runDispatch(t.deps);
   const plan = [
     [14, 8],

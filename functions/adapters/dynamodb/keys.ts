@@ -28,6 +28,7 @@ import { createHash } from 'node:crypto';
  *   audit entry             AUDIT#<scope>         <at>#<id>
  *   audit entry in flight   PENDING_AUDIT#<id>    PENDING_AUDIT               (until appended; see audited-write.ts)
  *   licensed wording        LICENSED_TEXT#<id>@<version>  LICENSED_TEXT
+ *   import job              STUDY#<id>            IMPORT#<job id>             (counters and status; no addresses)
  * Due index (sparse: only items with work pending carry duePk/dueSk; one entry per item at a time)
  *   planned message         DUE#MESSAGE#<shard>   <send or retry time>#<pk>#<sk>
  *   claimed message         DUE#LEASE#<shard>     <lease expiry>#<pk>#<sk>
@@ -35,18 +36,20 @@ import { createHash } from 'node:crypto';
  *   open instance           DUE#EXPIRE#<shard>    <closesAt, or end of grace>#<pk>#<sk>
  *   just-completed instance DUE#DONE#<shard>      <completedAt>#<pk>#<sk>      (alerts, re-plan, audit entry)
  *   audit entry in flight   DUE#AUDIT#<shard>     <at + grace>#<pk>#<sk>       (appended by the next pass if its writer died)
+ *   unfinished import job   DUE#IMPORT#<shard>    <createdAt>#<pk>#<sk>        (the dispatcher enrols its chunks)
  *   allocation slot         DUE#ALLOCATED#<shard> <at + 1 min>#<pk>#<sk>       (until its participant exists)
  * Contacts table
  *   contact                 STUDY#<id>            CONTACT#<code>
  *   email reservation       STUDY#<id>            EMAIL#<sha256 of lower-cased email>
  *   consent record          STUDY#<id>            CONSENT#<code>#<version>    (typed name, time, language, text hash)
  *   join request            JOIN#<token hash>     JOIN                        (self-enrolment awaiting verification; expires)
+ *   import job's rows       STUDY#<id>            IMPORT#<job id>#CHUNK#<nnnn>  (≤ 250 rows with their addresses; the rows are removed once the chunk is done)
  */
 
 /** Due-index partitions per kind of work, so no single partition takes every write. */
 export const DUE_SHARDS = 4;
 
-export type DueKind = 'MESSAGE' | 'LEASE' | 'PLAN' | 'EXPIRE' | 'DONE' | 'AUDIT' | 'ALLOCATED';
+export type DueKind = 'MESSAGE' | 'LEASE' | 'PLAN' | 'EXPIRE' | 'DONE' | 'AUDIT' | 'ALLOCATED' | 'IMPORT';
 
 export const keys = {
   study: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'STUDY' }),
@@ -86,6 +89,10 @@ export const keys = {
   pendingAudit: (id: string) => ({ pk: `PENDING_AUDIT#${id}`, sk: 'PENDING_AUDIT' }),
   auditPartition: (scope: string) => `AUDIT#${scope}`,
   licensedText: (instrument: string, version: string) => ({ pk: `LICENSED_TEXT#${instrument}@${version}`, sk: 'LICENSED_TEXT' }),
+  importJob: (studyId: string, jobId: string) => ({ pk: `STUDY#${studyId}`, sk: `IMPORT#${jobId}` }),
+  /** In the contacts table: the rows carry email addresses. */
+  importChunk: (studyId: string, jobId: string, chunk: number) => ({ pk: `STUDY#${studyId}`, sk: `IMPORT#${jobId}#CHUNK#${String(chunk).padStart(4, '0')}` }),
+  importChunkPrefix: (jobId: string) => `IMPORT#${jobId}#CHUNK#`,
   consentRecord: (studyId: string, code: string, version: string) => ({ pk: `STUDY#${studyId}`, sk: `CONSENT#${code}#${version}` }),
   consentRecordPrefix: (code: string) => `CONSENT#${code}#`,
   joinRequest: (hash: string) => ({ pk: `JOIN#${hash}`, sk: 'JOIN' }),

@@ -4,6 +4,7 @@ import { createAuditLog } from './audit-log';
 import { createConsentRepository } from './consent-repository';
 import { createAuditOutbox } from './audited-write';
 import { createContactRepository } from './contact-repository';
+import { createImportJobRepository } from './import-job-repository';
 import { createInstanceRepository } from './instance-repository';
 import { createJoinRepository } from './join-repository';
 import { createLicensedTextRepository } from './licensed-text-repository';
@@ -31,6 +32,7 @@ export function createRepositories(db: Db) {
     allocations: createAllocationRepository(db),
     consents: createConsentRepository(db),
     joins: createJoinRepository(db),
+    importJobs: createImportJobRepository(db),
   };
 }
 

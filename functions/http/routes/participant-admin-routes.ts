@@ -6,6 +6,7 @@ import { byTimepointOrder, scheduleOrderIds } from '../../core/study/timepoint-o
 import { enrolmentSchema, enrolParticipant } from '../../use-cases/enrol-participant';
 import { eraseContact } from '../../use-cases/erase-contact';
 import { importParticipants } from '../../use-cases/import-participants';
+import { importRefusal, startImport } from './import-job-routes';
 import { previewSchedule } from '../../use-cases/protocol-versions';
 import { resendLink, resendSchema } from '../../use-cases/resend-link';
 import { participantChangeSchema, updateParticipant, withdrawalSchema, withdrawParticipant } from '../../use-cases/update-participant';
@@ -24,11 +25,11 @@ const docs = {
     method: 'post',
     path: '/api/studies/{studyId}/participants/import',
     tag,
-    summary: 'Bulk enrolment from CSV (code, email, arm, timezone, enrolment_date); every bad row reported before anything is written',
+    summary: 'Bulk enrolment from CSV (code, email, arm, timezone, enrolment_date, language); every bad row reported before anything is written. A dry run answers with the report; the import answers 202 at once and enrols in the background (follow it at Location)',
     roles: coordinators,
     bodyMediaType: 'text/csv',
     query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
-    responses: { 200: 'Report: every row, its problems, enrolled codes', 400: 'Some rows are invalid (nothing written); the report lists them' },
+    responses: { 200: 'Dry run: the report, every row and its problems', 202: 'Import queued: {jobId, rows, status, warnings?}; Location: /api/studies/{studyId}/participants/imports/{jobId}', 400: 'Some rows are invalid (nothing written); the report lists them' },
   }),
   update: documented({ method: 'patch', path: '/api/studies/{studyId}/participants/{code}', tag, summary: 'Change arm (with a reason; a randomised arm only by an admin), time zone, email or anchor dates (unsent messages move). A new email revokes every link sent so far and sends a fresh link to each open questionnaire', roles: coordinators, body: participantChangeSchema, responses: { 200: '{participant, resentLinks}', 400: 'Bad field, or a change of arm without a reason', 403: 'A randomised arm changed by a non-admin', 409: 'Withdrawn, or changed meanwhile' } }),
   withdraw: documented({ method: 'post', path: '/api/studies/{studyId}/participants/{code}/withdraw', tag, summary: 'Withdraw (or record a withdrawal of consent): stops all mail and revokes every link sent, keeps data; the reason is kept on the participant', roles: coordinators, body: withdrawalSchema, responses: { 200: '{participant}' } }),
@@ -86,13 +87,11 @@ export function participantAdminRoutes(deps: AppDeps) {
       return c.json(result, 201);
     })
     .post('/:studyId/participants/import', requireStaff(deps, docs.import.roles), async (c) => {
-      const report = await importParticipants(deps, actor(c.get('session').email), c.req.param('studyId'), await c.req.text(), c.req.query('dryRun') === 'true');
-      if (report.invalid === 0) return c.json(report);
-      // The report as before, inside the same error envelope as every other refusal.
-      const problems = report.rows.flatMap((r) => r.problems.map((p) => ({ field: `row ${r.row}: ${p.column}`, message: p.message })));
-      const done = report.enrolled > 0 ? `${report.enrolled} enrolled, the rest not` : 'nothing was imported';
-      const message = `${report.invalid} row${report.invalid === 1 ? ' has problems' : 's have problems'}: ${done} (${problems[0]!.field}: ${problems[0]!.message})`;
-      return c.json({ error: { code: 'bad_request', message, field: 'body', details: problems }, ...report }, 400);
+      const [studyId, csv] = [c.req.param('studyId'), await c.req.text()];
+      // The import runs as a job (import-job-routes.ts): the request never waits on the enrolments.
+      if (c.req.query('dryRun') !== 'true') return startImport(c, deps, actor(c.get('session').email), studyId, csv);
+      const report = await importParticipants(deps, actor(c.get('session').email), studyId, csv, true);
+      return report.invalid === 0 ? c.json(report) : importRefusal(c, report);
     })
     .patch('/:studyId/participants/:code', requireStaff(deps, docs.update.roles), async (c) =>
       c.json(await updateParticipant(deps, actor(c.get('session').email), c.req.param('studyId'), c.req.param('code'), await readJson(c), { role: c.get('session').role })),

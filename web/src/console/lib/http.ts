@@ -1,6 +1,6 @@
 import { ApiError, api, type ApiErrorBody } from '../../shared/api';
 import { problemSentence } from './field-names';
-import type { ImportReport } from './types';
+import type { CreatedImportJob, ImportJobView, ImportReport } from './types';
 
 export { ApiError, api };
 
@@ -48,6 +48,28 @@ export async function importCsv(studyId: string, csv: string, dryRun: boolean): 
   if (!response.ok) throw new ApiError(response.status, json as ApiErrorBody | null);
   throw new ApiError(response.status, { error: { code: 'unexpected', message: 'the server answered without an import report' } });
 }
+
+/**
+ * Starts an import (not a dry run): the server checks every row and answers 202 with the job at
+ * once, or 400 with the report when a row has a problem (a result here, as for the dry run).
+ */
+export async function startImport(studyId: string, csv: string): Promise<{ job: CreatedImportJob } | { report: ImportReport }> {
+  const response = await fetch(`/api/studies/${encodeURIComponent(studyId)}/participants/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: csv,
+    credentials: 'same-origin',
+  });
+  const text = await response.text();
+  const json = text ? (JSON.parse(text) as unknown) : null;
+  if (response.status === 202) return { job: json as CreatedImportJob };
+  if (json !== null && typeof json === 'object' && 'rows' in json) return { report: json as ImportReport };
+  throw new ApiError(response.status, json as ApiErrorBody | null);
+}
+
+/** An import job's progress, or its result once done. */
+export const importJob = (studyId: string, jobId: string) =>
+  api<ImportJobView>(`/api/studies/${encodeURIComponent(studyId)}/participants/imports/${encodeURIComponent(jobId)}`);
 
 /** `/api/studies/<id>…`, with the id escaped. */
 export const studyPath = (studyId: string, rest = '') => `/api/studies/${encodeURIComponent(studyId)}${rest}`;

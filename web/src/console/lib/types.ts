@@ -10,13 +10,14 @@ import type { Instance as StoredInstance, StoredMessage } from '../../../../func
 import type { Participant as ParticipantRecord, Protocol, Study, Timepoint } from '../../../../functions/core/study/study';
 import type { ImportReport, ImportRow } from '../../../../functions/use-cases/import-participants';
 import type { studyDashboard } from '../../../../functions/use-cases/study-dashboard';
+import type { CreatedImportJob, ImportJobView } from '../../../../functions/use-cases/import-jobs';
 import type { allocationReport } from '../../../../functions/use-cases/allocation-report';
 import type { ConsortCounts } from '../../../../functions/core/analysis/consort';
 
 export type { ConsortCounts };
 export type AllocationReport = Awaited<ReturnType<typeof allocationReport>>;
 
-export type { AuditEntry, ImportReport, ImportRow, Protocol, StaffMember, Study, Timepoint };
+export type { AuditEntry, CreatedImportJob, ImportJobView, ImportReport, ImportRow, Protocol, StaffMember, Study, Timepoint };
 export type { ScaleScore, ScoreResult } from '../../../../functions/core/scoring/engine';
 export type { InstanceStatus, MessageKind } from '../../../../functions/core/schedule/records';
 export type { ParticipantStatus } from '../../../../functions/core/study/study';

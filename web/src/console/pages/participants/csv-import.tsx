@@ -1,19 +1,20 @@
 import { useId, useState } from 'react';
-import { Done, ErrorNotice } from '../../components/notices';
-import { importCsv } from '../../lib/http';
+import { ErrorNotice } from '../../components/notices';
+import { importCsv, startImport } from '../../lib/http';
 import { plural } from '../../lib/format';
-import { Link, paths } from '../../lib/router';
-import type { ImportReport, StudySummary } from '../../lib/types';
+import type { CreatedImportJob, ImportReport, StudySummary } from '../../lib/types';
+import { ImportProgress } from './import-progress';
 
 /**
  * Bulk enrolment: pick a CSV, check it (a dry run that writes nothing), read the report row by
- * row, and only when every row is valid, import. Changing the file starts over.
+ * row, and only when every row is valid, import. The import runs in the background on the server;
+ * its progress and result show below (ImportProgress). Changing the file starts over.
  */
 export function CsvImport({ study, onImported }: { study: StudySummary; onImported: () => void }) {
   const fileId = useId();
   const [file, setFile] = useState<{ name: string; text: string } | null>(null);
   const [check, setCheck] = useState<ImportReport | null>(null);
-  const [result, setResult] = useState<ImportReport | null>(null);
+  const [job, setJob] = useState<CreatedImportJob | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
 
@@ -22,12 +23,15 @@ export function CsvImport({ study, onImported }: { study: StudySummary; onImport
     setBusy(true);
     setError(undefined);
     try {
-      const report = await importCsv(study.id, file.text, dryRun);
-      if (dryRun) setCheck(report);
+      if (dryRun) setCheck(await importCsv(study.id, file.text, true));
       else {
-        setResult(report);
-        setCheck(null);
-        onImported();
+        const started = await startImport(study.id, file.text);
+        // A row taken since the check: the report again, nothing enrolled.
+        if ('report' in started) setCheck(started.report);
+        else {
+          setJob(started.job);
+          setCheck(null);
+        }
       }
     } catch (e) {
       setError(e);
@@ -36,7 +40,7 @@ export function CsvImport({ study, onImported }: { study: StudySummary; onImport
     }
   };
 
-  const problems = (check ?? result)?.rows.flatMap((r) => r.problems.map((p) => ({ row: r.row, line: r.row + 1, ...p }))) ?? [];
+  const problems = check?.rows.flatMap((r) => r.problems.map((p) => ({ row: r.row, line: r.row + 1, ...p }))) ?? [];
 
   return (
     <section className="card" aria-labelledby="import-heading">
@@ -54,7 +58,7 @@ export function CsvImport({ study, onImported }: { study: StudySummary; onImport
           onChange={(e) => {
             const picked = e.target.files?.[0];
             setCheck(null);
-            setResult(null);
+            setJob(null);
             setError(undefined);
             if (!picked) return setFile(null);
             void picked.text().then((text) => setFile({ name: picked.name, text }));
@@ -65,7 +69,7 @@ export function CsvImport({ study, onImported }: { study: StudySummary; onImport
         <button type="button" className="secondary" disabled={file === null || busy} onClick={() => void run(true)}>
           Check file
         </button>
-        {check !== null && check.invalid === 0 && (
+        {check !== null && check.invalid === 0 && job === null && (
           <button type="button" disabled={busy} onClick={() => void run(false)}>
             Import {plural(check.valid, 'participant')}
           </button>
@@ -107,38 +111,7 @@ export function CsvImport({ study, onImported }: { study: StudySummary; onImport
           </table>
         </div>
       )}
-      {result !== null && (
-        <>
-          <Done>
-            Imported: {plural(result.enrolled, 'participant')} enrolled{result.invalid > 0 ? `, ${result.invalid} not (see the problems above)` : ''}.
-          </Done>
-          <div className="table-wrap" role="region" aria-labelledby="import-enrolled" tabIndex={0}>
-            <table>
-              <caption id="import-enrolled">Enrolled from {file?.name}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Row</th>
-                  <th scope="col">Code</th>
-                  <th scope="col">Arm</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.rows
-                  .filter((r) => r.enrolledAs)
-                  .map((r) => (
-                    <tr key={r.row}>
-                      <td>{r.row}</td>
-                      <td>
-                        <Link to={paths.participant(study.id, r.enrolledAs!)}>{r.enrolledAs}</Link>
-                      </td>
-                      <td>{r.arm}</td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
-          </div>
-        </>
-      )}
+      {job !== null && <ImportProgress studyId={study.id} job={job} fileName={file?.name ?? 'the file'} onDone={onImported} />}
     </section>
   );
 }
