@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StaffRole } from '../core/auth/staff';
 
 /** One documented endpoint: what it takes (the zod schemas that validate it) and who may call it. */

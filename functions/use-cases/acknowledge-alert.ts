@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { conflict, notFound } from '../core/errors';
 import { auditEntry } from './audit';
 import type { Actor, Deps } from './deps';

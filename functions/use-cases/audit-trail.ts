@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { concealBlockSizes } from '../core/allocation/allocation-config';
 import type { AuditEntry } from '../core/audit';
 import type { Deps } from './deps';

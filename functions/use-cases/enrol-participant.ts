@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { randomisedArms } from '../core/allocation/allocation-config';
 import { strataProblems, type StrataValues } from '../core/allocation/strata';
 import type { StaffRole } from '../core/auth/staff';

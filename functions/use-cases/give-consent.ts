@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { consentShown } from '../core/consent/consent-text';
 import { conflict, gone } from '../core/errors';
 import type { ConsentRecord } from '../core/ports';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors';
 import { staffRoles, takesAccessAway, type StaffMember } from '../core/auth/staff';
 import { auditEntry } from './audit';

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { badRequest, conflict, forbidden, isAppError, notFound } from '../core/errors';
 import type { StaffRole, StaffSession } from '../core/auth/staff';
 import { renderParticipantEmail } from '../core/email/templates';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { badRequest, conflict, notFound } from '../core/errors';
 import { languageSchema, type Language } from '../core/i18n/language';
 import { supportText, urgentFlags } from '../core/safety/support-text';

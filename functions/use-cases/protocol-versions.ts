@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { badRequest, conflict, notFound } from '../core/errors';
 import { planParticipant } from '../core/schedule/plan';
 import { plannedKinds, waitingStatuses } from '../core/schedule/records';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { participantKinds } from '../core/schedule/records';
 import { recordAudit } from './audit';
 import type { Deps } from './deps';

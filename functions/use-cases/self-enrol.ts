@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { strataProblems, type StrataValues } from '../core/allocation/strata';
 import { consentShown } from '../core/consent/consent-text';
 import { renderAlreadyEnrolledEmail, renderJoinVerificationEmail } from '../core/email/enrolment-emails';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SESSION_HOURS, SIGN_IN_CODE_MINUTES, type StaffSession } from '../core/auth/staff';
 import { renderSignInEmail } from '../core/email/templates';
 import { tooManyRequests, unauthorized, unavailable } from '../core/errors';

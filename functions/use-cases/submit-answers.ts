@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AuditEntry } from '../core/audit';
 import { needsConsent } from '../core/consent/consent-text';
 import { conflict, forbidden, gone } from '../core/errors';

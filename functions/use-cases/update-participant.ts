@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { randomisedArms } from '../core/allocation/allocation-config';
 import type { StaffRole } from '../core/auth/staff';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors';

@@ -18,6 +18,8 @@ import { StatefulStack } from '../lib/stateful-stack';
  * - webAclArn: attach this existing CLOUDFRONT web ACL instead of creating one (implies waf=false).
  * - wafRateLimit: requests one client address may make in 5 minutes (default 2000).
  * - reservedConcurrency: "false" reserves no Lambda concurrency (accounts at AWS's starting limit of 10).
+ * - sourceMaps: "true" ships source maps and runs the functions with --enable-source-maps (stack
+ *   traces with source lines, at a cost to every cold start); off by default (docs/operations.md).
  * - originSecretRotation: bump after rotating the CloudFront origin secret (docs/operations.md).
  * - region: the study's region, when the AWS profile names none (offline synth falls back to eu-west-2).
  */
@@ -67,6 +69,7 @@ new AppStack(app, `Timepoint-${stage}-App`, {
   ...(alarmEmail ? { alarmEmail } : {}),
   ...(webAclArn ? { webAclArn } : {}),
   ...(flag('reservedConcurrency', true) ? {} : { reservedConcurrency: false as const }),
+  sourceMaps: flag('sourceMaps', false),
   ...(context('originSecretRotation') !== undefined ? { originSecretRotation: Number(context('originSecretRotation')) } : {}),
 });
 applyNag(app, { withoutWaf: webAclArn === undefined, withoutReservedConcurrency: !flag('reservedConcurrency', true) });

@@ -1,12 +1,12 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, AssetHashType, DockerImage, Duration, Stack } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { buildSync, type BuildOptions } from 'esbuild';
 import { join } from 'node:path';
 import type { TableDefinition } from '../../functions/adapters/dynamodb/table-definitions';
 
@@ -35,8 +35,8 @@ export interface TimepointFunctionProps {
   timeout?: Duration;
   /** Extra environment variables; table names arrive through `bindTable`. */
   environment?: Record<string, string>;
-  /** Bundling overrides, for tests. */
-  bundling?: NodejsFunctionProps['bundling'];
+  /** esbuild option overrides, for tests. */
+  bundling?: Partial<BuildOptions>;
   /**
    * Customer-managed key for the function's log group. Logs can hold participant codes and
    * (redacted) provider errors, so they are not left on the CloudWatch default key.
@@ -50,24 +50,73 @@ export interface TimepointFunctionProps {
   deadLetterQueue?: IQueue;
   /** Concurrent executions reserved for (and capping) the function; unset, it draws on the account's unreserved pool. */
   reservedConcurrency?: number;
+  /**
+   * Ship a source map and run with `--enable-source-maps`, so stack traces name source files and
+   * lines. Off by default: Node then reads and parses the whole map (several MiB) on every cold
+   * start, which a participant waits for (bench/README.md#cold-start). Without it, stack traces
+   * still name the bundle's functions (`keepNames`). Context `sourceMaps=true` turns it on.
+   * @default false
+   */
+  sourceMaps?: boolean;
 }
 
 /**
- * A Lambda function with Timepoint's defaults: Node 22 on arm64, ESM bundle built by the local
- * esbuild (never Docker), the AWS SDK bundled and pinned to the version the tests ran, source
- * maps, X-Ray, and a log group with bounded retention.
+ * How every function is bundled: ESM for Node 22, minified with function names kept, the AWS SDK
+ * bundled (the runtime's own lags behind ours; the tests ran against this one), and split: what
+ * the code imports dynamically (survey-core for a submission, the PDF library for a consent copy,
+ * the SDK's rarely used credential providers) goes to chunks of its own, which Node compiles only
+ * when they are first imported, instead of into index.mjs, which it compiles at every cold start.
+ */
+export const bundleOptions = (entry: string, outdir: string, sourceMaps: boolean): BuildOptions => ({
+  entryPoints: { index: join(root, entry) },
+  outdir,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  minify: true,
+  keepNames: true,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
+  sourcemap: sourceMaps,
+  // CommonJS dependencies (luxon …) call require(); ESM output needs it defined, in every chunk.
+  banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+/**
+ * A Lambda function with Timepoint's defaults: Node 22 on arm64, an ESM bundle split into chunks,
+ * built by the local esbuild (never Docker) as the stack is synthesized (bundleOptions), function
+ * names kept (source maps only on request), X-Ray, and a log group with bounded retention.
  */
 export class TimepointFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: TimepointFunctionProps) {
     super(scope, id);
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS, encryptionKey: props.logKey });
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: join(root, props.entry),
-      handler: 'handler',
-      projectRoot: root,
-      depsLockFilePath: join(root, 'package-lock.json'),
+    const sourceMaps = props.sourceMaps ?? false;
+    this.fn = new LambdaFunction(this, 'Function', {
+      // The asset is what esbuild wrote (hashed by its output); the repository is only where it reads from.
+      code: Code.fromAsset(root, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never pulled: bundling is always local (tryBundle below succeeds or throws).
+          image: DockerImage.fromRegistry('dummy'),
+          // Never run either; it describes the build, so that CDK's asset cache (keyed by these
+          // options, not by the function in `local`) tells one function's bundle from another's.
+          command: ['esbuild', JSON.stringify({ entry: props.entry, sourceMaps, ...props.bundling })],
+          local: {
+            tryBundle: (outputDir) => {
+              buildSync({ ...bundleOptions(props.entry, outputDir, sourceMaps), ...props.bundling });
+              return true;
+            },
+          },
+        },
+      }),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
@@ -77,21 +126,9 @@ export class TimepointFunction extends Construct {
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        // The runtime's own SDK lags behind ours; bundle the one the tests ran against.
-        bundleAwsSDK: true,
-        // CommonJS dependencies (survey-core, luxon) call require(); ESM output needs it defined.
-        banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
-        ...props.bundling,
       },
     });
   }

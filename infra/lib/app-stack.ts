@@ -1,5 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   AllowedMethods,
@@ -51,6 +51,8 @@ export interface AppStackProps extends StackProps {
   maxSendRate: number;
   /** Bundling overrides, for tests. */
   bundling?: TimepointFunctionProps['bundling'];
+  /** Source maps in every function (context `sourceMaps=true`); see TimepointFunctionProps.sourceMaps. @default false */
+  sourceMaps?: boolean;
   /** Email address subscribed to the alarm topic (context `alarmEmail`); unset, no subscription is made. */
   alarmEmail?: string;
   /**
@@ -61,10 +63,10 @@ export interface AppStackProps extends StackProps {
    */
   webAclArn?: string;
   /**
-   * Reserved concurrency of the three functions, so that a flood of one cannot take the account's
+   * Reserved concurrency of the four functions, so that a flood of one cannot take the account's
    * whole concurrency (and cannot grow past it): `false` (context `reservedConcurrency=false`) for
    * accounts at AWS's starting limit of 10, where any reservation fails the deploy.
-   * @default { api: 50, dispatcher: 1, feedback: 5 }
+   * @default { api: 50, participant: 50, dispatcher: 1, feedback: 5 }
    */
   reservedConcurrency?: ReservedConcurrency | false;
   /**
@@ -77,23 +79,33 @@ export interface AppStackProps extends StackProps {
 
 /** Concurrent executions reserved for each function. */
 export interface ReservedConcurrency {
-  /** The API: about 500 requests a second at ~100 ms each, above the stage throttle (100/s, burst 200). */
+  /** The staff API: about 500 requests a second at ~100 ms each, above the stage throttle (100/s, burst 200). */
   api: number;
+  /**
+   * The participant routes' Lambda: the same sizing as the staff API (the stage throttle is shared),
+   * and apart from it, so a flood of staff exports cannot keep participants from submitting, nor the reverse.
+   */
+  participant: number;
   /** One dispatcher pass at a time: a pass that overran its minute would otherwise overlap the next. */
   dispatcher: number;
   /** SES feedback arrives at the send rate; throttled SNS deliveries are retried. */
   feedback: number;
 }
 
-export const defaultReservedConcurrency: ReservedConcurrency = { api: 50, dispatcher: 1, feedback: 5 };
+/** The API paths served by the participant Lambda, each with everything under it: links, unsubscribe, self-enrolment. */
+export const PARTICIPANT_PATHS = ['/api/p', '/api/u', '/api/join'] as const;
+
+export const defaultReservedConcurrency: ReservedConcurrency = { api: 50, participant: 50, dispatcher: 1, feedback: 5 };
 
 /**
- * Everything stateless: the API Lambda (the Hono app) behind an HTTP API's $default stage,
- * the dispatcher Lambda on a one-minute schedule, the web app on S3 behind CloudFront (which
+ * Everything stateless: the staff API Lambda (the Hono app) behind an HTTP API's $default stage,
+ * the participant Lambda behind its /api/p, /api/u and /api/join routes, the dispatcher Lambda on a one-minute schedule, the web app on S3 behind CloudFront (which
  * also fronts the API under /api/*, so the site is one origin), and the SES configuration.
  */
 export class AppStack extends Stack {
   readonly api: TimepointFunction;
+  /** Serves participant links, unsubscribe and self-enrolment (functions/entrypoints/participant-lambda.ts). */
+  readonly participant: TimepointFunction;
   readonly dispatcher: TimepointFunction;
   readonly feedback: TimepointFunction;
   readonly distribution: Distribution;
@@ -109,7 +121,7 @@ export class AppStack extends Stack {
     });
     TimepointFunction.allowLogsToUse(operationsKey);
     const operations = new Operations(this, 'Operations', { key: operationsKey, ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}) });
-    const functionDefaults = { logKey: operationsKey, ...(props.bundling ? { bundling: props.bundling } : {}) };
+    const functionDefaults = { logKey: operationsKey, sourceMaps: props.sourceMaps ?? false, ...(props.bundling ? { bundling: props.bundling } : {}) };
 
     // ---- Email ----
     const identity = new EmailIdentity(this, 'SenderIdentity', { identity: Identity.domain(props.senderDomain) });
@@ -157,29 +169,38 @@ export class AppStack extends Stack {
     const originSecret = (field: 'current' | 'previous') => this.originSecret.secretValueFromJson(field).unsafeUnwrap();
     const rotation = String(props.originSecretRotation ?? 0);
     const sharedEnv = { TIMEPOINT_SYSTEM_SENDER: props.systemSender, SES_CONFIGURATION_SET: configurationSet.configurationSetName };
-    this.api = new TimepointFunction(this, 'Api', {
-      entry: 'functions/entrypoints/api-lambda.ts',
-      memorySize: 1024,
-      environment: {
-        ...sharedEnv,
-        TIMEPOINT_ORIGIN_SECRET: originSecret('current'),
-        TIMEPOINT_ORIGIN_SECRET_PREVIOUS: originSecret('previous'),
-        TIMEPOINT_ORIGIN_SECRET_ROTATION: rotation,
-      },
-      ...(reserved ? { reservedConcurrency: reserved.api } : {}),
-      ...functionDefaults,
-    })
-      .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
-      .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'readWrite');
-    // Allocation seals and opens its state with data keys of its own KMS key, only for that purpose.
-    this.api.fn.addEnvironment('TIMEPOINT_ALLOCATION_KMS_KEY', props.allocationKey.keyArn);
-    this.api.fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [props.allocationKey.keyArn],
-        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'allocation' } },
-      }),
-    );
+    // The two HTTP functions: the staff API and the participant routes, each refusing requests without the origin secret.
+    const httpFunction = (id: string, entry: string, reservedConcurrency: number | undefined) =>
+      new TimepointFunction(this, id, {
+        entry,
+        memorySize: 1024,
+        environment: {
+          ...sharedEnv,
+          TIMEPOINT_ORIGIN_SECRET: originSecret('current'),
+          TIMEPOINT_ORIGIN_SECRET_PREVIOUS: originSecret('previous'),
+          TIMEPOINT_ORIGIN_SECRET_ROTATION: rotation,
+        },
+        ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}),
+        ...functionDefaults,
+      })
+        .bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite')
+        .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'readWrite');
+    this.api = httpFunction('Api', 'functions/entrypoints/api-lambda.ts', reserved?.api);
+    // Participants open and submit links, unsubscribe, and self-enrol (which stores the address and
+    // the consent in contacts, and allocates): read-write on both tables, sending, and the allocation key.
+    this.participant = httpFunction('Participant', 'functions/entrypoints/participant-lambda.ts', reserved?.participant);
+    // Allocation seals and opens its state with data keys of its own KMS key, only for that purpose:
+    // staff allocate at enrolment, participants when they self-enrol.
+    for (const fn of [this.api.fn, this.participant.fn]) {
+      fn.addEnvironment('TIMEPOINT_ALLOCATION_KMS_KEY', props.allocationKey.keyArn);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [props.allocationKey.keyArn],
+          conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'allocation' } },
+        }),
+      );
+    }
 
     // Access logs hold client IP addresses: the same key as the function logs.
     const apiAccessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS, encryptionKey: operationsKey });
@@ -187,6 +208,14 @@ export class AppStack extends Stack {
       defaultIntegration: new HttpLambdaIntegration('AppIntegration', this.api.fn),
       createDefaultStage: true,
     });
+    // Participant paths go to their own lean Lambda; everything else ($default) to the staff API.
+    // Routing here rather than in CloudFront keeps one origin, so the origin secret, the viewer
+    // address, the WAF and the Host check apply to both exactly as before (docs/security.md).
+    const participantIntegration = new HttpLambdaIntegration('ParticipantIntegration', this.participant.fn);
+    for (const prefix of PARTICIPANT_PATHS) {
+      httpApi.addRoutes({ path: prefix, methods: [HttpMethod.ANY], integration: participantIntegration });
+      httpApi.addRoutes({ path: `${prefix}/{proxy+}`, methods: [HttpMethod.ANY], integration: participantIntegration });
+    }
     const stage = httpApi.defaultStage!.node.defaultChild as CfnStage;
     stage.accessLogSettings = {
       destinationArn: apiAccessLogs.logGroupArn,
@@ -250,6 +279,7 @@ export class AppStack extends Stack {
     });
     const baseUrl = `https://${this.distribution.distributionDomainName}`;
     this.api.fn.addEnvironment('TIMEPOINT_BASE_URL', baseUrl);
+    this.participant.fn.addEnvironment('TIMEPOINT_BASE_URL', baseUrl);
 
     // Hashed assets are cached for a year; pages are always revalidated (so a deploy shows at once).
     new BucketDeployment(this, 'DeployAssets', {
@@ -328,6 +358,7 @@ export class AppStack extends Stack {
 
     // ---- Alarms (what each means and what to do: docs/operations.md) ----
     operations.functionAlarms('Api', this.api.fn, 'API');
+    operations.functionAlarms('Participant', this.participant.fn, 'participant API');
     operations.functionAlarms('Dispatcher', this.dispatcher.fn, 'dispatcher');
     operations.functionAlarms('Feedback', this.feedback.fn, 'SES feedback');
     // Scheduled every minute: fewer than one invocation in 10 minutes means the schedule is off
@@ -356,7 +387,7 @@ export class AppStack extends Stack {
     });
 
     // ---- Sending rights: the sender identity and the configuration set, nothing else ----
-    for (const fn of [this.api.fn, this.dispatcher.fn]) {
+    for (const fn of [this.api.fn, this.participant.fn, this.dispatcher.fn]) {
       identity.grantSendEmail(fn);
       fn.addToRolePolicy(
         new PolicyStatement({

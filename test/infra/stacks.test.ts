@@ -3,6 +3,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { researchTable } from '../../functions/adapters/dynamodb/table-definitions';
 import { pageContentSecurityPolicy } from '../../functions/http/page-headers';
+import { ORIGIN_SECRET_HEADER } from '../../functions/http/edge-headers';
+import { defaultReservedConcurrency } from '../../infra/lib/app-stack';
 import { acceptedFindings, acceptedFindingsFor, nagPacks, optOutFindings, type NagOptions } from '../../infra/lib/nag';
 import { synthStacks, type SynthOptions } from '../helpers/synth-stacks';
 
@@ -89,10 +91,10 @@ describe('the stateful stack', () => {
 });
 
 describe('the app stack', () => {
-  it('runs the API, the dispatcher and the feedback handler on Node 22, arm64, with table names and the public URL', () => {
-    appTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'] }, 3);
+  it('runs the staff API, the participant API, the dispatcher and the feedback handler on Node 22, arm64, with table names and the public URL', () => {
+    appTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'] }, 4);
     const env = Match.objectLike({ RESEARCH_TABLE: Match.anyValue(), CONTACTS_TABLE: Match.anyValue(), TIMEPOINT_BASE_URL: Match.anyValue() });
-    appTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: env } }, 3);
+    appTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: env } }, 4);
     appTemplate.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TIMEPOINT_MAX_SEND_RATE: '14' }) } });
   });
 
@@ -148,19 +150,19 @@ describe('the app stack', () => {
     appTemplate.resourceCountIs('AWS::SES::ConfigurationSet', 1);
   });
 
-  it('lets only the functions that enrol use the allocation key — the API and the dispatcher (import jobs) — only to seal and open allocation state (docs/randomisation.md)', () => {
+  it('lets only the functions that enrol use the allocation key — the staff API, the participant API (self-enrolment) and the dispatcher (import jobs) — only to seal and open allocation state (docs/randomisation.md)', () => {
     const policies = Object.entries(appTemplate.findResources('AWS::IAM::Policy'));
     const usesAllocationKey = policies.filter(([, p]) =>
       (p.Properties.PolicyDocument.Statement as Array<{ Resource: unknown }>).some((s) => JSON.stringify(s.Resource).includes('AllocationKey')),
     );
-    expect(usesAllocationKey.map(([id]) => id).sort()).toEqual([expect.stringMatching(/^Api/), expect.stringMatching(/^Dispatcher/)]);
+    expect(usesAllocationKey.map(([id]) => id).sort()).toEqual([expect.stringMatching(/^Api/), expect.stringMatching(/^Dispatcher/), expect.stringMatching(/^Participant/)]);
     for (const [, policy] of usesAllocationKey) {
       const statement = (policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>).find((s) => JSON.stringify(s.Resource).includes('AllocationKey'))!;
       expect([...(statement.Action as string[])].sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
       expect(statement.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': 'allocation' } });
     }
     const withKey = Object.keys(appTemplate.findResources('AWS::Lambda::Function')).filter((id) => appTemplate.findResources('AWS::Lambda::Function')[id]!.Properties.Environment?.Variables?.TIMEPOINT_ALLOCATION_KMS_KEY !== undefined);
-    expect(withKey.sort()).toEqual([expect.stringMatching(/^Api/), expect.stringMatching(/^Dispatcher/)]);
+    expect(withKey.sort()).toEqual([expect.stringMatching(/^ApiFunction/), expect.stringMatching(/^DispatcherFunction/), expect.stringMatching(/^ParticipantFunction/)]);
   });
 
   it('grants table access without wildcard actions; the dispatcher may write contacts as enrolment does (it runs import jobs)', () => {
@@ -175,6 +177,86 @@ describe('the app stack', () => {
     };
     // Enrolling an import job's rows: reserve an address, store the contact, release or take over a reservation, lease and finish a chunk.
     expect(contactActions('Dispatcher')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']));
+  });
+});
+
+describe('the participant Lambda', () => {
+  const functions = () => appTemplate.findResources('AWS::Lambda::Function');
+  const idOf = (prefix: string) => Object.keys(functions()).find((id) => id.startsWith(prefix))!;
+  /** Route key → the logical id of the function its integration invokes. */
+  const routes = () => {
+    const integrations = appTemplate.findResources('AWS::ApiGatewayV2::Integration');
+    return Object.fromEntries(
+      Object.values(appTemplate.findResources('AWS::ApiGatewayV2::Route')).map((r) => {
+        const integration = integrations[target(r.Properties.Target['Fn::Join'][1][1])]!;
+        return [r.Properties.RouteKey as string, target(integration.Properties.IntegrationUri)];
+      }),
+    );
+  };
+
+  it('exists under a logical id naming it, on the same runtime as the others', () => {
+    expect(idOf('ParticipantFunction')).toMatch(/^ParticipantFunction/);
+    expect(functions()[idOf('ParticipantFunction')]!.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+  });
+
+  it('gets /api/p, /api/u and /api/join (and everything under them) from the HTTP API; every other path goes to the staff API', () => {
+    const participant = idOf('ParticipantFunction');
+    expect(routes()).toEqual({
+      $default: idOf('ApiFunction'),
+      'ANY /api/p': participant,
+      'ANY /api/p/{proxy+}': participant,
+      'ANY /api/u': participant,
+      'ANY /api/u/{proxy+}': participant,
+      'ANY /api/join': participant,
+      'ANY /api/join/{proxy+}': participant,
+    });
+  });
+
+  it('sits behind the same CloudFront behaviour as the staff API: one /api/* origin, which carries the origin secret and sets the viewer address', () => {
+    const distribution = Object.values(appTemplate.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
+    expect((distribution.CacheBehaviors as Array<{ PathPattern: string }>).map((b) => b.PathPattern)).toEqual(['/api/*']);
+    const apiOrigin = (distribution.Origins as Array<{ DomainName: unknown; OriginCustomHeaders?: Array<{ HeaderName: string }> }>).find((o) => JSON.stringify(o.DomainName).includes('HttpApi'))!;
+    expect(apiOrigin.OriginCustomHeaders!.map((h) => h.HeaderName)).toContain(ORIGIN_SECRET_HEADER);
+  });
+
+  it('is given the origin secret (current and previous) exactly as the staff API is, so it refuses requests that did not come through CloudFront', () => {
+    const env = (prefix: string) => functions()[idOf(prefix)]!.Properties.Environment.Variables as Record<string, unknown>;
+    for (const name of ['TIMEPOINT_ORIGIN_SECRET', 'TIMEPOINT_ORIGIN_SECRET_PREVIOUS', 'TIMEPOINT_ORIGIN_SECRET_ROTATION']) {
+      expect(env('ParticipantFunction')[name], name).toBeDefined();
+      expect(env('ParticipantFunction')[name], name).toEqual(env('ApiFunction')[name]);
+    }
+    expect(JSON.stringify(env('ParticipantFunction').TIMEPOINT_ORIGIN_SECRET)).toContain('{{resolve:secretsmanager:');
+  });
+
+  it('is granted exactly what its routes need, action by action: both tables and their keys, the allocation key for allocation only, sending through the identity and configuration set, and tracing', () => {
+    const policy = Object.entries(appTemplate.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('ParticipantFunction'))![1];
+    const statements = policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>;
+    const actions = (s: { Action: string | string[] }) => [s.Action].flat().sort();
+    expect(statements.map(actions)).toEqual([
+      ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+      ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+      ['kms:Decrypt', 'kms:GenerateDataKey'],
+      ['ses:SendEmail', 'ses:SendRawEmail'],
+    ]);
+    for (const statement of statements) expect(actions(statement).some((a) => a.includes('*')), JSON.stringify(statement.Action)).toBe(false);
+    // Only X-Ray's own actions take no resource; everything else is named.
+    for (const statement of statements.filter((s) => !actions(s)[0]!.startsWith('xray:'))) expect(JSON.stringify(statement.Resource)).not.toBe('"*"');
+    expect(JSON.stringify(statements[3]!.Resource)).toContain('AllocationKey');
+    expect(statements[3]!.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': 'allocation' } });
+  });
+
+  it('reserves concurrency of its own (none with reservedConcurrency=false), and logs to a log group of its own', () => {
+    expect(functions()[idOf('ParticipantFunction')]!.Properties.ReservedConcurrentExecutions).toBe(defaultReservedConcurrency.participant);
+    const unreserved = synthStacks({ reservedConcurrency: false, waf: 'central' }).appTemplate.findResources('AWS::Lambda::Function');
+    expect(Object.entries(unreserved).find(([id]) => id.startsWith('ParticipantFunction'))![1].Properties.ReservedConcurrentExecutions).toBeUndefined();
+    const logGroups = (prefix: string) => JSON.stringify(functions()[idOf(prefix)]!.Properties.LoggingConfig);
+    expect(logGroups('ParticipantFunction')).toMatch(/ParticipantLogs/);
+    expect(logGroups('ParticipantFunction')).not.toEqual(logGroups('ApiFunction'));
+  });
+
+  it('runs without --enable-source-maps unless asked for, like every function', () => {
+    for (const fn of Object.values(functions())) expect(JSON.stringify(fn.Properties.Environment ?? {})).not.toContain('enable-source-maps');
   });
 });
 
@@ -205,6 +287,7 @@ describe('dead letters and alarms', () => {
     const dispatcherQueue = dlqOf('DispatcherFunction')!;
     const feedbackQueue = dlqOf('FeedbackFunction')!;
     expect(dlqOf('ApiFunction')).toBeUndefined();
+    expect(dlqOf('ParticipantFunction')).toBeUndefined();
     expect(dispatcherQueue).not.toEqual(feedbackQueue);
     for (const id of [dispatcherQueue, feedbackQueue]) {
       expect(queues[id]!.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
@@ -230,8 +313,8 @@ describe('dead letters and alarms', () => {
     expect(JSON.stringify(statements)).toMatch(/kms:EncryptionContext:aws:logs:arn/);
   });
 
-  it('alarms on errors and throttles of all three functions', () => {
-    for (const prefix of ['ApiFunction', 'DispatcherFunction', 'FeedbackFunction']) {
+  it('alarms on errors and throttles of all four functions', () => {
+    for (const prefix of ['ApiFunction', 'ParticipantFunction', 'DispatcherFunction', 'FeedbackFunction']) {
       const fn = logicalId(appTemplate, 'AWS::Lambda::Function', prefix);
       for (const metric of ['Errors', 'Throttles']) {
         expect(alarmsOn('AWS/Lambda', metric, fn), `${metric} of ${prefix}`).toEqual([
@@ -269,7 +352,7 @@ describe('dead letters and alarms', () => {
 
   it('sends every alarm to one encrypted, TLS-only topic, emailed to the address from context when one is given', () => {
     const topic = logicalId(appTemplate, 'AWS::SNS::Topic', 'OperationsAlarmTopic');
-    expect(alarms().length).toBe(12);
+    expect(alarms().length).toBe(14);
     for (const alarm of alarms()) expect(alarm.AlarmActions, alarm.AlarmDescription).toEqual([{ Ref: topic }]);
     for (const alarm of alarms()) expect(alarm.AlarmDescription).toContain('docs/operations.md');
     appTemplate.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'Timepoint alarms', KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OperationsKey'), 'Arn'] } });
@@ -279,12 +362,12 @@ describe('dead letters and alarms', () => {
     });
     appTemplate.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@trial.example', TopicArn: { Ref: topic } });
     quietTemplate.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 0);
-    expect(Object.keys(quietTemplate.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(12);
+    expect(Object.keys(quietTemplate.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(14);
   });
 
   it('encrypts every log group (function logs and API access logs) with the operations key', () => {
     const groups = Object.values(appTemplate.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(4);
+    expect(groups).toHaveLength(5);
     for (const group of groups) expect(target(group.Properties.KmsKeyId)).toMatch(/^OperationsKey/);
   });
 
@@ -323,9 +406,9 @@ describe('cdk-nag', () => {
     const stale = acceptedFindings.filter((f) => !made.some((ack) => f.rule.test(ack.rule) && f.path.test(ack.path))).map((f) => `${f.rule} at ${f.path}`);
     expect(stale).toEqual([]);
     for (const finding of acceptedFindings) expect(finding.reason.length).toBeGreaterThan(60);
-    // HIPAA findings are acknowledged resource by resource: at most the three functions and CDK's deployment helper share one.
+    // HIPAA findings are acknowledged resource by resource: at most the four functions and CDK's deployment helper share one.
     const hipaaPaths = new Set(made.filter((a) => a.rule.startsWith('HIPAA')).map((a) => a.path));
-    expect([...hipaaPaths].every((path) => /\/(Api|Dispatcher|Feedback)\/Function\/|\/Custom::CDKBucketDeployment|\/(Site|AccessLogs|OriginSecret)\/Resource$/.test(path))).toBe(true);
+    expect([...hipaaPaths].every((path) => /\/(Api|Participant|Dispatcher|Feedback)\/Function\/|\/Custom::CDKBucketDeployment|\/(Site|AccessLogs|OriginSecret)\/Resource$/.test(path))).toBe(true);
   });
 
   it.each([

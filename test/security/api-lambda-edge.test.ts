@@ -27,6 +27,7 @@ type Handler = (event: unknown, context: unknown) => Promise<V2Result>;
 
 const ORIGIN_SECRET = randomBytes(32).toString('base64url');
 let handler: Handler;
+let participantHandler: Handler;
 const consoleLines: string[] = [];
 
 /**
@@ -90,12 +91,24 @@ beforeAll(async () => {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleLines.push(args.map(String).join(' ')));
   }
   ({ handler } = (await import('../../functions/entrypoints/api-lambda')) as { handler: Handler });
+  ({ handler: participantHandler } = (await import('../../functions/entrypoints/participant-lambda')) as { handler: Handler });
 });
+
+/**
+ * Both HTTP Lambdas: the staff API, and the participant one the HTTP API routes /api/p, /api/u and
+ * /api/join to. Each with a request it serves (what proves the front door let it in) and its own
+ * viewer addresses, since the probing counters are shared storage.
+ */
+const entries = [
+  { name: 'the staff API Lambda', handle: () => handler, served: ['GET', '/api/health', 200] as const, viewers: ['203.0.113.50', '203.0.113.51'] },
+  { name: 'the participant Lambda', handle: () => participantHandler, served: ['GET', '/api/join/demo', 404] as const, viewers: ['203.0.113.60', '203.0.113.61'] },
+];
 
 afterAll(() => vi.restoreAllMocks());
 
-describe('the API reached around CloudFront (straight at execute-api)', () => {
+describe.each(entries)('$name reached around CloudFront (straight at execute-api)', ({ handle, served }) => {
   it('is refused with 403 before any route runs, with or without forged CloudFront headers, and changes nothing', async () => {
+    const handler = handle();
     const attempts = [
       event('GET', '/api/health', { via: 'direct' }),
       event('POST', '/api/auth/login', { via: 'direct', body: { email: 'edge@staff.test' } }),
@@ -103,6 +116,8 @@ describe('the API reached around CloudFront (straight at execute-api)', () => {
       event('POST', '/api/auth/login', { via: 'direct', body: { email: 'edge@staff.test' }, headers: { [ORIGIN_SECRET_HEADER]: 'none' } }),
       event('POST', '/api/auth/login', { via: 'direct', body: { email: 'edge@staff.test' }, headers: { [ORIGIN_SECRET_HEADER]: '' } }),
       event('GET', '/api/p', { via: 'direct', headers: { [LINK_TOKEN_HEADER]: randomBytes(32).toString('base64url') } }),
+      event('POST', '/api/join/demo', { via: 'direct', body: { email: 'someone@example.org', answers: {} } }),
+      event('POST', `/api/u/${randomBytes(32).toString('base64url')}`, { via: 'direct', headers: { [ORIGIN_SECRET_HEADER]: 'none' } }),
     ];
     const before = await repositories.staff.get('edge@staff.test');
     for (const attempt of attempts) {
@@ -115,13 +130,16 @@ describe('the API reached around CloudFront (straight at execute-api)', () => {
   });
 
   it('is answered when CloudFront forwarded it', async () => {
-    expect((await handler(event('GET', '/api/health'), {})).statusCode).toBe(200);
+    const result = await handle()(event(served[0], served[1]), {});
+    expect(result.statusCode).toBe(served[2]);
+    expect(result.body).not.toContain('forbidden');
   });
 });
 
-describe('the client address behind CloudFront', () => {
+describe.each(entries)('the client address behind CloudFront, in $name', ({ handle, viewers }) => {
   it('is the viewer address CloudFront set: a forged X-Forwarded-For cannot move the limiter\'s key', async () => {
-    const viewer = '203.0.113.50';
+    const handler = handle();
+    const viewer = viewers[0]!;
     const statuses: number[] = [];
     for (let i = 0; i <= PROBE_LIMIT + 1; i++) {
       const forged = { 'x-forwarded-for': `10.9.${i}.1, 172.16.${i}.9`, [LINK_TOKEN_HEADER]: randomBytes(32).toString('base64url') };
@@ -132,7 +150,7 @@ describe('the client address behind CloudFront', () => {
   });
 
   it('keeps other clients apart: another viewer behind the same edge is not locked out (a forged header could not lock out a hospital\'s address)', async () => {
-    const result = await handler(event('GET', '/api/p', { viewer: '203.0.113.51', headers: { 'x-forwarded-for': '203.0.113.50', [LINK_TOKEN_HEADER]: randomBytes(32).toString('base64url') } }), {});
+    const result = await handle()(event('GET', '/api/p', { viewer: viewers[1]!, headers: { 'x-forwarded-for': viewers[0]!, [LINK_TOKEN_HEADER]: randomBytes(32).toString('base64url') } }), {});
     expect(result.statusCode).toBe(404);
   });
 });
@@ -156,8 +174,8 @@ describe('the CloudFront Function that sets the viewer address (taken from the s
   });
 });
 
-describe('tokens in the Lambda\'s logs', () => {
-  it('a sign-in and a participant\'s link requests (header and older path forms) leave no code or token in any log line', async () => {
+describe('tokens in the Lambdas\' logs', () => {
+  it('a sign-in (staff API) and a participant\'s link requests (participant Lambda) (header and older path forms) leave no code or token in any log line', async () => {
     // A link for one of the demo study's participants, made the way the dispatcher makes them.
     const token = randomBytes(32).toString('base64url');
     const unsubscribe = randomBytes(32).toString('base64url');
@@ -181,7 +199,8 @@ describe('tokens in the Lambda\'s logs', () => {
       // An unhandled-error path: a body the JSON reader chokes on, addressed by token.
       { ...event('POST', `/api/p/${token}/submit`), body: '{"answers":', isBase64Encoded: false },
     ]) {
-      await handler(request, {});
+      // Sent where the HTTP API sends them in AWS: to the participant Lambda.
+      await participantHandler(request, {});
     }
     expect((await handler(event('POST', '/api/auth/logout', { headers: { authorization: `Bearer ${session}` } }), {})).statusCode).toBe(204);
 

@@ -1,5 +1,4 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { MailerError, type Mailer, type OutgoingEmail } from '../../core/ports';
 import { redact } from '../../core/redact';
 
@@ -37,8 +36,13 @@ export function classifySesError(error: unknown): 'refused' | 'transient' | 'unk
   return 'unknown';
 }
 
+// Imported on first send, not with the module: most requests (opening a link, saving, submitting)
+// send nothing, and a cold start should not compile a MIME library for them.
+let mailComposer: Promise<typeof import('nodemailer/lib/mail-composer')> | undefined;
+
 /** The RFC 5322 message: text and HTML alternatives, a stable Message-ID, extra headers. */
 export async function composeMime(email: OutgoingEmail): Promise<Buffer> {
+  const { default: MailComposer } = await (mailComposer ??= import('nodemailer/lib/mail-composer'));
   const composer = new MailComposer({
     from: email.from,
     to: email.to,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The constructs Timepoint delivers questionnaires for (design.md: pain perception,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Languages participants can receive their emails and pages in. */
 export const languages = ['en', 'fr'] as const;

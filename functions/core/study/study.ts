@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { allocationSchema, randomisedArms } from '../allocation/allocation-config';
 import type { StrataValues } from '../allocation/strata';
 import { languageSchema, type Language } from '../i18n/language';

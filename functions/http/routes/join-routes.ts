@@ -1,15 +1,8 @@
 import { Hono } from 'hono';
-import { confirmJoin, joinConfirmSchema, joinPage, joinRequestSchema, joinTokenSchema, requestJoin, verifyJoin } from '../../use-cases/self-enrol';
+import { confirmJoin, joinPage, requestJoin, verifyJoin } from '../../use-cases/self-enrol';
 import type { AppDeps, AppEnv } from '../env';
-import { documented } from '../openapi';
 import { atLeast, limitProbing } from '../probing';
 import { readJson } from '../read-json';
-
-const tag = 'Self-enrolment (public)';
-documented({ method: 'get', path: '/api/join/{studyId}', tag, summary: 'The public join page: study, eligibility screener (SurveyJS) and its eligibility expression', responses: { 200: '{study, screener, eligibility, consent, languages}', 404: 'No open join link' } });
-documented({ method: 'post', path: '/api/join/{studyId}', tag, summary: 'Screener answers (and, if eligible, an email address): always 202 with the same body; eligible people are emailed a verification link; per-address and per-client limits', body: joinRequestSchema, responses: { 202: '{status, message} (the same for everyone)', 400: 'Invalid answers, or no email from someone eligible', 404: 'No open join link', 429: 'Too many requests from this client' } });
-documented({ method: 'post', path: '/api/join/{studyId}/verify', tag, summary: 'The emailed link was opened: the address is verified; answers the consent text to read', body: joinTokenSchema, responses: { 200: '{status, study, language, consent?}', 404: 'Unknown link', 410: 'Expired' } });
-documented({ method: 'post', path: '/api/join/{studyId}/enrol', tag, summary: 'Consent (typed name, agree), then allocation, then enrolment: answers a link to the questionnaires open now', body: joinConfirmSchema, responses: { 200: '{status, link, opensAt}', 400: 'No consent given', 404: 'Unknown link', 409: 'Already taking part, or the consent text changed', 410: 'Expired' } });
 
 /** The public self-enrolment link: /join/<studyId> (docs/consent.md#self-enrolment). */
 export function joinRoutes(deps: AppDeps) {

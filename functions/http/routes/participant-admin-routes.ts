@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { notFound } from '../../core/errors';
 import { consentRecordPdf } from '../../use-cases/consent-download';
 import { byTimepointOrder, scheduleOrderIds } from '../../core/study/timepoint-order';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { Readable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import { concealBlockSizes } from '../../core/allocation/allocation-config';
 import { notFound } from '../../core/errors';
 import { acknowledgeAlert, acknowledgementSchema } from '../../use-cases/acknowledge-alert';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { studyOutcomeSummary, summaryFormats } from '../../use-cases/outcome-summary';
 import { requireStaff } from '../auth';
 import type { AppDeps, AppEnv } from '../env';

@@ -1,0 +1,29 @@
+import { consentBodySchema, participantWithdrawalSchema } from '../../use-cases/give-consent';
+import { submissionSchema } from '../../use-cases/submit-answers';
+import { LINK_TOKEN_HEADER } from '../link-token';
+import { documented } from '../openapi';
+
+// The OpenAPI entries of participant-routes.ts, kept apart so that the participant Lambda, which
+// serves those routes and not /api/openapi.json, does not load the registry.
+const tag = 'Participants (link)';
+const viaHeader = `The link's token travels in the \`${LINK_TOKEN_HEADER}\` header (never in the URL, so it reaches no access log).`;
+/** The token-in-the-path forms, kept so that pages opened before the upgrade keep saving and old emails' one-click unsubscribe works. */
+const pathForm = 'Older form with the token in the path: still answered, but its request line carries the token; use the header form.';
+documented({ method: 'get', path: '/api/p', tag, summary: `The timepoint's forms, or its state (completed, expired …); with consentRequired and the consent text (and no forms) until the participant consents to the study's current version. ${viaHeader}`, responses: { 200: '{study, timepoint, status, instruments, answers, consentRequired, consent?}', 404: 'Unknown link' } });
+documented({ method: 'put', path: '/api/p/answers', tag, summary: `Save answers so far (not scored); merges with saves from other devices. ${viaHeader}`, body: submissionSchema, responses: { 200: '{savedAt, answered}', 404: 'Unknown link', 409: 'Completed or not open', 410: 'Expired or withdrawn' } });
+documented({ method: 'post', path: '/api/p/consent', tag, summary: `Give consent to the current version: typed name, agree: true (records version, SHA-256 of the text shown, time, language; emails a copy). ${viaHeader}`, body: consentBodySchema, responses: { 200: '{consented, version, at}', 400: 'No name, or agree is not true', 404: 'Unknown link', 409: 'The text changed since it was shown, or completed', 410: 'Expired, withdrawn or revoked' } });
+documented({ method: 'post', path: '/api/p/withdraw', tag, summary: `Withdraw consent: leave the study (no more emails, every link revoked; data kept), with an optional reason. ${viaHeader}`, body: participantWithdrawalSchema, responses: { 200: '{withdrawn, at}', 404: 'Unknown link', 410: 'Revoked' } });
+documented({ method: 'post', path: '/api/p/submit', tag, summary: `Final answers: checked, scored, stored. ${viaHeader}`, body: submissionSchema, responses: { 200: '{status, completedAt}', 404: 'Unknown link', 409: 'Already completed, or not open', 410: 'Expired or withdrawn' } });
+documented({ method: 'get', path: '/api/p/{token}', tag, summary: pathForm, responses: { 200: '{study, timepoint, status, instruments, answers}', 404: 'Unknown link' } });
+documented({ method: 'put', path: '/api/p/{token}/answers', tag, summary: pathForm, body: submissionSchema, responses: { 200: '{savedAt, answered}', 404: 'Unknown link', 409: 'Completed or not open', 410: 'Expired or withdrawn' } });
+documented({ method: 'post', path: '/api/p/{token}/submit', tag, summary: pathForm, body: submissionSchema, responses: { 200: '{status, completedAt}', 404: 'Unknown link', 409: 'Already completed, or not open', 410: 'Expired or withdrawn' } });
+documented({ method: 'get', path: '/api/u', tag, summary: `Whether this participant still gets the study’s emails. ${viaHeader}`, responses: { 200: '{study, unsubscribed}', 404: 'Unknown link' } });
+documented({ method: 'post', path: '/api/u', tag, summary: `Stop the study’s emails (the unsubscribe page's button). ${viaHeader}`, responses: { 200: '{study, unsubscribed}', 404: 'Unknown link' } });
+documented({ method: 'get', path: '/api/u/{token}', tag, summary: pathForm, responses: { 200: '{study, unsubscribed}', 404: 'Unknown link' } });
+documented({
+  method: 'post',
+  path: '/api/u/{token}',
+  tag,
+  summary: "One-click unsubscribe (RFC 8058): the List-Unsubscribe URL a mail client POSTs to. The token must be in the URL here (the mail client adds nothing else); request lines are kept out of every log the platform writes (docs/security.md).",
+  responses: { 200: '{study, unsubscribed}', 404: 'Unknown link' },
+});

@@ -1,0 +1,103 @@
+import { buildSync, type Metafile } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleOptions, TimepointFunction } from '../../infra/constructs/timepoint-function';
+
+/**
+ * The bundles as TimepointFunction builds them (the same esbuild options), read from esbuild's
+ * metafile: which source files a cold start compiles (index.mjs and the chunks it imports
+ * statically) and which wait in chunks until first imported.
+ */
+interface Bundle {
+  /** Source files compiled at every cold start. */
+  atLoad: string[];
+  /** Source files only in chunks reached by a dynamic import. */
+  onFirstUse: string[];
+}
+
+const out = mkdtempSync(join(tmpdir(), 'timepoint-bundles-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function bundle(entry: string): Bundle {
+  const { metafile } = buildSync({ ...bundleOptions(entry, join(out, entry.replace(/\W/g, '-')), false), metafile: true, write: false });
+  const outputs = (metafile as Metafile).outputs;
+  const index = Object.keys(outputs).find((f) => f.endsWith('/index.mjs'))!;
+  const reached = new Set<string>();
+  const pending = [index];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (reached.has(file)) continue;
+    reached.add(file);
+    for (const i of outputs[file]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) pending.push(i.path);
+  }
+  const sources = (files: string[]) => [...new Set(files.flatMap((f) => Object.keys(outputs[f]!.inputs)))];
+  return { atLoad: sources([...reached]), onFirstUse: sources(Object.keys(outputs).filter((f) => f.endsWith('.mjs') && !reached.has(f))) };
+}
+
+const has = (files: string[], pattern: RegExp) => files.filter((f) => pattern.test(f));
+
+let participant: Bundle;
+let staff: Bundle;
+beforeAll(() => {
+  participant = bundle('functions/entrypoints/participant-lambda.ts');
+  staff = bundle('functions/entrypoints/api-lambda.ts');
+});
+
+describe('the participant Lambda bundle', () => {
+  it('holds the participant, unsubscribe and join routes and the shared middleware', () => {
+    for (const file of ['functions/http/routes/participant-routes.ts', 'functions/http/routes/join-routes.ts', 'functions/http/app-shell.ts', 'functions/http/front-door.ts']) {
+      expect(participant.atLoad).toContain(file);
+    }
+  });
+
+  it('holds no staff route, OpenAPI registry, export, CSV, chart, statistics or PDF code at all', () => {
+    const all = [...participant.atLoad, ...participant.onFirstUse];
+    expect(has(all, /functions\/http\/routes\/(auth|study|staff|summary|instrument|participant-admin)-routes\.ts$/)).toEqual([]);
+    expect(has(all, /functions\/http\/(app|openapi)\.ts$|route-docs\.ts$/)).toEqual([]);
+    expect(has(all, /functions\/core\/(export|analysis)\//)).toEqual([]);
+    expect(has(all, /node_modules\/(csv-parse|csv-stringify|d3-scale|d3-shape|jstat|pdf-lib|markdown-it)\//)).toEqual([]);
+  });
+
+  it('compiles survey-core (a submission), the MIME composer (an email) and the KMS client (an allocation) only when first used', () => {
+    for (const library of ['survey-core', 'nodemailer', '@aws-sdk/client-kms']) {
+      expect(has(participant.atLoad, new RegExp(`node_modules/${library}/`)), library).toEqual([]);
+      expect(has(participant.onFirstUse, new RegExp(`node_modules/${library}/`)).length, library).toBeGreaterThan(0);
+    }
+  });
+
+  it('leaves out zod\'s translations of its messages (only the English ones are used)', () => {
+    expect(has(participant.atLoad, /node_modules\/zod\/v4\/locales\/(?!en\.js)/)).toEqual([]);
+  });
+});
+
+describe('the staff API bundle', () => {
+  it('holds every route, and compiles survey-core and the PDF library only when first used', () => {
+    expect(staff.atLoad).toEqual(expect.arrayContaining(['functions/http/app.ts', 'functions/http/routes/study-routes.ts', 'functions/http/routes/participant-routes.ts']));
+    for (const library of ['survey-core', 'pdf-lib', 'nodemailer']) expect(has(staff.atLoad, new RegExp(`node_modules/${library}/`)), library).toEqual([]);
+  });
+});
+
+describe('source maps', () => {
+  const functionEnv = (sourceMaps: boolean | undefined) => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Maps');
+    new TimepointFunction(stack, 'Fn', { entry: 'bench/lib/minimal-lambda.ts', logKey: new Key(stack, 'LogKey'), ...(sourceMaps === undefined ? {} : { sourceMaps }) });
+    const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+    return fn!.Properties.Environment.Variables as Record<string, string>;
+  };
+
+  it('are off unless asked for: no --enable-source-maps, no map written, function names kept for stack traces', () => {
+    expect(functionEnv(undefined).NODE_OPTIONS).toBeUndefined();
+    const options = bundleOptions('bench/lib/minimal-lambda.ts', out, false);
+    expect(options).toMatchObject({ sourcemap: false, keepNames: true, minify: true, splitting: true });
+  });
+
+  it('are shipped and read when asked for (context sourceMaps=true)', () => {
+    expect(functionEnv(true).NODE_OPTIONS).toBe('--enable-source-maps');
+    expect(bundleOptions('bench/lib/minimal-lambda.ts', out, true).sourcemap).toBe(true);
+  });
+});
