@@ -5,6 +5,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { cliActor } from './cli-actor';
+import { addDataOptions, dataConnection, type DataOptions } from './data-options';
 import { fail } from './fail';
 
 /** Kept here (not imported from the use case) so `--help` and a bad --format answer without loading the platform. */
@@ -46,7 +47,7 @@ function progressBar(stream: NodeJS.WriteStream) {
 }
 
 export function registerExportCommand(program: Command): void {
-  program
+  const command = program
     .command('export')
     .description("Export a study's data for analysis: scores (long or wide), item answers, the codebook, or FHIR R4.")
     .requiredOption('--study <id>', 'the study')
@@ -54,9 +55,8 @@ export function registerExportCommand(program: Command): void {
     .option('--out <file>', 'write to this file (written whole or not at all) instead of standard output')
     .option('--include-test', 'include test participants, with a test column (1/0) last')
     .option('--bom', 'CSV: start with a UTF-8 byte-order mark (Excel)')
-    .option('--delimiter <comma|semicolon>', 'CSV field separator; the decimal point stays "."', 'comma')
-    .option('--data-dir <dir>', 'local data folder (env TIMEPOINT_DATA_DIR)', process.env.TIMEPOINT_DATA_DIR ?? '.data')
-    .option('--dynamodb-port <n>', 'DynamoDB port of a running local platform (env DYNAMODB_PORT)', process.env.DYNAMODB_PORT ?? '4567')
+    .option('--delimiter <comma|semicolon>', 'CSV field separator; the decimal point stays "."', 'comma');
+  addDataOptions(command)
     .addHelpText(
       'after',
       `
@@ -69,18 +69,20 @@ Formats (columns: docs/exports.md):
   fhir           HL7 FHIR R4 NDJSON: Questionnaire, QuestionnaireResponse, Observation resources
 
 No format contains contact details: exports read only the research table. Reads the running
-local platform, else the data folder; with RESEARCH_TABLE (and AWS credentials) set, that
-deployment. With --out, the file appears only once complete, and a progress bar shows on
-stderr when it is a terminal.
+local platform, else the data folder; with --deployment (and AWS credentials), that deployment's
+table, streamed to the file: the way to export a study too large for the console's download
+(Lambda answers at most 6 MB). With --out, the file appears only once complete, and a progress
+bar shows on stderr when it is a terminal.
 
 Examples:
   npx timepoint export --study demo --format long --out demo-long.csv
   npx timepoint export --study demo --format wide > demo-wide.csv
   npx timepoint export --study aygun2024 --format codebook-json --out codebook.json
   npx timepoint export --study demo --format fhir --out demo.ndjson
-  npx timepoint export --study demo --format wide --bom --delimiter semicolon --out demo-excel.csv`,
+  npx timepoint export --study demo --format wide --bom --delimiter semicolon --out demo-excel.csv
+  npx timepoint export --study demo --format long --deployment cdk-outputs.json --out demo-long.csv`,
     )
-    .action(async (opts: { study: string; format: string; out?: string; includeTest?: boolean; bom?: boolean; delimiter: string; dataDir: string; dynamodbPort: string }) => {
+    .action(async (opts: DataOptions & { study: string; format: string; out?: string; includeTest?: boolean; bom?: boolean; delimiter: string }) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) fail(`--format: unknown format "${opts.format}" (available: ${FORMATS.join(', ')})`);
       if (opts.delimiter !== 'comma' && opts.delimiter !== 'semicolon') fail(`--delimiter: "${opts.delimiter}" is not comma or semicolon`);
       const delimiter: 'comma' | 'semicolon' = opts.delimiter;
@@ -90,7 +92,7 @@ Examples:
       const { connectToData } = await import('../local/data-connection');
       const { exportStudy } = await import('../../functions/use-cases/export-study');
       const { AppError } = await import('../../functions/core/errors');
-      const data = await connectToData({ dataDir: opts.dataDir, dynamoPort: Number(opts.dynamodbPort) });
+      const data = await connectToData(dataConnection(opts, 'export'));
       const bar = out !== undefined && process.stderr.isTTY ? progressBar(process.stderr) : undefined;
       let problem: string | undefined;
       try {

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Instance } from '../../functions/core/schedule/records';
 import { scoreInstrument } from '../../functions/core/scoring/engine';
 import { demoStudy } from '../../functions/demo/demo-study';
@@ -379,5 +379,26 @@ describe('timepoint export', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("npx timepoint export --study demo --format long --out demo-long.csv");
     expect(result.stdout).toContain('codebook-json');
+  }, 60_000);
+});
+
+describe('timepoint export, on a deployment', () => {
+  it('streams the tables named by a cdk outputs file (here on the emulator) to the same file the console downloads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tp-export-deployment-'));
+    const outputs = join(dir, 'cdk-outputs.json');
+    writeFileSync(
+      outputs,
+      JSON.stringify({
+        'Timepoint-test-Data': { ResearchTable: t.db.tables.research, ContactsTable: t.db.tables.contacts, Region: 'eu-west-2' },
+        'Timepoint-test-App': { Url: 'https://trial.example.org' },
+      }),
+    );
+    const out = join(dir, 'demo-long.csv');
+    const env = { ...process.env, DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+    const result = spawnSync(process.execPath, [bin, 'export', '--study', 'demo', '--format', 'long', '--deployment', outputs, '--out', out], { encoding: 'utf8', timeout: 60_000, env });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    // Nothing has changed since beforeAll downloaded the API's export: the same bytes.
+    expect(readFileSync(out, 'utf8')).toBe(texts.long);
   }, 60_000);
 });
