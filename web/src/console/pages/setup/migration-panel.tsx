@@ -1,14 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Done, ErrorNotice } from '../../components/notices';
-import { dateTime, plural } from '../../lib/format';
+import { plural } from '../../lib/format';
 import { api, studyPath } from '../../lib/http';
 import type { Study } from '../../lib/types';
+import { MessageChangesTable, type MessageChange } from './message-changes-table';
 
 interface MigrationPreview {
   version: number;
   participants: number;
   fromVersions: Record<string, number>;
-  changes: Array<{ participant: string; timepoint: string; kind: string; n: number; sendAt: string; change: string; was?: string }>;
+  changes: MessageChange[];
 }
 
 /**
@@ -48,38 +49,7 @@ export function MigrationPanel({ study }: { study: Study }) {
             ). Migrating them to version {version} would add, move or cancel {plural(preview.changes.length, 'message')}; what was already sent stays as it is.
           </p>
           {preview.changes.length > 0 && (
-            <div className="table-wrap" role="region" aria-labelledby="migration-caption" tabIndex={0}>
-              <table className="compact">
-                <caption id="migration-caption">
-                  What migrating would change{preview.changes.length > 200 ? ` (first 200 of ${preview.changes.length})` : ''}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Participant</th>
-                    <th scope="col">Timepoint</th>
-                    <th scope="col">Message</th>
-                    <th scope="col">Change</th>
-                    <th scope="col">Send at</th>
-                    <th scope="col">Was</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {preview.changes.slice(0, 200).map((c, i) => (
-                    <tr key={i}>
-                      <th scope="row">{c.participant}</th>
-                      <td>{c.timepoint}</td>
-                      <td>
-                        {c.kind}
-                        {c.kind === 'reminder' ? ` ${c.n}` : ''}
-                      </td>
-                      <td>{c.change}</td>
-                      <td>{c.change === 'cancelled' ? '' : dateTime(c.sendAt)}</td>
-                      <td>{c.was ? dateTime(c.was) : ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <MessageChangesTable changes={preview.changes} caption="What migrating would change" captionId="migration-caption" />
           )}
           <div className="actions">
             <button

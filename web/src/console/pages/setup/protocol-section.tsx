@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { Done, ErrorNotice } from '../../components/notices';
 import { problemSentence } from '../../lib/field-names';
-import { dateTime, plural } from '../../lib/format';
+import { plural } from '../../lib/format';
 import { api, studyPath } from '../../lib/http';
 import type { InstrumentInfo, Protocol, Study } from '../../lib/types';
 import { timepointDraft, toProtocol, type TimepointDraft } from './drafts';
+import { MessageChangesTable, type MessageChange } from './message-changes-table';
 import { MigrationPanel } from './migration-panel';
 import { protocolInputFor, ProtocolEditor } from './protocol-editor';
 
@@ -12,21 +13,12 @@ interface Problem {
   field: string;
   message: string;
 }
-interface Change {
-  participant: string;
-  timepoint: string;
-  kind: string;
-  n: number;
-  sendAt: string;
-  change: string;
-  was?: string;
-}
 interface Preview {
   ok: boolean;
   problems: Problem[];
   version?: number;
   participants?: number;
-  changes: Change[];
+  changes: MessageChange[];
 }
 
 const idPrefix = 'protocol';
@@ -113,7 +105,7 @@ export function ProtocolSection({ study, instruments, onPublished }: { study: St
           </p>
         </div>
       )}
-      {report?.ok && report.changes.length > 0 && <ChangesTable changes={report.changes} />}
+      {report?.ok && report.changes.length > 0 && <MessageChangesTable changes={report.changes} caption="Messages that would be added or moved" captionId="changes-caption" />}
       {report?.ok && (
         <div className="actions">
           <button type="button" disabled={busy} onClick={() => void publish()}>
@@ -125,43 +117,5 @@ export function ProtocolSection({ study, instruments, onPublished }: { study: St
       {/* Keyed by the version: published meanwhile, it reads again what would move. */}
       <MigrationPanel key={study.protocol.version} study={study} />
     </section>
-  );
-}
-
-function ChangesTable({ changes }: { changes: Change[] }) {
-  const shown = changes.slice(0, 200);
-  return (
-    <div className="table-wrap" role="region" aria-labelledby="changes-caption" tabIndex={0}>
-      <table className="compact">
-        <caption id="changes-caption">
-          Messages that would be added or moved{changes.length > shown.length ? ` (first ${shown.length} of ${changes.length})` : ''}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Participant</th>
-            <th scope="col">Timepoint</th>
-            <th scope="col">Message</th>
-            <th scope="col">Change</th>
-            <th scope="col">Send at</th>
-            <th scope="col">Was</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((c, i) => (
-            <tr key={i}>
-              <th scope="row">{c.participant}</th>
-              <td>{c.timepoint}</td>
-              <td>
-                {c.kind}
-                {c.kind === 'reminder' ? ` ${c.n}` : ''}
-              </td>
-              <td>{c.change}</td>
-              <td>{dateTime(c.sendAt)}</td>
-              <td>{c.was ? dateTime(c.was) : ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }
