@@ -150,6 +150,22 @@ export class TimepointFunction extends Construct {
   }
 
   /**
+   * Passes the allocation key in TIMEPOINT_ALLOCATION_KMS_KEY and lets the function seal and open
+   * allocation state with data keys of it, only for that purpose (the encryption context says so).
+   */
+  useAllocationKey(key: IKey): this {
+    this.fn.addEnvironment('TIMEPOINT_ALLOCATION_KMS_KEY', key.keyArn);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'allocation' } },
+      }),
+    );
+    return this;
+  }
+
+  /**
    * Lets CloudWatch Logs in this stack's account and region use `key` for log groups (and nothing
    * else: the encryption context must name a log group of this account). Call once per key.
    */

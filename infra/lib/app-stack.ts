@@ -191,16 +191,8 @@ export class AppStack extends Stack {
     this.participant = httpFunction('Participant', 'functions/entrypoints/participant-lambda.ts', reserved?.participant);
     // Allocation seals and opens its state with data keys of its own KMS key, only for that purpose:
     // staff allocate at enrolment, participants when they self-enrol.
-    for (const fn of [this.api.fn, this.participant.fn]) {
-      fn.addEnvironment('TIMEPOINT_ALLOCATION_KMS_KEY', props.allocationKey.keyArn);
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [props.allocationKey.keyArn],
-          conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'allocation' } },
-        }),
-      );
-    }
+    this.api.useAllocationKey(props.allocationKey);
+    this.participant.useAllocationKey(props.allocationKey);
 
     // Access logs hold client IP addresses: the same key as the function logs.
     const apiAccessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS, encryptionKey: operationsKey });
@@ -316,14 +308,7 @@ export class AppStack extends Stack {
       // Writes too: its pass enrols import jobs' rows (email reservations, contacts, the jobs' chunks of rows).
       .bindTable(props.contacts, contactsTable, 'CONTACTS_TABLE', 'readWrite');
     // An import job's rows that leave the arm empty, in a study that randomises, are allocated by the pass that enrols them.
-    this.dispatcher.fn.addEnvironment('TIMEPOINT_ALLOCATION_KMS_KEY', props.allocationKey.keyArn);
-    this.dispatcher.fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [props.allocationKey.keyArn],
-        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'allocation' } },
-      }),
-    );
+    this.dispatcher.useAllocationKey(props.allocationKey);
     // One pass at a time: overlapping passes would be safe (claims), but wasteful.
     new Rule(this, 'EveryMinute', {
       schedule: Schedule.rate(Duration.minutes(1)),

@@ -4,6 +4,7 @@ import { importCsv, startImport } from '../../lib/http';
 import { plural } from '../../lib/format';
 import type { CreatedImportJob, ImportReport, StudySummary } from '../../lib/types';
 import { ImportProgress } from './import-progress';
+import { RowProblemsTable } from './row-problems-table';
 
 /**
  * Bulk enrolment: pick a CSV, check it (a dry run that writes nothing), read the report row by
@@ -40,7 +41,7 @@ export function CsvImport({ study, onImported }: { study: StudySummary; onImport
     }
   };
 
-  const problems = check?.rows.flatMap((r) => r.problems.map((p) => ({ row: r.row, line: r.row + 1, ...p }))) ?? [];
+  const problems = check?.rows.flatMap((r) => r.problems.map((p) => ({ row: r.row, ...p }))) ?? [];
 
   return (
     <section className="card" aria-labelledby="import-heading">
@@ -84,33 +85,7 @@ export function CsvImport({ study, onImported }: { study: StudySummary; onImport
           </p>
         </div>
       )}
-      {problems.length > 0 && (
-        <div className="table-wrap" role="region" aria-labelledby="import-problems" tabIndex={0}>
-          <table>
-            <caption id="import-problems">Problems found, by row</caption>
-            <thead>
-              <tr>
-                <th scope="col">Row</th>
-                <th scope="col">Column</th>
-                <th scope="col">Problem</th>
-              </tr>
-            </thead>
-            <tbody>
-              {problems.map((p, i) => (
-                <tr key={i}>
-                  <td>
-                    {p.row} <span className="muted">(line {p.line})</span>
-                  </td>
-                  <td>
-                    <code>{p.column}</code>
-                  </td>
-                  <td>{p.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {problems.length > 0 && <RowProblemsTable problems={problems} caption="Problems found, by row" captionId="import-problems" />}
       {job !== null && <ImportProgress studyId={study.id} job={job} fileName={file?.name ?? 'the file'} onDone={onImported} />}
     </section>
   );

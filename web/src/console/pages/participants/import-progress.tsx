@@ -4,6 +4,7 @@ import { importJob } from '../../lib/http';
 import { plural } from '../../lib/format';
 import { Link, paths } from '../../lib/router';
 import type { CreatedImportJob, ImportJobView } from '../../lib/types';
+import { RowProblemsTable } from './row-problems-table';
 
 /** How often a running import is asked for its progress. */
 const POLL_MS = 1500;
@@ -74,29 +75,7 @@ export function ImportProgress({ studyId, job, fileName, onDone }: { studyId: st
         )}
       </div>
       {finished !== null && finished.failed.length > 0 && (
-        <div className="table-wrap" role="region" aria-labelledby="import-failed" tabIndex={0}>
-          <table>
-            <caption id="import-failed">Rows not enrolled</caption>
-            <thead>
-              <tr>
-                <th scope="col">Row</th>
-                <th scope="col">Column</th>
-                <th scope="col">Problem</th>
-              </tr>
-            </thead>
-            <tbody>
-              {finished.failed.map((f) => (
-                <tr key={f.row}>
-                  <td>
-                    {f.row} <span className="muted">(line {f.row + 1})</span>
-                  </td>
-                  <td>{f.field ? <code>{f.field}</code> : null}</td>
-                  <td>{f.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RowProblemsTable problems={finished.failed.map((f) => ({ row: f.row, column: f.field, message: f.message }))} caption="Rows not enrolled" captionId="import-failed" />
       )}
       {finished !== null && (finished.enrolledRows ?? []).length > 0 && (
         <div className="table-wrap" role="region" aria-labelledby="import-enrolled" tabIndex={0}>
