@@ -114,9 +114,9 @@ export class AppStack extends Stack {
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
 
-    // ---- Operations: one key for logs, dead letters, alarms and the origin secret; the alarm topic ----
+    // ---- Operations: one key for logs, dead letters, alarms, SES feedback and the origin secret; the alarm topic ----
     const operationsKey = new Key(this, 'OperationsKey', {
-      description: 'Timepoint logs, dead-letter queues, alarm notifications and the CloudFront origin secret',
+      description: 'Timepoint logs, dead-letter queues, alarm notifications, SES feedback events and the CloudFront origin secret',
       enableKeyRotation: true,
     });
     TimepointFunction.allowLogsToUse(operationsKey);
@@ -316,10 +316,13 @@ export class AppStack extends Stack {
     });
 
     // ---- Delivery feedback: SES events → SNS → Lambda → the message ledger ----
-    const feedbackKey = new Key(this, 'FeedbackKey', { description: 'Timepoint SES feedback topic', enableKeyRotation: true });
-    const feedbackTopic = new Topic(this, 'SesFeedback', { masterKey: feedbackKey, enforceSSL: true });
-    // SES publishes to the encrypted topic, so it must be able to use the key.
-    feedbackKey.grant(new ServicePrincipal('ses.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Decrypt');
+    // On the operations key: the same events (recipients' addresses) are parked, encrypted with it,
+    // in the feedback dead-letter queue below, so a key of the topic's own separated nothing and
+    // cost $1 a month ($3 from its second rotation; docs/cost.md).
+    const feedbackTopic = new Topic(this, 'SesFeedback', { masterKey: operationsKey, enforceSSL: true });
+    // SES publishes to the encrypted topic, so it must be able to use the key (the grant AWS documents
+    // for a service publishing to an encrypted topic, as the topic's own key had).
+    operationsKey.grant(new ServicePrincipal('ses.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Decrypt');
     new ConfigurationSetEventDestination(this, 'FeedbackEvents', {
       configurationSet,
       destination: EventDestination.snsTopic(feedbackTopic),

@@ -106,6 +106,17 @@ describe('the app stack', () => {
     appTemplate.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
   });
 
+  it('encrypts the SES feedback topic with the operations key, which also holds its dead letters: the application stack has that one key', () => {
+    const operationsKey = logicalId(appTemplate, 'AWS::KMS::Key', 'OperationsKey');
+    expect(Object.keys(appTemplate.findResources('AWS::KMS::Key'))).toEqual([operationsKey]);
+    const feedbackTopic = Object.entries(appTemplate.findResources('AWS::SNS::Topic')).find(([id]) => id.startsWith('SesFeedback'))![1];
+    expect(target(feedbackTopic.Properties.KmsMasterKeyId)).toBe(operationsKey);
+    // SES must be able to publish to it.
+    const statements = appTemplate.findResources('AWS::KMS::Key')[operationsKey]!.Properties.KeyPolicy.Statement as Array<{ Principal?: { Service?: unknown }; Action?: unknown }>;
+    const forSes = statements.find((s) => [s.Principal?.Service].flat().includes('ses.amazonaws.com'));
+    expect([forSes?.Action].flat()).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+  });
+
   it('runs the dispatcher every minute', () => {
     appTemplate.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' });
   });
@@ -308,7 +319,7 @@ describe('dead letters and alarms', () => {
     const key = appTemplate.findResources('AWS::KMS::Key')[logicalId(appTemplate, 'AWS::KMS::Key', 'OperationsKey')]!;
     const statements = key.Properties.KeyPolicy.Statement as Array<{ Principal?: { Service?: unknown } }>;
     const services = JSON.stringify(statements.map((s) => s.Principal?.Service).filter(Boolean));
-    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'sns.amazonaws.com', 'logs.']) expect(services).toContain(service);
+    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'sns.amazonaws.com', 'ses.amazonaws.com', 'logs.']) expect(services).toContain(service);
     // The logs grant is limited to this account's log groups.
     expect(JSON.stringify(statements)).toMatch(/kms:EncryptionContext:aws:logs:arn/);
   });
