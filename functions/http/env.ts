@@ -2,10 +2,15 @@ import type { Context } from 'hono';
 import type { StaffSession } from '../core/auth/staff';
 import type { RequestLogEntry } from './request-log';
 import type { Deps } from '../use-cases/deps';
+import type { LinkProbe } from '../use-cases/participant-link';
 
 /** Per-request values set by middleware. Dependencies never travel here: createApp closes over them. */
 export interface AppEnv {
-  Variables: { session: StaffSession };
+  Variables: {
+    session: StaffSession;
+    /** A participant-link request's standing against the guessing limit (probing.ts, limitLinkProbing). */
+    linkProbe: LinkProbe;
+  };
 }
 
 /** What the HTTP app needs: the use-case dependencies plus HTTP-only settings. */

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { tooManyRequests } from '../core/errors';
+import type { LinkProbe } from '../use-cases/participant-link';
 import type { AppDeps, AppEnv } from './env';
 
 /** Failed look-ups of one kind of secret one client may make in a sliding window before being told to wait. */
@@ -40,6 +41,56 @@ export function limitProbing(deps: AppDeps, purpose: ProbePurpose, failed: (stat
       counts = failed(c.res.status);
     } finally {
       if (!counts) await deps.rateLimits.refund(key, hit.windowStart, PROBE_WINDOW_MS);
+    }
+  };
+}
+
+/**
+ * `limitProbing` for participant links, with the count and the look-up overlapped rather than in
+ * sequence: the count starts, the route runs, and the route's use case (resolveLink) waits for
+ * the verdict beside its own look-up of the link and before it answers or changes anything
+ * (`LinkProbe.admitted`), so a refused request still looks up nothing it acts on; a link that
+ * resolved gives its count back at once, beside the rest of the request's work. Every route under
+ * it must pass the probe (`c.var.linkProbe`) to its use case: a request that never waited for
+ * the verdict and was refused is answered 429 all the same.
+ */
+export function limitLinkProbing(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  const purpose: ProbePurpose = 'participant-link';
+  return async (c, next) => {
+    const key = clientKey(deps, c, purpose);
+    const hit = deps.rateLimits.hit(key, PROBE_WINDOW_MS, deps.clock.now());
+    let refund: Promise<void> | undefined;
+    const giveBack = (windowStart: number) => (refund ??= deps.rateLimits.refund(key, windowStart, PROBE_WINDOW_MS));
+    let waited = false;
+    const verdict = hit.then(async (h) => {
+      if (h.count <= PROBE_LIMIT) return;
+      await giveBack(h.windowStart);
+      const seconds = h.retryAfterSeconds(PROBE_LIMIT);
+      throw tooManyRequests(`too many invalid ${purposeWords[purpose]} from your connection: try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? 's' : ''}`, seconds);
+    });
+    // Observed below in every case; this keeps a refusal no route waited for from being reported as unhandled.
+    verdict.catch(() => {});
+    const probe: LinkProbe = {
+      get admitted() {
+        waited = true;
+        return verdict;
+      },
+      resolved: () => {
+        void hit.then((h) => (h.count <= PROBE_LIMIT ? giveBack(h.windowStart) : undefined)).catch(() => {});
+      },
+    };
+    c.set('linkProbe', probe);
+    let counts = false;
+    try {
+      await next();
+      counts = c.res.status === 404;
+    } finally {
+      const h = await hit;
+      await verdict.catch((refusal: unknown) => {
+        // Refused, and the route answered without waiting for it: a route that forgot the probe.
+        if (!waited) throw refusal;
+      });
+      if (!counts) await giveBack(h.windowStart);
     }
   };
 }

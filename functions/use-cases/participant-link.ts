@@ -24,16 +24,36 @@ export const isRevoked = (epoch: number, participant: Pick<Participant, 'linkEpo
   epoch < Math.max(participant.linkEpoch ?? 0, instance?.linkEpoch ?? 0);
 
 /**
+ * A request's standing against the limit on guessing links (functions/http/probing.ts), counted
+ * while the link is looked up rather than before, to save a participant a round trip.
+ */
+export interface LinkProbe {
+  /**
+   * Settles once the attempt is counted: fulfilled when the client may go on, rejected (429) when
+   * it has guessed too often. Nothing a look-up found is answered or acted on before it settles.
+   */
+  readonly admitted: Promise<void>;
+  /** The token named a link: the request is no guess, and its count may be given back now. */
+  resolved(): void;
+}
+
+/**
  * Resolves a participant token to its instance; unknown tokens are a plain 404. A revoked link is
- * 410 naming only the study: it shows no form, no saved answers and no study wording.
+ * 410 naming only the study: it shows no form, no saved answers and no study wording. With a
+ * `linkProbe` (the participant routes pass their request's), the look-ups run while the attempt
+ * is counted, and a refused attempt gets the refusal whatever they found.
  */
 export async function resolveLink(
-  deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock'> & { dispatch?: Pick<Deps['dispatch'], 'startedGraceMs'> },
+  deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock'> & { dispatch?: Pick<Deps['dispatch'], 'startedGraceMs'>; linkProbe?: LinkProbe },
   token: string,
 ): Promise<ResolvedLink> {
+  const admitted = deps.linkProbe?.admitted;
   // Tokens are 43 URL-safe characters; anything else cannot be one, and is not looked up.
-  if (!/^[A-Za-z0-9_-]{32,64}$/.test(token)) throw notFound('link');
-  const link = await deps.links.get(deps.secrets.hash(token));
+  if (!/^[A-Za-z0-9_-]{32,64}$/.test(token)) {
+    await admitted;
+    throw notFound('link');
+  }
+  const [link] = await Promise.all([deps.links.get(deps.secrets.hash(token)), admitted]);
   if (link === null) throw notFound('link');
   const [study, participant, instance] = await Promise.all([
     deps.studies.get(link.studyId),
@@ -41,6 +61,7 @@ export async function resolveLink(
     deps.instances.get(link.studyId, link.code, link.timepoint),
   ]);
   if (study === null || participant === null || instance === null) throw notFound('link');
+  deps.linkProbe?.resolved();
   if (isRevoked(link.epoch, participant, instance)) throw linkRevoked(study.name, participant.language ?? 'en');
   return { study, participant, instance, status: linkStatus(participant, instance, deps.clock.now(), deps.dispatch?.startedGraceMs ?? 0), linkEpoch: link.epoch };
 }

@@ -25,7 +25,7 @@ const guesses: Array<[string, () => Response | Promise<Response>, number]> = [
 ];
 
 describe.each(guesses)('concurrent guesses at %s', (purpose, guess, miss) => {
-  it(`are all counted: of 30 sent at once, ${PROBE_LIMIT} are looked up and the rest refused before any look-up`, async () => {
+  it(`are all counted: of 30 sent at once, ${PROBE_LIMIT} are answered as misses and the rest refused, whatever a look-up found`, async () => {
     address = `burst-${purpose}`;
     const statuses = (await Promise.all(Array.from({ length: 30 }, guess))).map((r) => r.status);
     const looked = statuses.filter((s) => s === miss).length;
@@ -73,6 +73,40 @@ describe('one purpose locked out', () => {
     address = 'keen-participant';
     for (let i = 0; i < 3 * PROBE_LIMIT; i++) expect((await t.request('GET', `/api/p/${participant.token}`)).status).toBe(200);
     for (let i = 0; i < PROBE_LIMIT; i++) expect((await guesses[0]![1]()).status).toBe(404);
+  });
+});
+
+describe('a client locked out of links', () => {
+  const complete = {
+    PHQ9_1: 1, PHQ9_2: 2, PHQ9_3: 1, PHQ9_4: 1, PHQ9_5: 0, PHQ9_6: 1, PHQ9_7: 2, PHQ9_8: 0, PHQ9_9: 3, PHQ9_10: 1,
+    GAD7_1: 1, GAD7_2: 1, GAD7_3: 0, GAD7_4: 0, GAD7_5: 2, GAD7_6: 1, GAD7_7: 0,
+    PEG_1: 7, PEG_2: 5, PEG_3: 6,
+  };
+
+  it('is refused even with a real link (the look-up runs beside the count): opening it, saving, submitting and withdrawing change nothing', async () => {
+    address = 'setup';
+    const participant = await t.invite();
+    address = 'locked-out-with-a-real-link';
+    for (let i = 0; i < PROBE_LIMIT; i++) expect((await guesses[0]![1]()).status).toBe(404);
+    const link = participant.token;
+    const refused = [
+      await t.request('GET', `/api/p/${participant.token}`),
+      await t.request('PUT', `/api/p/${participant.token}/answers`, { body: { answers: { PHQ9_1: 1 } } }),
+      await t.request('POST', `/api/p/${participant.token}/submit`, { body: { answers: complete } }),
+      await t.request('POST', '/api/p/submit', { body: { answers: complete }, link }),
+      await t.request('POST', '/api/p/submit', { body: { answers: 'not answers' }, link }),
+      await t.request('POST', '/api/p/withdraw', { body: {}, link }),
+    ];
+    expect(refused.map((r) => r.status)).toEqual(refused.map(() => 429));
+    const instance = await t.deps.instances.get('demo', participant.code, 'baseline');
+    expect(instance).toMatchObject({ status: 'open' });
+    expect(instance?.answers ?? {}).toEqual({});
+    expect((await t.deps.participants.get('demo', participant.code))?.status).not.toBe('withdrawn');
+    // Another connection submits it, with the urgent answer's support text, exactly once.
+    address = 'the-participant-at-home';
+    const stored = await t.request('POST', '/api/p/submit', { body: { answers: complete }, link });
+    expect(stored.status).toBe(200);
+    expect(await stored.json()).toMatchObject({ status: 'completed', support: { text: expect.any(String) } });
   });
 });
 
