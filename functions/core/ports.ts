@@ -384,6 +384,15 @@ export interface MessageRepository {
  * Participant link and unsubscribe tokens, stored by hash only, each with the participant's link
  * generation when it was minted (0 for links minted before generations existed).
  */
+/**
+ * What a participant link points at, read in one round trip: its study, participant and instance
+ * (one BatchGetItem in DynamoDB rather than three reads), each strongly consistent, null when
+ * absent. Every participant request makes this read, right after the link's own.
+ */
+export interface LinkTargetReader {
+  get(studyId: string, code: string, timepoint: string): Promise<{ study: Study | null; participant: Participant | null; instance: Instance | null }>;
+}
+
 export interface LinkTokenRepository {
   put(hash: string, link: { studyId: string; code: string; timepoint: string; createdAt: string; epoch?: number }): Promise<void>;
   get(hash: string): Promise<{ studyId: string; code: string; timepoint: string; epoch: number } | null>;

@@ -12,6 +12,7 @@ import type {
   InstanceRepository,
   InstrumentCatalogue,
   LicensedTextRepository,
+  LinkTargetReader,
   LinkTokenRepository,
   Mailer,
   MessageRepository,
@@ -77,6 +78,8 @@ export interface Deps {
   instances: InstanceRepository;
   messages: MessageRepository;
   links: LinkTokenRepository;
+  /** A link's study, participant and instance in one read, where the store can batch them; without it, three reads at once. */
+  linkTargets?: LinkTargetReader;
   staff: StaffRepository;
   audit: AuditLog;
   /** Finishes audit entries whose change happened but whose append was interrupted. */

@@ -44,7 +44,7 @@ export interface LinkProbe {
  * is counted, and a refused attempt gets the refusal whatever they found.
  */
 export async function resolveLink(
-  deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock'> & { dispatch?: Pick<Deps['dispatch'], 'startedGraceMs'>; linkProbe?: LinkProbe },
+  deps: Pick<Deps, 'links' | 'linkTargets' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock'> & { dispatch?: Pick<Deps['dispatch'], 'startedGraceMs'>; linkProbe?: LinkProbe },
   token: string,
 ): Promise<ResolvedLink> {
   const admitted = deps.linkProbe?.admitted;
@@ -55,11 +55,13 @@ export async function resolveLink(
   }
   const [link] = await Promise.all([deps.links.get(deps.secrets.hash(token)), admitted]);
   if (link === null) throw notFound('link');
-  const [study, participant, instance] = await Promise.all([
-    deps.studies.get(link.studyId),
-    deps.participants.get(link.studyId, link.code),
-    deps.instances.get(link.studyId, link.code, link.timepoint),
-  ]);
+  const { study, participant, instance } = deps.linkTargets
+    ? await deps.linkTargets.get(link.studyId, link.code, link.timepoint)
+    : await Promise.all([
+        deps.studies.get(link.studyId),
+        deps.participants.get(link.studyId, link.code),
+        deps.instances.get(link.studyId, link.code, link.timepoint),
+      ]).then(([study, participant, instance]) => ({ study, participant, instance }));
   if (study === null || participant === null || instance === null) throw notFound('link');
   deps.linkProbe?.resolved();
   if (isRevoked(link.epoch, participant, instance)) throw linkRevoked(study.name, participant.language ?? 'en');

@@ -41,7 +41,7 @@ export interface SubmitResult {
  * with completion, in one conditional write. Any problem: 400 naming the item, nothing stored.
  */
 export async function submitAnswers(
-  deps: Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock' | 'catalogue' | 'forms' | 'licensedTexts' | 'audit' | 'scoringPlugins' | 'onScheduleChanged'>,
+  deps: Pick<Deps, 'links' | 'linkTargets' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock' | 'catalogue' | 'forms' | 'licensedTexts' | 'audit' | 'scoringPlugins' | 'onScheduleChanged'>,
   token: string,
   body: unknown,
 ): Promise<SubmitResult> {

@@ -11,7 +11,8 @@ const IS_OPEN = '#status IN (:scheduled, :open, :started)';
 /** The link used was minted under `:linkEpoch`: refused once the participant's links were revoked past it. */
 const LINK_VALID = '(attribute_not_exists(linkEpoch) OR linkEpoch <= :linkEpoch)';
 const keyOf = (i: Pick<Instance, 'studyId' | 'code' | 'timepoint'>) => keys.instance(i.studyId, i.code, i.timepoint);
-const toInstance = (item: Record<string, unknown>) => withoutKeys(item) as unknown as Instance;
+/** An instance as stored, back to the port's shape (also read by link-target-reader.ts). */
+export const toInstance = (item: Record<string, unknown>) => withoutKeys(item) as unknown as Instance;
 
 export function createInstanceRepository(db: Db): InstanceRepository {
   const TableName = db.tables.research;

@@ -8,7 +8,8 @@ import { conditionally, type Db } from './client';
 import { keys } from './keys';
 import { queryAll, queryDue, withoutKeys } from './query';
 
-const toParticipant = (item: Record<string, unknown>): Participant => {
+/** A participant as stored, back to the port's shape (also read by link-target-reader.ts). */
+export const toParticipant = (item: Record<string, unknown>): Participant => {
   const { planRequestedAt: _p, rev, ...participant } = withoutKeys(item);
   return { ...(participant as unknown as Participant), ...(typeof rev === 'number' ? { revision: rev } : {}) };
 };

@@ -8,6 +8,7 @@ import { createImportJobRepository } from './import-job-repository';
 import { createInstanceRepository } from './instance-repository';
 import { createJoinRepository } from './join-repository';
 import { createLicensedTextRepository } from './licensed-text-repository';
+import { createLinkTargetReader } from './link-target-reader';
 import { createLinkTokenRepository } from './link-token-repository';
 import { createMessageRepository } from './message-repository';
 import { createParticipantRepository } from './participant-repository';
@@ -24,6 +25,7 @@ export function createRepositories(db: Db) {
     instances: createInstanceRepository(db),
     messages: createMessageRepository(db),
     links: createLinkTokenRepository(db),
+    linkTargets: createLinkTargetReader(db),
     staff: createStaffRepository(db),
     audit: createAuditLog(db),
     auditOutbox: createAuditOutbox(db),
