@@ -6,7 +6,8 @@
  */
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createSesClient, createSesMailer } from '../functions/adapters/ses/ses-mailer';
+import { createSesClient } from '../functions/adapters/ses/ses-client';
+import { createSesMailer } from '../functions/adapters/ses/ses-mailer';
 import type { Mailer, OutgoingEmail } from '../functions/core/ports';
 import { demoStudy } from '../functions/demo/demo-study';
 import type { AppDeps } from '../functions/http/env';

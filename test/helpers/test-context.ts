@@ -12,7 +12,8 @@ import { createApp } from '../../functions/http/app';
 import { LINK_TOKEN_HEADER } from '../../functions/core/auth/link-token';
 import type { AppDeps } from '../../functions/http/env';
 import { demoStudy } from '../../functions/demo/demo-study';
-import { createSesClient, createSesMailer } from '../../functions/adapters/ses/ses-mailer';
+import { createSesClient } from '../../functions/adapters/ses/ses-client';
+import { createSesMailer, preloadSesClient } from '../../functions/adapters/ses/ses-mailer';
 import { envelopeSealer, localKeyWrapper } from '../../functions/adapters/system/envelope-sealer';
 import { createRepositories } from '../../functions/adapters/dynamodb/repositories';
 import type { InstrumentCatalogue, Mailer } from '../../functions/core/ports';
@@ -70,6 +71,8 @@ export async function createTestContext(
   // The mailer's and the repositories' clients are the ones exposed here (sesClient, db), so a test can inject faults into their middleware.
   const sesClient = createSesClient(ses);
   const realMailer = createSesMailer(ses, sesClient);
+  // As the dispatcher's Lambda does at start: its paced sends never wait behind the client loading.
+  await preloadSesClient();
   const deps: AppDeps = {
     ...buildDependencies(config, {
       clock,

@@ -63,8 +63,8 @@ describe('the participant Lambda bundle', () => {
     expect(has(all, /node_modules\/(csv-parse|csv-stringify|d3-scale|d3-shape|jstat|pdf-lib|markdown-it)\//)).toEqual([]);
   });
 
-  it('compiles survey-core (a submission), the MIME composer (an email) and the KMS client (an allocation) only when first used', () => {
-    for (const library of ['survey-core', 'nodemailer', '@aws-sdk/client-kms']) {
+  it('compiles survey-core (a submission), the MIME composer and the SES client (an email) and the KMS client (an allocation) only when first used', () => {
+    for (const library of ['survey-core', 'nodemailer', '@aws-sdk/client-ses', '@aws-sdk/client-kms']) {
       expect(has(participant.atLoad, new RegExp(`node_modules/${library}/`)), library).toEqual([]);
       expect(has(participant.onFirstUse, new RegExp(`node_modules/${library}/`)).length, library).toBeGreaterThan(0);
     }
@@ -76,9 +76,9 @@ describe('the participant Lambda bundle', () => {
 });
 
 describe('the staff API bundle', () => {
-  it('holds every route, and compiles survey-core and the PDF library only when first used', () => {
+  it('holds every route, and compiles survey-core, the PDF library, the MIME composer and the SES client only when first used', () => {
     expect(staff.atLoad).toEqual(expect.arrayContaining(['functions/http/app.ts', 'functions/http/routes/study-routes.ts', 'functions/http/routes/participant-routes.ts']));
-    for (const library of ['survey-core', 'pdf-lib', 'nodemailer']) expect(has(staff.atLoad, new RegExp(`node_modules/${library}/`)), library).toEqual([]);
+    for (const library of ['survey-core', 'pdf-lib', 'nodemailer', '@aws-sdk/client-ses']) expect(has(staff.atLoad, new RegExp(`node_modules/${library}/`)), library).toEqual([]);
   });
 });
 

@@ -1,14 +1,23 @@
-import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import type { SESClient } from '@aws-sdk/client-ses';
+import type { SesConnection } from './ses-client';
 import { MailerError, type Mailer, type OutgoingEmail } from '../../core/ports';
 import { redact } from '../../core/redact';
 
-export interface SesConnection {
-  /** Set for the local emulator; unset in AWS. */
-  endpoint?: string;
-  region: string;
-  /** SES configuration set that routes delivery, bounce and complaint events back to Timepoint. */
-  configurationSet?: string;
+// The SES client is imported and built on the first send, not with the module: the participant
+// Lambda sends on few requests (a self-enrolment, a consent copy), and the client's SES-specific
+// code would otherwise be compiled at every cold start.
+let sesClientModule: Promise<typeof import('./ses-client')> | undefined;
+const loadSesClient = () => (sesClientModule ??= import('./ses-client'));
+
+/**
+ * Loads the SES client now rather than on the first send: for a process that sends on most runs
+ * (the dispatcher), whose paced sends should not wait behind the first one compiling it.
+ */
+export async function preloadSesClient(): Promise<void> {
+  await loadSesClient();
 }
+
+export type { SesConnection } from './ses-client';
 
 /** Errors SES answered with (it refused the email) that are worth another try later. */
 const transientNames = new Set([
@@ -56,27 +65,12 @@ export async function composeMime(email: OutgoingEmail): Promise<Buffer> {
   return composer.compile().build();
 }
 
-/** The SES client the mailer uses, with its timeouts and retries. */
-export function createSesClient(connection: SesConnection): SESClient {
-  return new SESClient({
-    region: connection.region,
-    ...(connection.endpoint
-      ? { endpoint: connection.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
-    // Without a timeout an unanswered call (the emulator ignores unknown actions) would hang a dispatcher run.
-    requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000 },
-    // No SDK-level retries: the SDK repeats a send whose answer was lost (a timeout after SES took
-    // it), which would email the person twice. The dispatcher retries, later, only what certainly
-    // did not leave (classifySesError).
-    maxAttempts: 1,
-  });
-}
-
 /**
  * The only module that talks to SES. Sends raw MIME so List-Unsubscribe and Message-ID headers survive.
  * `client` is passed only by tests that inject faults into its middleware stack.
  */
-export function createSesMailer(connection: SesConnection, client: SESClient = createSesClient(connection)): Mailer {
+export function createSesMailer(connection: SesConnection, client?: SESClient): Mailer {
+  let ready: Promise<SESClient> | undefined;
   return {
     async send(email) {
       // SES (unlike the emulator) rejects an empty or malformed recipient; check here so both behave alike.
@@ -84,7 +78,9 @@ export function createSesMailer(connection: SesConnection, client: SESClient = c
         throw new MailerError('refusing to send: invalid recipient address', false);
       }
       try {
-        const result = await client.send(
+        const { createSesClient, SendRawEmailCommand } = await loadSesClient();
+        const ses = await (ready ??= Promise.resolve(client ?? createSesClient(connection)));
+        const result = await ses.send(
           new SendRawEmailCommand({
             RawMessage: { Data: await composeMime(email) },
             Destinations: email.to,
