@@ -50,9 +50,10 @@ beforeAll(() => {
 
 describe('the participant Lambda bundle', () => {
   it('holds the participant, unsubscribe and join routes and the shared middleware', () => {
-    for (const file of ['functions/http/routes/participant-routes.ts', 'functions/http/routes/join-routes.ts', 'functions/http/app-shell.ts', 'functions/http/front-door.ts']) {
+    for (const file of ['functions/http/routes/participant-routes.ts', 'functions/http/app-shell.ts', 'functions/http/front-door.ts']) {
       expect(participant.atLoad).toContain(file);
     }
+    expect(participant.onFirstUse).toContain('functions/http/routes/join-routes.ts');
   });
 
   it('holds no staff route, OpenAPI registry, export, CSV, chart, statistics or PDF code at all', () => {
@@ -68,6 +69,15 @@ describe('the participant Lambda bundle', () => {
       expect(has(participant.atLoad, new RegExp(`node_modules/${library}/`)), library).toEqual([]);
       expect(has(participant.onFirstUse, new RegExp(`node_modules/${library}/`)).length, library).toBeGreaterThan(0);
     }
+  });
+
+  it('compiles self-enrolment (its routes, schedule planning, allocation, luxon) only on the first request to /api/join', () => {
+    for (const file of ['functions/http/routes/join-routes.ts', 'functions/use-cases/self-enrol.ts', 'functions/core/schedule/plan.ts']) {
+      expect(participant.atLoad, file).not.toContain(file);
+      expect(participant.onFirstUse, file).toContain(file);
+    }
+    expect(has(participant.atLoad, /node_modules\/luxon\//)).toEqual([]);
+    expect(has(participant.onFirstUse, /node_modules\/luxon\//).length).toBeGreaterThan(0);
   });
 
   it('leaves out zod\'s translations of its messages (only the English ones are used)', () => {
