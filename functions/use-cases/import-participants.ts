@@ -1,4 +1,3 @@
-import { parse } from 'csv-parse/sync';
 import type { z } from 'zod';
 import { badRequest, conflict, isAppError, notFound } from '../core/errors';
 import { recordAudit } from './audit';
@@ -110,6 +109,8 @@ export async function checkImport(deps: Pick<Deps, 'studies' | 'participants' | 
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
   let records: Array<Record<string, string>>;
+  // The CSV parser is imported with the first import, not with the staff API: few requests need it.
+  const { parse } = await import('csv-parse/sync');
   try {
     records = parse(csv, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase().replace(/^enrollment_date$/, 'enrolment_date')), skip_empty_lines: true, bom: true, trim: true });
   } catch (error) {

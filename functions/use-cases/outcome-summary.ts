@@ -1,10 +1,9 @@
-import { stringify } from 'csv-stringify/sync';
 import { consortCounts, type ConsortCounts } from '../core/analysis/consort';
 import { spreadsheetSafeCast } from '../core/export/spreadsheet-safe';
-import { outcomeSummary, type OutcomeSummary } from '../core/analysis/outcome-summary';
+import type { OutcomeSummary } from '../core/analysis/outcome-summary';
 import type { InstanceStatus } from '../core/schedule/records';
 import { summaryColumns, summaryTableRows } from '../core/analysis/summary-table';
-import { trajectorySvg, type PlotLabels } from '../core/analysis/trajectory-plot';
+import type { PlotLabels } from '../core/analysis/trajectory-plot';
 import { badRequest, notFound } from '../core/errors';
 import { groupLongRows, type LongRow } from '../core/export/long-rows';
 import { participantGroups } from '../core/export/participant-groups';
@@ -106,7 +105,12 @@ export async function studyOutcomeSummary(
     throw badRequest('include_test', 'use 1 to include test participants, or 0 (the default) to leave them out');
   }
   const includeTest = query.include_test === '1';
-  const { study, rows, consort, testParticipants } = await studyLongRows(deps, studyId, { includeTest });
+  // The statistics (jstat), the chart (d3) and the CSV writer are imported with the first summary,
+  // not with the staff API, whose every cold start would otherwise compile them.
+  const [{ study, rows, consort, testParticipants }, { outcomeSummary }] = await Promise.all([
+    studyLongRows(deps, studyId, { includeTest }),
+    import('../core/analysis/outcome-summary'),
+  ]);
   const summary = onlyScales(
     outcomeSummary(rows, { timepoints: scheduleOrder(study.protocol.timepoints), arms: study.arms, followup: query.followup, reference: query.reference }),
     query.scale,
@@ -122,15 +126,19 @@ export async function studyOutcomeSummary(
   const date = deps.clock.now().toISOString().slice(0, 10);
   const stem = `${studyId}-summary-${summary.followup}${query.scale ? `-${query.scale}` : ''}-${date}`;
   switch (format) {
-    case 'csv':
+    case 'csv': {
+      const { stringify } = await import('csv-stringify/sync');
       return {
         format,
         contentType: 'text/csv; charset=utf-8',
         filename: `${stem}.csv`,
         body: stringify([...summaryTableRows(summary)], { header: true, columns: [...summaryColumns], cast: spreadsheetSafeCast }),
       };
-    case 'svg':
+    }
+    case 'svg': {
+      const { trajectorySvg } = await import('../core/analysis/trajectory-plot');
       return { format, contentType: 'image/svg+xml; charset=utf-8', filename: `${stem}.svg`, body: trajectorySvg(summary, plotLabels(deps, study)) };
+    }
     default:
       return { format: 'json', summary: { ...summary, consort, testParticipants: { count: testParticipants, included: includeTest } } };
   }

@@ -90,6 +90,13 @@ describe('the staff API bundle', () => {
     expect(staff.atLoad).toEqual(expect.arrayContaining(['functions/http/app.ts', 'functions/http/routes/study-routes.ts', 'functions/http/routes/participant-routes.ts']));
     for (const library of ['survey-core', 'pdf-lib', 'nodemailer', '@aws-sdk/client-ses']) expect(has(staff.atLoad, new RegExp(`node_modules/${library}/`)), library).toEqual([]);
   });
+
+  it('compiles the outcome summary\'s statistics (jstat) and chart (d3), and the CSV import\'s parser, only when first used', () => {
+    for (const library of ['jstat', 'd3-scale', 'd3-shape', 'csv-parse']) {
+      expect(has(staff.atLoad, new RegExp(`node_modules/${library}/`)), library).toEqual([]);
+      expect(has(staff.onFirstUse, new RegExp(`node_modules/${library}/`)).length, library).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe('source maps', () => {
