@@ -71,13 +71,12 @@ describe('the participant Lambda bundle', () => {
     }
   });
 
-  it('compiles self-enrolment (its routes, schedule planning, allocation, luxon) only on the first request to /api/join', () => {
-    for (const file of ['functions/http/routes/join-routes.ts', 'functions/use-cases/self-enrol.ts', 'functions/core/schedule/plan.ts']) {
+  it('compiles self-enrolment (its routes, schedule planning, enrolment emails, luxon) only on the first request to /api/join', () => {
+    for (const file of ['functions/http/routes/join-routes.ts', 'functions/use-cases/self-enrol.ts', 'functions/core/schedule/plan.ts', 'functions/core/email/enrolment-emails.ts']) {
       expect(participant.atLoad, file).not.toContain(file);
       expect(participant.onFirstUse, file).toContain(file);
     }
     expect(has(participant.atLoad, /node_modules\/luxon\//)).toEqual([]);
-    expect(has(participant.onFirstUse, /node_modules\/luxon\//).length).toBeGreaterThan(0);
   });
 
   it('leaves out zod\'s translations of its messages (only the English ones are used)', () => {
