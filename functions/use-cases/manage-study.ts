@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod';
 import { badRequest, conflict, forbidden, isAppError, notFound } from '../core/errors';
-import type { StaffRole, StaffSession } from '../core/auth/staff';
+import { canAccessStudy, type StaffRole, type StaffSession } from '../core/auth/staff';
 import { renderParticipantEmail } from '../core/email/templates';
 import { participantLink, unsubscribePageLink } from '../core/email/links';
 import type { Protocol, Study } from '../core/study/study';
@@ -10,6 +10,7 @@ import { publishConsentVersion, validateStudy } from './create-study';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { previewSchedule } from './protocol-versions';
+import { can } from '../core/auth/permissions';
 
 /**
  * Creates a study from a full definition. A coordinator who creates one becomes its
@@ -21,7 +22,7 @@ export async function createStudy(
   body: unknown,
 ): Promise<Study> {
   const study = validateStudy(deps, { missingRules: {}, emails: {}, support: {}, ...(body as object), protocol: { version: 1, ...((body as { protocol?: object })?.protocol ?? {}) } });
-  if (study.allocation !== undefined && session.role !== 'admin') throw forbidden('allocation: only an admin may set a study’s allocation (its block sizes are kept from other staff)');
+  if (study.allocation !== undefined && !can(session.role, 'allocation.manage')) throw forbidden('allocation: only an admin may set a study’s allocation (its block sizes are kept from other staff)');
   if ((await deps.studies.get(study.id)) !== null) throw conflict(`a study with id "${study.id}" already exists`, 'id');
   // The consent text first: a study must never point at a version whose text is not stored.
   if (study.consent !== undefined) await publishConsentVersion(deps, study.id, study.consent);
@@ -82,7 +83,7 @@ export async function updateStudySettings(
   for (const key of ['allocation', 'consent', 'join'] as const) if (merged[key] === null) delete merged[key];
   const next = validateStudy(deps, merged);
   if (!isDeepStrictEqual(next.allocation, study.allocation)) {
-    if ((options.role ?? 'coordinator') !== 'admin') throw forbidden('allocation: only an admin may change a study’s allocation');
+    if (!can(options.role ?? 'coordinator', 'allocation.manage')) throw forbidden('allocation: only an admin may change a study’s allocation');
     const first = await deps.allocations.latest(studyId);
     if (first !== null) throw conflict(`allocation: frozen after the first allocation (${first.sequence} so far): it can no longer change`, 'allocation');
   }
@@ -173,5 +174,5 @@ export async function previewEmail(deps: Pick<Deps, 'studies' | 'catalogue' | 'b
 /** Studies a staff member may see. */
 export async function listStudies(deps: Pick<Deps, 'studies'>, session: StaffSession) {
   const all = await deps.studies.list();
-  return all.filter((s) => session.role === 'admin' || session.studies.includes(s.id)).map(({ id, name, timezone, arms }) => ({ id, name, timezone, arms }));
+  return all.filter((s) => canAccessStudy(session, s.id)).map(({ id, name, timezone, arms }) => ({ id, name, timezone, arms }));
 }
