@@ -11,10 +11,11 @@ import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { previewSchedule } from './protocol-versions';
 import { can } from '../core/auth/permissions';
+import { concealBlockSizes } from '../core/allocation/allocation-config';
 
 /**
  * Creates a study from a full definition. A coordinator who creates one becomes its
- * coordinator; admins see every study anyway.
+ * coordinator; admins see every study anyway. Answers the study as the creator's role may see it.
  */
 export async function createStudy(
   deps: Pick<Deps, 'studies' | 'staff' | 'catalogue' | 'audit' | 'clock' | 'secrets' | 'consents'>,
@@ -39,7 +40,7 @@ export async function createStudy(
       auditEntry(deps, { scope: 'staff', actor, action: 'staff.changed', target: `staff:${session.email}`, after: { studiesAdded: [study.id] } }),
     );
   }
-  return study;
+  return concealBlockSizes(study, session.role);
 }
 
 /** Everything about a study but its protocol (which is versioned: see publishProtocol). */
@@ -64,7 +65,7 @@ export const settingsSchema = z.strictObject({
 /**
  * Changes a study's settings; an arm that still has participants can't be removed. The
  * allocation is an admin's to set, and is frozen once anyone has been allocated; a changed
- * consent text must come with a new version.
+ * consent text must come with a new version. Answers the study as the actor's role may see it.
  */
 export async function updateStudySettings(
   deps: Pick<Deps, 'studies' | 'participants' | 'catalogue' | 'audit' | 'clock' | 'secrets' | 'allocations' | 'consents'>,
@@ -106,7 +107,7 @@ export async function updateStudySettings(
   if (next.consent !== undefined && next.consent.version !== study.consent?.version) {
     await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'consent.published', target: `study:${studyId}`, before: study.consent ? { version: study.consent.version } : undefined, after: { version: next.consent.version, languages: Object.keys(next.consent.text) } });
   }
-  return next;
+  return concealBlockSizes(next, options.role ?? 'coordinator');
 }
 
 /** The validation report of a draft protocol: every problem, each naming its field; nothing is saved. */
@@ -169,6 +170,13 @@ export async function previewEmail(deps: Pick<Deps, 'studies' | 'catalogue' | 'b
     closesAt,
     timezone: study.timezone,
   });
+}
+
+/** A study with its current protocol, as `session`'s role may see it (block sizes are an admin's). */
+export async function studyView(deps: Pick<Deps, 'studies'>, session: Pick<StaffSession, 'role'>, studyId: string): Promise<Study> {
+  const study = await deps.studies.get(studyId);
+  if (study === null) throw notFound('study');
+  return concealBlockSizes(study, session.role);
 }
 
 /** Studies a staff member may see. */
