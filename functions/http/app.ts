@@ -1,4 +1,6 @@
+import { rolesFor } from '../core/auth/permissions';
 import { apiRoutes, staffApiRoutes } from './api-routes';
+import { requireStaff } from './auth';
 import { composeApp } from './app-shell';
 import { mountRoutes } from './define-route';
 import type { AppDeps } from './env';
@@ -18,7 +20,7 @@ export function createApp(deps: AppDeps) {
   return composeApp(deps, (app) => {
     app.get('/api/health', (c) => c.json({ ok: true }));
     app.get('/api/openapi.json', (c) => c.json((document ??= openApiDocument(apiRoutes))));
-    mountRoutes(app, deps, staffApiRoutes);
+    mountRoutes(app, deps, staffApiRoutes, (capability) => requireStaff(deps, rolesFor(capability)));
     mountParticipantRoutes(app, deps);
   });
 }

@@ -1,8 +1,7 @@
 import type { Context, Hono, MiddlewareHandler, TypedResponse } from 'hono';
 import type { ClientErrorStatusCode } from 'hono/utils/http-status';
 import type * as z from 'zod';
-import { rolesFor, type Capability } from '../core/auth/permissions';
-import { requireStaff } from './auth';
+import type { Capability } from '../core/auth/permissions';
 import type { AppDeps, AppEnv } from './env';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -49,14 +48,19 @@ export function defineRoute<const S extends RouteSpec, H extends RouteHandler<S[
   return { ...spec, ...serving, handle };
 }
 
+/** The middleware that lets through only staff whose role has `capability` (and, on a study's routes, who work on that study). */
+export type StaffGuard = (capability: Capability) => MiddlewareHandler<AppEnv>;
+
 /**
- * Adds `routes` to `app`, each behind the role check its capability names (and, for a study's
- * routes, the study check), in the order given: a literal path declared before a parameter in the
- * same place wins.
+ * Adds `routes` to `app`, in the order given (a literal path declared before a parameter in the
+ * same place wins), each behind `guard` for its capability. The guard is passed in rather than
+ * imported, so the participant Lambda, whose routes have none, loads no staff sign-in code; a
+ * route with a capability and no guard to check it is a mistake, refused at start-up.
  */
-export function mountRoutes(app: Hono<AppEnv>, deps: AppDeps, routes: readonly Route[]): void {
+export function mountRoutes(app: Hono<AppEnv>, deps: AppDeps, routes: readonly Route[], guard?: StaffGuard): void {
   for (const route of routes) {
-    const middleware = [...(route.capability ? [requireStaff(deps, rolesFor(route.capability))] : []), ...(route.before ? [route.before(deps)] : [])];
+    if (route.capability !== undefined && guard === undefined) throw new Error(`${route.method} ${route.path} needs ${route.capability}, and nothing here checks it`);
+    const middleware = [...(route.capability !== undefined && guard ? [guard(route.capability)] : []), ...(route.before ? [route.before(deps)] : [])];
     const serve: MiddlewareHandler<AppEnv> = async (c) => route.handle(c, deps);
     // Hono types each arity of `on` separately; the handlers here are a list.
     const handlers = [...middleware, serve] as [MiddlewareHandler<AppEnv>];
