@@ -1,6 +1,6 @@
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { SESSION_HOURS } from '../../core/auth/staff';
-import { requestSignIn, signInRequestSchema, signInVerifySchema, signOut, verifySignIn } from '../../use-cases/sign-in';
+import { requestSignIn, signInRequestSchema, signInVerifySchema, signOut, verifySignIn, whoIsSignedIn } from '../../use-cases/sign-in';
 import { SESSION_COOKIE, sessionCredential } from '../auth';
 import { assertSameOrigin } from '../csrf';
 import { defineRoute } from '../define-route';
@@ -48,7 +48,7 @@ export const authRoutes = [
         path: '/',
         maxAge: SESSION_HOURS * 3600,
       });
-      return c.json({ token, role: session.role, email: session.email, studies: session.studies, expiresAt: session.expiresAt });
+      return c.json({ token, ...whoIsSignedIn(session) });
     },
     { before: (deps) => limitProbing(deps, 'sign-in-code', (status) => status === 401) },
   ),
@@ -60,8 +60,7 @@ export const authRoutes = [
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   }),
-  defineRoute({ method: 'get', path: '/api/auth/me', tag, summary: 'Who is signed in', capability: 'studies.read', responses: { 200: '{email, role, studies, expiresAt}' } }, (c) => {
-    const { email, role, studies, expiresAt } = c.get('session');
-    return c.json({ email, role, studies, expiresAt });
-  }),
+  defineRoute({ method: 'get', path: '/api/auth/me', tag, summary: 'Who is signed in', capability: 'studies.read', responses: { 200: '{email, role, studies, expiresAt}' } }, (c) =>
+    c.json(whoIsSignedIn(c.get('session'))),
+  ),
 ] as const;

@@ -1,5 +1,5 @@
 import { auditQuerySchema, auditTrail } from '../../use-cases/audit-trail';
-import { putStaffMember, removeStaffMember, staffMemberSchema } from '../../use-cases/manage-staff';
+import { listStaff, putStaffMember, removeStaffMember, staffMemberSchema } from '../../use-cases/manage-staff';
 import { defineRoute } from '../define-route';
 import { readJson } from '../read-json';
 import { staffActor } from '../staff-actor';
@@ -8,7 +8,7 @@ const tag = 'Staff';
 
 /** Admins manage staff accounts. */
 export const staffRoutes = [
-  defineRoute({ method: 'get', path: '/api/staff', tag, summary: 'Staff accounts', capability: 'staff.manage', responses: { 200: '{staff}' } }, async (c, deps) => c.json({ staff: await deps.staff.list() })),
+  defineRoute({ method: 'get', path: '/api/staff', tag, summary: 'Staff accounts', capability: 'staff.manage', responses: { 200: '{staff}' } }, async (c, deps) => c.json(await listStaff(deps))),
   defineRoute(
     { method: 'get', path: '/api/staff/audit', tag, summary: 'Sign-ins and account changes, newest first', capability: 'staff.manage', query: auditQuerySchema, responses: { 200: '{entries, truncated}' } },
     async (c, deps) => c.json(await auditTrail(deps, 'staff', c.req.query())),
