@@ -4,7 +4,7 @@ import { Empty, ErrorNotice, Loading } from '../components/notices';
 import { ConsortFlow } from '../components/consort-flow';
 import { PageTitle } from '../components/page-title';
 import { num } from '../lib/format';
-import type { OutcomeSummary, StudySummary, SummaryRow } from '../lib/types';
+import type { StudySummary, SummaryRow } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { call, urlOf } from '../lib/client';
 
@@ -19,7 +19,7 @@ export function SummaryPage({ study }: { study: StudySummary }) {
   const [includeTest, setIncludeTest] = useState(false);
   const query = { followup, reference, ...(includeTest ? { include_test: '1' as const } : {}) };
   const url = (format: 'json' | 'csv' | 'svg') => urlOf('get', '/api/studies/:studyId/summary', { params: { studyId: study.id }, query: { format, ...query } });
-  const summary = useApi<OutcomeSummary>(call('get', '/api/studies/:studyId/summary', { params: { studyId: study.id }, query: { format: 'json', ...query } }));
+  const summary = useApi(call('get', '/api/studies/:studyId/summary', { params: { studyId: study.id }, query: { format: 'json', ...query } }));
   const data = summary.data;
   // The summary lists timepoints in schedule order (when they happen), the first being the baseline.
   const protocolTimepoints = full.data?.protocol.timepoints ?? [];
