@@ -50,16 +50,15 @@ beforeAll(() => {
 
 describe('the participant Lambda bundle', () => {
   it('holds the participant, unsubscribe and join routes and the shared middleware', () => {
-    for (const file of ['functions/http/routes/participant-routes.ts', 'functions/http/app-shell.ts', 'functions/http/front-door.ts']) {
+    for (const file of ['functions/http/routes/participant-routes.ts', 'functions/http/routes/join-routes.ts', 'functions/http/app-shell.ts', 'functions/http/front-door.ts']) {
       expect(participant.atLoad).toContain(file);
     }
-    expect(participant.onFirstUse).toContain('functions/http/routes/join-routes.ts');
   });
 
-  it('holds no staff route, OpenAPI registry, export, CSV, chart, statistics or PDF code at all', () => {
+  it('holds no staff route, staff sign-in check, OpenAPI generator, export, CSV, chart, statistics or PDF code at all', () => {
     const all = [...participant.atLoad, ...participant.onFirstUse];
-    expect(has(all, /functions\/http\/routes\/(auth|study|staff|summary|instrument|participant-admin)-routes\.ts$/)).toEqual([]);
-    expect(has(all, /functions\/http\/(app|openapi)\.ts$|route-docs\.ts$/)).toEqual([]);
+    expect(has(all, /functions\/http\/routes\/(auth|study|staff|summary|instrument|participant-admin|import-job)-routes\.ts$/)).toEqual([]);
+    expect(has(all, /functions\/http\/(app|openapi|api-routes|auth)\.ts$|functions\/use-cases\/sign-in\.ts$/)).toEqual([]);
     expect(has(all, /functions\/core\/(export|analysis)\//)).toEqual([]);
     expect(has(all, /node_modules\/(csv-parse|csv-stringify|d3-scale|d3-shape|jstat|pdf-lib|markdown-it)\//)).toEqual([]);
   });
@@ -69,14 +68,6 @@ describe('the participant Lambda bundle', () => {
       expect(has(participant.atLoad, new RegExp(`node_modules/${library}/`)), library).toEqual([]);
       expect(has(participant.onFirstUse, new RegExp(`node_modules/${library}/`)).length, library).toBeGreaterThan(0);
     }
-  });
-
-  it('compiles self-enrolment (its routes, schedule planning, enrolment emails, luxon) only on the first request to /api/join', () => {
-    for (const file of ['functions/http/routes/join-routes.ts', 'functions/use-cases/self-enrol.ts', 'functions/core/schedule/plan.ts', 'functions/core/email/enrolment-emails.ts']) {
-      expect(participant.atLoad, file).not.toContain(file);
-      expect(participant.onFirstUse, file).toContain(file);
-    }
-    expect(has(participant.atLoad, /node_modules\/luxon\//)).toEqual([]);
   });
 
   it('leaves out zod\'s translations of its messages (only the English ones are used)', () => {
