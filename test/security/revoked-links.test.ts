@@ -128,7 +128,7 @@ describe.each(actions)('after %s, every earlier link of the participant', (_, ac
 });
 
 describe('a link revoked while a request through it is under way', () => {
-  /** Runs `revoke` just after the next look-up of the participant's instance, i.e. after the link was checked and before anything is written. */
+  /** Runs `revoke` just after the next look-up of the participant's instance (alone, or with the link's other targets), i.e. after the link was checked and before anything is written. */
   function revokeMidRequest(code: string, revoke: () => Response | Promise<Response>) {
     const real = t.deps.instances;
     let armed = true;
@@ -144,8 +144,21 @@ describe('a link revoked while a request through it is under way', () => {
       },
     };
     t.deps.instances = wrapped;
+    // A link's look-up reads its instance with its study and participant, in one batch.
+    const realTargets = t.deps.linkTargets!;
+    t.deps.linkTargets = {
+      async get(studyId, c, timepoint) {
+        const targets = await realTargets.get(studyId, c, timepoint);
+        if (armed && c === code) {
+          armed = false;
+          expect((await revoke()).status).toBeLessThan(300);
+        }
+        return targets;
+      },
+    };
     return () => {
       t.deps.instances = real;
+      t.deps.linkTargets = realTargets;
     };
   }
 
