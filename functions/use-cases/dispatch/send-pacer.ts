@@ -1,0 +1,67 @@
+/** The clock a pacer reads and waits on: `performance.now` and a timer in production, a fake one in tests. */
+export interface PacerClock {
+  /** Milliseconds on a monotonic clock. */
+  now(): number;
+  /** Waits about `ms` (a real timer may fire a little early or late; a virtual clock's may not wait at all). */
+  sleep(ms: number): Promise<void>;
+}
+
+export interface SendPacer {
+  /**
+   * Calls `send` in the next free slot, at the moment the slot is granted (so the send starts when
+   * the pacer counted it), and answers what it answers. Slots are granted in the order asked for,
+   * across any number of concurrent senders.
+   */
+  paced<T>(send: () => Promise<T>): Promise<T>;
+}
+
+const WINDOW_MS = 1000;
+
+/**
+ * Paces sends to at most `ratePerSecond` in every one-second window, wherever the window starts:
+ * SES counts its sending quota per second, and a late timer followed by an on-time one must not
+ * put one send too many into a second. Two rules, both on the times sends were actually granted:
+ * a send starts no sooner than one second after the send `rate` sends before it (a sliding window
+ * of the last `rate` grants), and sends are spaced about 1/rate apart so a backlog goes out
+ * evenly rather than in a burst at the start of each second. A grant that came late lets the next
+ * one follow at once (catching up one interval), never more.
+ */
+export function createSendPacer(ratePerSecond: number, clock: PacerClock): SendPacer {
+  if (!(ratePerSecond > 0) || ratePerSecond === Infinity) return { paced: (send) => send() };
+  const interval = WINDOW_MS / ratePerSecond;
+  const capacity = Math.max(1, Math.floor(ratePerSecond));
+  /** The grant times of the last `capacity` sends, oldest first. */
+  const recent: number[] = [];
+  let scheduled = -Infinity;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const grant = async () => {
+    const earliest = Math.max(scheduled + interval, recent.length === capacity ? recent[0]! + WINDOW_MS : -Infinity);
+    let waited = false;
+    // Again after a timer that fired early; a virtual clock whose sleep does not advance is let through at once.
+    for (let t = clock.now(); t < earliest; ) {
+      // A microsecond over, so that clock arithmetic in floating point cannot wake a hair short of the slot.
+      await clock.sleep(earliest - t + 0.001);
+      waited = true;
+      const after = clock.now();
+      if (after === t) break;
+      t = after;
+    }
+    const at = Math.max(clock.now(), earliest);
+    // A send that had to wait and was granted late lets the next one catch up one interval; one after a quiet spell starts the spacing afresh.
+    scheduled = waited ? Math.max(earliest, at - interval) : at;
+    recent.push(at);
+    if (recent.length > capacity) recent.shift();
+  };
+
+  return {
+    paced<T>(send: () => Promise<T>): Promise<T> {
+      let sent!: Promise<T>;
+      const granted = queue.then(grant).then(() => {
+        sent = send();
+      });
+      queue = granted.catch(() => {});
+      return granted.then(() => sent);
+    },
+  };
+}
