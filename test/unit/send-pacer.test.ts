@@ -60,8 +60,12 @@ describe('pacing sends to the configured rate', () => {
 
   it('holds the rate when timers fire early (armed on a stale loop time)', async () => {
     const random = seeded(11);
-    // Early by up to 3 ms (a stale loop time), never by more than a quarter of the wait.
-    const clock = fakeClock((_, ms) => -Math.min(ms / 4, random() * 3));
+    // Armed on a stale loop time: early by up to 3 ms, or at once; armed again right after, it is fresh. A short wait (a timer's least is 1 ms) is on time.
+    let atOnce = false;
+    const clock = fakeClock((_, ms) => {
+      atOnce = ms > 4 && !atOnce && random() < 0.2;
+      return ms <= 4 ? 0 : atOnce ? -ms : -random() * 3;
+    });
     const times = await sendThrough(14, clock, 8, 60);
     expect(busiest(times, 1000)).toBeLessThanOrEqual(14);
   });
@@ -110,8 +114,8 @@ describe('pacing sends to the configured rate', () => {
     let sleeps = 0;
     const pacer = createSendPacer(10, { now: () => performance.now(), sleep: async () => void sleeps++ });
     for (let i = 0; i < 50; i++) await pacer.paced(async () => {});
-    // One look at the clock per send at most, rather than spinning until real time reaches each slot.
-    expect(sleeps).toBeLessThanOrEqual(50);
+    // A few looks at the clock per send, rather than spinning until real time reaches each slot.
+    expect(sleeps).toBeLessThanOrEqual(50 * 3);
   });
 
   it('answers what the send answers, and passes its failure on without stopping later sends', async () => {

@@ -16,6 +16,8 @@ export interface SendPacer {
 }
 
 const WINDOW_MS = 1000;
+/** Sleeps in a row that let no time pass before the clock counts as virtual. */
+const MAX_STALLS = 3;
 
 /**
  * Paces sends to at most `ratePerSecond` in every one-second window, wherever the window starts:
@@ -38,15 +40,16 @@ export function createSendPacer(ratePerSecond: number, clock: PacerClock): SendP
   const grant = async () => {
     const earliest = Math.max(scheduled + interval, recent.length === capacity ? recent[0]! + WINDOW_MS : -Infinity);
     let waited = false;
-    for (let t = clock.now(); t < earliest; ) {
+    for (let t = clock.now(), stalls = 0; t < earliest; ) {
       // A microsecond over, so that clock arithmetic in floating point cannot wake a hair short of the slot.
-      const asked = earliest - t + 0.001;
-      await clock.sleep(asked);
+      await clock.sleep(earliest - t + 0.001);
       waited = true;
       const after = clock.now();
-      // A timer that fired a little early (armed on a stale loop time) is waited out again; a sleep
-      // that hardly waited at all is a virtual clock's (the demo seeding, simulate, tests), let through.
-      if (after - t < asked / 2) break;
+      // A timer that fired early (armed on a stale loop time) is waited out again, armed afresh. A
+      // sleep that keeps returning without a millisecond passing is a virtual clock's (the demo
+      // seeding, simulate, tests): the send is let through rather than spun on.
+      stalls = after - t < 1 ? stalls + 1 : 0;
+      if (stalls >= MAX_STALLS) break;
       t = after;
     }
     const at = Math.max(clock.now(), earliest);
