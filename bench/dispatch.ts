@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const report = new Report(
     'dispatch',
     'Dispatch: time per message against a bare send + ledger write; a backlog drained at the configured send rate',
-    `runDispatch (functions/use-cases/dispatch.ts and dispatch/) with buildDependencies' repositories and the real SES mailer, dynalite and the SES emulator in a process of their own, clock fixed at ${new Date(ENROLLED + 60_000).toISOString()}; ` +
+    `runDispatch (functions/use-cases/dispatch.ts and dispatcher/) with buildDependencies' repositories and the real SES mailer, dynalite and the SES emulator in a process of their own, clock fixed at ${new Date(ENROLLED + 60_000).toISOString()}; ` +
       `${opts.templates} demo-study participants enrolled through the enrolment use case, every other one a copy of their items under a new code and address (bench/lib/clone.ts); ` +
       `per-message comparison: ${opts.rounds} rounds of ${opts.messages} invitations with no pacing, alternating with as many SendEmail + conditional UpdateItem at the dispatcher's own concurrency; ` +
       `backlog: ${fmtInt(opts.backlog)} invitations due at once, passes back to back at ${opts.rate} emails/s, each send's time taken as the dispatcher calls the mailer.`,

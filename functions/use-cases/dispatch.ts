@@ -1,18 +1,18 @@
-import { createPassContext, type DispatchDeps, type DispatchOptions, type DispatchReport } from './dispatch/pass-context';
-import { enrolImportJobs } from './dispatch/import-step';
-import { finishInterruptedEnrolments } from './dispatch/finish-enrolments';
-import { replanRequested } from './dispatch/replan';
-import { followUpCompletions } from './dispatch/follow-up-completions';
-import { expireClosedInstances } from './dispatch/expire-instances';
-import { sendDue } from './dispatch/send-due';
+import { createPassContext, type DispatchDeps, type DispatchOptions, type DispatchReport } from './dispatcher/pass-context';
+import { enrolImportJobs } from './dispatcher/import-step';
+import { finishInterruptedEnrolments } from './dispatcher/finish-enrolments';
+import { replanRequested } from './dispatcher/replan';
+import { followUpCompletions } from './dispatcher/follow-up-completions';
+import { expireClosedInstances } from './dispatcher/expire-instances';
+import { sendDue } from './dispatcher/send-due';
 
-export type { DispatchDeps, DispatchOptions, DispatchReport } from './dispatch/pass-context';
+export type { DispatchDeps, DispatchOptions, DispatchReport } from './dispatcher/pass-context';
 
 /**
  * One dispatcher pass, the same locally (a timer) and in AWS (a scheduled Lambda). Every step
  * reads its work from the sparse due index and ends it with a conditional write, so a pass may
  * overlap another or die at any point: the next pass picks up exactly what is left. Each job is a
- * module of `dispatch/`, sharing one pass context (ports, options, counters, per-pass reads):
+ * module of `dispatcher/`, sharing one pass context (ports, options, counters, per-pass reads):
  *
  * 0. append the audit entries of changes whose writer died before it could (see audited-write.ts);
  *    enrol queued import jobs' chunks, within a budget (their participants are planned in step 1);

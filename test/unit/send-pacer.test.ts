@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSendPacer, type PacerClock } from '../../functions/use-cases/dispatch/send-pacer';
+import { createSendPacer, type PacerClock } from '../../functions/use-cases/dispatcher/send-pacer';
 
 /**
  * A fake monotonic clock whose timers fire late by what `lateness` says (a busy event loop),
