@@ -58,6 +58,23 @@ describe('pacing sends to the configured rate', () => {
     expect(busiest(times, 10_000)).toBeLessThanOrEqual(140);
   });
 
+  it('starts each send in the step its slot is granted, so work queued in between cannot push sends together', async () => {
+    const random = seeded(5);
+    const clock = fakeClock(() => random() * 4);
+    let busy = true;
+    // Other senders' work (parsing answers, rendering emails) runs between any two steps and takes time.
+    const otherWork = (async () => {
+      while (busy) {
+        await Promise.resolve();
+        await clock.sleep(random() < 0.05 ? random() * 6 : 0);
+      }
+    })();
+    const times = await sendThrough(14, clock, 8, 60);
+    busy = false;
+    await otherWork;
+    expect(busiest(times, 1000)).toBeLessThanOrEqual(14);
+  });
+
   it('holds the rate when timers fire early (armed on a stale loop time)', async () => {
     const random = seeded(11);
     // Armed on a stale loop time: early by up to 3 ms, or at once; armed again right after, it is fresh. A short wait (a timer's least is 1 ms) is on time.

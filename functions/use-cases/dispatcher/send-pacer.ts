@@ -37,7 +37,8 @@ export function createSendPacer(ratePerSecond: number, clock: PacerClock): SendP
   let scheduled = -Infinity;
   let queue: Promise<unknown> = Promise.resolve();
 
-  const grant = async () => {
+  /** Waits for the next free slot, then starts the send in the same synchronous step, so no other work can come between the slot and the send. */
+  const grant = async (start: () => void) => {
     const earliest = Math.max(scheduled + interval, recent.length === capacity ? recent[0]! + WINDOW_MS : -Infinity);
     let waited = false;
     for (let t = clock.now(), stalls = 0; t < earliest; ) {
@@ -57,14 +58,17 @@ export function createSendPacer(ratePerSecond: number, clock: PacerClock): SendP
     scheduled = waited ? Math.max(earliest, at - interval) : at;
     recent.push(at);
     if (recent.length > capacity) recent.shift();
+    start();
   };
 
   return {
     paced<T>(send: () => Promise<T>): Promise<T> {
       let sent!: Promise<T>;
-      const granted = queue.then(grant).then(() => {
-        sent = send();
-      });
+      const granted = queue.then(() =>
+        grant(() => {
+          sent = send();
+        }),
+      );
       queue = granted.catch(() => {});
       return granted.then(() => sent);
     },
