@@ -25,8 +25,8 @@ const MAX_STALLS = 3;
  * put one send too many into a second. Two rules, both on the times sends were actually granted:
  * a send starts no sooner than one second after the send `rate` sends before it (a sliding window
  * of the last `rate` grants), and sends are spaced about 1/rate apart so a backlog goes out
- * evenly rather than in a burst at the start of each second. A grant that came late lets the next
- * one follow at once (catching up one interval), never more.
+ * evenly rather than in a burst at the start of each second; a late timer delays the sends after
+ * it rather than being made up (never two sends closer than 1/rate).
  */
 export function createSendPacer(ratePerSecond: number, clock: PacerClock): SendPacer {
   if (!(ratePerSecond > 0) || ratePerSecond === Infinity) return { paced: (send) => send() };
@@ -40,11 +40,9 @@ export function createSendPacer(ratePerSecond: number, clock: PacerClock): SendP
   /** Waits for the next free slot, then starts the send in the same synchronous step, so no other work can come between the slot and the send. */
   const grant = async (start: () => void) => {
     const earliest = Math.max(scheduled + interval, recent.length === capacity ? recent[0]! + WINDOW_MS : -Infinity);
-    let waited = false;
     for (let t = clock.now(), stalls = 0; t < earliest; ) {
       // A microsecond over, so that clock arithmetic in floating point cannot wake a hair short of the slot.
       await clock.sleep(earliest - t + 0.001);
-      waited = true;
       const after = clock.now();
       // A timer that fired early (armed on a stale loop time) is waited out again, armed afresh. A
       // sleep that keeps returning without a millisecond passing is a virtual clock's (the demo
@@ -54,8 +52,8 @@ export function createSendPacer(ratePerSecond: number, clock: PacerClock): SendP
       t = after;
     }
     const at = Math.max(clock.now(), earliest);
-    // A send that had to wait and was granted late lets the next one catch up one interval; one after a quiet spell starts the spacing afresh.
-    scheduled = waited ? Math.max(earliest, at - interval) : at;
+    // Spacing counts from when the send actually started: a late timer is never made up by sending the next one sooner.
+    scheduled = at;
     recent.push(at);
     if (recent.length > capacity) recent.shift();
     start();
