@@ -76,6 +76,9 @@ export async function invokeStreaming(handler: unknown, event: unknown, options:
     stream.on('finish', resolve);
     stream.on('error', reject);
   });
+  // Observed now, awaited after the handler returns: a stream that fails while the handler runs is
+  // the response failing (Lambda aborts it), not an unhandled rejection.
+  finished.catch(() => {});
   await (handler as StreamingHandler)(event, stream, {});
   await finished;
   if (stream.prelude === undefined) throw new Error('the handler streamed no status and headers');

@@ -3,6 +3,8 @@ import { installLambdaStreamingRuntime, invokeStreaming } from '../../bench/lib/
 import { demoStudy } from '../../functions/demo/demo-study';
 import { FORWARDED_AUTHORIZATION_HEADER } from '../../functions/http/edge-headers';
 import { seedSyntheticDemo } from '../../functions/use-cases/seed-synthetic-demo';
+import { createExportApp } from '../../functions/http/export-app';
+import type { Instance } from '../../functions/core/schedule/records';
 import { apiEvent, BENCH_ORIGIN_SECRET } from '../../bench/lib/lambda-event';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 
@@ -76,6 +78,26 @@ describe('the export Lambda (response streaming)', () => {
       const result = await invokeStreaming(handler, apiEvent(method, path, { headers: { [FORWARDED_AUTHORIZATION_HEADER]: `Bearer ${token}` } }), { keepBody: true });
       expect(result.statusCode, `${method} ${path}`).toBe(404);
       expect(JSON.parse(result.body!)).toMatchObject({ error: { code: 'not_found' } });
+    }
+  });
+
+  it('aborts the response when reading fails after the file has started, so a truncated export never ends like a complete one', async () => {
+    const { streamHandle } = await import('hono/aws-lambda');
+    const pages = t.deps.instances.pagesForStudy.bind(t.deps.instances);
+    async function* failing(studyId: string): AsyncGenerator<Instance[]> {
+      let n = 0;
+      for await (const page of pages(studyId, { pageSize: 5 })) {
+        if (++n === 3) throw new Error('table unreadable');
+        yield page;
+      }
+    }
+    const broken = streamHandle(createExportApp({ ...t.deps, viaFrontDoor: undefined, instances: { ...t.deps.instances, pagesForStudy: failing } }));
+    const quiet = console.error;
+    console.error = () => {};
+    try {
+      await expect(invokeStreaming(broken, exportEvent('/api/studies/demo/export', 'format=long'))).rejects.toThrow('table unreadable');
+    } finally {
+      console.error = quiet;
     }
   });
 });
