@@ -403,7 +403,9 @@ export class AppStack extends Stack {
     operations.functionAlarms('Participant', this.participant.fn, 'participant API');
     operations.functionAlarms('Dispatcher', this.dispatcher.fn, 'dispatcher');
     operations.functionAlarms('Feedback', this.feedback.fn, 'SES feedback');
-    operations.functionAlarms('Export', this.exporter.fn, 'export');
+    // No alarms of the export function's own: an export is interactive, so its failure is seen at once by
+    // the analyst who asked for it (a failed download) and logged, and two more alarms would cost more a
+    // month than every export of a study (docs/cost.md).
     // Scheduled every minute: fewer than one invocation in 10 minutes means the schedule is off
     // (rule disabled, function deleted) and no email goes out. No data at all is the same thing.
     operations.alarm('DispatcherNotRunning', this.dispatcher.fn.metricInvocations({ period: Duration.minutes(10), statistic: 'Sum' }), {

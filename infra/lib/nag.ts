@@ -82,7 +82,7 @@ export const acceptedFindings: Array<{ rule: RegExp; path: RegExp; reason: strin
     rule: /^HIPAA\.Security-LambdaDLQ$/,
     path: /\/(Api|Participant|Export)\/Function\/Resource$/,
     reason:
-      'The staff and participant APIs are invoked synchronously by API Gateway, the export function synchronously by CloudFront through its URL; a dead-letter queue only receives failed asynchronous invocations, so it would stay empty. Failures reach the caller as 5xx or a broken download, which alarms (Api5xx, ApiErrors, ParticipantErrors, ExportErrors). The asynchronous functions (dispatcher, feedback) have DLQs.',
+      'The staff and participant APIs are invoked synchronously by API Gateway, the export function synchronously by CloudFront through its URL; a dead-letter queue only receives failed asynchronous invocations, so it would stay empty. Failures reach the caller as 5xx (which alarms: Api5xx, ApiErrors, ParticipantErrors) or, for an export, as a failed download the analyst sees at once. The asynchronous functions (dispatcher, feedback) have DLQs.',
   },
   {
     rule: /^HIPAA\.Security-LambdaDLQ$/,

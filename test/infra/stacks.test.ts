@@ -366,8 +366,9 @@ describe('dead letters and alarms', () => {
     expect(JSON.stringify(statements)).toMatch(/kms:EncryptionContext:aws:logs:arn/);
   });
 
-  it('alarms on errors and throttles of every function', () => {
-    for (const prefix of ['ApiFunction', 'ParticipantFunction', 'ExportFunction', 'DispatcherFunction', 'FeedbackFunction']) {
+  it('alarms on errors and throttles of every function but the export (interactive: its failure is the analyst\'s failed download)', () => {
+    expect(alarmsOn('AWS/Lambda', 'Errors', logicalId(appTemplate, 'AWS::Lambda::Function', 'ExportFunction'))).toEqual([]);
+    for (const prefix of ['ApiFunction', 'ParticipantFunction', 'DispatcherFunction', 'FeedbackFunction']) {
       const fn = logicalId(appTemplate, 'AWS::Lambda::Function', prefix);
       for (const metric of ['Errors', 'Throttles']) {
         expect(alarmsOn('AWS/Lambda', metric, fn), `${metric} of ${prefix}`).toEqual([
@@ -405,7 +406,7 @@ describe('dead letters and alarms', () => {
 
   it('sends every alarm to one encrypted, TLS-only topic, emailed to the address from context when one is given', () => {
     const topic = logicalId(appTemplate, 'AWS::SNS::Topic', 'OperationsAlarmTopic');
-    expect(alarms().length).toBe(16);
+    expect(alarms().length).toBe(14);
     for (const alarm of alarms()) expect(alarm.AlarmActions, alarm.AlarmDescription).toEqual([{ Ref: topic }]);
     for (const alarm of alarms()) expect(alarm.AlarmDescription).toContain('docs/operations.md');
     appTemplate.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'Timepoint alarms', KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OperationsKey'), 'Arn'] } });
@@ -415,7 +416,7 @@ describe('dead letters and alarms', () => {
     });
     appTemplate.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@trial.example', TopicArn: { Ref: topic } });
     quietTemplate.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 0);
-    expect(Object.keys(quietTemplate.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(16);
+    expect(Object.keys(quietTemplate.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(14);
   });
 
   it('encrypts every log group (function logs and API access logs) with the operations key', () => {
