@@ -104,6 +104,9 @@ export const PARTICIPANT_PATHS = ['/api/p', '/api/u', '/api/join'] as const;
 /** CloudFront's path pattern for the export function: the one route it serves (functions/http/export-app.ts). */
 export const EXPORT_PATH_PATTERN = '/api/studies/*/export';
 
+/** The export function's V8 old-space bound, in MB (of its 512 MB). */
+export const EXPORT_HEAP_MB = 128;
+
 /** The export function's TIMEPOINT_BASE_URL: `.invalid` never resolves (RFC 6761), and it builds no links. */
 export const EXPORT_FUNCTION_BASE_URL = 'https://export-function.invalid';
 
@@ -228,6 +231,10 @@ export class AppStack extends Stack {
         // (distribution → function URL → function): a reserved name that can never resolve, so a
         // link built here by mistake fails visibly instead of pointing somewhere.
         TIMEPOINT_BASE_URL: EXPORT_FUNCTION_BASE_URL,
+        // V8 sizes its heap from the machine's memory, not the function's: a heap bound well inside the
+        // 512 MB makes it collect instead of growing. A streamed export holds one page and one
+        // participant, so a study that outgrew this would fail loudly rather than slowly (bench/README.md#export-memory).
+        NODE_OPTIONS: [...(functionDefaults.sourceMaps ? ['--enable-source-maps'] : []), `--max-old-space-size=${EXPORT_HEAP_MB}`].join(' '),
       },
       ...(reserved ? { reservedConcurrency: reserved.export } : {}),
       ...functionDefaults,

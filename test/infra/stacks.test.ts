@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { researchTable } from '../../functions/adapters/dynamodb/table-definitions';
 import { pageContentSecurityPolicy } from '../../functions/http/page-headers';
 import { FORWARDED_AUTHORIZATION_HEADER, ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER } from '../../functions/http/edge-headers';
-import { defaultReservedConcurrency, EXPORT_PATH_PATTERN } from '../../infra/lib/app-stack';
+import { defaultReservedConcurrency, EXPORT_HEAP_MB, EXPORT_PATH_PATTERN } from '../../infra/lib/app-stack';
 import { EXPORT_PATH } from '../../functions/http/export-app';
 import { acceptedFindings, acceptedFindingsFor, nagPacks, optOutFindings, type NagOptions } from '../../infra/lib/nag';
 import { synthStacks, type SynthOptions } from '../helpers/synth-stacks';
@@ -273,6 +273,8 @@ describe('the export function', () => {
     expect(urls[0]!.Properties).toMatchObject({ AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM' });
     expect(target(urls[0]!.Properties.TargetFunctionArn)).toBe(idOf('ExportFunction'));
     expect(functions()[idOf('ExportFunction')]!.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 900, ReservedConcurrentExecutions: defaultReservedConcurrency.export });
+    // Its heap bounded well inside its memory, so V8 collects rather than grows (bench/README.md#export-memory).
+    expect(functions()[idOf('ExportFunction')]!.Properties.Environment.Variables.NODE_OPTIONS).toBe(`--max-old-space-size=${EXPORT_HEAP_MB}`);
   });
 
   it('may be invoked through its URL by this distribution alone (origin access control), and by nothing else', () => {
