@@ -1,9 +1,10 @@
 import { useRef, useState, type MouseEvent } from 'react';
 import type { ApiErrorBody } from '../../shared/api';
 import { PageTitle } from '../components/page-title';
-import { ApiError, errorMessage, studyPath } from '../lib/http';
+import { ApiError, errorMessage } from '../lib/http';
 import { Link, paths } from '../lib/router';
 import type { StudySummary } from '../lib/types';
+import { urlOf } from '../lib/client';
 
 /** Every format GET /api/studies/:id/export offers (docs/exports.md); none carries contact details. */
 const formats = [
@@ -61,7 +62,10 @@ export function ExportsPage({ study }: { study: StudySummary }) {
   const [download, setDownload] = useState<DownloadState | null>(null);
   const busy = useRef(false);
   const href = (format: string, csv: boolean) =>
-    studyPath(study.id, `/export?format=${format}${includeTest ? '&include_test=1' : ''}${csv && excel ? '&bom=1&delimiter=semicolon' : ''}`);
+    urlOf('get', '/api/studies/:studyId/export', {
+      params: { studyId: study.id },
+      query: { format, ...(includeTest ? { include_test: '1' } : {}), ...(csv && excel ? { bom: '1', delimiter: 'semicolon' } : {}) },
+    });
   const start = (event: MouseEvent<HTMLAnchorElement>, name: string) => {
     event.preventDefault();
     if (busy.current) return;
