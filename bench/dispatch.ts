@@ -42,11 +42,7 @@ async function drain(deps: AppDeps, onPass?: (sent: number, started: number, end
   return total;
 }
 
-/**
- * The most sends in any window [t, t + ms), and how many sends closed a window holding more than
- * `allowed`. Sends exactly 1/rate apart put rate + 1 of them in some one-second windows (the first
- * and the last on its edges) as soon as a timer fires a little late, hence the allowance of one.
- */
+/** The most sends in any window [t, t + ms), and how many sends closed a window holding more than `allowed`. */
 function busiest(times: number[], ms: number, allowed: number): { most: number; over: number } {
   let most = 0;
   let over = 0;
@@ -62,7 +58,7 @@ async function main(): Promise<void> {
   const report = new Report(
     'dispatch',
     'Dispatch: time per message against a bare send + ledger write; a backlog drained at the configured send rate',
-    `runDispatch (functions/use-cases/dispatch.ts) with buildDependencies' repositories and the real SES mailer, dynalite and the SES emulator in a process of their own, clock fixed at ${new Date(ENROLLED + 60_000).toISOString()}; ` +
+    `runDispatch (functions/use-cases/dispatch.ts and dispatcher/) with buildDependencies' repositories and the real SES mailer, dynalite and the SES emulator in a process of their own, clock fixed at ${new Date(ENROLLED + 60_000).toISOString()}; ` +
       `${opts.templates} demo-study participants enrolled through the enrolment use case, every other one a copy of their items under a new code and address (bench/lib/clone.ts); ` +
       `per-message comparison: ${opts.rounds} rounds of ${opts.messages} invitations with no pacing, alternating with as many SendEmail + conditional UpdateItem at the dispatcher's own concurrency; ` +
       `backlog: ${fmtInt(opts.backlog)} invitations due at once, passes back to back at ${opts.rate} emails/s, each send's time taken as the dispatcher calls the mailer.`,
@@ -161,8 +157,8 @@ async function main(): Promise<void> {
     report.check(received.size === opts.backlog, `the SES emulator holds ${received.size} distinct backlog recipients, expected ${opts.backlog}`);
     const span = (sends.at(-1)! - sends[0]!) / 1000;
     const rate = (sends.length - 1) / span;
-    const second = busiest(sends, 1000, opts.rate + 1);
-    const tenSeconds = busiest(sends, 10_000, 10 * opts.rate + 1);
+    const second = busiest(sends, 1000, opts.rate);
+    const tenSeconds = busiest(sends, 10_000, 10 * opts.rate);
 
     // ---- An empty pass: what the every-minute schedule costs when nothing is due ----
     const emptyMs: number[] = [];
@@ -188,8 +184,8 @@ async function main(): Promise<void> {
           ['sends timed', fmtInt(sends.length)],
           ['first to last send', `${span.toFixed(1)} s`],
           ['mean rate', `${rate.toFixed(2)} emails/s`],
-          ['busiest one-second window', `${second.most} sends (${second.over} of ${fmtInt(sends.length)} sends closed a one-second window holding more than ${opts.rate + 1})`],
-          ['busiest ten-second window', `${tenSeconds.most} sends (${tenSeconds.over} closed one holding more than ${10 * opts.rate + 1})`],
+          ['busiest one-second window', `${second.most} sends (${second.over} of ${fmtInt(sends.length)} sends closed a one-second window holding more than ${opts.rate})`],
+          ['busiest ten-second window', `${tenSeconds.most} sends (${tenSeconds.over} closed one holding more than ${10 * opts.rate})`],
           ['in AWS (a pass a minute, each stopping at its budget)', `about ${Math.ceil(opts.backlog / (opts.rate * (fast.dispatch.passBudgetMs / 1000)))} min for this backlog (${fmtInt(opts.rate * 60 * (fast.dispatch.passBudgetMs / 60_000))} emails a minute)`],
         ],
       ),
@@ -197,8 +193,8 @@ async function main(): Promise<void> {
     report.section('DynamoDB per operation (RRU/WRU as billed on demand, see bench/lib/db-calls.ts)', report.usageTable());
     const ratio = d.median / b.median;
     report.target({ name: "dispatcher's time per message, median of rounds", measured: fmtMs(d.median), baseline: `${fmtMs(b.median)} (SendEmail + conditional UpdateItem)`, ratio, goal: '≤ 1.5× the baseline', met: ratio <= 1.5 });
-    report.target({ name: `backlog of ${fmtInt(opts.backlog)}: busiest one-second window`, measured: `${second.most} sends`, baseline: `${opts.rate}/s configured`, ratio: second.most / opts.rate, goal: `≤ ${opts.rate} + 1 on a window's edge`, met: second.most <= opts.rate + 1 });
-    report.target({ name: `backlog of ${fmtInt(opts.backlog)}: busiest ten-second window`, measured: `${tenSeconds.most} sends`, baseline: `${opts.rate}/s configured`, ratio: tenSeconds.most / (10 * opts.rate), goal: `≤ ${10 * opts.rate} + 1 on a window's edge`, met: tenSeconds.most <= 10 * opts.rate + 1 });
+    report.target({ name: `backlog of ${fmtInt(opts.backlog)}: busiest one-second window`, measured: `${second.most} sends`, baseline: `${opts.rate}/s configured`, ratio: second.most / opts.rate, goal: `≤ ${opts.rate}, wherever the window starts`, met: second.most <= opts.rate });
+    report.target({ name: `backlog of ${fmtInt(opts.backlog)}: busiest ten-second window`, measured: `${tenSeconds.most} sends`, baseline: `${opts.rate}/s configured`, ratio: tenSeconds.most / (10 * opts.rate), goal: `≤ ${10 * opts.rate}, wherever the window starts`, met: tenSeconds.most <= 10 * opts.rate });
     report.target({ name: `backlog of ${fmtInt(opts.backlog)}: drain rate`, measured: `${rate.toFixed(2)} emails/s`, baseline: `${opts.rate}/s configured`, ratio: rate / opts.rate, goal: '≥ 0.95× the configured rate', met: rate >= 0.95 * opts.rate });
     report.note(`backlog verified: ${fmtInt(drained.sent ?? 0)} sent, none skipped, failed or retried; the SES emulator received ${fmtInt(received.size)} distinct backlog recipients`);
   } finally {

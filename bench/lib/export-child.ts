@@ -8,18 +8,20 @@
  *   exporter reads them, and dropped; no application code is loaded.
  * - `stream`: the export use case (`exportStudy`) piped into a sink that only counts: what the
  *   command line does, and what a streamed response would hold.
- * - `handler`: the deployed API bundle's Lambda handler answering GET /api/studies/:id/export
- *   with a staff bearer token, as API Gateway invokes it.
+ * - `lambda`: what serves an export in AWS, the deployed export bundle's streaming handler
+ *   (functions/entrypoints/export-lambda.ts) answering GET /api/studies/:id/export with a staff
+ *   bearer token, as its function URL invokes it (bench/lib/lambda-streaming.ts: the runtime's
+ *   `awslambda` global and a response stream read with backpressure, the body counted, not kept).
  */
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 export interface ChildInput {
-  mode: 'read' | 'stream' | 'handler';
+  mode: 'read' | 'stream' | 'lambda';
   env: Record<string, string>;
   studyId: string;
-  /** handler: the bundle's index.mjs and the bearer token. */
+  /** lambda: the bundle's index.mjs and the bearer token. */
   bundle?: string;
   token?: string;
 }
@@ -90,12 +92,16 @@ async function main(): Promise<void> {
       return { rows: count - 1, bytes, status: 200 };
     };
   } else {
-    const { handler } = (await import(input.bundle!)) as { handler: (event: unknown) => Promise<{ statusCode: number; body?: string }> };
+    const { installLambdaStreamingRuntime, invokeStreaming } = await import('./lambda-streaming');
+    const { FORWARDED_AUTHORIZATION_HEADER } = await import('../../functions/http/edge-headers');
+    installLambdaStreamingRuntime();
+    const { handler } = (await import(input.bundle!)) as { handler: unknown };
     const { apiEvent } = await import('./lambda-event');
     run = async () => {
-      const result = await handler(apiEvent('GET', `/api/studies/${input.studyId}/export`, { query: 'format=long', headers: { authorization: `Bearer ${input.token}` } }));
-      const body = result.body ?? '';
-      return { rows: lines(body) - 1, bytes: Buffer.byteLength(body), status: result.statusCode };
+      // As the export behaviour's CloudFront function forwards it: the bearer token moved aside.
+      const event = apiEvent('GET', `/api/studies/${input.studyId}/export`, { query: 'format=long', headers: { [FORWARDED_AUTHORIZATION_HEADER]: `Bearer ${input.token}` } });
+      const result = await invokeStreaming(handler, event);
+      return { rows: result.lines - 1, bytes: result.bytes, status: result.statusCode };
     };
   }
   const idleRss = process.memoryUsage().rss;

@@ -131,6 +131,12 @@ export interface ParticipantRepository {
    */
   revokeLinks(studyId: string, code: string, at: Date, audit?: AuditedChange): Promise<void>;
   list(studyId: string): Promise<Participant[]>;
+  /**
+   * A study's participants a page at a time, in code order (the order of their keys), reading the
+   * next page only when the consumer asks: for exports, which must not hold a whole study in
+   * memory. `pageSize` caps a page (default: DynamoDB's 1 MB pages).
+   */
+  pagesForStudy(studyId: string, options?: { pageSize?: number }): AsyncIterable<Participant[]>;
   /** Asks the dispatcher to re-plan a participant (idempotent). */
   requestPlan(studyId: string, code: string, at: Date): Promise<void>;
   /**

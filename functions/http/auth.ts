@@ -4,6 +4,7 @@ import { canAccessStudy, sessionStillValid, type StaffRole } from '../core/auth/
 import { forbidden, unauthorized } from '../core/errors';
 import { authenticate } from '../use-cases/sign-in';
 import { assertSameOrigin } from './csrf';
+import { FORWARDED_AUTHORIZATION_HEADER } from './edge-headers';
 import type { AppDeps, AppEnv } from './env';
 
 export const SESSION_COOKIE = 'tp_session';
@@ -14,8 +15,10 @@ export const SESSION_COOKIE = 'tp_session';
  * forged cross-site request would carry it too).
  */
 export function sessionCredential(c: Context): { token: string; via: 'bearer' | 'cookie' } | undefined {
-  const header = c.req.header('authorization');
-  if (header?.startsWith('Bearer ')) return { token: header.slice('Bearer '.length).trim(), via: 'bearer' };
+  // Behind the export function's origin access control, `Authorization` holds CloudFront's signature
+  // and the viewer's own header arrives as FORWARDED_AUTHORIZATION_HEADER (edge-headers.ts).
+  const header = [c.req.header('authorization'), c.req.header(FORWARDED_AUTHORIZATION_HEADER)].find((value) => value?.startsWith('Bearer '));
+  if (header !== undefined) return { token: header.slice('Bearer '.length).trim(), via: 'bearer' };
   const cookie = getCookie(c, SESSION_COOKIE);
   return cookie === undefined ? undefined : { token: cookie, via: 'cookie' };
 }

@@ -10,7 +10,7 @@ import { groupLongRows } from '../core/export/long-rows';
 import { participantGroups, type ParticipantGroup } from '../core/export/participant-groups';
 import { spreadsheetSafeCast } from '../core/export/spreadsheet-safe';
 import { wideRow } from '../core/export/wide-rows';
-import type { Protocol } from '../core/study/study';
+import type { Participant, Protocol } from '../core/study/study';
 import { recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
 
@@ -51,8 +51,10 @@ export interface ExportFile {
 /**
  * A study's data in one of the analyst formats (docs/exports.md), streamed as it is read.
  * Reads only the research table: contact details are in another table this use case never
- * touches. Instances are read page by page and shaped one participant at a time, so memory
- * stays flat however large the study (the participant list itself is read whole).
+ * touches. Participants and instances are read page by page and shaped one participant at a
+ * time, so memory stays flat however large the study: nothing is held for the whole study (the
+ * participants are counted in a first pass over their pages, for progress, and read again as
+ * the file is written).
  */
 export async function exportStudy(
   deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'catalogue' | 'audit' | 'clock' | 'secrets'>,
@@ -84,10 +86,11 @@ export async function exportStudy(
     items: withTest(itemColumnSpecs(study, layout, find)),
   };
   const needsData = chosen !== 'codebook' && chosen !== 'codebook-json';
-  const everyone = needsData ? await deps.participants.list(studyId) : [];
+  const paging = options.pageSize !== undefined ? { pageSize: options.pageSize } : {};
   // Test participants are a coordinator trying the study out, not research data: left out unless asked for.
-  const excluded = new Set(options.includeTest ? [] : everyone.filter((p) => p.test).map((p) => p.code));
-  const participants = everyone.filter((p) => !excluded.has(p.code));
+  const included = (participant: Participant | undefined) => options.includeTest === true || participant?.test !== true;
+  let participantsTotal = 0;
+  if (needsData) for await (const page of deps.participants.pagesForStudy(studyId, paging)) participantsTotal += page.filter(included).length;
   await recordAudit(deps, {
     scope: `study:${studyId}`,
     actor,
@@ -96,13 +99,13 @@ export async function exportStudy(
     after: { format: chosen, ...(options.includeTest ? { includeTest: true } : {}) },
   });
 
-  const progress: ExportProgress = { participants: 0, participantsTotal: participants.length, rows: 0 };
+  const progress: ExportProgress = { participants: 0, participantsTotal, rows: 0 };
   const report = () => options.onProgress?.({ ...progress });
   /** Each participant's records, as the instance pages arrive. */
   async function* perParticipant<T>(shape: (group: ParticipantGroup) => Iterable<T>): AsyncGenerator<T> {
-    const pages = deps.instances.pagesForStudy(studyId, options.pageSize !== undefined ? { pageSize: options.pageSize } : {});
-    for await (const group of participantGroups(participants, pages)) {
-      if (excluded.has(group.code)) continue;
+    const groups = participantGroups(deps.participants.pagesForStudy(studyId, paging), deps.instances.pagesForStudy(studyId, paging));
+    for await (const group of groups) {
+      if (!included(group.participant)) continue;
       for (const record of shape(group)) {
         progress.rows++;
         yield record;
@@ -125,7 +128,7 @@ export async function exportStudy(
     filename: `${studyId}-${chosen}-${date}.${extension}`,
     contentType,
     body,
-    participantsTotal: participants.length,
+    participantsTotal,
   });
   const csv = (records: AsyncIterable<unknown> | Iterable<unknown>, header: readonly string[]) =>
     file('csv', 'text/csv; charset=utf-8', csvStream(records, header, { bom: options.bom === true, delimiter: csvDelimiters[options.delimiter ?? 'comma'] }));

@@ -15,15 +15,16 @@ import {
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { FunctionUrlOrigin, HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
-import { ORIGIN_SECRET_HEADER, viewerAddressFunctionCode } from '../../functions/http/edge-headers';
+import { exportViewerRequestFunctionCode, ORIGIN_SECRET_HEADER, viewerAddressFunctionCode } from '../../functions/http/edge-headers';
 import { cacheControlFor, pageContentSecurityPolicy, pageHeaders } from '../../functions/http/page-headers';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
@@ -90,12 +91,26 @@ export interface ReservedConcurrency {
   dispatcher: number;
   /** SES feedback arrives at the send rate; throttled SNS deliveries are retried. */
   feedback: number;
+  /**
+   * Exports streaming at once: a handful of analysts, each export minutes at most. A cap keeps a
+   * flood of exports (each reading a whole study) from taking the account's concurrency.
+   */
+  export: number;
 }
 
 /** The API paths served by the participant Lambda, each with everything under it: links, unsubscribe, self-enrolment. */
 export const PARTICIPANT_PATHS = ['/api/p', '/api/u', '/api/join'] as const;
 
-export const defaultReservedConcurrency: ReservedConcurrency = { api: 50, participant: 50, dispatcher: 1, feedback: 5 };
+/** CloudFront's path pattern for the export function: the one route it serves (functions/http/export-app.ts). */
+export const EXPORT_PATH_PATTERN = '/api/studies/*/export';
+
+/** The export function's V8 old-space bound, in MB (of its 512 MB). */
+export const EXPORT_HEAP_MB = 128;
+
+/** The export function's TIMEPOINT_BASE_URL: `.invalid` never resolves (RFC 6761), and it builds no links. */
+export const EXPORT_FUNCTION_BASE_URL = 'https://export-function.invalid';
+
+export const defaultReservedConcurrency: ReservedConcurrency = { api: 50, participant: 50, dispatcher: 1, feedback: 5, export: 5 };
 
 /**
  * Everything stateless: the staff API Lambda (the Hono app) behind an HTTP API's $default stage,
@@ -106,6 +121,8 @@ export class AppStack extends Stack {
   readonly api: TimepointFunction;
   /** Serves participant links, unsubscribe and self-enrolment (functions/entrypoints/participant-lambda.ts). */
   readonly participant: TimepointFunction;
+  /** Streams exports (a function URL behind CloudFront): no 6 MB cap, flat memory. */
+  readonly exporter: TimepointFunction;
   readonly dispatcher: TimepointFunction;
   readonly feedback: TimepointFunction;
   readonly distribution: Distribution;
@@ -194,6 +211,37 @@ export class AppStack extends Stack {
     this.api.useAllocationKey(props.allocationKey);
     this.participant.useAllocationKey(props.allocationKey);
 
+    // Exports stream from a function of their own (docs/exports.md): API Gateway and a buffered
+    // Lambda response cap a body at 6 MB, and buffering holds the whole file in memory. Response
+    // streaming needs a function URL; only CloudFront may invoke it (IAM auth, signed by origin
+    // access control), and the app still refuses requests without the origin secret. It reads the
+    // research table and appends the export's audit entry there; it is given no access to contacts
+    // (the export never touches them; the name is only configuration).
+    this.exporter = new TimepointFunction(this, 'Export', {
+      entry: 'functions/entrypoints/export-lambda.ts',
+      memorySize: 512,
+      // A large study streams for minutes (past the first 6 MB, Lambda sends about 2 MB/s).
+      timeout: Duration.minutes(15),
+      environment: {
+        ...sharedEnv,
+        TIMEPOINT_ORIGIN_SECRET: originSecret('current'),
+        TIMEPOINT_ORIGIN_SECRET_PREVIOUS: originSecret('previous'),
+        TIMEPOINT_ORIGIN_SECRET_ROTATION: rotation,
+        // An export builds no links, and the distribution's address would be a dependency cycle
+        // (distribution → function URL → function): a reserved name that can never resolve, so a
+        // link built here by mistake fails visibly instead of pointing somewhere.
+        TIMEPOINT_BASE_URL: EXPORT_FUNCTION_BASE_URL,
+        // V8 sizes its heap from the machine's memory, not the function's: a heap bound well inside the
+        // 512 MB makes it collect instead of growing. A streamed export holds one page and one
+        // participant, so a study that outgrew this would fail loudly rather than slowly (bench/README.md#export-memory).
+        NODE_OPTIONS: [...(functionDefaults.sourceMaps ? ['--enable-source-maps'] : []), `--max-old-space-size=${EXPORT_HEAP_MB}`].join(' '),
+      },
+      ...(reserved ? { reservedConcurrency: reserved.export } : {}),
+      ...functionDefaults,
+    }).bindTable(props.research, researchTable, 'RESEARCH_TABLE', 'readWrite');
+    this.exporter.fn.addEnvironment('CONTACTS_TABLE', props.contacts.tableName);
+    const exportUrl = this.exporter.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM, invokeMode: InvokeMode.RESPONSE_STREAM });
+
     // Access logs hold client IP addresses: the same key as the function logs.
     const apiAccessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS, encryptionKey: operationsKey });
     const httpApi = new HttpApi(this, 'HttpApi', {
@@ -241,6 +289,9 @@ export class AppStack extends Stack {
     // The viewer's address, from the connection CloudFront accepted, in a header the API trusts
     // (it overwrites any value the client sent; X-Forwarded-For is never read).
     const viewerAddress = new CloudFrontFunction(this, 'ViewerAddress', { code: FunctionCode.fromInline(viewerAddressFunctionCode) });
+    // The same for exports, which also moves the viewer's Authorization (a staff bearer token) aside:
+    // origin access control signs the request to the function URL in that header.
+    const exportViewerRequest = new CloudFrontFunction(this, 'ExportViewerRequest', { code: FunctionCode.fromInline(exportViewerRequestFunctionCode) });
     this.distribution = new Distribution(this, 'Site Distribution', {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
@@ -256,6 +307,19 @@ export class AppStack extends Stack {
         functionAssociations: [{ function: spaRouting, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
+        // Before /api/* (CloudFront takes the first pattern that matches): exports, streamed.
+        [EXPORT_PATH_PATTERN]: {
+          origin: FunctionUrlOrigin.withOriginAccessControl(exportUrl, {
+            customHeaders: { [ORIGIN_SECRET_HEADER]: originSecret('current'), 'x-timepoint-origin-rotation': rotation },
+            // Between two chunks of a streamed export (the first waits for the study's first page).
+            readTimeout: Duration.seconds(60),
+          }),
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          functionAssociations: [{ function: exportViewerRequest, eventType: FunctionEventType.VIEWER_REQUEST }],
+        },
         '/api/*': {
           origin: new HttpOrigin(`${httpApi.apiId}.execute-api.${this.region}.${this.urlSuffix}`, {
             // The rotation counter changes the distribution whenever the secret is rotated, so CloudFormation resolves the new value.
@@ -349,6 +413,9 @@ export class AppStack extends Stack {
     operations.functionAlarms('Participant', this.participant.fn, 'participant API');
     operations.functionAlarms('Dispatcher', this.dispatcher.fn, 'dispatcher');
     operations.functionAlarms('Feedback', this.feedback.fn, 'SES feedback');
+    // No alarms of the export function's own: an export is interactive, so its failure is seen at once by
+    // the analyst who asked for it (a failed download) and logged, and two more alarms would cost more a
+    // month than every export of a study (docs/cost.md).
     // Scheduled every minute: fewer than one invocation in 10 minutes means the schedule is off
     // (rule disabled, function deleted) and no email goes out. No data at all is the same thing.
     operations.alarm('DispatcherNotRunning', this.dispatcher.fn.metricInvocations({ period: Duration.minutes(10), statistic: 'Sum' }), {

@@ -10,12 +10,12 @@ import type { IConstruct } from 'constructs';
 export const acceptedFindings: Array<{ rule: RegExp; path: RegExp; reason: string }> = [
   {
     rule: /^AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\]$/,
-    path: /\/(Api|Participant|Dispatcher|Feedback)\/Function\/ServiceRole\/|\/Custom::CDKBucketDeployment/,
+    path: /\/(Api|Participant|Export|Dispatcher|Feedback)\/Function\/ServiceRole\/|\/Custom::CDKBucketDeployment/,
     reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.',
   },
   {
     rule: /^AwsSolutions-IAM5\[Resource::\*\]$/,
-    path: /\/(Api|Participant|Dispatcher|Feedback)\/Function\/ServiceRole\/DefaultPolicy\//,
+    path: /\/(Api|Participant|Export|Dispatcher|Feedback)\/Function\/ServiceRole\/DefaultPolicy\//,
     reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
   },
   {
@@ -25,7 +25,7 @@ export const acceptedFindings: Array<{ rule: RegExp; path: RegExp; reason: strin
   },
   {
     rule: /^AwsSolutions-L1$/,
-    path: /\/(Api|Participant|Dispatcher|Feedback)\/Function\/Resource$|\/Custom::CDKBucketDeployment/,
+    path: /\/(Api|Participant|Export|Dispatcher|Feedback)\/Function\/Resource$|\/Custom::CDKBucketDeployment/,
     reason: 'Runtime pinned deliberately (nodejs22.x, the version CI bundles for); upgraded in a tested release, not silently.',
   },
   {
@@ -63,26 +63,26 @@ export const acceptedFindings: Array<{ rule: RegExp; path: RegExp; reason: strin
   // ---- HIPAA Security ----
   {
     rule: /^HIPAA\.Security-IAMNoInlinePolicy$/,
-    path: /\/(Api|Participant|Dispatcher|Feedback)\/Function\/ServiceRole\/DefaultPolicy\/Resource$|\/Custom::CDKBucketDeployment[^/]*\/ServiceRole\/DefaultPolicy\/Resource$/,
+    path: /\/(Api|Participant|Export|Dispatcher|Feedback)\/Function\/ServiceRole\/DefaultPolicy\/Resource$|\/Custom::CDKBucketDeployment[^/]*\/ServiceRole\/DefaultPolicy\/Resource$/,
     reason:
       "CDK writes each function's grants as a policy attached to that function's role alone; a managed policy would hold the same statements for one role. Least privilege is checked on the statements themselves (AwsSolutions-IAM5, and test/infra asserts no wildcard actions).",
   },
   {
     rule: /^HIPAA\.Security-LambdaInsideVPC$/,
-    path: /\/(Api|Participant|Dispatcher|Feedback)\/Function\/Resource$|\/Custom::CDKBucketDeployment[^/]*\/Resource$/,
+    path: /\/(Api|Participant|Export|Dispatcher|Feedback)\/Function\/Resource$|\/Custom::CDKBucketDeployment[^/]*\/Resource$/,
     reason:
       'The functions reach only AWS APIs (DynamoDB, SES, S3, KMS, X-Ray) over TLS with IAM-signed requests, and run no network listener; a VPC would add NAT or interface endpoints without a network boundary to protect. Data at rest is under customer-managed keys, access is per-function IAM.',
   },
   {
     rule: /^HIPAA\.Security-LambdaConcurrency$/,
     path: /\/Custom::CDKBucketDeployment[^/]*\/Resource$/,
-    reason: "CDK's deployment helper runs only during a deploy (one invocation per asset copy), never on a request path; the application's four functions each reserve concurrency.",
+    reason: "CDK's deployment helper runs only during a deploy (one invocation per asset copy), never on a request path; the application's functions each reserve concurrency.",
   },
   {
     rule: /^HIPAA\.Security-LambdaDLQ$/,
-    path: /\/(Api|Participant)\/Function\/Resource$/,
+    path: /\/(Api|Participant|Export)\/Function\/Resource$/,
     reason:
-      'The staff and participant APIs are invoked synchronously by API Gateway; a dead-letter queue only receives failed asynchronous invocations, so it would stay empty. Failures reach the caller as 5xx, which alarms (Api5xx, ApiErrors, ParticipantErrors). The asynchronous functions (dispatcher, feedback) have DLQs.',
+      'The staff and participant APIs are invoked synchronously by API Gateway, the export function synchronously by CloudFront through its URL; a dead-letter queue only receives failed asynchronous invocations, so it would stay empty. Failures reach the caller as 5xx (which alarms: Api5xx, ApiErrors, ParticipantErrors) or, for an export, as a failed download the analyst sees at once. The asynchronous functions (dispatcher, feedback) have DLQs.',
   },
   {
     rule: /^HIPAA\.Security-LambdaDLQ$/,
@@ -129,9 +129,9 @@ export const optOutFindings: Record<keyof NagOptions, Array<{ rule: RegExp; path
   withoutReservedConcurrency: [
     {
       rule: /^HIPAA\.Security-LambdaConcurrency$/,
-      path: /\/(Api|Participant|Dispatcher|Feedback)\/Function\/Resource$/,
+      path: /\/(Api|Participant|Export|Dispatcher|Feedback)\/Function\/Resource$/,
       reason:
-        'Deployed with reservedConcurrency=false for an account at AWS\'s starting concurrency limit of 10, where any reservation fails the deploy (AWS keeps 10 unreserved). The API stage throttle (100 rps, burst 200) still bounds the API; throttles of all four functions alarm. Raise the account limit and redeploy without the flag.',
+        'Deployed with reservedConcurrency=false for an account at AWS\'s starting concurrency limit of 10, where any reservation fails the deploy (AWS keeps 10 unreserved). The API stage throttle (100 rps, burst 200) still bounds the API; throttles of every function alarm. Raise the account limit and redeploy without the flag.',
     },
   ],
 };

@@ -71,7 +71,7 @@ Formats (columns: docs/exports.md):
 No format contains contact details: exports read only the research table. Reads the running
 local platform, else the data folder; with --deployment (and AWS credentials), that deployment's
 table, streamed to the file: the way to export a study too large for the console's download
-(Lambda answers at most 6 MB). With --out, the file appears only once complete, and a progress
+(the console's download streams up to 200 MB in AWS). With --out, the file appears only once complete, and a progress
 bar shows on stderr when it is a terminal.
 
 Examples:

@@ -287,6 +287,8 @@ describe('analyst console', () => {
   it('downloads the long file and the codebook, scored and without contact details', async () => {
     const long = await download(page, 'Download Scores, long (CSV)');
     expect(long.filename).toMatch(/\.csv$/);
+    // The page fetched the file as it streamed and says what it saved.
+    await page.getByRole('status').getByText(`Saved ${long.filename}`).waitFor();
     const rows = parse(long.text, { columns: true }) as Array<Record<string, string>>;
     const phq = rows.find((r) => r.participant === codes[0] && r.timepoint === 'baseline' && r.instrument === 'phq9');
     expect(phq).toMatchObject({ scale: 'total', value: '9', band: 'mild', status: 'complete' });

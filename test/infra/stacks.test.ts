@@ -3,8 +3,9 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { researchTable } from '../../functions/adapters/dynamodb/table-definitions';
 import { pageContentSecurityPolicy } from '../../functions/http/page-headers';
-import { ORIGIN_SECRET_HEADER } from '../../functions/http/edge-headers';
-import { defaultReservedConcurrency } from '../../infra/lib/app-stack';
+import { FORWARDED_AUTHORIZATION_HEADER, ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER } from '../../functions/http/edge-headers';
+import { defaultReservedConcurrency, EXPORT_HEAP_MB, EXPORT_PATH_PATTERN } from '../../infra/lib/app-stack';
+import { EXPORT_PATH } from '../../functions/http/export-app';
 import { acceptedFindings, acceptedFindingsFor, nagPacks, optOutFindings, type NagOptions } from '../../infra/lib/nag';
 import { synthStacks, type SynthOptions } from '../helpers/synth-stacks';
 
@@ -91,10 +92,10 @@ describe('the stateful stack', () => {
 });
 
 describe('the app stack', () => {
-  it('runs the staff API, the participant API, the dispatcher and the feedback handler on Node 22, arm64, with table names and the public URL', () => {
-    appTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'] }, 4);
+  it('runs the staff API, the participant API, the export, the dispatcher and the feedback handler on Node 22, arm64, with table names and the public URL', () => {
+    appTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'] }, 5);
     const env = Match.objectLike({ RESEARCH_TABLE: Match.anyValue(), CONTACTS_TABLE: Match.anyValue(), TIMEPOINT_BASE_URL: Match.anyValue() });
-    appTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: env } }, 4);
+    appTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: env } }, 5);
     appTemplate.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TIMEPOINT_MAX_SEND_RATE: '14' }) } });
   });
 
@@ -136,7 +137,7 @@ describe('the app stack', () => {
     });
     appTemplate.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
-        CacheBehaviors: [Match.objectLike({ PathPattern: '/api/*', ViewerProtocolPolicy: 'https-only', AllowedMethods: Match.arrayWith(['POST']) })],
+        CacheBehaviors: [Match.objectLike({ PathPattern: EXPORT_PATH_PATTERN }), Match.objectLike({ PathPattern: '/api/*', ViewerProtocolPolicy: 'https-only', AllowedMethods: Match.arrayWith(['POST']) })],
         DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
       }),
     });
@@ -223,9 +224,9 @@ describe('the participant Lambda', () => {
     });
   });
 
-  it('sits behind the same CloudFront behaviour as the staff API: one /api/* origin, which carries the origin secret and sets the viewer address', () => {
+  it('sits behind the same CloudFront behaviour as the staff API: one /api/* origin (only exports go elsewhere), which carries the origin secret and sets the viewer address', () => {
     const distribution = Object.values(appTemplate.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
-    expect((distribution.CacheBehaviors as Array<{ PathPattern: string }>).map((b) => b.PathPattern)).toEqual(['/api/*']);
+    expect((distribution.CacheBehaviors as Array<{ PathPattern: string }>).map((b) => b.PathPattern)).toEqual([EXPORT_PATH_PATTERN, '/api/*']);
     const apiOrigin = (distribution.Origins as Array<{ DomainName: unknown; OriginCustomHeaders?: Array<{ HeaderName: string }> }>).find((o) => JSON.stringify(o.DomainName).includes('HttpApi'))!;
     expect(apiOrigin.OriginCustomHeaders!.map((h) => h.HeaderName)).toContain(ORIGIN_SECRET_HEADER);
   });
@@ -268,6 +269,60 @@ describe('the participant Lambda', () => {
 
   it('runs without --enable-source-maps unless asked for, like every function', () => {
     for (const fn of Object.values(functions())) expect(JSON.stringify(fn.Properties.Environment ?? {})).not.toContain('enable-source-maps');
+  });
+});
+
+describe('the export function', () => {
+  const functions = () => appTemplate.findResources('AWS::Lambda::Function');
+  const idOf = (prefix: string) => Object.keys(functions()).find((id) => id.startsWith(prefix))!;
+  const distribution = () => Object.values(appTemplate.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
+  const exportBehaviour = () => (distribution().CacheBehaviors as Array<Record<string, any>>).find((b) => b.PathPattern === EXPORT_PATH_PATTERN)!;
+
+  it('streams its response through a function URL that only IAM-signed requests may call, for up to 15 minutes', () => {
+    const urls = Object.values(appTemplate.findResources('AWS::Lambda::Url'));
+    expect(urls).toHaveLength(1);
+    expect(urls[0]!.Properties).toMatchObject({ AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM' });
+    expect(target(urls[0]!.Properties.TargetFunctionArn)).toBe(idOf('ExportFunction'));
+    expect(functions()[idOf('ExportFunction')]!.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 900, ReservedConcurrentExecutions: defaultReservedConcurrency.export });
+    // Its heap bounded well inside its memory, so V8 collects rather than grows (bench/README.md#export-memory).
+    expect(functions()[idOf('ExportFunction')]!.Properties.Environment.Variables.NODE_OPTIONS).toBe(`--max-old-space-size=${EXPORT_HEAP_MB}`);
+  });
+
+  it('may be invoked through its URL by this distribution alone (origin access control), and by nothing else', () => {
+    const exportUrl = logicalId(appTemplate, 'AWS::Lambda::Url', 'ExportFunction');
+    const permissions = Object.values(appTemplate.findResources('AWS::Lambda::Permission')).filter((p) => [idOf('ExportFunction'), exportUrl].includes(target(p.Properties.FunctionName)));
+    // Invoking a function URL takes both permissions, the second only through the URL.
+    expect(permissions.map((p) => [p.Properties.Action, p.Properties.Principal, p.Properties.InvokedViaFunctionUrl ?? false]).sort()).toEqual([
+      ['lambda:InvokeFunction', 'cloudfront.amazonaws.com', true],
+      ['lambda:InvokeFunctionUrl', 'cloudfront.amazonaws.com', false],
+    ]);
+    for (const p of permissions) expect(JSON.stringify(p.Properties.SourceArn)).toContain(logicalId(appTemplate, 'AWS::CloudFront::Distribution', 'SiteDistribution'));
+    const controls = Object.values(appTemplate.findResources('AWS::CloudFront::OriginAccessControl')).map((c) => c.Properties.OriginAccessControlConfig);
+    expect(controls).toContainEqual(expect.objectContaining({ OriginAccessControlOriginType: 'lambda', SigningBehavior: 'always', SigningProtocol: 'sigv4' }));
+  });
+
+  it('gets exactly the export path from CloudFront, GET and HEAD only, uncached, with the origin secret; its viewer function sets the viewer address and moves the bearer token aside', () => {
+    const behaviour = exportBehaviour();
+    expect(EXPORT_PATH.test('/api/studies/s1/export')).toBe(true);
+    expect(behaviour.AllowedMethods).toEqual(['GET', 'HEAD']);
+    expect(behaviour.ViewerProtocolPolicy).toBe('https-only');
+    const origin = (distribution().Origins as Array<Record<string, any>>).find((o) => o.Id === behaviour.TargetOriginId)!;
+    expect(JSON.stringify(origin.DomainName)).toContain('ExportFunction');
+    expect(origin.OriginCustomHeaders.map((h: { HeaderName: string }) => h.HeaderName)).toContain(ORIGIN_SECRET_HEADER);
+    const fnId = target(behaviour.FunctionAssociations[0].FunctionARN);
+    const code = appTemplate.findResources('AWS::CloudFront::Function')[fnId]!.Properties.FunctionCode as string;
+    expect(code).toContain(VIEWER_ADDRESS_HEADER);
+    expect(code).toContain(FORWARDED_AUTHORIZATION_HEADER);
+  });
+
+  it('reads the research table and appends to it (the audit entry), with no access at all to the contacts table', () => {
+    const policy = Object.entries(appTemplate.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('ExportFunction'))![1];
+    const statements = policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>;
+    const text = JSON.stringify(statements);
+    expect(text).toMatch(/Research[0-9A-F]{8}Arn/);
+    expect(text).not.toMatch(/Contacts[0-9A-F]{8}Arn|ContactsKey/);
+    expect(text).not.toMatch(/ses:|AllocationKey/);
+    for (const statement of statements) expect([statement.Action].flat().some((a) => a.includes('*'))).toBe(false);
   });
 });
 
@@ -324,7 +379,8 @@ describe('dead letters and alarms', () => {
     expect(JSON.stringify(statements)).toMatch(/kms:EncryptionContext:aws:logs:arn/);
   });
 
-  it('alarms on errors and throttles of all four functions', () => {
+  it('alarms on errors and throttles of every function but the export (interactive: its failure is the analyst\'s failed download)', () => {
+    expect(alarmsOn('AWS/Lambda', 'Errors', logicalId(appTemplate, 'AWS::Lambda::Function', 'ExportFunction'))).toEqual([]);
     for (const prefix of ['ApiFunction', 'ParticipantFunction', 'DispatcherFunction', 'FeedbackFunction']) {
       const fn = logicalId(appTemplate, 'AWS::Lambda::Function', prefix);
       for (const metric of ['Errors', 'Throttles']) {
@@ -378,7 +434,7 @@ describe('dead letters and alarms', () => {
 
   it('encrypts every log group (function logs and API access logs) with the operations key', () => {
     const groups = Object.values(appTemplate.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(5);
+    expect(groups).toHaveLength(6);
     for (const group of groups) expect(target(group.Properties.KmsKeyId)).toMatch(/^OperationsKey/);
   });
 
@@ -419,7 +475,7 @@ describe('cdk-nag', () => {
     for (const finding of acceptedFindings) expect(finding.reason.length).toBeGreaterThan(60);
     // HIPAA findings are acknowledged resource by resource: at most the four functions and CDK's deployment helper share one.
     const hipaaPaths = new Set(made.filter((a) => a.rule.startsWith('HIPAA')).map((a) => a.path));
-    expect([...hipaaPaths].every((path) => /\/(Api|Participant|Dispatcher|Feedback)\/Function\/|\/Custom::CDKBucketDeployment|\/(Site|AccessLogs|OriginSecret)\/Resource$/.test(path))).toBe(true);
+    expect([...hipaaPaths].every((path) => /\/(Api|Participant|Export|Dispatcher|Feedback)\/Function\/|\/Custom::CDKBucketDeployment|\/(Site|AccessLogs|OriginSecret)\/Resource$/.test(path))).toBe(true);
   });
 
   it.each([

@@ -73,9 +73,16 @@ describe('an import through the API', () => {
     expect((await codesByAddress(emails)).size).toBe(0);
     expect((await getImportJob(t, location, coordinator)).body).toMatchObject({ status: 'queued', rows: 600, done: 0, enrolled: 0, failed: [], startedAt: null, finishedAt: null });
 
-    // One dispatcher pass enrols it (and plans the new participants in the same pass).
-    const report = await runDispatch(t.deps);
-    expect(report.imported).toBe(600);
+    // The dispatcher's passes enrol it (and plan the new participants in the same pass). A pass
+    // stops importing at its time budget, so on a slow machine it takes more than one; each
+    // must make progress, and together they enrol every row once.
+    let imported = 0;
+    for (let pass = 0; pass < 10 && imported < 600; pass += 1) {
+      const report = await runDispatch(t.deps);
+      expect(report.imported).toBeGreaterThan(0);
+      imported += report.imported;
+    }
+    expect(imported).toBe(600);
     const { status, body } = await getImportJob(t, location, coordinator);
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'done', rows: 600, done: 600, enrolled: 600, failed: [] });
@@ -94,7 +101,7 @@ describe('an import through the API', () => {
     for (const chunk of chunks) expect(chunk.rows).toBeUndefined();
     // Another pass finds nothing more to do.
     expect((await runDispatch(t.deps)).imported).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   it('still refuses a file with a bad row with 400 naming the row and field, and stores nothing', async () => {
     const before = { research: await t.scan('research'), contacts: await t.scan('contacts') };

@@ -10,6 +10,8 @@ import { ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER } from '../../functions/htt
 import { LINK_TOKEN_HEADER } from '../../functions/http/link-token';
 import { PROBE_LIMIT } from '../../functions/http/probing';
 import { synthStacks } from '../helpers/synth-stacks';
+import { EXPORT_PATH_PATTERN } from '../../infra/lib/app-stack';
+import { FORWARDED_AUTHORIZATION_HEADER } from '../../functions/http/edge-headers';
 
 /**
  * The API Lambda as AWS runs it (API Gateway HTTP API v2 events, the app behind CloudFront),
@@ -171,6 +173,27 @@ describe('the CloudFront Function that sets the viewer address (taken from the s
     const forged = { method: 'GET', uri: '/api/p', headers: { [VIEWER_ADDRESS_HEADER]: { value: '127.0.0.1' }, 'x-forwarded-for': { value: '127.0.0.1' } } };
     expect(run(forged, '203.0.113.50').headers[VIEWER_ADDRESS_HEADER]).toEqual({ value: '203.0.113.50' });
     expect(run({ method: 'GET', uri: '/api/p', headers: {} }, '2001:db8::7').headers[VIEWER_ADDRESS_HEADER]).toEqual({ value: '2001:db8::7' });
+  });
+});
+
+describe('the export behaviour\'s CloudFront Function (taken from the synthesized template)', () => {
+  const { appTemplate } = synthStacks();
+  const distribution = Object.values(appTemplate.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
+  const exports = (distribution.CacheBehaviors as Array<Record<string, any>>).find((b) => b.PathPattern === EXPORT_PATH_PATTERN)!;
+  const functionId = exports.FunctionAssociations[0].FunctionARN['Fn::GetAtt'][0] as string;
+  const code = appTemplate.findResources('AWS::CloudFront::Function')[functionId]!.Properties.FunctionCode as string;
+  const run = (headers: Record<string, { value: string }>, viewerIp = '203.0.113.50') =>
+    runInNewContext(`${code}\nhandler(event)`, { event: { request: { method: 'GET', uri: '/api/studies/s/export', headers }, viewer: { ip: viewerIp } } }) as { headers: Record<string, { value: string }> };
+
+  it('overwrites a forged viewer address, as on /api/*', () => {
+    expect(run({ [VIEWER_ADDRESS_HEADER]: { value: '127.0.0.1' } }).headers[VIEWER_ADDRESS_HEADER]).toEqual({ value: '203.0.113.50' });
+  });
+
+  it('moves the viewer\'s Authorization aside (origin access control signs in that header), and drops a forwarded-authorization header the client sent itself', () => {
+    const moved = run({ authorization: { value: 'Bearer abc' }, [FORWARDED_AUTHORIZATION_HEADER]: { value: 'Bearer forged' } }).headers;
+    expect(moved[FORWARDED_AUTHORIZATION_HEADER]).toEqual({ value: 'Bearer abc' });
+    expect(moved.authorization).toBeUndefined();
+    expect(run({ [FORWARDED_AUTHORIZATION_HEADER]: { value: 'Bearer forged' } }).headers[FORWARDED_AUTHORIZATION_HEADER]).toBeUndefined();
   });
 });
 

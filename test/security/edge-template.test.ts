@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ORIGIN_SECRET_HEADER } from '../../functions/http/front-door';
 import { LINK_TOKEN_HEADER } from '../../functions/http/link-token';
 import { DEFAULT_WAF_RATE_LIMIT } from '../../infra/lib/edge-stack';
+import { EXPORT_PATH_PATTERN } from '../../infra/lib/app-stack';
+import { FORWARDED_AUTHORIZATION_HEADER } from '../../functions/http/edge-headers';
 import { CENTRAL_WEB_ACL, synthStacks } from '../helpers/synth-stacks';
 
 /**
@@ -47,10 +49,25 @@ describe('the API cannot be reached except through CloudFront', () => {
     expect(json).not.toMatch(literal);
   });
 
-  it('no other function serves HTTP: the dispatcher and the feedback handler get no origin secret and have no URL', () => {
+  it('no other function serves HTTP: the dispatcher and the feedback handler get no origin secret and have no URL; the one function URL is the export function\'s, IAM-authorised', () => {
     for (const prefix of ['DispatcherFunction', 'FeedbackFunction']) expect(Object.keys(fn(prefix).Environment.Variables)).not.toContain('TIMEPOINT_ORIGIN_SECRET');
-    appTemplate.resourceCountIs('AWS::Lambda::Url', 0);
+    const urls = Object.values(appTemplate.findResources('AWS::Lambda::Url'));
+    expect(urls.map((u) => [u.Properties.AuthType, u.Properties.TargetFunctionArn['Fn::GetAtt'][0]])).toEqual([['AWS_IAM', expect.stringMatching(/^ExportFunction/)]]);
     appTemplate.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+  });
+
+  it('the export function\'s URL is invoked only by this distribution, which signs each request and adds the origin secret; the function checks the same secret', () => {
+    const permissions = Object.values(appTemplate.findResources('AWS::Lambda::Permission')).filter((p) => p.Properties.Action === 'lambda:InvokeFunctionUrl' || p.Properties.InvokedViaFunctionUrl);
+    expect(permissions.map((p) => p.Properties.Principal)).toEqual(['cloudfront.amazonaws.com', 'cloudfront.amazonaws.com']);
+    for (const p of permissions) expect(JSON.stringify(p.Properties.SourceArn)).toMatch(/distribution\/.*SiteDistribution/);
+    const config = distributionConfig();
+    const behavior = (config.CacheBehaviors as Array<Record<string, any>>).find((b) => b.PathPattern === EXPORT_PATH_PATTERN)!;
+    const origin = (config.Origins as Array<Record<string, any>>).find((o) => o.Id === behavior.TargetOriginId)!;
+    expect(origin.OriginAccessControlId).toBeDefined();
+    const secret = (origin.OriginCustomHeaders as Array<{ HeaderName: string; HeaderValue: unknown }>).find((h) => h.HeaderName === ORIGIN_SECRET_HEADER)!;
+    expect(Match.objectLike(secretReference('current')).test(secret.HeaderValue).isSuccess).toBe(true);
+    const variables = fn('ExportFunction').Environment.Variables as Record<string, unknown>;
+    expect(Match.objectLike(secretReference('current')).test(variables.TIMEPOINT_ORIGIN_SECRET).isSuccess).toBe(true);
   });
 });
 
@@ -68,6 +85,7 @@ describe('no token reaches a request log', () => {
         { SingleHeader: { Name: LINK_TOKEN_HEADER } },
         { SingleHeader: { Name: ORIGIN_SECRET_HEADER } },
         { SingleHeader: { Name: 'authorization' } },
+        { SingleHeader: { Name: FORWARDED_AUTHORIZATION_HEADER } },
         { SingleHeader: { Name: 'cookie' } },
       ]),
     );
@@ -120,7 +138,7 @@ describe('one client cannot take the site or the account', () => {
   });
 
   it('each function reserves (and is capped at) its own concurrency; none with reservedConcurrency=false', () => {
-    expect([fn('ApiFunction'), fn('DispatcherFunction'), fn('FeedbackFunction')].map((p) => p.ReservedConcurrentExecutions)).toEqual([50, 1, 5]);
+    expect([fn('ApiFunction'), fn('DispatcherFunction'), fn('FeedbackFunction'), fn('ExportFunction')].map((p) => p.ReservedConcurrentExecutions)).toEqual([50, 1, 5, 5]);
     const unreserved = synthStacks({ reservedConcurrency: false }).appTemplate.findResources('AWS::Lambda::Function');
     expect(Object.entries(unreserved).filter(([id]) => /^(Api|Dispatcher|Feedback)Function/.test(id)).map(([, f]) => f.Properties.ReservedConcurrentExecutions)).toEqual([undefined, undefined, undefined]);
   });

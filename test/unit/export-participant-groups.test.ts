@@ -54,3 +54,47 @@ describe('joining participants with their instances', () => {
     expect(groups.map((g) => g.code)).toEqual(['A-3', 'B-2', 'b-1']);
   });
 });
+
+describe('joining participant pages with instance pages (neither held whole)', () => {
+  async function* participantPages(...list: Participant[][]): AsyncGenerator<Participant[]> {
+    for (const page of list) yield page;
+  }
+
+  it('joins the same way as a list does, whatever the page boundaries on either side', async () => {
+    const instances = () => pages([instance('P-0002', 'baseline')], [instance('P-0002', 'week8'), instance('P-0003', 'baseline')], [instance('P-0005', 'baseline')]);
+    const all = ['P-0001', 'P-0002', 'P-0004', 'P-0005', 'P-0006'].map(participant);
+    const fromList = summary(await collect(participantGroups(all, instances())));
+    expect(fromList).toEqual(['P-0001:', 'P-0002:baseline,week8', 'P-0003(orphan):baseline', 'P-0004:', 'P-0005:baseline', 'P-0006:']);
+    for (const split of [[1, 4], [2], [5], [3, 4]]) {
+      const paged: Participant[][] = [];
+      let from = 0;
+      for (const to of [...split, all.length]) {
+        paged.push(all.slice(from, to));
+        from = to;
+      }
+      expect(summary(await collect(participantGroups(participantPages(...paged), instances()))), `split at ${split.join(',')}`).toEqual(fromList);
+    }
+  });
+
+  it('reads participant pages only as the export reaches them: one participant ahead, never the rest', async () => {
+    const read: number[] = [];
+    async function* counted(): AsyncGenerator<Participant[]> {
+      for (const [index, page] of [[participant('P-0001')], [participant('P-0002')], [participant('P-0003')]].entries()) {
+        read.push(index);
+        yield page;
+      }
+    }
+    const groups = participantGroups(counted(), pages([instance('P-0001', 'baseline')]))[Symbol.asyncIterator]();
+    expect((await groups.next()).value?.code).toBe('P-0001');
+    expect(read).toEqual([0, 1]);
+    expect((await groups.next()).value?.code).toBe('P-0002');
+    expect(read).toEqual([0, 1]);
+    expect((await groups.next()).value?.code).toBe('P-0003');
+    expect(read).toEqual([0, 1, 2]);
+  });
+
+  it('refuses participant pages out of code order rather than dropping participants', async () => {
+    const run = collect(participantGroups(participantPages([participant('P-0002')], [participant('P-0001')]), pages()));
+    await expect(run).rejects.toThrow('participants out of order: P-0001 after P-0002');
+  });
+});

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../../core/errors';
 import type { ParticipantRepository } from '../../core/ports';
 import type { Participant } from '../../core/study/study';
@@ -152,6 +152,25 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
         ExpressionAttributeValues: { ':pk': keys.study(studyId).pk, ':prefix': keys.participantPrefix },
       });
       return items.map(toParticipant);
+    },
+
+    async *pagesForStudy(studyId, options) {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.doc.send(
+          new QueryCommand({
+            TableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': keys.study(studyId).pk, ':prefix': keys.participantPrefix },
+            ConsistentRead: true,
+            ...(options?.pageSize !== undefined ? { Limit: options.pageSize } : {}),
+            ExclusiveStartKey,
+          }),
+        );
+        const items = (page.Items ?? []).map(toParticipant);
+        if (items.length > 0) yield items;
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey !== undefined);
     },
 
     async requestPlan(studyId, code, at) {

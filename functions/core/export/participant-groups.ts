@@ -35,23 +35,51 @@ export async function* instanceGroups(pages: AsyncIterable<Instance[]>): AsyncGe
 }
 
 /**
- * Every participant (in code order) with their instances, joining the participant list with
- * the grouped instances as both stream by: a participant without instances yet gets an empty
- * group; instances without a participant record still come out, with `participant` undefined.
+ * Every participant (in code order) with their instances, joining the participants with the
+ * grouped instances as both stream by: a participant without instances yet gets an empty group;
+ * instances without a participant record still come out, with `participant` undefined.
+ * Participants come either as a list (sorted here) or as pages already in code order (the order
+ * of their keys, checked as they arrive), so that neither side is ever held whole.
  */
-export async function* participantGroups(participants: Participant[], pages: AsyncIterable<Instance[]>): AsyncGenerator<ParticipantGroup> {
-  const sorted = [...participants].sort((a, b) => byCode(a.code, b.code));
-  let next = 0;
+export async function* participantGroups(
+  participants: readonly Participant[] | AsyncIterable<Participant[]>,
+  pages: AsyncIterable<Instance[]>,
+): AsyncGenerator<ParticipantGroup> {
+  const cursor = (isList(participants) ? sorted(participants) : inCodeOrder(participants))[Symbol.asyncIterator]();
+  let next = await cursor.next();
+  const empty = (participant: Participant): ParticipantGroup => ({ code: participant.code, participant, instances: [] });
   for await (const group of instanceGroups(pages)) {
-    while (next < sorted.length && byCode(sorted[next]!.code, group.code) < 0) {
-      const participant = sorted[next++]!;
-      yield { code: participant.code, participant, instances: [] };
+    while (!next.done && byCode(next.value.code, group.code) < 0) {
+      yield empty(next.value);
+      next = await cursor.next();
     }
-    const participant = next < sorted.length && sorted[next]!.code === group.code ? sorted[next++] : undefined;
+    let participant: Participant | undefined;
+    if (!next.done && next.value.code === group.code) {
+      participant = next.value;
+      next = await cursor.next();
+    }
     yield { code: group.code, participant, instances: group.instances };
   }
-  while (next < sorted.length) {
-    const participant = sorted[next++]!;
-    yield { code: participant.code, participant, instances: [] };
+  while (!next.done) {
+    yield empty(next.value);
+    next = await cursor.next();
+  }
+}
+
+const isList = (participants: readonly Participant[] | AsyncIterable<Participant[]>): participants is readonly Participant[] => Array.isArray(participants);
+
+async function* sorted(participants: readonly Participant[]): AsyncGenerator<Participant> {
+  yield* [...participants].sort((a, b) => byCode(a.code, b.code));
+}
+
+/** Throws if the pages are not in code order, which would otherwise drop participants silently. */
+async function* inCodeOrder(pages: AsyncIterable<Participant[]>): AsyncGenerator<Participant> {
+  let previous: string | undefined;
+  for await (const page of pages) {
+    for (const participant of page) {
+      if (previous !== undefined && byCode(participant.code, previous) <= 0) throw new Error(`participants out of order: ${participant.code} after ${previous}`);
+      previous = participant.code;
+      yield participant;
+    }
   }
 }

@@ -161,6 +161,8 @@ export const studyRoutes = [
       });
       c.header('Content-Type', file.contentType);
       c.header('Content-Disposition', `attachment; filename="${file.filename}"`);
+      // How many participants the file holds, so the console can show how far a long download has got.
+      c.header('X-Export-Participants', String(file.participantsTotal));
       return c.body(Readable.toWeb(file.body) as ReadableStream);
     },
   ),

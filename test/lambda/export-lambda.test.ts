@@ -1,0 +1,103 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { installLambdaStreamingRuntime, invokeStreaming } from '../../bench/lib/lambda-streaming';
+import { demoStudy } from '../../functions/demo/demo-study';
+import { FORWARDED_AUTHORIZATION_HEADER } from '../../functions/http/edge-headers';
+import { seedSyntheticDemo } from '../../functions/use-cases/seed-synthetic-demo';
+import { createExportApp } from '../../functions/http/export-app';
+import type { Instance } from '../../functions/core/schedule/records';
+import { apiEvent, BENCH_ORIGIN_SECRET } from '../../bench/lib/lambda-event';
+import { createTestContext, type TestContext } from '../helpers/test-context';
+
+let t: TestContext;
+let token: string;
+let handler: unknown;
+
+beforeAll(async () => {
+  // Now: the Lambda checks the session's expiry against the real clock.
+  t = await createTestContext({ study: demoStudy, now: new Date().toISOString() });
+  await seedSyntheticDemo(t.deps, demoStudy);
+  token = await t.signIn({ email: 'analyst@staff.test', role: 'analyst', studies: ['demo'] });
+  Object.assign(process.env, {
+    TIMEPOINT_BASE_URL: 'https://export-function.invalid',
+    RESEARCH_TABLE: t.db.tables.research,
+    CONTACTS_TABLE: t.db.tables.contacts,
+    AWS_REGION: 'eu-west-2',
+    DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+    TIMEPOINT_SYSTEM_SENDER: 'timepoint@example.org',
+    TIMEPOINT_ORIGIN_SECRET: BENCH_ORIGIN_SECRET,
+  });
+  installLambdaStreamingRuntime();
+  ({ handler } = (await import('../../functions/entrypoints/export-lambda')) as { handler: unknown });
+}, 180_000);
+
+/** A request as the export behaviour's CloudFront function forwards it: the bearer token moved aside. */
+const exportEvent = (path: string, query: string, headers: Record<string, string> = { [FORWARDED_AUTHORIZATION_HEADER]: `Bearer ${token}` }) =>
+  apiEvent('GET', path, { query, headers });
+
+describe('the export Lambda (response streaming)', () => {
+  it.each(['long', 'wide', 'items', 'fhir', 'codebook'])('streams the %s export byte for byte as the API serves it, with the same headers', async (format) => {
+    const streamed = await invokeStreaming(handler, exportEvent('/api/studies/demo/export', `format=${format}`), { keepBody: true });
+    const served = await t.request('GET', `/api/studies/demo/export?format=${format}`, { token });
+    expect(served.status).toBe(200);
+    expect(streamed.statusCode).toBe(200);
+    const body = await served.text();
+    expect(body.split('\n').length).toBeGreaterThan(format === 'codebook' ? 10 : 30);
+    expect(streamed.body).toBe(body);
+    expect(streamed.bytes).toBe(Buffer.byteLength(body));
+    expect(streamed.headers!['content-type']).toBe(served.headers.get('content-type'));
+    expect(streamed.headers!['content-disposition']).toMatch(new RegExp(`^attachment; filename="demo-${format}-\\d{4}-\\d{2}-\\d{2}\\.(csv|ndjson)"$`));
+    expect(streamed.headers!['cache-control']).toBe('no-store');
+  }, 60_000);
+
+  it('takes the bearer token in the Authorization header too (a request that did not come through the export behaviour)', async () => {
+    const streamed = await invokeStreaming(handler, apiEvent('GET', '/api/studies/demo/export', { query: 'format=codebook', headers: { authorization: `Bearer ${token}` } }));
+    expect(streamed.statusCode).toBe(200);
+  });
+
+  it('audits each export, as the API does', async () => {
+    const before = (await t.deps.audit.list('study:demo')).filter((e) => e.action === 'export.downloaded').length;
+    await invokeStreaming(handler, exportEvent('/api/studies/demo/export', 'format=wide'));
+    const after = (await t.deps.audit.list('study:demo')).filter((e) => e.action === 'export.downloaded');
+    expect(after).toHaveLength(before + 1);
+    expect(after.some((e) => e.actor === 'staff:analyst@staff.test')).toBe(true);
+  });
+
+  it('refuses a request without a session (401), without the origin secret (403), and a bad format (400 naming the field), as JSON', async () => {
+    const anonymous = await invokeStreaming(handler, exportEvent('/api/studies/demo/export', '', {}), { keepBody: true });
+    expect(anonymous.statusCode).toBe(401);
+    const around = apiEvent('GET', '/api/studies/demo/export', { headers: { [FORWARDED_AUTHORIZATION_HEADER]: `Bearer ${token}` } });
+    around.headers['x-timepoint-origin-secret'] = 'not-the-secret-but-long-enough-to-be-compared-here';
+    expect((await invokeStreaming(handler, around)).statusCode).toBe(403);
+    const bad = await invokeStreaming(handler, exportEvent('/api/studies/demo/export', 'format=xlsx'), { keepBody: true });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body!)).toMatchObject({ error: { field: 'format' } });
+  });
+
+  it('serves nothing but the export: any other path or method is "unknown endpoint"', async () => {
+    for (const [method, path] of [['GET', '/api/health'], ['GET', '/api/studies/demo'], ['GET', '/api/studies/demo/dashboard'], ['POST', '/api/studies/demo/export']] as const) {
+      const result = await invokeStreaming(handler, apiEvent(method, path, { headers: { [FORWARDED_AUTHORIZATION_HEADER]: `Bearer ${token}` } }), { keepBody: true });
+      expect(result.statusCode, `${method} ${path}`).toBe(404);
+      expect(JSON.parse(result.body!)).toMatchObject({ error: { code: 'not_found' } });
+    }
+  });
+
+  it('aborts the response when reading fails after the file has started, so a truncated export never ends like a complete one', async () => {
+    const { streamHandle } = await import('hono/aws-lambda');
+    const pages = t.deps.instances.pagesForStudy.bind(t.deps.instances);
+    async function* failing(studyId: string): AsyncGenerator<Instance[]> {
+      let n = 0;
+      for await (const page of pages(studyId, { pageSize: 5 })) {
+        if (++n === 3) throw new Error('table unreadable');
+        yield page;
+      }
+    }
+    const broken = streamHandle(createExportApp({ ...t.deps, viaFrontDoor: undefined, instances: { ...t.deps.instances, pagesForStudy: failing } }));
+    const quiet = console.error;
+    console.error = () => {};
+    try {
+      await expect(invokeStreaming(broken, exportEvent('/api/studies/demo/export', 'format=long'))).rejects.toThrow('table unreadable');
+    } finally {
+      console.error = quiet;
+    }
+  });
+});
