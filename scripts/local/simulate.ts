@@ -75,7 +75,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationEvent[
         const key = `${m.timepoint}|${m.kind}|${m.n}`;
         if (seen.get(key) === m.status || m.status === 'planned' || m.status === 'claimed') continue;
         seen.set(key, m.status);
-        const settled = (m as StoredMessage & { settledAt?: string }).settledAt;
+        const settled = m.settledAt;
         events.push({
           at: local(m.sentAt ?? settled ?? clock.now().toISOString()),
           kind: kindName[m.kind],
@@ -96,7 +96,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationEvent[
 
     const nextInstant = ({ messages, instances }: { messages: StoredMessage[]; instances: Instance[] }): string | undefined => {
       const times = [
-        ...messages.filter((m) => m.status === 'planned').map((m) => (m as StoredMessage & { notBefore?: string }).notBefore ?? m.sendAt),
+        ...messages.filter((m) => m.status === 'planned').map((m) => m.notBefore ?? m.sendAt),
         ...instances.filter((i) => openStatuses.has(i.status)).map((i) => i.closesAt),
         ...completions.map((c) => c.at),
       ].filter((t) => t > clock.now().toISOString());
