@@ -119,7 +119,8 @@ export type GuardParams = Readonly<Record<string, string | number | boolean | un
  * exactly the condition the DynamoDB adapter sends, evaluated in memory. The record's state is
  * its `status` attribute.
  */
-export function allows(transition: Transition<string>, record: Readonly<Record<string, unknown>> | null, params: GuardParams): boolean {
+export function allows(transition: Transition<string>, stored: object | null, params: GuardParams): boolean {
+  const record = stored as Readonly<Record<string, unknown>> | null;
   if (transition.from === 'any') {
     if (record === null) return false;
   } else {
