@@ -51,6 +51,11 @@ function guardCondition(guard: OptionalGuard, params: GuardParams, name: (attr: 
   if (guard.optional && param !== undefined && given === undefined) return null;
   if (param !== undefined && given === undefined) throw new Error(`the transition's guard on ${guard.attr} needs the parameter ${param}`);
   const attr = name(guard.attr);
+  const condition = compiled(guard, given, attr, value);
+  return guard.onlyFrom === undefined ? condition : `(${name('status')} <> ${value(guard.onlyFrom)} OR ${condition})`;
+}
+
+function compiled(guard: Guard, given: GuardParams[string], attr: string, value: (v: unknown) => string): string {
   if ('is' in guard) return `${attr} = ${value(guard.is)}`;
   if ('absent' in guard) return `attribute_not_exists(${attr})`;
   if ('revision' in guard) return given === 0 ? `attribute_not_exists(${attr})` : `${attr} = ${value(given)}`;

@@ -1,4 +1,5 @@
 import type { ImportChunkOutcome, ImportChunkState, ImportJob, ImportJobRepository, ImportJobRow } from '../../core/import/import-job';
+import { allows, importChunkTransitions, importJobTransitions } from '../../core/schedule/transitions';
 import { audited, key, MemoryTable, pad, type MemoryAuditLog } from './store';
 
 type JobItem = ImportJob & { countedChunks?: number[] };
@@ -37,24 +38,23 @@ export function createMemoryImportJobRepository(log: MemoryAuditLog): ImportJobR
       const k = chunkKey(studyId, jobId, chunk);
       const item = chunks.peek(k);
       // Queued, or leased by a worker whose lease has lapsed: never a done chunk.
-      const free = item !== undefined && (item.status === 'queued' || (item.status === 'leased' && item.leaseUntil !== undefined && item.leaseUntil < now.toISOString()));
-      if (!free) return null;
-      chunks.set(k, { ...item, status: 'leased', leasedBy: worker, leaseUntil: leaseUntil.toISOString() });
+      if (!allows(importChunkTransitions.lease, item ?? null, { now: now.toISOString() })) return null;
+      chunks.set(k, { ...item!, status: 'leased', leasedBy: worker, leaseUntil: leaseUntil.toISOString() });
       return chunks.get(k)!.rows ?? [];
     },
 
     async finishChunk(studyId, jobId, chunk, worker, outcome: ImportChunkOutcome) {
       const k = chunkKey(studyId, jobId, chunk);
       const item = chunks.peek(k);
-      if (item === undefined || item.status !== 'leased' || item.leasedBy !== worker) return false;
-      const { rows: _rows, leaseUntil: _lease, ...rest } = item;
+      if (!allows(importChunkTransitions.finish, item ?? null, { worker })) return false;
+      const { rows: _rows, leaseUntil: _lease, ...rest } = item!;
       chunks.set(k, { ...rest, status: 'done', outcome });
       return true;
     },
 
     async markStarted(studyId, jobId, now) {
       const item = jobs.peek(key(studyId, jobId));
-      if (item?.status === 'queued') jobs.set(key(studyId, jobId), { ...item, status: 'running', startedAt: now.toISOString() });
+      if (allows(importJobTransitions.start, item ?? null, {})) jobs.set(key(studyId, jobId), { ...item!, status: 'running', startedAt: now.toISOString() });
     },
 
     async countChunk(studyId, jobId, chunk, outcome) {

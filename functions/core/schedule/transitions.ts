@@ -31,8 +31,12 @@ export type Guard =
   /** An optimistic lock: absent when the parameter is 0 (never written), else equal to it. */
   | { attr: string; revision: string };
 
-/** A guard that applies only when its parameter is given (internal callers that hold no link omit it). */
-export type OptionalGuard = Guard & { optional?: true };
+/**
+ * `optional`: the guard applies only when its parameter is given (internal callers that hold no
+ * link omit it). `onlyFrom`: it applies only to a record in that state (a lapsed lease matters
+ * only to a leased chunk).
+ */
+export type OptionalGuard = Guard & { optional?: true; onlyFrom?: string };
 
 /** `absent`: the record does not exist yet (a create); `any`: it exists, whatever its state. */
 export type From<S extends string> = readonly (S | 'absent')[] | 'any';
@@ -108,6 +112,17 @@ export const messageTransitions = {
   complain: { from: ['sent', 'delivered'], to: 'complained' },
 } as const satisfies Record<string, Transition<MessageStatus>>;
 
+/** A chunk of an import job's rows: queued → leased (to one worker) → done; a lapsed lease is taken over. */
+export const importChunkTransitions = {
+  lease: { from: ['queued', 'leased'], to: 'leased', guards: [{ attr: 'leaseUntil', below: 'now', onlyFrom: 'leased' }] },
+  finish: { from: ['leased'], to: 'done', guards: [{ attr: 'leasedBy', equals: 'worker' }] },
+} as const satisfies Record<string, Transition<'queued' | 'leased' | 'done'>>;
+
+/** An import job: queued → running → done (once every chunk is counted: checked beside this rule). */
+export const importJobTransitions = {
+  start: { from: ['queued'], to: 'running' },
+} as const satisfies Record<string, Transition<'queued' | 'running' | 'done'>>;
+
 export type InstanceTransition = keyof typeof instanceTransitions;
 export type MessageTransition = keyof typeof messageTransitions;
 
@@ -130,6 +145,7 @@ export function allows(transition: Transition<string>, stored: object | null, pa
   return (transition.guards ?? []).every((guard) => {
     const parameter = 'equals' in guard ? guard.equals : 'atMost' in guard ? guard.atMost : 'below' in guard ? guard.below : 'absentOrAtMost' in guard ? guard.absentOrAtMost : 'absentOrBelow' in guard ? guard.absentOrBelow : 'revision' in guard ? guard.revision : undefined;
     if (guard.optional && parameter !== undefined && params[parameter] === undefined) return true;
+    if (guard.onlyFrom !== undefined && record?.status !== guard.onlyFrom) return true;
     return holds(guard, record?.[guard.attr], parameter === undefined ? undefined : params[parameter]);
   });
 }
