@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { Repositories } from '../../functions/adapters/dynamodb/repositories';
 import type { AuditEntry } from '../../functions/core/audit';
 import type { AllocationRecord } from '../../functions/core/ports';
-import type { Instance, StoredMessage } from '../../functions/core/schedule/records';
+import type { Instance } from '../../functions/core/schedule/records';
 import type { Participant } from '../../functions/core/study/study';
 import { demoStudy } from '../../functions/demo/demo-study';
 
@@ -501,6 +501,3 @@ function importJob(studyId: string, jobId: string, chunks: number) {
 function row(n: number) {
   return { row: n, code: `P-000${n}`, counterCode: true, email: `person${n}@example.org` };
 }
-
-/** Keeps StoredMessage in the import list honest: the cases read these fields through the port type. */
-export type ReadFields = Pick<StoredMessage, 'notBefore' | 'claimedBy' | 'feedback'>;

@@ -24,6 +24,7 @@ export function createMemoryInstanceRepository(log: MemoryAuditLog): InstanceRep
 
     async *pagesForStudy(studyId, options) {
       const all = instances.list(`${studyId}#`);
+      // DynamoDB pages by size (1 MB); a fixed count stands in for it here.
       const size = options?.pageSize ?? 1000;
       for (let i = 0; i < all.length; i += size) yield all.slice(i, i + size);
     },
