@@ -1,16 +1,11 @@
+import { rolesFor } from '../core/auth/permissions';
+import { apiRoutes, staffApiRoutes } from './api-routes';
+import { requireStaff } from './auth';
 import { composeApp } from './app-shell';
+import { mountRoutes } from './define-route';
 import type { AppDeps } from './env';
 import { openApiDocument } from './openapi';
 import { mountParticipantRoutes } from './participant-app';
-import { authRoutes } from './routes/auth-routes';
-import { instrumentRoutes } from './routes/instrument-routes';
-import { importJobRoutes } from './routes/import-job-routes';
-import './routes/join-route-docs';
-import { participantAdminRoutes } from './routes/participant-admin-routes';
-import './routes/participant-route-docs';
-import { staffRoutes } from './routes/staff-routes';
-import { studyRoutes } from './routes/study-routes';
-import { summaryRoutes } from './routes/summary-routes';
 
 export type { AppDeps } from './env';
 
@@ -20,16 +15,12 @@ export type { AppDeps } from './env';
  * ones the participant Lambda serves (participant-app.ts).
  */
 export function createApp(deps: AppDeps) {
+  // The document never changes while the process runs: built once, on first request.
+  let document: Record<string, unknown> | undefined;
   return composeApp(deps, (app) => {
     app.get('/api/health', (c) => c.json({ ok: true }));
-    app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
-    app.route('/api/auth', authRoutes(deps));
-    app.route('/api/studies', studyRoutes(deps));
-    app.route('/api/studies', participantAdminRoutes(deps));
-    app.route('/api/studies', importJobRoutes(deps));
-    app.route('/api/staff', staffRoutes(deps));
-    app.route('/api/instruments', instrumentRoutes(deps));
-    app.route('/api/studies', summaryRoutes(deps));
+    app.get('/api/openapi.json', (c) => c.json((document ??= openApiDocument(apiRoutes))));
+    mountRoutes(app, deps, staffApiRoutes, (capability) => requireStaff(deps, rolesFor(capability)));
     mountParticipantRoutes(app, deps);
   });
 }

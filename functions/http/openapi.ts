@@ -1,32 +1,9 @@
 import * as z from 'zod';
-import type { StaffRole } from '../core/auth/staff';
+import { rolesFor } from '../core/auth/permissions';
+import type { RouteSpec } from './define-route';
 
-/** One documented endpoint: what it takes (the zod schemas that validate it) and who may call it. */
-export interface RouteDoc {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  /** OpenAPI path, with {param} placeholders. */
-  path: string;
-  summary: string;
-  tag: string;
-  /** Staff roles allowed; omitted for public (participant-token or sign-in) endpoints. */
-  roles?: readonly StaffRole[];
-  body?: z.ZodType;
-  /** Set instead of `body` for a non-JSON request body (e.g. text/csv). */
-  bodyMediaType?: string;
-  query?: z.ZodObject;
-  /** Status code → description (and the media type when it is not JSON). */
-  responses: Record<number, string | { description: string; mediaType: string }>;
-}
-
-const registry: RouteDoc[] = [];
-
-/** Records an endpoint for /api/openapi.json; returns the doc so routes can reuse its roles. */
-export function documented<T extends RouteDoc>(doc: T): T {
-  if (!registry.some((r) => r.method === doc.method && r.path === doc.path)) registry.push(doc);
-  return doc;
-}
-
-export const documentedRoutes = (): readonly RouteDoc[] => registry;
+/** `/api/studies/:studyId` as OpenAPI writes it: `/api/studies/{studyId}`. */
+export const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 
 const schemaOf = (schema: z.ZodType) => {
   const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -49,12 +26,17 @@ const errorBody = {
   },
 };
 
-/** The OpenAPI 3.1 document of every documented endpoint, generated from their zod schemas. */
-export function openApiDocument(): Record<string, unknown> {
+/**
+ * The OpenAPI 3.1 document of `routes`, generated from their declarations: paths, zod schemas,
+ * and who may call each (its capability and the roles that have it, from core/auth/permissions.ts).
+ */
+export function openApiDocument(routes: readonly RouteSpec[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of registry) {
+  for (const route of routes) {
+    const path = openApiPath(route.path);
+    const roles = route.capability === undefined ? undefined : rolesFor(route.capability);
     const parameters = [
-      ...[...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+      ...[...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
       ...Object.entries(route.query?.shape ?? {}).map(([name, schema]) => ({
         name,
         in: 'query',
@@ -62,11 +44,11 @@ export function openApiDocument(): Record<string, unknown> {
         schema: schemaOf(schema as z.ZodType),
       })),
     ];
-    paths[route.path] ??= {};
-    paths[route.path]![route.method] = {
+    paths[path] ??= {};
+    paths[path]![route.method] = {
       summary: route.summary,
       tags: [route.tag],
-      ...(route.roles ? { security: [{ bearer: [] }, { cookie: [] }], 'x-roles': route.roles } : { security: [] }),
+      ...(roles ? { security: [{ bearer: [] }, { cookie: [] }], 'x-capability': route.capability, 'x-roles': roles } : { security: [] }),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body) } } } } : {}),
       ...(route.bodyMediaType ? { requestBody: { required: true, content: { [route.bodyMediaType]: { schema: { type: 'string' } } } } } : {}),
@@ -74,7 +56,7 @@ export function openApiDocument(): Record<string, unknown> {
         Object.entries({
           ...route.responses,
           ...(route.body || route.query || route.bodyMediaType ? { 400: 'Invalid input; the message names the field' } : {}),
-          ...(route.roles ? { 401: 'Not signed in', 403: 'Not allowed for this role or study' } : {}),
+          ...(roles ? { 401: 'Not signed in', 403: 'Not allowed for this role or study' } : {}),
         }).map(([status, value]) => {
           const { description, mediaType } = typeof value === 'string' ? { description: value, mediaType: 'application/json' } : value;
           const body = Number(status) >= 400 ? { content: { 'application/json': { schema: errorBody } } } : { content: { [mediaType]: {} } };

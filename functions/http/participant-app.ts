@@ -1,14 +1,16 @@
 import type { Hono } from 'hono';
 import { composeApp } from './app-shell';
+import { mountRoutes } from './define-route';
 import type { AppDeps, AppEnv } from './env';
 import { joinRoutes } from './routes/join-routes';
 import { participantRoutes, unsubscribeRoutes } from './routes/participant-routes';
 
-/** Mounts what participants and the public reach: links (/api/p), unsubscribe (/api/u) and self-enrolment (/api/join). */
+/** What participants and the public reach: links (/api/p), unsubscribe (/api/u) and self-enrolment (/api/join). */
+export const publicRoutes = [...participantRoutes, ...unsubscribeRoutes, ...joinRoutes] as const;
+
+/** Mounts the participant and public routes. */
 export function mountParticipantRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
-  app.route('/api/p', participantRoutes(deps));
-  app.route('/api/u', unsubscribeRoutes(deps));
-  app.route('/api/join', joinRoutes(deps));
+  mountRoutes(app, deps, publicRoutes);
 }
 
 /**

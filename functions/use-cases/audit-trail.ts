@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { concealBlockSizes } from '../core/allocation/allocation-config';
 import type { AuditEntry } from '../core/audit';
+import type { StaffRole } from '../core/auth/staff';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
 
@@ -17,7 +18,7 @@ export const auditQuerySchema = z.strictObject({
 });
 
 /** A study's audit entries, newest first, filtered. The log is append-only; this only reads it. */
-export async function auditTrail(deps: Pick<Deps, 'audit'>, scope: string, query: unknown, options: { role?: string } = {}): Promise<{ entries: AuditEntry[]; truncated: boolean }> {
+export async function auditTrail(deps: Pick<Deps, 'audit'>, scope: string, query: unknown, options: { role?: StaffRole } = {}): Promise<{ entries: AuditEntry[]; truncated: boolean }> {
   const filter = parseInput(auditQuerySchema, query);
   const matching = (await deps.audit.list(scope))
     .filter((e) => (filter.actor ? e.actor.includes(filter.actor) : true))

@@ -14,6 +14,7 @@ import { enrolledAudit } from './enrolment-audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { planAndStore } from './plan-participant';
+import { can } from '../core/auth/permissions';
 
 export const enrolmentSchema = z.strictObject({
   email: z.email().max(254),
@@ -109,7 +110,7 @@ export function armChoice(
   if (input.armReason === undefined) {
     throw badRequest('arm', `"${input.arm}" is a randomised arm: leave arm out and the participant is allocated (an admin may choose it by hand with armReason)`);
   }
-  if (role !== 'admin') throw forbidden('only an admin may choose a randomised arm by hand');
+  if (role === 'participant' || !can(role, 'allocation.manage')) throw forbidden('only an admin may choose a randomised arm by hand');
   return { choice: { kind: 'manual', arm: input.arm, reason: input.armReason }, strata: input.strata ?? {} };
 }
 

@@ -108,3 +108,8 @@ async function withAdminGuard<T>(deps: StaffDeps, actor: Actor, address: string,
     await deps.staff.unlockAdmins(holder).catch(() => {});
   }
 }
+
+/** The staff accounts, for the admins who manage them. */
+export async function listStaff(deps: Pick<Deps, 'staff'>): Promise<{ staff: StaffMember[] }> {
+  return { staff: await deps.staff.list() };
+}

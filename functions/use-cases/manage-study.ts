@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod';
 import { badRequest, conflict, forbidden, isAppError, notFound } from '../core/errors';
-import type { StaffRole, StaffSession } from '../core/auth/staff';
+import { canAccessStudy, type StaffRole, type StaffSession } from '../core/auth/staff';
 import { renderParticipantEmail } from '../core/email/templates';
 import { participantLink, unsubscribePageLink } from '../core/email/links';
 import type { Protocol, Study } from '../core/study/study';
@@ -10,10 +10,12 @@ import { publishConsentVersion, validateStudy } from './create-study';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { previewSchedule } from './protocol-versions';
+import { can } from '../core/auth/permissions';
+import { concealBlockSizes } from '../core/allocation/allocation-config';
 
 /**
  * Creates a study from a full definition. A coordinator who creates one becomes its
- * coordinator; admins see every study anyway.
+ * coordinator; admins see every study anyway. Answers the study as the creator's role may see it.
  */
 export async function createStudy(
   deps: Pick<Deps, 'studies' | 'staff' | 'catalogue' | 'audit' | 'clock' | 'secrets' | 'consents'>,
@@ -21,7 +23,7 @@ export async function createStudy(
   body: unknown,
 ): Promise<Study> {
   const study = validateStudy(deps, { missingRules: {}, emails: {}, support: {}, ...(body as object), protocol: { version: 1, ...((body as { protocol?: object })?.protocol ?? {}) } });
-  if (study.allocation !== undefined && session.role !== 'admin') throw forbidden('allocation: only an admin may set a study’s allocation (its block sizes are kept from other staff)');
+  if (study.allocation !== undefined && !can(session.role, 'allocation.manage')) throw forbidden('allocation: only an admin may set a study’s allocation (its block sizes are kept from other staff)');
   if ((await deps.studies.get(study.id)) !== null) throw conflict(`a study with id "${study.id}" already exists`, 'id');
   // The consent text first: a study must never point at a version whose text is not stored.
   if (study.consent !== undefined) await publishConsentVersion(deps, study.id, study.consent);
@@ -38,7 +40,7 @@ export async function createStudy(
       auditEntry(deps, { scope: 'staff', actor, action: 'staff.changed', target: `staff:${session.email}`, after: { studiesAdded: [study.id] } }),
     );
   }
-  return study;
+  return concealBlockSizes(study, session.role);
 }
 
 /** Everything about a study but its protocol (which is versioned: see publishProtocol). */
@@ -63,7 +65,7 @@ export const settingsSchema = z.strictObject({
 /**
  * Changes a study's settings; an arm that still has participants can't be removed. The
  * allocation is an admin's to set, and is frozen once anyone has been allocated; a changed
- * consent text must come with a new version.
+ * consent text must come with a new version. Answers the study as the actor's role may see it.
  */
 export async function updateStudySettings(
   deps: Pick<Deps, 'studies' | 'participants' | 'catalogue' | 'audit' | 'clock' | 'secrets' | 'allocations' | 'consents'>,
@@ -82,7 +84,7 @@ export async function updateStudySettings(
   for (const key of ['allocation', 'consent', 'join'] as const) if (merged[key] === null) delete merged[key];
   const next = validateStudy(deps, merged);
   if (!isDeepStrictEqual(next.allocation, study.allocation)) {
-    if ((options.role ?? 'coordinator') !== 'admin') throw forbidden('allocation: only an admin may change a study’s allocation');
+    if (!can(options.role ?? 'coordinator', 'allocation.manage')) throw forbidden('allocation: only an admin may change a study’s allocation');
     const first = await deps.allocations.latest(studyId);
     if (first !== null) throw conflict(`allocation: frozen after the first allocation (${first.sequence} so far): it can no longer change`, 'allocation');
   }
@@ -105,7 +107,7 @@ export async function updateStudySettings(
   if (next.consent !== undefined && next.consent.version !== study.consent?.version) {
     await recordAudit(deps, { scope: `study:${studyId}`, actor, action: 'consent.published', target: `study:${studyId}`, before: study.consent ? { version: study.consent.version } : undefined, after: { version: next.consent.version, languages: Object.keys(next.consent.text) } });
   }
-  return next;
+  return concealBlockSizes(next, options.role ?? 'coordinator');
 }
 
 /** The validation report of a draft protocol: every problem, each naming its field; nothing is saved. */
@@ -170,8 +172,15 @@ export async function previewEmail(deps: Pick<Deps, 'studies' | 'catalogue' | 'b
   });
 }
 
+/** A study with its current protocol, as `session`'s role may see it (block sizes are an admin's). */
+export async function studyView(deps: Pick<Deps, 'studies'>, session: Pick<StaffSession, 'role'>, studyId: string): Promise<Study> {
+  const study = await deps.studies.get(studyId);
+  if (study === null) throw notFound('study');
+  return concealBlockSizes(study, session.role);
+}
+
 /** Studies a staff member may see. */
 export async function listStudies(deps: Pick<Deps, 'studies'>, session: StaffSession) {
   const all = await deps.studies.list();
-  return all.filter((s) => session.role === 'admin' || session.studies.includes(s.id)).map(({ id, name, timezone, arms }) => ({ id, name, timezone, arms }));
+  return all.filter((s) => canAccessStudy(session, s.id)).map(({ id, name, timezone, arms }) => ({ id, name, timezone, arms }));
 }

@@ -109,3 +109,6 @@ export async function signOut(deps: Pick<Deps, 'staff' | 'clock' | 'secrets' | '
   await deps.staff.deleteSession(hash);
   await recordAudit(deps, { scope: 'staff', actor: `staff:${session.email}`, action: 'sign-out', target: `staff:${session.email}` });
 }
+
+/** Who a session's holder is, as the console shows it: never the session's own bookkeeping (creation, epoch). */
+export const whoIsSignedIn = ({ email, role, studies, expiresAt }: StaffSession) => ({ email, role, studies, expiresAt });

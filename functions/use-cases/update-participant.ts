@@ -10,6 +10,7 @@ import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { planAndStore } from './plan-participant';
 import { carryFromStore, queueFreshLinks, reachableTimepoints, revokeParticipantLinks } from './revoke-links';
+import { can } from '../core/auth/permissions';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 
@@ -76,7 +77,7 @@ export async function updateParticipant(deps: ChangeDeps, actor: Actor, studyId:
   // Randomisation stands: a randomised participant's arm, or a randomised arm, changes only by an admin.
   const randomised = study.allocation ? randomisedArms(study.allocation) : [];
   const touchesRandomisation = armChanges && (participant.allocation !== undefined || randomised.includes(change.arm!));
-  if (touchesRandomisation && (options.role ?? 'coordinator') !== 'admin') {
+  if (touchesRandomisation && !can(options.role ?? 'coordinator', 'allocation.manage')) {
     throw forbidden(`${participant.allocation ? `${code} was allocated to "${participant.arm}"` : `"${change.arm}" is a randomised arm`}: only an admin may change a randomised arm by hand`);
   }
   const now = deps.clock.now();

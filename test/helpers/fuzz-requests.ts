@@ -3,6 +3,7 @@ import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import '../../functions/http/app';
+import { apiRoutes } from '../../functions/http/api-routes';
 import { openApiDocument } from '../../functions/http/openapi';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { createTestContext, linkToken, type TestContext } from './test-context';
@@ -102,11 +103,11 @@ interface OpenApiDocument {
 }
 
 /**
- * Every endpoint of the OpenAPI document the app serves at /api/openapi.json (importing the app
- * registers them all), known when tests are collected, so each gets its own named test.
+ * Every endpoint of the OpenAPI document the app serves at /api/openapi.json (generated from the
+ * route declarations), known when tests are collected, so each gets its own named test.
  */
 export function documentedEndpoints(): Endpoint[] {
-  const document = openApiDocument() as unknown as OpenApiDocument;
+  const document = openApiDocument(apiRoutes) as unknown as OpenApiDocument;
   return Object.entries(document.paths).flatMap(([path, operations]) =>
     Object.entries(operations).map(([method, operation]) => endpointOf(method, path, operation)),
   );

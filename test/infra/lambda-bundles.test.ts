@@ -55,10 +55,10 @@ describe('the participant Lambda bundle', () => {
     }
   });
 
-  it('holds no staff route, OpenAPI registry, export, CSV, chart, statistics or PDF code at all', () => {
+  it('holds no staff route, staff sign-in check, OpenAPI generator, export, CSV, chart, statistics or PDF code at all', () => {
     const all = [...participant.atLoad, ...participant.onFirstUse];
-    expect(has(all, /functions\/http\/routes\/(auth|study|staff|summary|instrument|participant-admin)-routes\.ts$/)).toEqual([]);
-    expect(has(all, /functions\/http\/(app|openapi)\.ts$|route-docs\.ts$/)).toEqual([]);
+    expect(has(all, /functions\/http\/routes\/(auth|study|staff|summary|instrument|participant-admin|import-job)-routes\.ts$/)).toEqual([]);
+    expect(has(all, /functions\/http\/(app|openapi|api-routes|auth)\.ts$|functions\/use-cases\/sign-in\.ts$/)).toEqual([]);
     expect(has(all, /functions\/core\/(export|analysis)\//)).toEqual([]);
     expect(has(all, /node_modules\/(csv-parse|csv-stringify|d3-scale|d3-shape|jstat|pdf-lib|markdown-it)\//)).toEqual([]);
   });

@@ -1,11 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rolesFor, type Capability } from '../../functions/core/auth/permissions';
 import type { StaffRole } from '../../functions/core/auth/staff';
-import { documentedRoutes, type RouteDoc } from '../../functions/http/openapi';
+import { apiRoutes } from '../../functions/http/api-routes';
+import type { RouteSpec } from '../../functions/http/define-route';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 
 /**
- * Every documented staff endpoint × every role, generated from the same registry that produces
- * /api/openapi.json: a new endpoint is covered without anyone remembering to add it here.
+ * Every staff endpoint × every role, from the same route declarations that the router and
+ * /api/openapi.json are built from, against the roles the permissions module gives each route's
+ * capability: a new endpoint is covered without anyone remembering to add it here.
  */
 let t: TestContext;
 let tokens: Record<StaffRole | 'other-study coordinator', string>;
@@ -22,14 +25,17 @@ beforeAll(async () => {
   };
 });
 
-const staffRoutes = () => documentedRoutes().filter((r): r is RouteDoc & { roles: readonly StaffRole[] } => r.roles !== undefined);
-const concrete = (route: RouteDoc) =>
+type StaffRoute = RouteSpec & { capability: Capability; roles: readonly StaffRole[] };
+const staffRoutes = (): StaffRoute[] =>
+  (apiRoutes as readonly RouteSpec[]).flatMap((r) => (r.capability === undefined ? [] : [{ ...r, capability: r.capability, roles: rolesFor(r.capability) }]));
+const concrete = (route: RouteSpec) =>
   route.path
-    .replace('{studyId}', 'demo')
-    .replace('{code}', code)
-    .replace('{timepoint}', 'baseline')
-    .replace('{email}', encodeURIComponent('new-member@roles.test'));
-const call = (route: RouteDoc, token?: string) =>
+    .replace(':studyId', 'demo')
+    .replace(':code', code)
+    .replace(':timepoint', 'baseline')
+    .replace(':email', encodeURIComponent('new-member@roles.test'))
+    .replace(':jobId', 'no-such-job');
+const call = (route: RouteSpec, token?: string) =>
   t.request(route.method.toUpperCase(), concrete(route), {
     ...(token ? { token } : {}),
     // An empty body: allowed callers may get a 400 for it, which is fine here.
@@ -65,7 +71,7 @@ describe('every staff endpoint checks the role on the server', () => {
   }
 
   it("keeps a coordinator out of another study's endpoints", async () => {
-    for (const route of staffRoutes().filter((r) => r.path.includes('{studyId}'))) {
+    for (const route of staffRoutes().filter((r) => r.path.includes(':studyId'))) {
       const response = await call(route, tokens['other-study coordinator']);
       expect(response.status, `${route.method} ${route.path}`).toBe(403);
     }

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import { envelopeSealer, localKeyWrapper } from '../../functions/adapters/system/envelope-sealer';
 import type { SealedAllocationState } from '../../functions/core/allocation/allocate';
-import { documentedRoutes } from '../../functions/http/openapi';
+import { rolesFor } from '../../functions/core/auth/permissions';
+import { apiRoutes } from '../../functions/http/api-routes';
 import { allocationSealContext } from '../../functions/use-cases/allocate-participant';
 import { allocatingStudy } from '../helpers/allocation-study';
 import { createTestContext, type TestContext } from '../helpers/test-context';
@@ -35,9 +36,9 @@ describe('a coordinator cannot learn the next allocation from any endpoint', () 
   /** Every GET a coordinator may call (from the route registry, so a new endpoint is covered), every export and summary format. */
   async function everythingACoordinatorCanRead(): Promise<Record<string, string>> {
     const [participant] = await t.deps.participants.list('concealed');
-    const paths = documentedRoutes()
-      .filter((r) => r.method === 'get' && r.roles?.includes('coordinator'))
-      .map((r) => r.path.replace('{studyId}', 'concealed').replace('{code}', participant!.code).replace('{timepoint}', 'baseline'));
+    const paths = apiRoutes
+      .filter((r) => r.method === 'get' && 'capability' in r && rolesFor(r.capability).includes('coordinator'))
+      .map((r) => r.path.replace(':studyId', 'concealed').replace(':code', participant!.code).replace(':timepoint', 'baseline'));
     const extra = ['long', 'wide', 'items', 'codebook', 'codebook-json', 'fhir'].map((f) => `/api/studies/concealed/export?format=${f}`);
     extra.push(...['json', 'csv', 'svg'].map((f) => `/api/studies/concealed/summary?format=${f}`));
     const seen: Record<string, string> = {};

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { can, type StaffRole } from '../auth/permissions';
 
 const slug = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _ (start with a letter)');
 /** A stratification level as coordinators type it (e.g. `lyon`, `f`, `65plus`). */
@@ -87,8 +88,8 @@ export const randomisedArms = (config: AllocationConfig): string[] => Object.key
  * (with the arms of past participants) can reveal the last allocations of a block. Admins, who
  * set the allocation, see everything; nobody sees the sequence itself.
  */
-export function concealBlockSizes<T extends { allocation?: AllocationConfig | undefined }>(study: T, role: string): T {
-  if (role === 'admin' || study.allocation?.blockSizes === undefined) return study;
+export function concealBlockSizes<T extends { allocation?: AllocationConfig | undefined }>(study: T, role: StaffRole): T {
+  if (can(role, 'allocation.manage') || study.allocation?.blockSizes === undefined) return study;
   const { blockSizes: _concealed, ...allocation } = study.allocation;
   return { ...study, allocation };
 }

@@ -1,4 +1,6 @@
-export type StaffRole = 'admin' | 'coordinator' | 'analyst';
+import { can, type StaffRole } from './permissions';
+
+export type { StaffRole };
 
 export const staffRoles: readonly StaffRole[] = ['admin', 'coordinator', 'analyst'];
 
@@ -54,4 +56,4 @@ export const SESSION_HOURS = 12;
 
 /** Whether a member may act on a study at all (roles decide what they may do there). */
 export const canAccessStudy = (who: Pick<StaffMember, 'role' | 'studies'>, studyId: string): boolean =>
-  who.role === 'admin' || who.studies.includes(studyId);
+  can(who.role, 'studies.all') || who.studies.includes(studyId);

@@ -1,25 +1,9 @@
 import type { Context } from 'hono';
-import { Hono } from 'hono';
 import type { Actor } from '../../use-cases/deps';
 import { createImportJob, importJobView } from '../../use-cases/import-jobs';
 import type { ImportReport } from '../../use-cases/import-participants';
-import { requireStaff } from '../auth';
 import type { AppDeps, AppEnv } from '../env';
-import { documented } from '../openapi';
-
-const tag = 'Participants';
-const coordinators = ['admin', 'coordinator'] as const;
-
-const docs = {
-  job: documented({
-    method: 'get',
-    path: '/api/studies/{studyId}/participants/imports/{jobId}',
-    tag,
-    summary: "An import's progress and result: status (queued, running, done), rows, enrolled, and the rows that could not be enrolled with their reason",
-    roles: coordinators,
-    responses: { 200: '{jobId, status, rows, done, enrolled, failed: [{row, field?, message}], createdAt, startedAt, finishedAt}', 404: "No such import in this study (another study's import included)" },
-  }),
-};
+import { defineRoute } from '../define-route';
 
 /**
  * A participants CSV with a bad row: the report, inside the same error envelope as every other
@@ -45,8 +29,16 @@ export async function startImport(c: Context<AppEnv>, deps: AppDeps, actor: Acto
 }
 
 /** Following an import job. */
-export function importJobRoutes(deps: AppDeps) {
-  return new Hono<AppEnv>().get('/:studyId/participants/imports/:jobId', requireStaff(deps, docs.job.roles), async (c) =>
-    c.json(await importJobView(deps, c.req.param('studyId'), c.req.param('jobId'))),
-  );
-}
+export const importJobRoutes = [
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/studies/:studyId/participants/imports/:jobId',
+      tag: 'Participants',
+      summary: "An import's progress and result: status (queued, running, done), rows, enrolled, and the rows that could not be enrolled with their reason",
+      capability: 'participants.manage',
+      responses: { 200: '{jobId, status, rows, done, enrolled, failed: [{row, field?, message}], createdAt, startedAt, finishedAt}', 404: "No such import in this study (another study's import included)" },
+    },
+    async (c, deps) => c.json(await importJobView(deps, c.req.param('studyId'), c.req.param('jobId'))),
+  ),
+] as const;

@@ -1,17 +1,58 @@
-import { Hono } from 'hono';
-import { confirmJoin, joinPage, requestJoin, verifyJoin } from '../../use-cases/self-enrol';
-import type { AppDeps, AppEnv } from '../env';
+import { confirmJoin, joinConfirmSchema, joinPage, joinRequestSchema, joinTokenSchema, requestJoin, verifyJoin } from '../../use-cases/self-enrol';
+import { defineRoute, type RouteServing } from '../define-route';
 import { atLeast, limitProbing } from '../probing';
 import { readJson } from '../read-json';
 
+const tag = 'Self-enrolment (public)';
+/** The emailed link's token is looked up: a client that keeps finding nothing is guessing. */
+const tokenLookUp: RouteServing = { before: (deps) => limitProbing(deps, 'join-link', (status) => status === 404) };
+
 /** The public self-enrolment link: /join/<studyId> (docs/consent.md#self-enrolment). */
-export function joinRoutes(deps: AppDeps) {
-  const client = (c: Parameters<NonNullable<AppDeps['clientAddress']>>[0]) => deps.clientAddress?.(c) ?? 'unknown';
-  return new Hono<AppEnv>()
-    .get('/:studyId', async (c) => c.json(await joinPage(deps, c.req.param('studyId'))))
+export const joinRoutes = [
+  defineRoute(
+    {
+      method: 'get',
+      path: '/api/join/:studyId',
+      tag,
+      summary: 'The public join page: study, eligibility screener (SurveyJS) and its eligibility expression',
+      responses: { 200: '{study, screener, eligibility, consent, languages}', 404: 'No open join link' },
+    },
+    async (c, deps) => c.json(await joinPage(deps, c.req.param('studyId'))),
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/api/join/:studyId',
+      tag,
+      summary: 'Screener answers (and, if eligible, an email address): always 202 with the same body; eligible people are emailed a verification link; per-address and per-client limits',
+      body: joinRequestSchema,
+      responses: { 202: '{status, message} (the same for everyone)', 400: 'Invalid answers, or no email from someone eligible', 404: 'No open join link', 429: 'Too many requests from this client' },
+    },
     // Every outcome takes as long as the slowest (an email sent), so timing tells nothing either.
-    .post('/:studyId', async (c) => c.json(await atLeast(deps.signInResponseMs, requestJoin(deps, c.req.param('studyId'), await readJson(c), client(c))), 202))
-    .use('/:studyId/*', limitProbing(deps, 'join-link', (status) => status === 404))
-    .post('/:studyId/verify', async (c) => c.json(await verifyJoin(deps, c.req.param('studyId'), await readJson(c))))
-    .post('/:studyId/enrol', async (c) => c.json(await confirmJoin(deps, c.req.param('studyId'), await readJson(c))));
-}
+    async (c, deps) => c.json(await atLeast(deps.signInResponseMs, requestJoin(deps, c.req.param('studyId'), await readJson(c), deps.clientAddress?.(c) ?? 'unknown')), 202),
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/api/join/:studyId/verify',
+      tag,
+      summary: 'The emailed link was opened: the address is verified; answers the consent text to read',
+      body: joinTokenSchema,
+      responses: { 200: '{status, study, language, consent?}', 404: 'Unknown link', 410: 'Expired' },
+    },
+    async (c, deps) => c.json(await verifyJoin(deps, c.req.param('studyId'), await readJson(c))),
+    tokenLookUp,
+  ),
+  defineRoute(
+    {
+      method: 'post',
+      path: '/api/join/:studyId/enrol',
+      tag,
+      summary: 'Consent (typed name, agree), then allocation, then enrolment: answers a link to the questionnaires open now',
+      body: joinConfirmSchema,
+      responses: { 200: '{status, link, opensAt}', 400: 'No consent given', 404: 'Unknown link', 409: 'Already taking part, or the consent text changed', 410: 'Expired' },
+    },
+    async (c, deps) => c.json(await confirmJoin(deps, c.req.param('studyId'), await readJson(c))),
+    tokenLookUp,
+  ),
+] as const;

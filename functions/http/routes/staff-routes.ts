@@ -1,31 +1,42 @@
-import { Hono } from 'hono';
 import { auditQuerySchema, auditTrail } from '../../use-cases/audit-trail';
-import { putStaffMember, removeStaffMember, staffMemberSchema } from '../../use-cases/manage-staff';
-import { requireStaff } from '../auth';
-import type { AppDeps, AppEnv } from '../env';
-import { documented } from '../openapi';
+import { listStaff, putStaffMember, removeStaffMember, staffMemberSchema } from '../../use-cases/manage-staff';
+import { defineRoute } from '../define-route';
 import { readJson } from '../read-json';
+import { staffActor } from '../staff-actor';
 
 const tag = 'Staff';
-const admins = ['admin'] as const;
-
-const docs = {
-  list: documented({ method: 'get', path: '/api/staff', tag, summary: 'Staff accounts', roles: admins, responses: { 200: '{staff}' } }),
-  put: documented({ method: 'put', path: '/api/staff/{email}', tag, summary: 'Create or change a staff account; a lower role or fewer studies ends its sessions at once', roles: admins, body: staffMemberSchema, responses: { 200: '{member}', 409: 'Changed by someone else meanwhile, your own admin role, or the last admin' } }),
-  remove: documented({ method: 'delete', path: '/api/staff/{email}', tag, summary: 'Remove a staff account: its sessions stop working at once', roles: admins, responses: { 204: 'Removed', 404: 'No such account', 409: 'Your own account, the last admin, or changed by someone else meanwhile' } }),
-  audit: documented({ method: 'get', path: '/api/staff/audit', tag, summary: 'Sign-ins and account changes, newest first', roles: admins, query: auditQuerySchema, responses: { 200: '{entries, truncated}' } }),
-};
 
 /** Admins manage staff accounts. */
-export function staffRoutes(deps: AppDeps) {
-  return new Hono<AppEnv>()
-    .get('/', requireStaff(deps, docs.list.roles), async (c) => c.json({ staff: await deps.staff.list() }))
-    .get('/audit', requireStaff(deps, docs.audit.roles), async (c) => c.json(await auditTrail(deps, 'staff', c.req.query())))
-    .put('/:email', requireStaff(deps, docs.put.roles), async (c) =>
-      c.json({ member: await putStaffMember(deps, `staff:${c.get('session').email}`, c.req.param('email'), await readJson(c)) }),
-    )
-    .delete('/:email', requireStaff(deps, docs.remove.roles), async (c) => {
-      await removeStaffMember(deps, `staff:${c.get('session').email}`, c.req.param('email'));
+export const staffRoutes = [
+  defineRoute({ method: 'get', path: '/api/staff', tag, summary: 'Staff accounts', capability: 'staff.manage', responses: { 200: '{staff}' } }, async (c, deps) => c.json(await listStaff(deps))),
+  defineRoute(
+    { method: 'get', path: '/api/staff/audit', tag, summary: 'Sign-ins and account changes, newest first', capability: 'staff.manage', query: auditQuerySchema, responses: { 200: '{entries, truncated}' } },
+    async (c, deps) => c.json(await auditTrail(deps, 'staff', c.req.query())),
+  ),
+  defineRoute(
+    {
+      method: 'put',
+      path: '/api/staff/:email',
+      tag,
+      summary: 'Create or change a staff account; a lower role or fewer studies ends its sessions at once',
+      capability: 'staff.manage',
+      body: staffMemberSchema,
+      responses: { 200: '{member}', 409: 'Changed by someone else meanwhile, your own admin role, or the last admin' },
+    },
+    async (c, deps) => c.json({ member: await putStaffMember(deps, staffActor(c), c.req.param('email'), await readJson(c)) }),
+  ),
+  defineRoute(
+    {
+      method: 'delete',
+      path: '/api/staff/:email',
+      tag,
+      summary: 'Remove a staff account: its sessions stop working at once',
+      capability: 'staff.manage',
+      responses: { 204: 'Removed', 404: 'No such account', 409: 'Your own account, the last admin, or changed by someone else meanwhile' },
+    },
+    async (c, deps) => {
+      await removeStaffMember(deps, staffActor(c), c.req.param('email'));
       return c.body(null, 204);
-    });
-}
+    },
+  ),
+] as const;

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Loading } from './components/notices';
-import { api } from './lib/http';
 import { SESSION_ENDED } from './lib/use-api';
 import { matchRoute, navigate, usePath } from './lib/router';
 import type { Me } from './lib/types';
 import { SignInPage } from './pages/sign-in-page';
 import { SignedIn } from './shell';
+import { call, send } from './lib/client';
 
 /** Who is signed in decides everything else: the sign-in page, or the console for that role. */
 export function App() {
@@ -18,7 +18,7 @@ export function App() {
       setMe(null);
       return;
     }
-    api<Me>('/api/auth/me').then(setMe, () => setMe(null));
+    send(call('get', '/api/auth/me')).then(setMe, () => setMe(null));
     // Only once, on arrival.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -35,7 +35,7 @@ export function App() {
     if (matchRoute(window.location.pathname).name === 'sign-in') navigate('/', { replace: true });
   }, []);
   const signOut = useCallback(() => {
-    void api('/api/auth/logout', { method: 'POST' }).finally(() => {
+    void send(call('post', '/api/auth/logout')).finally(() => {
       setMe(null);
       navigate('/');
     });

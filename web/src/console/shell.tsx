@@ -3,9 +3,9 @@ import { Loading } from './components/notices';
 import { PageTitle } from './components/page-title';
 import { useApi } from './lib/use-api';
 import { Link, matchRoute, navigate, paths, usePath, type Route } from './lib/router';
-import { canManage, homeSection, sectionLabels, sectionsFor, type Section } from './lib/roles';
+import { can, canCreateStudies, homeSection, sectionLabels, sectionsFor, type Section } from './lib/roles';
 import { SessionContext, useSession, type Session } from './lib/session';
-import type { Me, StudySummary } from './lib/types';
+import type { Me } from './lib/types';
 import { AllocationPage } from './pages/allocation-page';
 import { AuditPage } from './pages/audit-page';
 import { DashboardPage } from './pages/dashboard-page';
@@ -17,10 +17,11 @@ import { SetupPage } from './pages/setup-page';
 import { StaffPage } from './pages/staff-page';
 import { StudiesPage } from './pages/studies-page';
 import { SummaryPage } from './pages/summary-page';
+import { call } from './lib/client';
 
 /** The signed-in console: header, the study's navigation for this role, and the routed page. */
 export function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
-  const studies = useApi<{ studies: StudySummary[] }>('/api/studies');
+  const studies = useApi(call('get', '/api/studies'));
   const session = useMemo<Session>(
     () => ({ me, studies: studies.data?.studies, studiesError: studies.error, reloadStudies: studies.reload, signOut: onSignOut }),
     [me, studies.data, studies.error, studies.reload, onSignOut],
@@ -73,7 +74,7 @@ function Header({ route }: { route: Route }) {
                 Studies
               </Link>
             </li>
-            {me.role === 'admin' && (
+            {can(me.role, 'staff.manage') && (
               <li>
                 <Link to="/staff" aria-current={route.name === 'staff' ? 'page' : undefined}>
                   Staff
@@ -139,9 +140,9 @@ function Page({ route }: { route: Route }) {
     case 'studies':
       return <StudiesPage />;
     case 'new-study':
-      return canManage(me.role) ? <NewStudyPage /> : <NotAllowed title="Create a study" />;
+      return canCreateStudies(me.role) ? <NewStudyPage /> : <NotAllowed title="Create a study" />;
     case 'staff':
-      return me.role === 'admin' ? <StaffPage /> : <NotAllowed title="Staff" />;
+      return can(me.role, 'staff.manage') ? <StaffPage /> : <NotAllowed title="Staff" />;
     case 'not-found':
       return (
         <Missing title="Page not found">

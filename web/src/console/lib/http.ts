@@ -1,6 +1,7 @@
 import { ApiError, api, type ApiErrorBody } from '../../shared/api';
 import { problemSentence } from './field-names';
-import type { CreatedImportJob, ImportJobView, ImportReport } from './types';
+import { call, send, urlOf } from './client';
+import type { CreatedImportJob, ImportReport } from './types';
 
 export { ApiError, api };
 
@@ -36,7 +37,7 @@ export type ErrorBody = ApiErrorBody['error'];
  * whose body is the report itself, so that case is a result here, not an error.
  */
 export async function importCsv(studyId: string, csv: string, dryRun: boolean): Promise<ImportReport> {
-  const response = await fetch(`/api/studies/${encodeURIComponent(studyId)}/participants/import?dryRun=${dryRun}`, {
+  const response = await fetch(urlOf('post', '/api/studies/:studyId/participants/import', { params: { studyId }, query: { dryRun: dryRun ? 'true' : 'false' } }), {
     method: 'POST',
     headers: { 'content-type': 'text/csv' },
     body: csv,
@@ -54,7 +55,7 @@ export async function importCsv(studyId: string, csv: string, dryRun: boolean): 
  * once, or 400 with the report when a row has a problem (a result here, as for the dry run).
  */
 export async function startImport(studyId: string, csv: string): Promise<{ job: CreatedImportJob } | { report: ImportReport }> {
-  const response = await fetch(`/api/studies/${encodeURIComponent(studyId)}/participants/import`, {
+  const response = await fetch(urlOf('post', '/api/studies/:studyId/participants/import', { params: { studyId } }), {
     method: 'POST',
     headers: { 'content-type': 'text/csv' },
     body: csv,
@@ -68,8 +69,4 @@ export async function startImport(studyId: string, csv: string): Promise<{ job: 
 }
 
 /** An import job's progress, or its result once done. */
-export const importJob = (studyId: string, jobId: string) =>
-  api<ImportJobView>(`/api/studies/${encodeURIComponent(studyId)}/participants/imports/${encodeURIComponent(jobId)}`);
-
-/** `/api/studies/<id>…`, with the id escaped. */
-export const studyPath = (studyId: string, rest = '') => `/api/studies/${encodeURIComponent(studyId)}${rest}`;
+export const importJob = (studyId: string, jobId: string) => send(call('get', '/api/studies/:studyId/participants/imports/:jobId', { params: { studyId, jobId } }));

@@ -7,12 +7,13 @@ import type { OutcomeSummary as ServerOutcomeSummary } from '../../../../functio
 import type { AuditEntry } from '../../../../functions/core/audit';
 import type { StaffMember, StaffRole } from '../../../../functions/core/auth/staff';
 import type { Instance as StoredInstance, StoredMessage } from '../../../../functions/core/schedule/records';
-import type { Participant as ParticipantRecord, Protocol, Study, Timepoint } from '../../../../functions/core/study/study';
+import type { Protocol, Study, Timepoint } from '../../../../functions/core/study/study';
 import type { ImportReport, ImportRow } from '../../../../functions/use-cases/import-participants';
 import type { studyDashboard } from '../../../../functions/use-cases/study-dashboard';
 import type { CreatedImportJob, ImportJobView } from '../../../../functions/use-cases/import-jobs';
 import type { allocationReport } from '../../../../functions/use-cases/allocation-report';
 import type { ConsortCounts } from '../../../../functions/core/analysis/consort';
+import type { CallOutput } from './client';
 
 export type { ConsortCounts };
 export type AllocationReport = Awaited<ReturnType<typeof allocationReport>>;
@@ -29,26 +30,17 @@ export type BatteryEntry = Timepoint['instruments'][number];
 export type EmailTemplate = NonNullable<Study['emails']['invitation']>;
 export type StudySummary = Pick<Study, 'id' | 'name' | 'timezone' | 'arms'>;
 
-/** A participant as listed: the record plus delivery status (never the address). */
-export interface Participant extends ParticipantRecord {
-  suppressed?: { reason: string; at: string } | null;
-  unsubscribedAt?: string | null;
-  /** Each timepoint's state, in schedule order (the list only). */
-  progress?: Array<{ timepoint: string; status: string }>;
-}
+type Listed = CallOutput<'get', '/api/studies/:studyId/participants'>['participants'][number];
+type ListOnly = 'suppressed' | 'unsubscribedAt' | 'progress';
+/** A participant: the record, and as listed its delivery status and each timepoint's state (never the address). */
+export type Participant = Omit<Listed, ListOnly> & Partial<Pick<Listed, ListOnly>>;
 
 /** Instances as the timeline returns them: everything but the answers. */
 export type Instance = Omit<StoredInstance, 'answers' | 'studyId'> & { studyId?: string };
 export type Message = StoredMessage;
 
-export interface Timeline {
-  participant: Participant;
-  contact: { email: string; suppressed: { reason: string; at: string } | null; unsubscribedAt: string | null } | null;
-  instances: Instance[];
-  messages: Message[];
-  /** Each signed consent (the typed name is only in the PDF). */
-  consents: Array<{ version: string; language: string; textHash: string; agreedAt: string; via: 'link' | 'join' }>;
-}
+/** GET …/participants/:code/schedule: instances, messages, contact and consents (the typed name is only in the PDF). */
+export type Timeline = CallOutput<'get', '/api/studies/:studyId/participants/:code/schedule'>;
 
 export type Dashboard = Awaited<ReturnType<typeof studyDashboard>>;
 export type CompletionCell = Dashboard['completion'][number];
@@ -59,22 +51,8 @@ export type OutcomeSummary = ServerOutcomeSummary & { consort?: ConsortCounts; t
 export type SummaryRow = OutcomeSummary['rows'][number];
 export type Descriptives = SummaryRow['baseline'];
 
-export interface Me {
-  email: string;
-  role: Role;
-  studies: string[];
-  expiresAt?: string;
-}
+/** Who is signed in (GET /api/auth/me, and what sign-in answers). */
+export type Me = CallOutput<'get', '/api/auth/me'>;
 
-/** GET /api/instruments. */
-export interface InstrumentInfo {
-  id: string;
-  version: string;
-  name: string;
-  items: number;
-  scales: Array<{ id: string; label: string }>;
-  licence: { category: string; holder: string };
-  textIncluded: boolean;
-  /** Usable in this deployment: its wording ships, or a licensee has loaded it. */
-  textInstalled: boolean;
-}
+/** One instrument of the catalogue (GET /api/instruments). */
+export type InstrumentInfo = CallOutput<'get', '/api/instruments'>['instruments'][number];

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { ApiCall } from './client';
 import { ApiError, api } from './http';
 
 /** Fired when the API says the session is gone, so the app can show the sign-in page. */
@@ -12,8 +13,9 @@ export interface Resource<T> {
   reload: () => void;
 }
 
-/** GETs `path` (nothing while it is null); refetches when it changes; ignores answers that arrive late. */
-export function useApi<T>(path: string | null): Resource<T> {
+/** GETs what `request` names (nothing while it is null); refetches when its URL changes; ignores answers that arrive late. */
+export function useApi<T>(request: ApiCall<T> | null): Resource<T> {
+  const path = request?.url ?? null;
   const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: path !== null });
   const [generation, setGeneration] = useState(0);
   useEffect(() => {

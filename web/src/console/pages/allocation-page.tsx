@@ -1,13 +1,14 @@
 import { Empty, ErrorNotice, Loading } from '../components/notices';
 import { PageTitle } from '../components/page-title';
 import { dateTime } from '../lib/format';
-import { ApiError, studyPath } from '../lib/http';
-import type { AllocationReport, StudySummary } from '../lib/types';
+import { ApiError } from '../lib/http';
+import type { StudySummary } from '../lib/types';
 import { useApi } from '../lib/use-api';
+import { call } from '../lib/client';
 
 /** Admins only: what has been allocated (never what comes next): design, counts per stratum × arm, marginal totals, the log. */
 export function AllocationPage({ study }: { study: StudySummary }) {
-  const report = useApi<AllocationReport>(studyPath(study.id, '/allocation'));
+  const report = useApi(call('get', '/api/studies/:studyId/allocation', { params: { studyId: study.id } }));
   const data = report.data;
   const notAllocating = report.error instanceof ApiError && report.error.status === 400;
   const armLabel = (id: string) => study.arms.find((a) => a.id === id)?.label ?? id;

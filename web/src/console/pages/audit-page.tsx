@@ -3,9 +3,10 @@ import { TextField } from '../components/field';
 import { Empty, ErrorNotice, Loading } from '../components/notices';
 import { PageTitle } from '../components/page-title';
 import { actorName, dateTime } from '../lib/format';
-import { fieldErrors, studyPath } from '../lib/http';
+import { fieldErrors } from '../lib/http';
 import type { AuditEntry, StudySummary } from '../lib/types';
 import { useApi } from '../lib/use-api';
+import { call } from '../lib/client';
 
 interface Filters {
   actor: string;
@@ -20,20 +21,13 @@ const blank: Filters = { actor: '', action: '', target: '', from: '', to: '' };
 /** datetime-local gives local wall-clock time without a zone; the API wants an instant. */
 const instant = (local: string) => (local ? new Date(local).toISOString() : '');
 
-function query(f: Filters): string {
-  const params = new URLSearchParams();
-  for (const key of ['actor', 'action', 'target'] as const) if (f[key].trim()) params.set(key, f[key].trim());
-  if (f.from) params.set('from', instant(f.from));
-  if (f.to) params.set('to', instant(f.to));
-  const s = params.toString();
-  return s ? `?${s}` : '';
-}
+const query = (f: Filters) => ({ actor: f.actor.trim(), action: f.action.trim(), target: f.target.trim(), from: instant(f.from), to: instant(f.to) });
 
 /** The study's append-only audit trail, newest first, filtered on the server. */
 export function AuditPage({ study }: { study: StudySummary }) {
   const [draft, setDraft] = useState<Filters>(blank);
   const [applied, setApplied] = useState<Filters>(blank);
-  const log = useApi<{ entries: AuditEntry[]; truncated: boolean }>(studyPath(study.id, `/audit${query(applied)}`));
+  const log = useApi(call('get', '/api/studies/:studyId/audit', { params: { studyId: study.id }, query: query(applied) }));
   const errors = fieldErrors(log.error);
   const set = (key: keyof Filters) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value }));
 

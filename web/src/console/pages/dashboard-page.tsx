@@ -2,17 +2,17 @@ import { Empty, ErrorNotice, Loading } from '../components/notices';
 import { ConsortFlow } from '../components/consort-flow';
 import { PageTitle } from '../components/page-title';
 import { dateTime } from '../lib/format';
-import { studyPath } from '../lib/http';
-import type { Dashboard, StudySummary } from '../lib/types';
+import type { StudySummary } from '../lib/types';
 import { Link, paths } from '../lib/router';
 import { useApi } from '../lib/use-api';
 import { AlertsSection } from './dashboard/alerts-section';
 import { AttentionLists } from './dashboard/attention-lists';
 import { CompletionChart } from './dashboard/completion-chart';
 import { CompletionTable } from './dashboard/completion-table';
+import { call } from '../lib/client';
 
 export function DashboardPage({ study }: { study: StudySummary }) {
-  const dashboard = useApi<Dashboard>(studyPath(study.id, '/dashboard'));
+  const dashboard = useApi(call('get', '/api/studies/:studyId/dashboard', { params: { studyId: study.id } }));
   const data = dashboard.data;
   const armLabel = (id: string) => study.arms.find((a) => a.id === id)?.label ?? id;
   return (

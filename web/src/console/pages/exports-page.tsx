@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { PageTitle } from '../components/page-title';
-import { studyPath } from '../lib/http';
 import { Link, paths } from '../lib/router';
 import type { StudySummary } from '../lib/types';
+import { urlOf } from '../lib/client';
 
 /** Every format GET /api/studies/:id/export offers (docs/exports.md); none carries contact details. */
 const formats = [
@@ -18,7 +18,10 @@ export function ExportsPage({ study }: { study: StudySummary }) {
   const [includeTest, setIncludeTest] = useState(false);
   const [excel, setExcel] = useState(false);
   const href = (format: string, csv: boolean) =>
-    studyPath(study.id, `/export?format=${format}${includeTest ? '&include_test=1' : ''}${csv && excel ? '&bom=1&delimiter=semicolon' : ''}`);
+    urlOf('get', '/api/studies/:studyId/export', {
+      params: { studyId: study.id },
+      query: { format, ...(includeTest ? { include_test: '1' } : {}), ...(csv && excel ? { bom: '1', delimiter: 'semicolon' } : {}) },
+    });
   return (
     <>
       <PageTitle title="Exports">

@@ -2,22 +2,22 @@ import { useRef, useState } from 'react';
 import { TextField, useFocusFirstInvalid } from '../components/field';
 import { FormErrors, Loading } from '../components/notices';
 import { PageTitle } from '../components/page-title';
-import { api, fieldErrors } from '../lib/http';
+import { fieldErrors } from '../lib/http';
 import { navigate, paths } from '../lib/router';
 import { useSession } from '../lib/session';
-import type { InstrumentInfo, Study } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { ArmsEditor } from './setup/arms-editor';
 import { ContactsEditor } from './setup/contacts-editor';
 import { armDrafts, blankTimepoint, contactDrafts, strip, timepointDraft, toProtocol, trialTemplate, type TimepointDraft } from './setup/drafts';
 import { protocolInputFor, ProtocolEditor } from './setup/protocol-editor';
+import { call, send } from '../lib/client';
 
 const idPrefix = 'new';
 
 /** A whole study in one form: its protocol becomes version 1. A coordinator who creates it is added to it. */
 export function NewStudyPage() {
   const { me, reloadStudies } = useSession();
-  const instruments = useApi<{ instruments: InstrumentInfo[] }>('/api/instruments');
+  const instruments = useApi(call('get', '/api/instruments'));
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   const [timezone, setTimezone] = useState('Europe/London');
@@ -74,10 +74,11 @@ export function NewStudyPage() {
             e.preventDefault();
             setBusy(true);
             setError(undefined);
-            api<{ study: Study }>('/api/studies', {
-              method: 'POST',
-              body: { id: id.trim(), name, timezone, arms: strip(arms), sender, contacts: strip(contacts), protocol: toProtocol(drafts) },
-            })
+            send(
+              call('post', '/api/studies', {
+                body: { id: id.trim(), name, timezone, arms: strip(arms), sender, contacts: strip(contacts), protocol: toProtocol(drafts) },
+              }),
+            )
               .then(({ study }) => {
                 reloadStudies();
                 navigate(paths.section(study.id, 'setup'));

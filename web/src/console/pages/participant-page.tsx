@@ -2,7 +2,6 @@ import { ErrorNotice, Loading } from '../components/notices';
 import { PageTitle } from '../components/page-title';
 import { StatusBadge } from '../components/status-badge';
 import { date } from '../lib/format';
-import { studyPath } from '../lib/http';
 import { Link, paths } from '../lib/router';
 import type { SafetyAlert, StudySummary, Timeline } from '../lib/types';
 import { useApi } from '../lib/use-api';
@@ -15,10 +14,11 @@ import { EraseContact } from './participant/erase-contact';
 import { InstanceTimeline } from './participant/instance-timeline';
 import { MessageTable } from './participant/message-table';
 import { WithdrawParticipant } from './participant/withdraw-participant';
+import { call } from '../lib/client';
 
 /** One participant: their timeline, every message and its fate, scores, contact status, and the actions on them. */
 export function ParticipantPage({ study, code }: { study: StudySummary; code: string }) {
-  const timeline = useApi<Timeline>(studyPath(study.id, `/participants/${encodeURIComponent(code)}/schedule`));
+  const timeline = useApi(call('get', '/api/studies/:studyId/participants/:code/schedule', { params: { studyId: study.id, code } }));
   const data = timeline.data;
   return (
     <>

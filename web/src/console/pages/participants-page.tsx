@@ -4,15 +4,15 @@ import { Empty, ErrorNotice, Loading } from '../components/notices';
 import { PageTitle } from '../components/page-title';
 import { StatusBadge } from '../components/status-badge';
 import { date } from '../lib/format';
-import { studyPath } from '../lib/http';
 import { Link, paths } from '../lib/router';
 import type { Participant, StudySummary } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { CsvImport } from './participants/csv-import';
 import { EnrolForm } from './participants/enrol-form';
+import { call } from '../lib/client';
 
 export function ParticipantsPage({ study }: { study: StudySummary }) {
-  const list = useApi<{ participants: Participant[] }>(studyPath(study.id, '/participants'));
+  const list = useApi(call('get', '/api/studies/:studyId/participants', { params: { studyId: study.id } }));
   return (
     <>
       <PageTitle title="Participants">

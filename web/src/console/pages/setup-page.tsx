@@ -1,8 +1,6 @@
 import { ErrorNotice, Loading } from '../components/notices';
 import { PageTitle } from '../components/page-title';
-import { studyPath } from '../lib/http';
 import { useSession } from '../lib/session';
-import type { InstrumentInfo, Study } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { AllocationSettings } from './setup/allocation-settings';
 import { ConsentEditor } from './setup/consent-editor';
@@ -12,11 +10,12 @@ import { ProtocolSection } from './setup/protocol-section';
 import { StudyDetailsForm } from './setup/study-details-form';
 import { SupportTextEditor } from './setup/support-text';
 import { TimepointPreview } from './setup/timepoint-preview';
+import { call } from '../lib/client';
 
 export function SetupPage({ studyId }: { studyId: string }) {
   const { reloadStudies } = useSession();
-  const study = useApi<Study>(studyPath(studyId));
-  const instruments = useApi<{ instruments: InstrumentInfo[] }>('/api/instruments');
+  const study = useApi(call('get', '/api/studies/:studyId', { params: { studyId } }));
+  const instruments = useApi(call('get', '/api/instruments'));
   const saved = () => {
     study.reload();
     reloadStudies();

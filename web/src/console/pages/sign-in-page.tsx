@@ -2,8 +2,9 @@ import { useCallback, useRef, useState } from 'react';
 import { TextField } from '../components/field';
 import { Done, ErrorNotice } from '../components/notices';
 import { PageTitle } from '../components/page-title';
-import { api, ApiError } from '../lib/http';
+import { ApiError } from '../lib/http';
 import type { Me } from '../lib/types';
+import { call, send } from '../lib/client';
 
 /**
  * Passwordless sign-in: an emailed link (or its code pasted here) opens a session. Arriving from
@@ -24,7 +25,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
       setError(undefined);
       setVerifying(true);
       try {
-        onSignedIn(await api<Me>('/api/auth/verify', { method: 'POST', body: { code: value.trim() } }));
+        onSignedIn(await send(call('post', '/api/auth/verify', { body: { code: value.trim() } })));
       } catch (e) {
         // A refused code is not an ended session (what a 401 usually means here): say what happened to the link.
         setError(
@@ -63,7 +64,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
             e.preventDefault();
             setError(undefined);
             setSending(true);
-            api('/api/auth/login', { method: 'POST', body: { email } })
+            send(call('post', '/api/auth/login', { body: { email } }))
               .then(() => setSent(true), setError)
               .finally(() => setSending(false));
           }}

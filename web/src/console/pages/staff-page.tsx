@@ -2,17 +2,18 @@ import { useState } from 'react';
 import { SelectField, TextField } from '../components/field';
 import { Done, Empty, ErrorNotice, FormErrors, Loading } from '../components/notices';
 import { PageTitle } from '../components/page-title';
-import { api, fieldErrors } from '../lib/http';
+import { fieldErrors } from '../lib/http';
 import { useSession } from '../lib/session';
 import type { Role, StaffMember } from '../lib/types';
 import { useApi } from '../lib/use-api';
+import { call, send } from '../lib/client';
 
 const blank: StaffMember = { email: '', name: '', role: 'coordinator', studies: [] };
 const inputs: Record<string, string> = { email: 'staff-email', name: 'staff-name', role: 'staff-role', studies: 'staff-studies' };
 
 /** Admins: who may sign in, with which role, on which studies. Changes apply on the member's next request. */
 export function StaffPage() {
-  const staff = useApi<{ staff: StaffMember[] }>('/api/staff');
+  const staff = useApi(call('get', '/api/staff'));
   const [form, setForm] = useState<StaffMember>(blank);
   const [editing, setEditing] = useState(false);
   return (
@@ -118,7 +119,7 @@ function RemoveStaff({ member, onRemoved }: { member: StaffMember; onRemoved: ()
         onClick={() => {
           setBusy(true);
           setError(undefined);
-          api(`/api/staff/${encodeURIComponent(member.email)}`, { method: 'DELETE' })
+          send(call('delete', '/api/staff/:email', { params: { email: member.email } }))
             .then(onRemoved, setError)
             .finally(() => setBusy(false));
         }}
@@ -149,7 +150,7 @@ function StaffForm({ initial, editing, onSaved, onReset }: { initial: StaffMembe
           setBusy(true);
           setError(undefined);
           setSaved(null);
-          api(`/api/staff/${encodeURIComponent(member.email.trim())}`, { method: 'PUT', body: { name: member.name, role: member.role, studies: member.role === 'admin' ? [] : member.studies } })
+          send(call('put', '/api/staff/:email', { params: { email: member.email.trim() }, body: { name: member.name, role: member.role, studies: member.role === 'admin' ? [] : member.studies } }))
             .then(() => {
               setSaved(member.email.trim());
               onSaved();

@@ -1,6 +1,6 @@
 import { Empty, ErrorNotice, Loading } from '../components/notices';
 import { PageTitle } from '../components/page-title';
-import { canManage, homeSection, sectionLabels } from '../lib/roles';
+import { canCreateStudies, homeSection, sectionLabels } from '../lib/roles';
 import { Link, paths } from '../lib/router';
 import { useSession } from '../lib/session';
 
@@ -9,7 +9,7 @@ export function StudiesPage() {
   return (
     <>
       <PageTitle title="Studies">
-        {canManage(me.role) && (
+        {canCreateStudies(me.role) && (
           <p>
             <Link to="/studies/new" className="button">
               Create a study
@@ -21,7 +21,7 @@ export function StudiesPage() {
       {studies === undefined ? (
         studiesError ? null : <Loading />
       ) : studies.length === 0 ? (
-        <Empty>{canManage(me.role) ? 'No studies yet. Create one to start enrolling.' : 'Your account is not on any study yet: ask an administrator to add you.'}</Empty>
+        <Empty>{canCreateStudies(me.role) ? 'No studies yet. Create one to start enrolling.' : 'Your account is not on any study yet: ask an administrator to add you.'}</Empty>
       ) : (
         <ul className="card-list">
           {studies.map((s) => (

@@ -4,26 +4,22 @@ import { Empty, ErrorNotice, Loading } from '../components/notices';
 import { ConsortFlow } from '../components/consort-flow';
 import { PageTitle } from '../components/page-title';
 import { num } from '../lib/format';
-import { studyPath } from '../lib/http';
-import type { OutcomeSummary, Study, StudySummary, SummaryRow } from '../lib/types';
+import type { StudySummary, SummaryRow } from '../lib/types';
 import { useApi } from '../lib/use-api';
+import { call, urlOf } from '../lib/client';
 
 const ci = (low: number | null, high: number | null) => (low === null || high === null ? '' : ` [${num(low)}, ${num(high)}]`);
 const meanSd = (d: { n: number; mean: number | null; sd: number | null } | null) => (d === null ? 'not measured' : d.mean === null ? '—' : `${num(d.mean)} (${num(d.sd)})`);
 
 /** The outcome summary (GET …/summary): a results table from the JSON, the figure from the SVG, and the CSV. */
 export function SummaryPage({ study }: { study: StudySummary }) {
-  const full = useApi<Study>(studyPath(study.id));
+  const full = useApi(call('get', '/api/studies/:studyId', { params: { studyId: study.id } }));
   const [followup, setFollowup] = useState('');
   const [reference, setReference] = useState('');
   const [includeTest, setIncludeTest] = useState(false);
-  const params = new URLSearchParams();
-  if (followup) params.set('followup', followup);
-  if (reference) params.set('reference', reference);
-  if (includeTest) params.set('include_test', '1');
-  const qs = params.toString();
-  const url = (format: string) => studyPath(study.id, `/summary?format=${format}${qs ? `&${qs}` : ''}`);
-  const summary = useApi<OutcomeSummary>(url('json'));
+  const query = { followup, reference, ...(includeTest ? { include_test: '1' as const } : {}) };
+  const url = (format: 'json' | 'csv' | 'svg') => urlOf('get', '/api/studies/:studyId/summary', { params: { studyId: study.id }, query: { format, ...query } });
+  const summary = useApi(call('get', '/api/studies/:studyId/summary', { params: { studyId: study.id }, query: { format: 'json', ...query } }));
   const data = summary.data;
   // The summary lists timepoints in schedule order (when they happen), the first being the baseline.
   const protocolTimepoints = full.data?.protocol.timepoints ?? [];

@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { TextAreaField } from '../../components/field';
 import { Empty, ErrorNotice } from '../../components/notices';
 import { actorName, dateTime } from '../../lib/format';
-import { api, studyPath } from '../../lib/http';
 import { Link, paths } from '../../lib/router';
 import type { SafetyAlert } from '../../lib/types';
+import { call, send } from '../../lib/client';
 
 /** Safety alerts, unacknowledged first and highlighted; each can be acknowledged once, with a note (on the dashboard and on the participant's page). */
 export function AlertsSection({ studyId, alerts, onAcknowledged }: { studyId: string; alerts: SafetyAlert[]; onAcknowledged: () => void }) {
@@ -52,10 +52,12 @@ function AlertItem({ studyId, alert, onAcknowledged }: { studyId: string; alert:
             e.preventDefault();
             setBusy(true);
             setError(undefined);
-            api(studyPath(studyId, `/alerts/${encodeURIComponent(alert.participant)}/${encodeURIComponent(alert.timepoint)}/acknowledge`), {
-              method: 'POST',
-              body: note.trim() ? { note: note.trim() } : {},
-            })
+            send(
+              call('post', '/api/studies/:studyId/alerts/:code/:timepoint/acknowledge', {
+                params: { studyId, code: alert.participant, timepoint: alert.timepoint },
+                body: note.trim() ? { note: note.trim() } : {},
+              }),
+            )
               .then(onAcknowledged, setError)
               .finally(() => setBusy(false));
           }}

@@ -1,12 +1,12 @@
 import { dateTime } from '../../lib/format';
-import { studyPath } from '../../lib/http';
 import type { Timeline } from '../../lib/types';
+import { urlOf } from '../../lib/client';
 
 /** How the participant came in: their allocation (if randomised) and every consent they signed, each downloadable as the signed PDF. */
 export function ConsentCard({ studyId, timeline }: { studyId: string; timeline: Timeline }) {
   const { participant, consents } = timeline;
   const allocation = participant.allocation;
-  const pdf = (version: string) => `${studyPath(studyId, `/participants/${encodeURIComponent(participant.code)}/consent`)}?version=${encodeURIComponent(version)}`;
+  const pdf = (version: string) => urlOf('get', '/api/studies/:studyId/participants/:code/consent', { params: { studyId, code: participant.code }, query: { version } });
   return (
     <section className="card" aria-labelledby="consent-heading">
       <h2 id="consent-heading">Enrolment and consent</h2>

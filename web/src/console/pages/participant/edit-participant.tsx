@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { SelectField, TextAreaField, TextField } from '../../components/field';
 import { Done, FormErrors } from '../../components/notices';
-import { api, fieldErrors, studyPath } from '../../lib/http';
+import { fieldErrors } from '../../lib/http';
 import type { StudySummary, Timeline } from '../../lib/types';
+import { call, send } from '../../lib/client';
 
 const inputs: Record<string, string> = { email: 'edit-email', timezone: 'edit-tz', arm: 'edit-arm', language: 'edit-language', reason: 'edit-reason' };
 
@@ -37,7 +38,7 @@ export function EditParticipant({ study, timeline, onSaved }: { study: StudySumm
           setError(undefined);
           setSaved(null);
           setBusy(true);
-          api<{ resentLinks: string[] }>(studyPath(study.id, `/participants/${encodeURIComponent(participant.code)}`), { method: 'PATCH', body: changes })
+          send(call('patch', '/api/studies/:studyId/participants/:code', { params: { studyId: study.id, code: participant.code }, body: changes }))
             .then((result) => {
               setSaved({ emailChanged: 'email' in changes, resentLinks: result.resentLinks ?? [] });
               onSaved();

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { Done, FormErrors } from '../../components/notices';
 import { dateTime } from '../../lib/format';
-import { api, studyPath } from '../../lib/http';
 import type { Participant } from '../../lib/types';
+import { call, send } from '../../lib/client';
 
 /**
  * Erasure of contact details at the participant's request: asked for twice, since it cannot be
@@ -57,7 +57,7 @@ export function EraseContact({ studyId, participant, onErased }: { studyId: stri
             onClick={() => {
               setBusy(true);
               setError(undefined);
-              api<{ cancelledMessages: number }>(studyPath(studyId, `/participants/${encodeURIComponent(participant.code)}/contact`), { method: 'DELETE' })
+              send(call('delete', '/api/studies/:studyId/participants/:code/contact', { params: { studyId, code: participant.code } }))
                 .then((result) => {
                   setDone(result);
                   setConfirming(false);

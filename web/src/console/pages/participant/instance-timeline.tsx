@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { Done, ErrorNotice } from '../../components/notices';
 import { StatusBadge } from '../../components/status-badge';
 import { dateTime, num } from '../../lib/format';
-import { api, studyPath } from '../../lib/http';
 import type { Instance, StudySummary, Timeline } from '../../lib/types';
+import { call, send } from '../../lib/client';
 
 const resendable = new Set(['open', 'started']);
 
@@ -88,7 +88,7 @@ function InstanceCard({ studyId, instance, zone, canResend, onChanged }: { study
               setBusy(true);
               setError(undefined);
               setQueued(false);
-              api(studyPath(studyId, `/participants/${encodeURIComponent(instance.code)}/resend`), { method: 'POST', body: { timepoint: instance.timepoint } })
+              send(call('post', '/api/studies/:studyId/participants/:code/resend', { params: { studyId, code: instance.code }, body: { timepoint: instance.timepoint } }))
                 .then(() => {
                   setQueued(true);
                   onChanged();

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { TextAreaField } from '../../components/field';
 import { Done, FormErrors } from '../../components/notices';
-import { api, fieldErrors, studyPath } from '../../lib/http';
+import { fieldErrors } from '../../lib/http';
 import type { Participant } from '../../lib/types';
+import { call, send } from '../../lib/client';
 
 /** Withdrawal stops all mail and keeps the data: asked for twice, with an optional reason for the audit trail. */
 export function WithdrawParticipant({ studyId, participant, onWithdrawn }: { studyId: string; participant: Participant; onWithdrawn: () => void }) {
@@ -40,7 +41,7 @@ export function WithdrawParticipant({ studyId, participant, onWithdrawn }: { stu
             e.preventDefault();
             setBusy(true);
             setError(undefined);
-            api(studyPath(studyId, `/participants/${encodeURIComponent(participant.code)}/withdraw`), { method: 'POST', body: { ...(reason.trim() ? { reason: reason.trim() } : {}), ...(consentWithdrawn ? { consentWithdrawn: true } : {}) } })
+            send(call('post', '/api/studies/:studyId/participants/:code/withdraw', { params: { studyId, code: participant.code }, body: { ...(reason.trim() ? { reason: reason.trim() } : {}), ...(consentWithdrawn ? { consentWithdrawn: true } : {}) } }))
               .then(() => {
                 setDone(true);
                 onWithdrawn();

@@ -3,10 +3,12 @@ import { useSession } from '../../lib/session';
 import { useApi } from '../../lib/use-api';
 import { SelectField, TextField } from '../../components/field';
 import { Done, FormErrors } from '../../components/notices';
-import { api, fieldErrors, studyPath } from '../../lib/http';
+import { fieldErrors } from '../../lib/http';
 import { dateTime } from '../../lib/format';
 import { Link, paths } from '../../lib/router';
-import type { Study, StudySummary } from '../../lib/types';
+import type { StudySummary } from '../../lib/types';
+import { call, send } from '../../lib/client';
+import { can } from '../../lib/roles';
 
 const inputs: Record<string, string> = {
   email: 'p-email',
@@ -25,7 +27,7 @@ const ALLOCATE = '';
 export function EnrolForm({ study, onEnrolled }: { study: StudySummary; onEnrolled: () => void }) {
   const { me } = useSession();
   // The full study says whether (and how) it allocates: its factors and their levels.
-  const full = useApi<Study>(studyPath(study.id));
+  const full = useApi(call('get', '/api/studies/:studyId', { params: { studyId: study.id } }));
   const allocation = full.data?.allocation;
   const randomised = allocation ? Object.keys(allocation.arms) : [];
   const [email, setEmail] = useState('');
@@ -64,8 +66,8 @@ export function EnrolForm({ study, onEnrolled }: { study: StudySummary; onEnroll
           setResult(null);
           setBusy(true);
           const givenStrata = Object.fromEntries(Object.entries(strata).filter(([, v]) => v !== ''));
-          api<{ code: string; arm: string; allocation: { sequence: number; stratum: string } | null; firstInvitationAt: string | null; warnings?: string[] }>(studyPath(study.id, '/participants'), {
-            method: 'POST',
+          send(call('post', '/api/studies/:studyId/participants', {
+            params: { studyId: study.id },
             body: {
               email,
               ...(arm === ALLOCATE ? {} : { arm }),
@@ -76,7 +78,7 @@ export function EnrolForm({ study, onEnrolled }: { study: StudySummary; onEnroll
               ...(enrolledOn ? { enrolledOn } : {}),
               ...(test ? { test: true } : {}),
             },
-          })
+          }))
             .then((r) => {
               setResult({ ...r, warnings: r.warnings ?? [], timezone, test });
               setEmail('');
@@ -94,7 +96,7 @@ export function EnrolForm({ study, onEnrolled }: { study: StudySummary; onEnroll
             {allocation && !test && <option value={ALLOCATE}>Allocate at random ({randomised.join(' or ')})</option>}
             {study.arms
               // A randomised arm is chosen by hand only by an admin, with a reason (a test participant's by anyone).
-              .filter((a) => !randomised.includes(a.id) || me.role === 'admin' || test)
+              .filter((a) => !randomised.includes(a.id) || can(me.role, 'allocation.manage') || test)
               .map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.label} ({a.id}){randomised.includes(a.id) && !test ? ' — by hand, with a reason' : ''}

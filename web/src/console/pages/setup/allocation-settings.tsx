@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { TextAreaField } from '../../components/field';
 import { Done, FormErrors } from '../../components/notices';
-import { api, fieldErrors, studyPath } from '../../lib/http';
+import { fieldErrors } from '../../lib/http';
 import { useSession } from '../../lib/session';
 import type { Study } from '../../lib/types';
+import { call, send } from '../../lib/client';
 
 const example = (study: Study) => ({
   method: 'blocked',
@@ -56,7 +57,7 @@ export function AllocationSettings({ study, onSaved }: { study: Study; onSaved: 
             }
             setBusy(true);
             setError(undefined);
-            api(studyPath(study.id, '/settings'), { method: 'PUT', body: { allocation } })
+            send(call('put', '/api/studies/:studyId/settings', { params: { studyId: study.id }, body: { allocation } }))
               .then(() => {
                 setSaved(true);
                 onSaved();

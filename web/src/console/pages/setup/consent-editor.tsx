@@ -2,8 +2,9 @@ import { useState } from 'react';
 import { Markdown } from '../../../participant/markdown';
 import { TextAreaField, TextField } from '../../components/field';
 import { Done, FormErrors } from '../../components/notices';
-import { api, fieldErrors, studyPath } from '../../lib/http';
+import { fieldErrors } from '../../lib/http';
 import type { Study } from '../../lib/types';
+import { call, send } from '../../lib/client';
 
 const languages = [
   { code: 'en', label: 'English' },
@@ -39,7 +40,7 @@ export function ConsentEditor({ study, onSaved }: { study: Study; onSaved: () =>
           setError(undefined);
           setSaved(null);
           const text = Object.fromEntries(Object.entries(texts).filter(([, t]) => t.trim() !== ''));
-          api(studyPath(study.id, '/settings'), { method: 'PUT', body: { consent: { version, text } } })
+          send(call('put', '/api/studies/:studyId/settings', { params: { studyId: study.id }, body: { consent: { version, text } } }))
             .then(() => {
               setSaved(version);
               setVersion(nextVersion(version));

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { TextAreaField, TextField } from '../../components/field';
 import { Done, ErrorNotice, FormErrors } from '../../components/notices';
-import { api, fieldErrors, studyPath } from '../../lib/http';
+import { fieldErrors } from '../../lib/http';
 import type { EmailTemplate, Study } from '../../lib/types';
+import { call, send } from '../../lib/client';
 
 type Kind = 'invitation' | 'reminder';
 const kinds: Kind[] = ['invitation', 'reminder'];
@@ -32,7 +33,7 @@ export function EmailTemplates({ study, onSaved }: { study: Study; onSaved: () =
 
   const showPreview = (kind: Kind) => {
     setPreviewError(undefined);
-    api<{ subject: string; text: string; html: string }>(studyPath(study.id, '/email-preview'), { method: 'POST', body: { kind, emails: clean(templates) } }).then(
+    send(call('post', '/api/studies/:studyId/email-preview', { params: { studyId: study.id }, body: { kind, emails: clean(templates) } })).then(
       (r) => setPreview({ kind, ...r }),
       setPreviewError,
     );
@@ -52,7 +53,7 @@ export function EmailTemplates({ study, onSaved }: { study: Study; onSaved: () =
           setBusy(true);
           setError(undefined);
           setSaved(false);
-          api(studyPath(study.id, '/settings'), { method: 'PUT', body: { emails: clean(templates) } })
+          send(call('put', '/api/studies/:studyId/settings', { params: { studyId: study.id }, body: { emails: clean(templates) } }))
             .then(() => {
               setSaved(true);
               onSaved();

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { SelectField, TextAreaField, TextField } from '../../components/field';
 import { Done, FormErrors } from '../../components/notices';
-import { api, fieldErrors, studyPath } from '../../lib/http';
+import { fieldErrors } from '../../lib/http';
 import type { Study } from '../../lib/types';
+import { call, send } from '../../lib/client';
 
 const exampleScreener = {
   elements: [
@@ -52,7 +53,7 @@ export function JoinSettings({ study, onSaved }: { study: Study; onSaved: () => 
           setBusy(true);
           setError(undefined);
           const body = { join: { enabled, screener: form, eligibility, ...(arm ? { arm } : {}), strata: Object.fromEntries(Object.entries(strata).filter(([, q]) => q !== '')) } };
-          api(studyPath(study.id, '/settings'), { method: 'PUT', body })
+          send(call('put', '/api/studies/:studyId/settings', { params: { studyId: study.id }, body }))
             .then(() => {
               setSaved(true);
               onSaved();

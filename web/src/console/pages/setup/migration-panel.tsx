@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Done, ErrorNotice } from '../../components/notices';
 import { plural } from '../../lib/format';
-import { api, studyPath } from '../../lib/http';
 import type { Study } from '../../lib/types';
 import { MessageChangesTable, type MessageChange } from './message-changes-table';
+import { call, send } from '../../lib/client';
 
 interface MigrationPreview {
   version: number;
@@ -24,7 +24,7 @@ export function MigrationPanel({ study }: { study: Study }) {
   const [result, setResult] = useState<{ migrated: string[]; unchanged: string[] } | null>(null);
   const load = useCallback(() => {
     setError(undefined);
-    api<MigrationPreview>(studyPath(study.id, '/protocol/migrate/preview'), { method: 'POST', body: { version } }).then(setPreview, setError);
+    send(call('post', '/api/studies/:studyId/protocol/migrate/preview', { params: { studyId: study.id }, body: { version } })).then(setPreview, setError);
   }, [study.id, version]);
   useEffect(load, [load]);
 
@@ -58,7 +58,7 @@ export function MigrationPanel({ study }: { study: Study }) {
               onClick={() => {
                 setBusy(true);
                 setError(undefined);
-                api<{ migrated: string[]; unchanged: string[] }>(studyPath(study.id, '/protocol/migrate'), { method: 'POST', body: { version } })
+                send(call('post', '/api/studies/:studyId/protocol/migrate', { params: { studyId: study.id }, body: { version } }))
                   .then((r) => {
                     setResult(r);
                     load();

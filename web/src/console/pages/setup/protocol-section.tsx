@@ -2,12 +2,12 @@ import { useState } from 'react';
 import { Done, ErrorNotice } from '../../components/notices';
 import { problemSentence } from '../../lib/field-names';
 import { plural } from '../../lib/format';
-import { api, studyPath } from '../../lib/http';
 import type { InstrumentInfo, Protocol, Study } from '../../lib/types';
 import { timepointDraft, toProtocol, type TimepointDraft } from './drafts';
 import { MessageChangesTable, type MessageChange } from './message-changes-table';
 import { MigrationPanel } from './migration-panel';
 import { protocolInputFor, ProtocolEditor } from './protocol-editor';
+import { call, send } from '../../lib/client';
 
 interface Problem {
   field: string;
@@ -55,13 +55,13 @@ export function ProtocolSection({ study, instruments, onPublished }: { study: St
   const check = () =>
     act(async () => {
       const body = { protocol: toProtocol(drafts) };
-      const validation = await api<Preview>(studyPath(study.id, '/protocol/validate'), { method: 'POST', body });
+      const validation = await send(call('post', '/api/studies/:studyId/protocol/validate', { params: { studyId: study.id }, body }));
       if (!validation.ok) return setReport({ ...validation, changes: [] });
-      setReport(await api<Preview>(studyPath(study.id, '/protocol/preview'), { method: 'POST', body }));
+      setReport(await send(call('post', '/api/studies/:studyId/protocol/preview', { params: { studyId: study.id }, body })));
     });
   const publish = () =>
     act(async () => {
-      const { protocol } = await api<{ protocol: Protocol }>(studyPath(study.id, '/protocol'), { method: 'PUT', body: { protocol: toProtocol(drafts) } });
+      const { protocol } = await send(call('put', '/api/studies/:studyId/protocol', { params: { studyId: study.id }, body: { protocol: toProtocol(drafts) } }));
       setPublished(protocol);
       setReport(null);
       onPublished();

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { TextField } from '../../components/field';
 import { Done, FormErrors } from '../../components/notices';
-import { api, fieldErrors, studyPath } from '../../lib/http';
+import { fieldErrors } from '../../lib/http';
 import type { Study } from '../../lib/types';
 import { ArmsEditor } from './arms-editor';
 import { ContactsEditor } from './contacts-editor';
 import { armDrafts, contactDrafts, strip } from './drafts';
+import { call, send } from '../../lib/client';
 
 /** Name, default time zone, arms, sender and contacts: PUT …/settings (not versioned, unlike the protocol). */
 export function StudyDetailsForm({ study, onSaved }: { study: Study; onSaved: () => void }) {
@@ -34,7 +35,7 @@ export function StudyDetailsForm({ study, onSaved }: { study: Study; onSaved: ()
           setBusy(true);
           setError(undefined);
           setSaved(false);
-          api(studyPath(study.id, '/settings'), { method: 'PUT', body: { name, timezone, arms: strip(arms), sender, contacts: strip(contacts) } })
+          send(call('put', '/api/studies/:studyId/settings', { params: { studyId: study.id }, body: { name, timezone, arms: strip(arms), sender, contacts: strip(contacts) } }))
             .then(() => {
               setSaved(true);
               onSaved();

@@ -2,8 +2,9 @@ import { useState } from 'react';
 import { defaultSupportText } from '../../../../../functions/core/safety/support-text';
 import { TextAreaField } from '../../components/field';
 import { Done, FormErrors } from '../../components/notices';
-import { api, fieldErrors, studyPath } from '../../lib/http';
+import { fieldErrors } from '../../lib/http';
 import type { Study } from '../../lib/types';
+import { call, send } from '../../lib/client';
 
 const languages = [
   { id: 'en', name: 'English' },
@@ -36,7 +37,7 @@ export function SupportTextEditor({ study, onSaved }: { study: Study; onSaved: (
           setError(undefined);
           setSaved(false);
           const support = Object.fromEntries(Object.entries(texts).filter(([, text]) => text.trim() !== '').map(([language, text]) => [language, text.trim()]));
-          api(studyPath(study.id, '/settings'), { method: 'PUT', body: { support } })
+          send(call('put', '/api/studies/:studyId/settings', { params: { studyId: study.id }, body: { support } }))
             .then(() => {
               setSaved(true);
               onSaved();
