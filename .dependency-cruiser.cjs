@@ -84,6 +84,20 @@ module.exports = {
       to: { path: '^functions/', pathNot: '^functions/(adapters/dynamodb/table-definitions|http/page-headers|http/edge-headers)\\.ts$' },
     },
     {
+      name: 'memory-adapter-is-never-deployed',
+      severity: 'error',
+      comment: 'The in-memory storage adapter is for tests and `simulate` only: no deployed code (entrypoints, HTTP, use cases, the composition root) may reach it; they get storage passed in.',
+      from: { path: '^functions/', pathNot: '^functions/adapters/memory/' },
+      to: { path: '^functions/adapters/memory/' },
+    },
+    {
+      name: 'memory-adapter-does-no-io',
+      severity: 'error',
+      comment: 'The in-memory adapter shares the core’s transition rules, not the DynamoDB SDK (a type from the DynamoDB adapter is fine).',
+      from: { path: '^functions/adapters/memory/' },
+      to: { path: ['^node_modules/@aws-sdk/', '^functions/adapters/(?!memory/)'], dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'benchmarks-stand-alone',
       severity: 'error',
       comment: 'A benchmark measures the product, not the test suite’s helpers.',

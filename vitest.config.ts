@@ -20,7 +20,7 @@ const conformanceTests = [
   'test/integration/consent.test.ts',
   'test/integration/self-enrolment.test.ts',
   'test/integration/import-jobs.test.ts',
-  // Proves the run really targets DynamoDB Local.
+  // The storage conformance suite, and the proof that the run really targets DynamoDB Local.
   'test/conformance/**/*.test.ts',
 ];
 
@@ -42,7 +42,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          // The storage conformance suite runs here on dynalite (and on DynamoDB Local below).
+          include: ['test/integration/**/*.test.ts', 'test/conformance/storage.test.ts'],
           globalSetup: ['test/helpers/emulators-global-setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,

@@ -1,5 +1,5 @@
 import { createDb } from './adapters/dynamodb/client';
-import { createRepositories } from './adapters/dynamodb/repositories';
+import { createRepositories, type Repositories } from './adapters/dynamodb/repositories';
 import { createSesMailer } from './adapters/ses/ses-mailer';
 import { kmsKeyWrapper } from './adapters/kms/kms-key-wrapper';
 import { cryptoRandom } from './adapters/system/crypto-random';
@@ -30,14 +30,20 @@ export function buildDependencies(
     /** Seals the allocation state (tests, and the in-memory platform, pass one with a throwaway key). */
     sealer?: Sealer;
     random?: RandomSource;
+    /** Storage other than the configured DynamoDB tables (`simulate` and fast tests pass the in-memory adapter). */
+    repositories?: Repositories;
   } = {},
 ): AppDeps {
-  const db = createDb(
-    { region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) },
-    { research: config.RESEARCH_TABLE, contacts: config.CONTACTS_TABLE },
-  );
+  const repositories =
+    overrides.repositories ??
+    createRepositories(
+      createDb(
+        { region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) },
+        { research: config.RESEARCH_TABLE, contacts: config.CONTACTS_TABLE },
+      ),
+    );
   return {
-    ...createRepositories(db),
+    ...repositories,
     mailer:
       overrides.mailer ??
       createSesMailer({

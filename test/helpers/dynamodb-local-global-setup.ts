@@ -12,6 +12,7 @@ export default async function setup(project: TestProject) {
   const [dynamoDbLocal, emulators] = await Promise.all([startDynamoDbLocal(), startEmulators({ dynamoPort: 0, sesPort: 0 })]);
   project.provide('dynamoEndpoint', dynamoDbLocal.endpoint);
   project.provide('sesEndpoint', emulators.sesEndpoint);
+  project.provide('dynamoStore', 'DynamoDB Local');
   return async () => {
     await Promise.all([dynamoDbLocal.stop(), emulators.stop()]);
   };

@@ -5,6 +5,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     dynamoEndpoint: string;
     sesEndpoint: string;
+    /** Which DynamoDB implementation answers at `dynamoEndpoint` (named in the conformance suite's results). */
+    dynamoStore: string;
   }
 }
 
@@ -13,5 +15,6 @@ export default async function setup(project: TestProject) {
   const emulators = await startEmulators({ dynamoPort: 0, sesPort: 0 });
   project.provide('dynamoEndpoint', emulators.dynamoEndpoint);
   project.provide('sesEndpoint', emulators.sesEndpoint);
+  project.provide('dynamoStore', 'dynalite');
   return () => emulators.stop();
 }

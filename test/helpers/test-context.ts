@@ -16,6 +16,7 @@ import { createSesClient } from '../../functions/adapters/ses/ses-client';
 import { createSesMailer, preloadSesClient } from '../../functions/adapters/ses/ses-mailer';
 import { envelopeSealer, localKeyWrapper } from '../../functions/adapters/system/envelope-sealer';
 import { createRepositories } from '../../functions/adapters/dynamodb/repositories';
+import { createMemoryRepositories } from '../../functions/adapters/memory/repositories';
 import type { InstrumentCatalogue, Mailer } from '../../functions/core/ports';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import type { DispatchSettings } from '../../functions/use-cases/deps';
@@ -48,6 +49,11 @@ export async function createTestContext(
     random?: import('../../functions/core/ports').RandomSource;
     /** Wraps the bundled instrument catalogue (to add a test-only instrument or translation). */
     catalogue?: (real: InstrumentCatalogue) => InstrumentCatalogue;
+    /**
+     * `memory`: the in-memory storage adapter instead of tables on the emulator, for tests of
+     * use-case logic (storage behaviour is the conformance suite's); `scan` is then unavailable.
+     */
+    storage?: 'dynamodb' | 'memory';
   } = {},
 ) {
   const suffix = randomBytes(4).toString('hex');
@@ -65,7 +71,8 @@ export async function createTestContext(
     TIMEPOINT_SYSTEM_SENDER: 'timepoint@example.org',
   });
   const db: Db = createDb({ endpoint: dynamoEndpoint, region: 'eu-west-2' }, { research: config.RESEARCH_TABLE, contacts: config.CONTACTS_TABLE });
-  await ensureTables(db);
+  const memory = options.storage === 'memory';
+  if (!memory) await ensureTables(db);
   const clock = fixedClock(options.now ?? '2026-03-02T10:00:00.000Z');
   const ses = { endpoint: sesEndpoint, region: 'eu-west-2' };
   // The mailer's and the repositories' clients are the ones exposed here (sesClient, db), so a test can inject faults into their middleware.
@@ -83,7 +90,7 @@ export async function createTestContext(
       sealer: envelopeSealer(localKeyWrapper(allocationKey)),
       ...(options.random ? { random: options.random } : {}),
     }),
-    ...createRepositories(db),
+    ...(memory ? createMemoryRepositories() : createRepositories(db)),
   };
   if (options.catalogue) deps.catalogue = options.catalogue(deps.catalogue);
   const app = createApp(deps);
@@ -123,8 +130,10 @@ export async function createTestContext(
   };
 
   /** Every item of a table, for assertions about what is (not) stored. */
-  const scan = async (table: 'research' | 'contacts') =>
-    (await db.doc.send(new ScanCommand({ TableName: db.tables[table] }))).Items ?? [];
+  const scan = async (table: 'research' | 'contacts') => {
+    if (memory) throw new Error('scan reads DynamoDB tables: this context stores in memory');
+    return (await db.doc.send(new ScanCommand({ TableName: db.tables[table] }))).Items ?? [];
+  };
 
   const uniqueEmail = (label: string) => `${label}-${randomBytes(4).toString('hex')}@participants.test`;
 

@@ -10,7 +10,7 @@ const study = testStudy('changes', [
 let t: TestContext;
 let token: string;
 beforeAll(async () => {
-  t = await createTestContext({ study });
+  t = await createTestContext({ study, storage: 'memory' });
   token = await t.coordinator();
 });
 const schedule = async (code: string) => json((await t.request('GET', `/api/studies/changes/participants/${code}/schedule`, { token })));

@@ -11,7 +11,7 @@ let t: TestContext;
 let token: string;
 let early: { code: string };
 beforeAll(async () => {
-  t = await createTestContext({ study, now: '2026-03-02T10:00:00.000Z' });
+  t = await createTestContext({ study, now: '2026-03-02T10:00:00.000Z', storage: 'memory' });
   token = await t.coordinator();
   early = await t.enrol({ arm: 'mbpm' }, 'early');
   await runDispatch(t.deps);

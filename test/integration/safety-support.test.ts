@@ -9,7 +9,7 @@ const study = testStudy('support', [timepoint({ id: 'baseline', label: 'Baseline
 let t: TestContext;
 let token: string;
 beforeAll(async () => {
-  t = await createTestContext({ study });
+  t = await createTestContext({ study, storage: 'memory' });
   token = await t.coordinator();
 });
 

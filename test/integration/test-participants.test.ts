@@ -14,7 +14,7 @@ let token: string;
 const real = { email: '', code: '' };
 const tester = { email: '', code: '' };
 beforeAll(async () => {
-  t = await createTestContext({ study, now: '2026-03-02T10:00:00.000Z' });
+  t = await createTestContext({ study, now: '2026-03-02T10:00:00.000Z', storage: 'memory' });
   token = await t.coordinator();
   Object.assign(real, await t.enrol({ arm: 'mbpm' }, 'real'));
   tester.email = t.uniqueEmail('tester');

@@ -19,7 +19,7 @@ let t: TestContext;
 let token: string;
 let codes: { mbpm: string; waitlist: string };
 beforeAll(async () => {
-  t = await createTestContext({ study, now: '2026-03-02T10:00:00.000Z' });
+  t = await createTestContext({ study, now: '2026-03-02T10:00:00.000Z', storage: 'memory' });
   const mbpm = await t.enrol({ arm: 'mbpm' }, 'order-m');
   const waitlist = await t.enrol({ arm: 'waitlist' }, 'order-w');
   codes = { mbpm: mbpm.code, waitlist: waitlist.code };

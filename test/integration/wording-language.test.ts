@@ -14,7 +14,7 @@ type View = { language: string; timepoint: { label: string }; instruments: Array
 let t: TestContext;
 let token: string;
 beforeAll(async () => {
-  t = await createTestContext({ study, catalogue: (real) => catalogueWithFrench(real, ['phq9']) });
+  t = await createTestContext({ study, catalogue: (real) => catalogueWithFrench(real, ['phq9']), storage: 'memory' });
   token = await t.coordinator();
 });
 

@@ -1,7 +1,9 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ImportChunkOutcome, ImportChunkState, ImportJob, ImportJobRepository, ImportJobRow } from '../../core/import/import-job';
 import { auditedWrite } from './audited-write';
+import { importChunkTransitions, importJobTransitions } from '../../core/schedule/transitions';
 import { conditionally, type Db } from './client';
+import { writeTransition } from './transition-write';
 import { keys } from './keys';
 import { queryAll, queryDue, withoutKeys } from './query';
 
@@ -78,55 +80,48 @@ export function createImportJobRepository(db: Db): ImportJobRepository {
     },
 
     async claimChunk(studyId, jobId, chunk, worker, now, leaseUntil) {
-      try {
-        const { Attributes } = await db.doc.send(
-          new UpdateCommand({
-            TableName: contacts,
-            Key: keys.importChunk(studyId, jobId, chunk),
-            UpdateExpression: 'SET #status = :leased, leasedBy = :worker, leaseUntil = :until',
-            // Queued, or leased by a worker whose lease has lapsed (it died or stalled): never a done chunk.
-            ConditionExpression: 'attribute_exists(pk) AND (#status = :queued OR (#status = :leased AND leaseUntil < :now))',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':leased': 'leased', ':queued': 'queued', ':worker': worker, ':until': leaseUntil.toISOString(), ':now': now.toISOString() },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return (Attributes?.rows ?? []) as ImportJobRow[];
-      } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return null;
-        throw error;
-      }
+      let rows: ImportJobRow[] | null = null;
+      // Queued, or leased by a worker whose lease has lapsed (it died or stalled): never a done chunk.
+      await writeTransition(
+        db,
+        {
+          table: contacts,
+          key: keys.importChunk(studyId, jobId, chunk),
+          transition: importChunkTransitions.lease,
+          params: { now: now.toISOString() },
+          set: ['leasedBy = :worker', 'leaseUntil = :until'],
+          values: { ':worker': worker, ':until': leaseUntil.toISOString() },
+          returnValues: 'ALL_NEW',
+        },
+        (attributes) => {
+          rows = (attributes?.rows ?? []) as ImportJobRow[];
+        },
+      );
+      return rows;
     },
 
     async finishChunk(studyId, jobId, chunk, worker, outcome) {
-      return conditionally(() =>
-        db.doc.send(
-          new UpdateCommand({
-            TableName: contacts,
-            Key: keys.importChunk(studyId, jobId, chunk),
-            // The addresses go with the rows: once enrolled they live in the contacts themselves.
-            UpdateExpression: 'SET #status = :done, outcome = :outcome REMOVE #rows, leaseUntil',
-            ConditionExpression: '#status = :leased AND leasedBy = :worker',
-            ExpressionAttributeNames: { '#status': 'status', '#rows': 'rows' },
-            ExpressionAttributeValues: { ':done': 'done', ':leased': 'leased', ':worker': worker, ':outcome': outcome },
-          }),
-        ),
-      );
+      return writeTransition(db, {
+        table: contacts,
+        key: keys.importChunk(studyId, jobId, chunk),
+        transition: importChunkTransitions.finish,
+        params: { worker },
+        // The addresses go with the rows: once enrolled they live in the contacts themselves.
+        set: ['outcome = :outcome'],
+        remove: ['#rows', 'leaseUntil'],
+        names: { '#rows': 'rows' },
+        values: { ':outcome': outcome },
+      });
     },
 
     async markStarted(studyId, jobId, now) {
-      await conditionally(() =>
-        db.doc.send(
-          new UpdateCommand({
-            TableName: research,
-            Key: keys.importJob(studyId, jobId),
-            UpdateExpression: 'SET #status = :running, startedAt = :now',
-            ConditionExpression: '#status = :queued',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':running': 'running', ':queued': 'queued', ':now': now.toISOString() },
-          }),
-        ),
-      );
+      await writeTransition(db, {
+        table: research,
+        key: keys.importJob(studyId, jobId),
+        transition: importJobTransitions.start,
+        set: ['startedAt = :now'],
+        values: { ':now': now.toISOString() },
+      });
     },
 
     async countChunk(studyId, jobId, chunk, outcome) {

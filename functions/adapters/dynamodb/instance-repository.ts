@@ -1,15 +1,13 @@
-import { GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { InstanceRepository } from '../../core/ports';
 import type { Instance } from '../../core/schedule/records';
-import { auditedWrite, updateExpression } from './audited-write';
-import { conditionally, type Db } from './client';
+import { instanceTransitions } from '../../core/schedule/transitions';
+import { auditedWrite } from './audited-write';
+import type { Db } from './client';
+import { writeTransition } from './transition-write';
 import { keys } from './keys';
 import { queryAll, queryDue, withoutKeys } from './query';
 
-const OPEN = { ':scheduled': 'scheduled', ':open': 'open', ':started': 'started' };
-const IS_OPEN = '#status IN (:scheduled, :open, :started)';
-/** The link used was minted under `:linkEpoch`: refused once the participant's links were revoked past it. */
-const LINK_VALID = '(attribute_not_exists(linkEpoch) OR linkEpoch <= :linkEpoch)';
 const keyOf = (i: Pick<Instance, 'studyId' | 'code' | 'timepoint'>) => keys.instance(i.studyId, i.code, i.timepoint);
 /** An instance as stored, back to the port's shape (also read by link-target-reader.ts). */
 export const toInstance = (item: Record<string, unknown>) => withoutKeys(item) as unknown as Instance;
@@ -57,75 +55,55 @@ export function createInstanceRepository(db: Db): InstanceRepository {
     async upsertPlanned(instance) {
       const key = keyOf(instance);
       const expiry = keys.due('EXPIRE', instance.closesAt, key);
-      await conditionally(() =>
-        db.doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: key,
-            UpdateExpression:
-              'SET #type = :type, studyId = :studyId, code = :code, timepoint = :timepoint, arm = :arm, ' +
-              'dueAt = :dueAt, opensAt = :opensAt, closesAt = :closesAt, instruments = :instruments, ' +
-              '#status = if_not_exists(#status, :scheduled), duePk = :duePk, dueSk = :dueSk' +
-              (instance.synthetic ? ', synthetic = :synthetic' : ''),
-            ConditionExpression: `attribute_not_exists(pk) OR ${IS_OPEN}`,
-            ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
-            ExpressionAttributeValues: {
-              ...OPEN,
-              ':type': 'instance',
-              ':studyId': instance.studyId,
-              ':code': instance.code,
-              ':timepoint': instance.timepoint,
-              ':arm': instance.arm,
-              ':dueAt': instance.dueAt,
-              ':opensAt': instance.opensAt,
-              ':closesAt': instance.closesAt,
-              ':instruments': instance.instruments,
-              ':duePk': expiry.duePk,
-              ':dueSk': expiry.dueSk,
-              ...(instance.synthetic ? { ':synthetic': true } : {}),
-            },
-          }),
-        ),
-      );
+      await writeTransition(db, {
+        table: TableName,
+        key,
+        transition: instanceTransitions.plan,
+        set: [
+          '#type = :type', 'studyId = :studyId', 'code = :code', 'timepoint = :timepoint', 'arm = :arm',
+          'dueAt = :dueAt', 'opensAt = :opensAt', 'closesAt = :closesAt', 'instruments = :instruments',
+          '#status = if_not_exists(#status, :scheduled)', 'duePk = :duePk', 'dueSk = :dueSk', ...(instance.synthetic ? ['synthetic = :synthetic'] : []),
+        ],
+        names: { '#status': 'status', '#type': 'type' },
+        values: {
+          ':scheduled': 'scheduled',
+          ':type': 'instance',
+          ':studyId': instance.studyId,
+          ':code': instance.code,
+          ':timepoint': instance.timepoint,
+          ':arm': instance.arm,
+          ':dueAt': instance.dueAt,
+          ':opensAt': instance.opensAt,
+          ':closesAt': instance.closesAt,
+          ':instruments': instance.instruments,
+          ':duePk': expiry.duePk,
+          ':dueSk': expiry.dueSk,
+          ...(instance.synthetic ? { ':synthetic': true } : {}),
+        },
+      });
     },
 
     async markOpened(studyId, code, timepoint, at) {
-      await conditionally(() =>
-        db.doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: keys.instance(studyId, code, timepoint),
-            UpdateExpression: 'SET #status = :open, openedAt = :at',
-            ConditionExpression: '#status = :scheduled',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':open': 'open', ':scheduled': 'scheduled', ':at': at.toISOString() },
-          }),
-        ),
-      );
+      await writeTransition(db, {
+        table: TableName,
+        key: keys.instance(studyId, code, timepoint),
+        transition: instanceTransitions.open,
+        set: ['openedAt = :at'],
+        values: { ':at': at.toISOString() },
+      });
     },
 
     async saveProgress(instance, answers, at, expectedRevision, linkEpoch, audit) {
       return auditedWrite(db, audit, { table: 'research', key: keyOf(instance) }, (mark) =>
-        conditionally(() =>
-          db.doc.send(
-            new UpdateCommand({
-              TableName,
-              Key: keyOf(instance),
-              UpdateExpression: updateExpression({ set: ['answers = :answers', 'savedAt = :at', 'progressRevision = :next', '#status = :started'], add: [mark.add] }),
-              ConditionExpression: `${IS_OPEN} AND ${LINK_VALID} AND ${expectedRevision === 0 ? 'attribute_not_exists(progressRevision)' : 'progressRevision = :expected'}`,
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ...OPEN,
-                ':answers': answers,
-                ':at': at.toISOString(),
-                ':next': expectedRevision + 1,
-                ':linkEpoch': linkEpoch,
-                ...(expectedRevision === 0 ? {} : { ':expected': expectedRevision }),
-                ...mark.values,
-              },
-            }),
-          ),
-        ),
+        writeTransition(db, {
+          table: TableName,
+          key: keyOf(instance),
+          transition: instanceTransitions.saveProgress,
+          params: { linkEpoch, expectedRevision },
+          set: ['answers = :answers', 'savedAt = :at', 'progressRevision = :next'],
+          add: [mark.add],
+          values: { ':answers': answers, ':at': at.toISOString(), ':next': expectedRevision + 1, ...mark.values },
+        }),
       );
     },
 
@@ -133,42 +111,18 @@ export function createInstanceRepository(db: Db): InstanceRepository {
       const key = keys.instance(studyId, code, timepoint);
       // Post-completion work (and the audit entry) rides on the completion write itself: it cannot be lost between two writes.
       const pending = keys.due('DONE', result.completedAt!, key);
-      return conditionally(() =>
-        db.doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: key,
-            UpdateExpression: 'SET #status = :completed, answers = :answers, scores = :scores, completedAt = :completedAt, duePk = :duePk, dueSk = :dueSk',
-            ConditionExpression: `attribute_exists(pk) AND ${IS_OPEN}${linkEpoch === undefined ? '' : ` AND ${LINK_VALID}`}`,
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ...OPEN,
-              ':completed': 'completed',
-              ':answers': result.answers,
-              ':scores': result.scores,
-              ':completedAt': result.completedAt,
-              ':duePk': pending.duePk,
-              ':dueSk': pending.dueSk,
-              ...(linkEpoch === undefined ? {} : { ':linkEpoch': linkEpoch }),
-            },
-          }),
-        ),
-      );
+      return writeTransition(db, {
+        table: TableName,
+        key,
+        transition: instanceTransitions.complete,
+        params: { linkEpoch },
+        set: ['answers = :answers', 'scores = :scores', 'completedAt = :completedAt', 'duePk = :duePk', 'dueSk = :dueSk'],
+        values: { ':answers': result.answers, ':scores': result.scores, ':completedAt': result.completedAt, ':duePk': pending.duePk, ':dueSk': pending.dueSk },
+      });
     },
 
     async revokeLinks(instance, epoch) {
-      await conditionally(() =>
-        db.doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: keyOf(instance),
-            UpdateExpression: 'SET linkEpoch = :epoch',
-            // Only ever upwards.
-            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(linkEpoch) OR linkEpoch < :epoch)',
-            ExpressionAttributeValues: { ':epoch': epoch },
-          }),
-        ),
-      );
+      await writeTransition(db, { table: TableName, key: keyOf(instance), transition: instanceTransitions.revokeLinks, params: { epoch }, set: ['linkEpoch = :epoch'], values: { ':epoch': epoch } });
     },
 
     async listPendingCompletions(now, limit) {
@@ -176,18 +130,7 @@ export function createInstanceRepository(db: Db): InstanceRepository {
     },
 
     async clearPendingCompletion(instance) {
-      await conditionally(() =>
-        db.doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: keyOf(instance),
-            UpdateExpression: 'REMOVE duePk, dueSk',
-            ConditionExpression: '#status = :completed',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':completed': 'completed' },
-          }),
-        ),
-      );
+      await writeTransition(db, { table: TableName, key: keyOf(instance), transition: instanceTransitions.clearCompletion, remove: ['duePk', 'dueSk'] });
     },
 
     async listDueExpiries(now, limit) {
@@ -196,36 +139,28 @@ export function createInstanceRepository(db: Db): InstanceRepository {
 
     async end(instance, status, reason, at, audit) {
       return auditedWrite(db, audit, { table: 'research', key: keyOf(instance) }, (mark) =>
-        conditionally(() =>
-          db.doc.send(
-            new UpdateCommand({
-              TableName,
-              Key: keyOf(instance),
-              UpdateExpression: updateExpression({ set: ['#status = :to', 'endedAt = :at', 'endReason = :reason'], remove: ['duePk', 'dueSk'], add: [mark.add] }),
-              ConditionExpression: IS_OPEN,
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ...OPEN, ':to': status, ':at': at.toISOString(), ':reason': reason, ...mark.values },
-            }),
-          ),
-        ),
+        writeTransition(db, {
+          table: TableName,
+          key: keyOf(instance),
+          transition: status === 'expired' ? instanceTransitions.expire : instanceTransitions.cancel,
+          set: ['endedAt = :at', 'endReason = :reason'],
+          remove: ['duePk', 'dueSk'],
+          add: [mark.add],
+          values: { ':at': at.toISOString(), ':reason': reason, ...mark.values },
+        }),
       );
     },
 
     async postponeExpiry(instance, until) {
       const key = keyOf(instance);
       const expiry = keys.due('EXPIRE', until, key);
-      await conditionally(() =>
-        db.doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: key,
-            UpdateExpression: 'SET duePk = :duePk, dueSk = :dueSk',
-            ConditionExpression: '#status = :started',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':started': 'started', ':duePk': expiry.duePk, ':dueSk': expiry.dueSk },
-          }),
-        ),
-      );
+      await writeTransition(db, {
+        table: TableName,
+        key,
+        transition: instanceTransitions.postponeExpiry,
+        set: ['duePk = :duePk', 'dueSk = :dueSk'],
+        values: { ':duePk': expiry.duePk, ':dueSk': expiry.dueSk },
+      });
     },
   };
 }

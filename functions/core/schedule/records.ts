@@ -86,13 +86,27 @@ export interface PlannedMessage {
 
 export interface StoredMessage extends PlannedMessage {
   status: MessageStatus;
+  /**
+   * When it is next due: its send time, or the retry or re-check time a release or hold set. A
+   * claim is conditioned on the value it read, so a message moved meanwhile is not claimed.
+   */
+  notBefore?: string;
   /** Send attempts so far (claims that did not end in sent or skipped). */
   attempts?: number;
+  /** The dispatcher holding the claim: only it may settle it. */
+  claimedBy?: string;
   claimedAt?: string;
   /** A claim not settled by then is presumed dead and retried (see docs/scheduling.md). */
   leaseExpiresAt?: string;
   sentAt?: string;
+  /** When it was skipped, failed or cancelled. */
+  settledAt?: string;
+  /** When it was first held. */
+  heldAt?: string;
   providerId?: string;
+  /** The provider's delivery feedback (its detail, and when it came). */
+  feedback?: string;
+  feedbackAt?: string;
   /** Why it was skipped, cancelled, failed, bounced or complained about. */
   reason?: string;
   /** Alerts: the flags that raised it. */

@@ -1,0 +1,95 @@
+import type { InstanceRepository } from '../../core/ports';
+import type { Instance } from '../../core/schedule/records';
+import { allows, instanceTransitions, type GuardParams, type Transition } from '../../core/schedule/transitions';
+import { audited, key, MemoryTable, type MemoryAuditLog, type Stored } from './store';
+
+/** Instances, each change checked against the transition table exactly as the DynamoDB condition is. */
+export function createMemoryInstanceRepository(log: MemoryAuditLog): InstanceRepository {
+  const instances = new MemoryTable<Instance>();
+  const keyOf = (i: Pick<Instance, 'studyId' | 'code' | 'timepoint'>) => key(i.studyId, i.code, i.timepoint);
+
+  /** Applies `change` to the stored record if the transition allows it, in one synchronous step. */
+  const transition = (k: string, t: Transition<string>, params: GuardParams, change: (item: Stored<Instance>) => Stored<Instance>): boolean => {
+    const item = instances.peek(k);
+    if (!allows(t, item ?? null, params)) return false;
+    const next = change(item ?? ({} as Stored<Instance>));
+    instances.set(k, t.to === null ? next : { ...next, status: t.to as Instance['status'] });
+    return true;
+  };
+
+  return {
+    get: async (studyId, code, timepoint) => instances.get(key(studyId, code, timepoint)),
+    listForStudy: async (studyId) => instances.list(`${studyId}#`),
+    listForParticipant: async (studyId, code) => instances.list(`${studyId}#${code}#`),
+
+    async *pagesForStudy(studyId, options) {
+      const all = instances.list(`${studyId}#`);
+      // DynamoDB pages by size (1 MB); a fixed count stands in for it here.
+      const size = options?.pageSize ?? 1000;
+      for (let i = 0; i < all.length; i += size) yield all.slice(i, i + size);
+    },
+
+    async upsertPlanned(instance) {
+      transition(keyOf(instance), instanceTransitions.plan, {}, (item) => ({
+        ...item,
+        studyId: instance.studyId,
+        code: instance.code,
+        timepoint: instance.timepoint,
+        arm: instance.arm,
+        dueAt: instance.dueAt,
+        opensAt: instance.opensAt,
+        closesAt: instance.closesAt,
+        instruments: instance.instruments,
+        status: item.status ?? 'scheduled',
+        ...(instance.synthetic ? { synthetic: true } : {}),
+        due: { kind: 'EXPIRE', at: instance.closesAt },
+      }));
+    },
+
+    async markOpened(studyId, code, timepoint, at) {
+      transition(key(studyId, code, timepoint), instanceTransitions.open, {}, (item) => ({ ...item, openedAt: at.toISOString() }));
+    },
+
+    async saveProgress(instance, answers, at, expectedRevision, linkEpoch, audit) {
+      const applied = transition(keyOf(instance), instanceTransitions.saveProgress, { linkEpoch, expectedRevision }, (item) => ({
+        ...item,
+        answers,
+        savedAt: at.toISOString(),
+        progressRevision: expectedRevision + 1,
+      }));
+      return audited(log, audit, applied);
+    },
+
+    async complete(studyId, code, timepoint, result, linkEpoch) {
+      return transition(key(studyId, code, timepoint), instanceTransitions.complete, { linkEpoch }, (item) => ({
+        ...item,
+        answers: result.answers,
+        scores: result.scores,
+        completedAt: result.completedAt,
+        due: { kind: 'DONE', at: result.completedAt! },
+      }));
+    },
+
+    async revokeLinks(instance, epoch) {
+      transition(keyOf(instance), instanceTransitions.revokeLinks, { epoch }, (item) => ({ ...item, linkEpoch: epoch }));
+    },
+
+    listPendingCompletions: async (now, limit) => instances.due('DONE', now, limit),
+
+    async clearPendingCompletion(instance) {
+      transition(keyOf(instance), instanceTransitions.clearCompletion, {}, ({ due: _due, ...item }) => item);
+    },
+
+    listDueExpiries: async (now, limit) => instances.due('EXPIRE', now, limit),
+
+    async end(instance, status, reason, at, audit) {
+      const t = status === 'expired' ? instanceTransitions.expire : instanceTransitions.cancel;
+      const applied = transition(keyOf(instance), t, {}, ({ due: _due, ...item }) => ({ ...item, endedAt: at.toISOString(), endReason: reason }));
+      return audited(log, audit, applied);
+    },
+
+    async postponeExpiry(instance, until) {
+      transition(keyOf(instance), instanceTransitions.postponeExpiry, {}, (item) => ({ ...item, due: { kind: 'EXPIRE', at: until } }));
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import type { MessageRepository } from '../../core/ports';
+import type { PlannedMessage, StoredMessage } from '../../core/schedule/records';
+import { allows, messageTransitions, type GuardParams, type Transition } from '../../core/schedule/transitions';
+import { audited, key, MemoryTable, pad, type MemoryAuditLog, type Stored } from './store';
+
+const feedbackTransition = { delivered: 'deliver', bounced: 'bounce', complained: 'complain' } as const;
+
+/** The message ledger, each change checked against the transition table exactly as the DynamoDB condition is. */
+export function createMemoryMessageRepository(log: MemoryAuditLog): MessageRepository {
+  const messages = new MemoryTable<StoredMessage>();
+  /** Provider message id → ledger key, for delivery feedback. */
+  const providers = new Map<string, string>();
+  const keyOf = (m: Pick<PlannedMessage, 'studyId' | 'code' | 'timepoint' | 'kind' | 'n'>) => key(m.studyId, m.code, m.timepoint, m.kind, pad(m.n, 2));
+
+  const transition = (k: string, t: Transition<string>, params: GuardParams, change: (item: Stored<StoredMessage>) => Stored<StoredMessage>): boolean => {
+    const item = messages.peek(k);
+    if (!allows(t, item ?? null, params)) return false;
+    const next = change(item ?? ({} as Stored<StoredMessage>));
+    messages.set(k, t.to === null ? next : { ...next, status: t.to as StoredMessage['status'] });
+    return true;
+  };
+  /** Settles a claim: only its holder may, and it leaves the due index. */
+  const settle = (message: StoredMessage, claimant: string, t: Transition<string>, fields: Partial<StoredMessage>) =>
+    transition(keyOf(message), t, { claimant }, ({ due: _due, leaseExpiresAt: _lease, ...item }) => ({ ...item, ...fields }));
+
+  return {
+    async upsertPlanned(message) {
+      transition(keyOf(message), messageTransitions.plan, {}, ({ reason: _reason, ...item }) => ({
+        ...item,
+        studyId: message.studyId,
+        code: message.code,
+        timepoint: message.timepoint,
+        kind: message.kind,
+        n: message.n,
+        sendAt: message.sendAt,
+        notBefore: message.sendAt,
+        ...(message.synthetic ? { synthetic: true } : {}),
+        due: { kind: 'MESSAGE', at: message.sendAt },
+      }));
+    },
+
+    async createOnce(message) {
+      transition(keyOf(message), messageTransitions.create, {}, () => ({ ...message, notBefore: message.sendAt, status: 'planned', due: { kind: 'MESSAGE', at: message.sendAt } }));
+    },
+
+    listForParticipant: async (studyId, code) => messages.list(`${studyId}#${code}#`),
+    listForStudy: async (studyId) => messages.list(`${studyId}#`),
+
+    async acknowledge(message, by, note, at, audit) {
+      const applied = transition(keyOf(message), messageTransitions.acknowledge, {}, (item) => ({
+        ...item,
+        acknowledgedBy: by,
+        acknowledgedAt: at.toISOString(),
+        ...(note ? { acknowledgementNote: note } : {}),
+      }));
+      return audited(log, audit, applied);
+    },
+
+    listDue: async (now, limit) => messages.due('MESSAGE', now, limit),
+    listExpiredLeases: async (now, limit) => messages.due('LEASE', now, limit),
+
+    async claim(message, claimant, at, leaseMs) {
+      const leaseExpiresAt = new Date(at.getTime() + leaseMs).toISOString();
+      const fresh = message.status === 'planned' || message.status === 'held';
+      return transition(
+        keyOf(message),
+        fresh ? messageTransitions.claim : messageTransitions.reclaim,
+        fresh ? { readStatus: message.status, notBefore: message.notBefore ?? message.sendAt } : { leaseExpiresAt: message.leaseExpiresAt ?? '', at: at.toISOString() },
+        (item) => ({ ...item, claimedBy: claimant, claimedAt: at.toISOString(), leaseExpiresAt, attempts: (item.attempts ?? 0) + 1, due: { kind: 'LEASE', at: leaseExpiresAt } }),
+      );
+    },
+
+    async markSent(message, claimant, providerId, at, audit) {
+      providers.set(providerId, keyOf(message));
+      return audited(log, audit, settle(message, claimant, messageTransitions.send, { providerId, sentAt: at.toISOString() }));
+    },
+
+    async markSkipped(message, claimant, reason, at) {
+      settle(message, claimant, messageTransitions.skip, { reason, settledAt: at.toISOString() });
+    },
+
+    async markFailed(message, claimant, reason, at) {
+      settle(message, claimant, messageTransitions.fail, { reason, settledAt: at.toISOString() });
+    },
+
+    async hold(message, claimant, reason, recheckAt) {
+      const recheck = recheckAt.toISOString();
+      transition(keyOf(message), messageTransitions.hold, { claimant }, ({ leaseExpiresAt: _lease, ...item }) => ({
+        ...item,
+        notBefore: recheck,
+        reason,
+        // A hold is not a failed send: the attempt its claim counted is given back.
+        heldAt: item.heldAt ?? message.claimedAt ?? recheck,
+        attempts: (item.attempts ?? 0) - 1,
+        due: { kind: 'MESSAGE', at: recheck },
+      }));
+    },
+
+    async release(message, claimant, reason, retryAt) {
+      const retry = retryAt.toISOString();
+      transition(keyOf(message), messageTransitions.release, { claimant }, ({ leaseExpiresAt: _lease, ...item }) => ({ ...item, notBefore: retry, reason, due: { kind: 'MESSAGE', at: retry } }));
+    },
+
+    async cancel(message, reason, at) {
+      transition(keyOf(message), messageTransitions.cancel, {}, ({ due: _due, ...item }) => ({ ...item, reason, settledAt: at.toISOString() }));
+    },
+
+    async recordFeedback(providerId, status, detail, at) {
+      const k = providers.get(providerId);
+      if (k === undefined) return null;
+      transition(k, messageTransitions[feedbackTransition[status]], {}, (item) => ({ ...item, feedback: detail, feedbackAt: at.toISOString() }));
+      return messages.get(k);
+    },
+  };
+}
