@@ -72,6 +72,25 @@ export const storageCases: StorageCase[] = [
     },
   },
   {
+    name: 'export a study (participants and instances side by side, a page of each at a time, in code order; participants counted first)',
+    async run(repos) {
+      const s = fresh('study');
+      for (const code of ['P-0003', 'P-0001', 'P-0002']) {
+        await repos.participants.create(participant(s, code));
+        await repos.instances.upsertPlanned(instance(s, code, 'baseline'));
+      }
+      const participantPages: string[][] = [];
+      for await (const page of repos.participants.pagesForStudy(s, { pageSize: 2 })) participantPages.push(page.map((p) => p.code));
+      expect(participantPages.flat()).toEqual(['P-0001', 'P-0002', 'P-0003']);
+      expect(participantPages.every((page) => page.length >= 1 && page.length <= 2)).toBe(true);
+      const instancePages: string[][] = [];
+      for await (const page of repos.instances.pagesForStudy(s, { pageSize: 2 })) instancePages.push(page.map((i) => i.code));
+      expect(instancePages.flat()).toEqual(['P-0001', 'P-0002', 'P-0003']);
+      // A study with nobody yields no page at all.
+      for await (const page of repos.participants.pagesForStudy(fresh('empty'))) expect(page).toEqual([]);
+    },
+  },
+  {
     name: "a participant's instances, messages",
     async run(repos) {
       const s = fresh('study');
@@ -138,6 +157,24 @@ export const storageCases: StorageCase[] = [
       await repos.links.putUnsubscribe(unsubscribe, { studyId: 's', code: 'P-0001', createdAt: iso(0) });
       expect(await repos.links.getUnsubscribe(unsubscribe)).toEqual({ studyId: 's', code: 'P-0001', epoch: 0 });
       expect(await repos.links.get(fresh('hash'))).toBeNull();
+    },
+  },
+  {
+    name: 'what a link points at',
+    async run(repos) {
+      const s = study();
+      await repos.studies.createIfAbsent(s);
+      await repos.participants.create(participant(s.id, 'P-0001'));
+      await repos.instances.upsertPlanned(instance(s.id, 'P-0001', 'baseline'));
+      const found = await repos.linkTargets.get(s.id, 'P-0001', 'baseline');
+      expect(found.study?.id).toBe(s.id);
+      expect(found.participant).toMatchObject({ code: 'P-0001', revision: 1 });
+      expect(found.instance).toMatchObject({ timepoint: 'baseline', status: 'scheduled' });
+      // Each is read as it is now, and what is absent is null, not an error.
+      await repos.instances.markOpened(s.id, 'P-0001', 'baseline', at(1));
+      expect((await repos.linkTargets.get(s.id, 'P-0001', 'baseline')).instance).toMatchObject({ status: 'open' });
+      expect(await repos.linkTargets.get(s.id, 'P-0404', 'week8')).toEqual({ study: expect.objectContaining({ id: s.id }), participant: null, instance: null });
+      expect(await repos.linkTargets.get(fresh('study'), 'P-0001', 'baseline')).toEqual({ study: null, participant: null, instance: null });
     },
   },
   {
