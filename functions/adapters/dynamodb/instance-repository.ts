@@ -6,7 +6,7 @@ import { auditedWrite } from './audited-write';
 import type { Db } from './client';
 import { writeTransition } from './transition-write';
 import { keys } from './keys';
-import { queryAll, queryDue, withoutKeys } from './query';
+import { queryAll, queryDue, queryPages, withoutKeys } from './query';
 
 const keyOf = (i: Pick<Instance, 'studyId' | 'code' | 'timepoint'>) => keys.instance(i.studyId, i.code, i.timepoint);
 /** An instance as stored, back to the port's shape (also read by link-target-reader.ts). */
@@ -33,23 +33,18 @@ export function createInstanceRepository(db: Db): InstanceRepository {
     listForStudy: (studyId) => list(studyId),
     listForParticipant: (studyId, code) => list(studyId, code),
 
-    async *pagesForStudy(studyId, options) {
-      let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
-      do {
-        const page = await db.doc.send(
-          new QueryCommand({
-            TableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': keys.study(studyId).pk, ':prefix': keys.instancePrefix() },
-            ConsistentRead: true,
-            ...(options?.pageSize !== undefined ? { Limit: options.pageSize } : {}),
-            ExclusiveStartKey,
-          }),
-        );
-        const items = (page.Items ?? []).map(toInstance);
-        if (items.length > 0) yield items;
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey !== undefined);
+    pagesForStudy(studyId, options) {
+      return queryPages(
+        db,
+        {
+          TableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.study(studyId).pk, ':prefix': keys.instancePrefix() },
+          ConsistentRead: true,
+          ...(options?.pageSize !== undefined ? { Limit: options.pageSize } : {}),
+        },
+        toInstance,
+      );
     },
 
     async upsertPlanned(instance) {

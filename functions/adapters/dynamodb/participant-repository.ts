@@ -6,7 +6,7 @@ import { auditedWrite, updateExpression } from './audited-write';
 import { batchGet } from './batch-get';
 import { conditionally, type Db } from './client';
 import { keys } from './keys';
-import { queryAll, queryDue, withoutKeys } from './query';
+import { queryAll, queryDue, queryPages, withoutKeys } from './query';
 
 /** A participant as stored, back to the port's shape (also read by link-target-reader.ts). */
 export const toParticipant = (item: Record<string, unknown>): Participant => {
@@ -154,23 +154,18 @@ export function createParticipantRepository(db: Db): ParticipantRepository {
       return items.map(toParticipant);
     },
 
-    async *pagesForStudy(studyId, options) {
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.doc.send(
-          new QueryCommand({
-            TableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': keys.study(studyId).pk, ':prefix': keys.participantPrefix },
-            ConsistentRead: true,
-            ...(options?.pageSize !== undefined ? { Limit: options.pageSize } : {}),
-            ExclusiveStartKey,
-          }),
-        );
-        const items = (page.Items ?? []).map(toParticipant);
-        if (items.length > 0) yield items;
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey !== undefined);
+    pagesForStudy(studyId, options) {
+      return queryPages(
+        db,
+        {
+          TableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.study(studyId).pk, ':prefix': keys.participantPrefix },
+          ConsistentRead: true,
+          ...(options?.pageSize !== undefined ? { Limit: options.pageSize } : {}),
+        },
+        toParticipant,
+      );
     },
 
     async requestPlan(studyId, code, at) {

@@ -15,6 +15,20 @@ export async function queryAll<T>(db: Db, input: QueryCommandInput): Promise<T[]
 }
 
 /**
+ * A query's items a page at a time, as the caller reads them: only the page being read is held,
+ * so a whole study can be streamed in flat memory. `Limit` caps a page (default: DynamoDB's 1 MB).
+ */
+export async function* queryPages<T>(db: Db, input: QueryCommandInput, map: (item: Record<string, unknown>) => T): AsyncGenerator<T[]> {
+  let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
+  do {
+    const page = await db.doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    const items = (page.Items ?? []).map(map);
+    if (items.length > 0) yield items;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey !== undefined);
+}
+
+/**
  * Items of one kind of pending work due at or before `now`, oldest first, across the due
  * index's shards. Reads only due items: the index is sparse, so it never holds history.
  */

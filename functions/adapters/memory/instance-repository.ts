@@ -1,7 +1,7 @@
 import type { InstanceRepository } from '../../core/ports';
 import type { Instance } from '../../core/schedule/records';
 import { allows, instanceTransitions, type GuardParams, type Transition } from '../../core/schedule/transitions';
-import { audited, key, MemoryTable, type MemoryAuditLog, type Stored } from './store';
+import { audited, key, MemoryTable, pages, type MemoryAuditLog, type Stored } from './store';
 
 /** Instances, each change checked against the transition table exactly as the DynamoDB condition is. */
 export function createMemoryInstanceRepository(log: MemoryAuditLog): InstanceRepository {
@@ -22,12 +22,7 @@ export function createMemoryInstanceRepository(log: MemoryAuditLog): InstanceRep
     listForStudy: async (studyId) => instances.list(`${studyId}#`),
     listForParticipant: async (studyId, code) => instances.list(`${studyId}#${code}#`),
 
-    async *pagesForStudy(studyId, options) {
-      const all = instances.list(`${studyId}#`);
-      // DynamoDB pages by size (1 MB); a fixed count stands in for it here.
-      const size = options?.pageSize ?? 1000;
-      for (let i = 0; i < all.length; i += size) yield all.slice(i, i + size);
-    },
+    pagesForStudy: (studyId, options) => pages(instances.list(`${studyId}#`), options?.pageSize),
 
     async upsertPlanned(instance) {
       transition(keyOf(instance), instanceTransitions.plan, {}, (item) => ({

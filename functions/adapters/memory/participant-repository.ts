@@ -1,7 +1,7 @@
 import { conflict } from '../../core/errors';
 import type { ParticipantRepository } from '../../core/ports';
 import type { Participant } from '../../core/study/study';
-import { audited, key, MemoryTable, type MemoryAuditLog, type Stored } from './store';
+import { audited, key, MemoryTable, pages, type MemoryAuditLog, type Stored } from './store';
 
 /** As stored: the participant without its revision, which is `rev`, and the pending plan request. */
 type Item = Omit<Participant, 'revision'> & { rev: number; planRequestedAt?: string };
@@ -80,12 +80,7 @@ export function createMemoryParticipantRepository(log: MemoryAuditLog): Particip
       return participants.list(`${studyId}#`).map(toParticipant);
     },
 
-    async *pagesForStudy(studyId, options) {
-      const all = participants.list(`${studyId}#`).map(toParticipant);
-      // DynamoDB pages by size (1 MB); a fixed count stands in for it here.
-      const size = options?.pageSize ?? 1000;
-      for (let i = 0; i < all.length; i += size) yield all.slice(i, i + size);
-    },
+    pagesForStudy: (studyId, options) => pages(participants.list(`${studyId}#`).map(toParticipant), options?.pageSize),
 
     async requestPlan(studyId, c, at) {
       const item = existing(studyId, c);

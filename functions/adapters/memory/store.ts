@@ -32,6 +32,11 @@ function stripUndefined<T>(value: T): T {
 export const key = (...parts: Array<string | number>) => parts.join('#');
 export const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
+/** A listing in pages, as the DynamoDB adapter reads one; a fixed count stands in for DynamoDB's 1 MB pages. */
+export async function* pages<T>(all: T[], pageSize = 1000): AsyncGenerator<T[]> {
+  for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
+}
+
 /** One kind of record, in key order. */
 export class MemoryTable<T extends object> {
   private readonly items = new Map<string, Stored<T>>();
