@@ -1,21 +1,12 @@
 import type { InstanceRepository } from '../../core/ports';
 import type { Instance } from '../../core/schedule/records';
-import { allows, instanceTransitions, type GuardParams, type Transition } from '../../core/schedule/transitions';
+import { instanceTransitions } from '../../core/schedule/transitions';
 import { audited, key, MemoryTable, pages, type MemoryAuditLog, type Stored } from './store';
 
 /** Instances, each change checked against the transition table exactly as the DynamoDB condition is. */
 export function createMemoryInstanceRepository(log: MemoryAuditLog): InstanceRepository {
   const instances = new MemoryTable<Instance>();
   const keyOf = (i: Pick<Instance, 'studyId' | 'code' | 'timepoint'>) => key(i.studyId, i.code, i.timepoint);
-
-  /** Applies `change` to the stored record if the transition allows it, in one synchronous step. */
-  const transition = (k: string, t: Transition<string>, params: GuardParams, change: (item: Stored<Instance>) => Stored<Instance>): boolean => {
-    const item = instances.peek(k);
-    if (!allows(t, item ?? null, params)) return false;
-    const next = change(item ?? ({} as Stored<Instance>));
-    instances.set(k, t.to === null ? next : { ...next, status: t.to as Instance['status'] });
-    return true;
-  };
 
   return {
     get: async (studyId, code, timepoint) => instances.get(key(studyId, code, timepoint)),
@@ -25,7 +16,7 @@ export function createMemoryInstanceRepository(log: MemoryAuditLog): InstanceRep
     pagesForStudy: (studyId, options) => pages(instances.list(`${studyId}#`), options?.pageSize),
 
     async upsertPlanned(instance) {
-      transition(keyOf(instance), instanceTransitions.plan, {}, (item) => ({
+      instances.transition(keyOf(instance), instanceTransitions.plan, {}, (item) => ({
         ...item,
         studyId: instance.studyId,
         code: instance.code,
@@ -42,11 +33,11 @@ export function createMemoryInstanceRepository(log: MemoryAuditLog): InstanceRep
     },
 
     async markOpened(studyId, code, timepoint, at) {
-      transition(key(studyId, code, timepoint), instanceTransitions.open, {}, (item) => ({ ...item, openedAt: at.toISOString() }));
+      instances.transition(key(studyId, code, timepoint), instanceTransitions.open, {}, (item) => ({ ...item, openedAt: at.toISOString() }));
     },
 
     async saveProgress(instance, answers, at, expectedRevision, linkEpoch, audit) {
-      const applied = transition(keyOf(instance), instanceTransitions.saveProgress, { linkEpoch, expectedRevision }, (item) => ({
+      const applied = instances.transition(keyOf(instance), instanceTransitions.saveProgress, { linkEpoch, expectedRevision }, (item) => ({
         ...item,
         answers,
         savedAt: at.toISOString(),
@@ -56,7 +47,7 @@ export function createMemoryInstanceRepository(log: MemoryAuditLog): InstanceRep
     },
 
     async complete(studyId, code, timepoint, result, linkEpoch) {
-      return transition(key(studyId, code, timepoint), instanceTransitions.complete, { linkEpoch }, (item) => ({
+      return instances.transition(key(studyId, code, timepoint), instanceTransitions.complete, { linkEpoch }, (item) => ({
         ...item,
         answers: result.answers,
         scores: result.scores,
@@ -66,25 +57,25 @@ export function createMemoryInstanceRepository(log: MemoryAuditLog): InstanceRep
     },
 
     async revokeLinks(instance, epoch) {
-      transition(keyOf(instance), instanceTransitions.revokeLinks, { epoch }, (item) => ({ ...item, linkEpoch: epoch }));
+      instances.transition(keyOf(instance), instanceTransitions.revokeLinks, { epoch }, (item) => ({ ...item, linkEpoch: epoch }));
     },
 
     listPendingCompletions: async (now, limit) => instances.due('DONE', now, limit),
 
     async clearPendingCompletion(instance) {
-      transition(keyOf(instance), instanceTransitions.clearCompletion, {}, ({ due: _due, ...item }) => item);
+      instances.transition(keyOf(instance), instanceTransitions.clearCompletion, {}, ({ due: _due, ...item }) => item);
     },
 
     listDueExpiries: async (now, limit) => instances.due('EXPIRE', now, limit),
 
     async end(instance, status, reason, at, audit) {
       const t = status === 'expired' ? instanceTransitions.expire : instanceTransitions.cancel;
-      const applied = transition(keyOf(instance), t, {}, ({ due: _due, ...item }) => ({ ...item, endedAt: at.toISOString(), endReason: reason }));
+      const applied = instances.transition(keyOf(instance), t, {}, ({ due: _due, ...item }) => ({ ...item, endedAt: at.toISOString(), endReason: reason }));
       return audited(log, audit, applied);
     },
 
     async postponeExpiry(instance, until) {
-      transition(keyOf(instance), instanceTransitions.postponeExpiry, {}, (item) => ({ ...item, due: { kind: 'EXPIRE', at: until } }));
+      instances.transition(keyOf(instance), instanceTransitions.postponeExpiry, {}, (item) => ({ ...item, due: { kind: 'EXPIRE', at: until } }));
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { MessageRepository } from '../../core/ports';
 import type { PlannedMessage, StoredMessage } from '../../core/schedule/records';
-import { allows, messageTransitions, type GuardParams, type Transition } from '../../core/schedule/transitions';
+import { messageTransitions, type Transition } from '../../core/schedule/transitions';
 import { audited, key, MemoryTable, pad, type MemoryAuditLog, type Stored } from './store';
 
 const feedbackTransition = { delivered: 'deliver', bounced: 'bounce', complained: 'complain' } as const;
@@ -12,20 +12,13 @@ export function createMemoryMessageRepository(log: MemoryAuditLog): MessageRepos
   const providers = new Map<string, string>();
   const keyOf = (m: Pick<PlannedMessage, 'studyId' | 'code' | 'timepoint' | 'kind' | 'n'>) => key(m.studyId, m.code, m.timepoint, m.kind, pad(m.n, 2));
 
-  const transition = (k: string, t: Transition<string>, params: GuardParams, change: (item: Stored<StoredMessage>) => Stored<StoredMessage>): boolean => {
-    const item = messages.peek(k);
-    if (!allows(t, item ?? null, params)) return false;
-    const next = change(item ?? ({} as Stored<StoredMessage>));
-    messages.set(k, t.to === null ? next : { ...next, status: t.to as StoredMessage['status'] });
-    return true;
-  };
   /** Settles a claim: only its holder may, and it leaves the due index. */
   const settle = (message: StoredMessage, claimant: string, t: Transition<string>, fields: Partial<StoredMessage>) =>
-    transition(keyOf(message), t, { claimant }, ({ due: _due, leaseExpiresAt: _lease, ...item }) => ({ ...item, ...fields }));
+    messages.transition(keyOf(message), t, { claimant }, ({ due: _due, leaseExpiresAt: _lease, ...item }) => ({ ...item, ...fields }));
 
   return {
     async upsertPlanned(message) {
-      transition(keyOf(message), messageTransitions.plan, {}, ({ reason: _reason, ...item }) => ({
+      messages.transition(keyOf(message), messageTransitions.plan, {}, ({ reason: _reason, ...item }) => ({
         ...item,
         studyId: message.studyId,
         code: message.code,
@@ -40,14 +33,14 @@ export function createMemoryMessageRepository(log: MemoryAuditLog): MessageRepos
     },
 
     async createOnce(message) {
-      transition(keyOf(message), messageTransitions.create, {}, () => ({ ...message, notBefore: message.sendAt, status: 'planned', due: { kind: 'MESSAGE', at: message.sendAt } }));
+      messages.transition(keyOf(message), messageTransitions.create, {}, () => ({ ...message, notBefore: message.sendAt, status: 'planned', due: { kind: 'MESSAGE', at: message.sendAt } }));
     },
 
     listForParticipant: async (studyId, code) => messages.list(`${studyId}#${code}#`),
     listForStudy: async (studyId) => messages.list(`${studyId}#`),
 
     async acknowledge(message, by, note, at, audit) {
-      const applied = transition(keyOf(message), messageTransitions.acknowledge, {}, (item) => ({
+      const applied = messages.transition(keyOf(message), messageTransitions.acknowledge, {}, (item) => ({
         ...item,
         acknowledgedBy: by,
         acknowledgedAt: at.toISOString(),
@@ -62,7 +55,7 @@ export function createMemoryMessageRepository(log: MemoryAuditLog): MessageRepos
     async claim(message, claimant, at, leaseMs) {
       const leaseExpiresAt = new Date(at.getTime() + leaseMs).toISOString();
       const fresh = message.status === 'planned' || message.status === 'held';
-      return transition(
+      return messages.transition(
         keyOf(message),
         fresh ? messageTransitions.claim : messageTransitions.reclaim,
         fresh ? { readStatus: message.status, notBefore: message.notBefore ?? message.sendAt } : { leaseExpiresAt: message.leaseExpiresAt ?? '', at: at.toISOString() },
@@ -85,7 +78,7 @@ export function createMemoryMessageRepository(log: MemoryAuditLog): MessageRepos
 
     async hold(message, claimant, reason, recheckAt) {
       const recheck = recheckAt.toISOString();
-      transition(keyOf(message), messageTransitions.hold, { claimant }, ({ leaseExpiresAt: _lease, ...item }) => ({
+      messages.transition(keyOf(message), messageTransitions.hold, { claimant }, ({ leaseExpiresAt: _lease, ...item }) => ({
         ...item,
         notBefore: recheck,
         reason,
@@ -98,17 +91,17 @@ export function createMemoryMessageRepository(log: MemoryAuditLog): MessageRepos
 
     async release(message, claimant, reason, retryAt) {
       const retry = retryAt.toISOString();
-      transition(keyOf(message), messageTransitions.release, { claimant }, ({ leaseExpiresAt: _lease, ...item }) => ({ ...item, notBefore: retry, reason, due: { kind: 'MESSAGE', at: retry } }));
+      messages.transition(keyOf(message), messageTransitions.release, { claimant }, ({ leaseExpiresAt: _lease, ...item }) => ({ ...item, notBefore: retry, reason, due: { kind: 'MESSAGE', at: retry } }));
     },
 
     async cancel(message, reason, at) {
-      transition(keyOf(message), messageTransitions.cancel, {}, ({ due: _due, ...item }) => ({ ...item, reason, settledAt: at.toISOString() }));
+      messages.transition(keyOf(message), messageTransitions.cancel, {}, ({ due: _due, ...item }) => ({ ...item, reason, settledAt: at.toISOString() }));
     },
 
     async recordFeedback(providerId, status, detail, at) {
       const k = providers.get(providerId);
       if (k === undefined) return null;
-      transition(k, messageTransitions[feedbackTransition[status]], {}, (item) => ({ ...item, feedback: detail, feedbackAt: at.toISOString() }));
+      messages.transition(k, messageTransitions[feedbackTransition[status]], {}, (item) => ({ ...item, feedback: detail, feedbackAt: at.toISOString() }));
       return messages.get(k);
     },
   };

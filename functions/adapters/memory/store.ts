@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../../core/audit';
 import type { AuditLog } from '../../core/ports';
+import { allows, type GuardParams, type Transition } from '../../core/schedule/transitions';
 
 /**
  * The in-memory store behind every memory repository: for tests and `npx timepoint simulate`,
@@ -54,6 +55,19 @@ export class MemoryTable<T extends object> {
 
   set(k: string, item: Stored<T>): void {
     this.items.set(k, copy(item));
+  }
+
+  /**
+   * A state change by a lifecycle rule (core/schedule/transitions.ts): applies `change` to the
+   * record at `k` (an empty one for a create) and sets the rule's to-state, only if the rule allows
+   * it from what is stored; false when refused, as DynamoDB's conditional write fails.
+   */
+  transition(k: string, t: Transition<string>, params: GuardParams, change: (item: Stored<T>) => Stored<T>): boolean {
+    const item = this.items.get(k);
+    if (!allows(t, item ?? null, params)) return false;
+    const next = change(item ?? ({} as Stored<T>));
+    this.set(k, t.to === null ? next : { ...next, status: t.to });
+    return true;
   }
 
   delete(k: string): boolean {
