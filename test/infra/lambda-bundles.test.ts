@@ -70,6 +70,16 @@ describe('the participant Lambda bundle', () => {
     }
   });
 
+  it('compiles self-enrolment\'s use cases (schedule planning, allocation, enrolment emails, luxon) only on the first request to /api/join', () => {
+    expect(participant.atLoad).toContain('functions/http/routes/join-routes.ts');
+    for (const file of ['functions/use-cases/self-enrol.ts', 'functions/use-cases/allocate-participant.ts', 'functions/core/schedule/plan.ts', 'functions/core/email/enrolment-emails.ts']) {
+      expect(participant.atLoad, file).not.toContain(file);
+      expect(participant.onFirstUse, file).toContain(file);
+    }
+    expect(has(participant.atLoad, /node_modules\/luxon\//)).toEqual([]);
+    expect(has(participant.onFirstUse, /node_modules\/luxon\//).length).toBeGreaterThan(0);
+  });
+
   it('leaves out zod\'s translations of its messages (only the English ones are used)', () => {
     expect(has(participant.atLoad, /node_modules\/zod\/v4\/locales\/(?!en\.js)/)).toEqual([]);
   });
