@@ -6,7 +6,7 @@ import { parseInput } from './parse-input';
 
 /** A study definition checked against the schema and against the installed instruments. */
 export function validateStudy(deps: Pick<Deps, 'catalogue'>, input: unknown): Study {
-  const study = parseInput(studySchema, input);
+  const study = parseInput(studySchema(), input);
   const problems = study.protocol.timepoints.flatMap((t, i) =>
     t.instruments
       .filter(({ id, version }) => deps.catalogue.find(id, version) === undefined)

@@ -15,7 +15,7 @@ let cache: Instrument[] | undefined;
 /** All bundled instruments, their definitions checked against the schema once. */
 export function listInstruments(): Instrument[] {
   cache ??= bundledInstruments.map(({ scoring, survey }) => {
-    const parsed = scoringDefinitionSchema.parse(scoring);
+    const parsed = scoringDefinitionSchema().parse(scoring);
     return { id: parsed.id, version: parsed.version, scoring: parsed, survey };
   });
   return cache;

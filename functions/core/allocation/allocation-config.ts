@@ -1,9 +1,10 @@
 import * as z from 'zod';
 import { can, type StaffRole } from '../auth/permissions';
+import { lazySchema } from '../lazy-schema';
 
-const slug = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _ (start with a letter)');
+const slug = lazySchema(() => z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _ (start with a letter)'));
 /** A stratification level as coordinators type it (e.g. `lyon`, `f`, `65plus`). */
-const level = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'letters, digits, _ . and - (at most 40)');
+const level = lazySchema(() => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'letters, digits, _ . and - (at most 40)'));
 
 /** The largest block a study may declare: well past any trial's, and the sealed state stays small. */
 export const MAX_BLOCK_SIZE = 60;
@@ -19,23 +20,24 @@ export const MAX_MINIMISATION_PROBABILITY = 0.95;
  * `minimisation`: Pocock–Simon minimisation over the `strata` factors, assigning the
  * imbalance-minimising arm with `probability`.
  */
-export const allocationSchema = z
+export const allocationSchema = lazySchema(() =>
+  z
   .strictObject({
     method: z.enum(['blocked', 'minimisation']),
     /** Randomised arms and their allocation ratio (e.g. {"mbpm": 1, "waitlist": 1}); other study arms are chosen by hand. */
-    arms: z.record(slug, z.number().int().min(1).max(10)),
+    arms: z.record(slug(), z.number().int().min(1).max(10)),
     /** Block sizes to draw from (blocked only); each a multiple of the ratios' sum. */
     blockSizes: z.array(z.number().int().min(2).max(MAX_BLOCK_SIZE)).min(1).max(10).optional(),
     /** Stratification (blocked) or minimisation (minimisation) factors, in the order stratum labels name them. */
-    strata: z.array(slug).max(6).default([]),
+    strata: z.array(slug()).max(6).default([]),
     /** The allowed levels of each factor; an enrolment must give one of them for every factor. */
-    levels: z.record(slug, z.array(level).min(1).max(50)).default({}),
+    levels: z.record(slug(), z.array(level()).min(1).max(50)).default({}),
     /** Minimisation: chance of assigning the arm that minimises imbalance (Pocock & Simon's p). */
     probability: z.number().gt(0.5).max(MAX_MINIMISATION_PROBABILITY).optional(),
     /** Minimisation: how a factor level's imbalance is measured across arms. */
     imbalance: z.enum(['range', 'variance']).optional(),
     /** Minimisation: weight of each factor in the total imbalance (default 1 each). */
-    weights: z.record(slug, z.number().positive().max(100)).optional(),
+    weights: z.record(slug(), z.number().positive().max(100)).optional(),
   })
   .superRefine((config, ctx) => {
     const arms = Object.keys(config.arms);
@@ -67,9 +69,10 @@ export const allocationSchema = z
         if (!config.strata.includes(factor)) ctx.addIssue({ code: 'custom', path: ['weights', factor], message: `"${factor}" is not one of the strata` });
       }
     }
-  });
+  }),
+);
 
-export type AllocationConfig = z.infer<typeof allocationSchema>;
+export type AllocationConfig = z.infer<ReturnType<typeof allocationSchema>>;
 
 /** The minimisation settings with their defaults filled in. */
 export function minimisationSettings(config: AllocationConfig) {
