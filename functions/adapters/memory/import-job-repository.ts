@@ -37,8 +37,10 @@ export function createMemoryImportJobRepository(log: MemoryAuditLog): ImportJobR
     async claimChunk(studyId, jobId, chunk, worker, now, leaseUntil) {
       const k = chunkKey(studyId, jobId, chunk);
       // Queued, or leased by a worker whose lease has lapsed: never a done chunk.
-      const leased = chunks.transition(k, importChunkTransitions.lease, { now: now.toISOString() }, (item) => ({ ...item, leasedBy: worker, leaseUntil: leaseUntil.toISOString() }));
-      return leased ? (chunks.get(k)!.rows ?? []) : null;
+      const leased = chunks.transition(k, importChunkTransitions.lease, { now: now.toISOString() }, (item) => ({ ...item, leasedBy: worker, leaseUntil: leaseUntil.toISOString(), attempts: (item.attempts ?? 0) + 1 }));
+      if (!leased) return null;
+      const { rows, attempts } = chunks.get(k)!;
+      return { rows: rows ?? [], attempt: attempts! };
     },
 
     async finishChunk(studyId, jobId, chunk, worker, outcome: ImportChunkOutcome) {
