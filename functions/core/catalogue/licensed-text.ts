@@ -9,21 +9,21 @@ import type { ScoringDefinition } from '../scoring/definition';
  */
 export const licensedTextSchema = lazySchema(() =>
   z.strictObject({
-  instrument: z.string().min(1),
-  version: z.string().min(1),
-  title: z.string().min(1).max(300).optional(),
-  description: z.string().max(5000).optional(),
-  /** Per item: the question text and, for coded items, each code's label (keys are the codes). */
-  items: z.record(
-    z.string(),
-    z.strictObject({
-      title: z.string().min(1).max(2000),
-      description: z.string().max(2000).optional(),
-      choices: z.record(z.string(), z.string().min(1).max(500)).optional(),
-      minRateDescription: z.string().max(200).optional(),
-      maxRateDescription: z.string().max(200).optional(),
-    }),
-  ),
+    instrument: z.string().min(1),
+    version: z.string().min(1),
+    title: z.string().min(1).max(300).optional(),
+    description: z.string().max(5000).optional(),
+    /** Per item: the question text and, for coded items, each code's label (keys are the codes). */
+    items: z.record(
+      z.string(),
+      z.strictObject({
+        title: z.string().min(1).max(2000),
+        description: z.string().max(2000).optional(),
+        choices: z.record(z.string(), z.string().min(1).max(500)).optional(),
+        minRateDescription: z.string().max(200).optional(),
+        maxRateDescription: z.string().max(200).optional(),
+      }),
+    ),
   }),
 );
 
