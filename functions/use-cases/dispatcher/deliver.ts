@@ -4,7 +4,7 @@ import { decideFailure, type FailureDecision, type FailureKind } from '../../cor
 import type { StoredMessage } from '../../core/schedule/records';
 import type { Study } from '../../core/study/study';
 import { auditEntry } from '../audit';
-import { gatherMaterial, type Recipient } from './email-material';
+import { gatherMaterial, type Material, type Recipient } from './email-material';
 import type { PassContext } from './pass-context';
 import type { SendPacer } from './send-pacer';
 import type { WordingCheck } from './wording-check';
@@ -37,6 +37,27 @@ export interface Delivery {
   afterSend?: () => Promise<unknown>;
 }
 
+/** A delivery with its email's material gathered (null: nothing to send to) and its group. */
+export interface PreparedDelivery extends Delivery {
+  group: ClaimedGroup;
+  material: Material | null;
+}
+
+/**
+ * Gathers the material of a batch's deliveries, then stores every link they carry in one batched
+ * write: each email's link is valid before any of the batch's emails leaves. A link whose email
+ * is then not sent (the send failed) is harmless: its token never left the process.
+ */
+export async function prepareDeliveries(pass: SendingPass, deliveries: Array<Delivery & { group: ClaimedGroup }>): Promise<PreparedDelivery[]> {
+  const { deps } = pass;
+  const prepared = await Promise.all(
+    deliveries.map(async (d) => ({ ...d, material: d.study === null ? null : await gatherMaterial(deps, d.message, d.study, d.recipient) })),
+  );
+  const links = prepared.flatMap((d) => (d.material?.links ? [d.material.links] : []));
+  if (links.length > 0) await deps.links.putMany(links);
+  return prepared;
+}
+
 /** How a mailer's failure reads to the failure policy. */
 export function failureKindOf(error: unknown): FailureKind {
   if (!(error instanceof MailerError)) return 'transient';
@@ -56,13 +77,12 @@ export async function applyFailure(pass: SendingPass, message: StoredMessage, de
 }
 
 /**
- * Composes, sends and records one claimed message; returns whether the mailer accepted it. A
- * failed send is handled by the failure policy (core/schedule/failure-decision.ts).
+ * Composes, sends and records one claimed, prepared message; returns whether the mailer accepted
+ * it. A failed send is handled by the failure policy (core/schedule/failure-decision.ts).
  */
-export async function deliver(pass: SendingPass, group: ClaimedGroup, { message, study, recipient, afterSend }: Delivery): Promise<boolean> {
+export async function deliver(pass: SendingPass, { group, message, study, material, afterSend }: PreparedDelivery): Promise<boolean> {
   const { deps } = pass;
-  const material = study === null ? null : await gatherMaterial(deps, message, study, recipient);
-  const email = study === null || material === null ? null : composeEmail(message, study, deps.baseUrl, material);
+  const email = study === null || material === null ? null : composeEmail(message, study, deps.baseUrl, material.material);
   if (email === null) {
     await deps.messages.markFailed(message, pass.claimant, study === null ? 'study no longer exists' : 'no recipient: the study has no contact for this message', pass.now());
     pass.count('failed');

@@ -51,6 +51,7 @@ export type DispatchDeps = Pick<
   | 'studies'
   | 'participants'
   | 'contacts'
+  | 'sendTargets'
   | 'instances'
   | 'messages'
   | 'links'
