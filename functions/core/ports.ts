@@ -351,6 +351,14 @@ export interface InstanceRepository {
   postponeExpiry(instance: Instance, until: string): Promise<void>;
 }
 
+/** The audit of a batch of sends (MessageRepository.auditSends). */
+export interface SendAudit {
+  /** claimed (by `claimant`) → sent, carrying the message's entry of the batch; as MessageRepository.markSent. */
+  markSent(message: StoredMessage, claimant: string, providerId: string, at: Date): Promise<boolean>;
+  /** Appends the entries of the sends recorded so far; the batch's entries are then settled. */
+  close(): Promise<void>;
+}
+
 export interface MessageRepository {
   /** Plans a message, or moves it while it is still only planned or held (or revives a cancelled one). Sent messages never change. */
   upsertPlanned(message: PlannedMessage): Promise<void>;
@@ -371,6 +379,15 @@ export interface MessageRepository {
   claim(message: StoredMessage, claimant: string, at: Date, leaseMs: number): Promise<boolean>;
   /** claimed (by `claimant`) → sent; also indexes the provider id for delivery feedback. */
   markSent(message: StoredMessage, claimant: string, providerId: string, at: Date, audit?: AuditedChange): Promise<boolean>;
+  /**
+   * Opens the audit of a batch of sends, before any of their emails leaves: each message with the
+   * entry its send must leave in the trail. `markSent` of the batch records a send with its entry
+   * as part of the write, as `markSent(…, audit)` does, without writing the entry on its own; `close`
+   * (once every send of the batch is done) appends the entries of the sends recorded, together.
+   * Should the dispatcher die in between, the next pass's audit outbox recovery appends the entry of
+   * every send that was recorded, and of no other.
+   */
+  auditSends(sends: ReadonlyArray<{ message: StoredMessage; entry: AuditEntry }>): Promise<SendAudit>;
   markSkipped(message: StoredMessage, claimant: string, reason: string, at: Date): Promise<void>;
   markFailed(message: StoredMessage, claimant: string, reason: string, at: Date): Promise<void>;
   /**

@@ -147,6 +147,42 @@ export const storageCases: StorageCase[] = [
     },
   },
   {
+    name: "record a batch's sends and their audit entries",
+    async run(repos) {
+      const s = fresh('study');
+      const scope = `study:${s}`;
+      const codes = ['P-0001', 'P-0002', 'P-0003'];
+      for (const code of codes) {
+        await repos.messages.upsertPlanned(message(s, code));
+        await repos.messages.claim(await one(repos, s, code), 'd', at(0), 60_000);
+      }
+      const claimed = await Promise.all(codes.map((code) => one(repos, s, code)));
+      const entries = claimed.map(() => entry(scope, 1));
+      const audit = await repos.messages.auditSends(claimed.map((m, i) => ({ message: m, entry: entries[i]! })));
+      expect(await audit.markSent(claimed[0]!, 'd', fresh('ses'), at(1))).toBe(true);
+      // Not our claim: nothing recorded, no entry. The third is never sent (its send failed).
+      expect(await audit.markSent(claimed[1]!, 'someone else', fresh('ses'), at(1))).toBe(false);
+      await audit.close();
+      expect((await repos.audit.list(scope)).map((e) => e.id)).toEqual([entries[0]!.id]);
+      expect((await one(repos, s, 'P-0001')).status).toBe('sent');
+      expect((await one(repos, s, 'P-0002')).status).toBe('claimed');
+      // The outbox recovery, later, adds nothing: the batch was settled.
+      await repos.auditOutbox.recover(at(10), 1000);
+      expect((await repos.audit.list(scope)).map((e) => e.id)).toEqual([entries[0]!.id]);
+
+      // A dispatcher that dies before closing its batch: the recovery appends the entry of the send
+      // that was recorded, once, and of no other.
+      const dying = await repos.messages.auditSends([{ message: claimed[1]!, entry: entry(scope, 2) }, { message: claimed[2]!, entry: entry(scope, 2) }]);
+      expect(await dying.markSent(claimed[1]!, 'd', fresh('ses'), at(2))).toBe(true);
+      await repos.auditOutbox.recover(at(12), 1000);
+      await repos.auditOutbox.recover(at(13), 1000);
+      const trail = await repos.audit.list(scope);
+      expect(trail).toHaveLength(2);
+      expect(trail[1]).toMatchObject({ at: iso(2), action: 'test.change' });
+      expect((await one(repos, s, 'P-0003')).status).toBe('claimed');
+    },
+  },
+  {
     name: 'resolve a participant link',
     async run(repos) {
       const hash = fresh('hash');

@@ -44,7 +44,9 @@ describe('sending exactly once', () => {
     let spy!: ReturnType<typeof spyingMailer>;
     const t = await createTestContext({ now: MONDAY_10AM, mailer: (real) => (spy = spyingMailer(real)) });
     const { email, code } = await t.enrol({ arm: 'mbpm' });
-    const dying = { ...t.deps, messages: failNext(t.deps.messages, 'markSent', { before: () => { throw new SimulatedCrash('after SES accepted, before the ledger'); } }) };
+    // A send is recorded through its batch's audit (MessageRepository.auditSends): the process dies at that write.
+    const crash = { before: (): never => { throw new SimulatedCrash('after SES accepted, before the ledger'); } };
+    const dying = { ...t.deps, messages: { ...t.deps.messages, auditSends: async (sends: Parameters<typeof t.deps.messages.auditSends>[0]) => failNext(await t.deps.messages.auditSends(sends), 'markSent', crash) } };
     await expect(runDispatch(dying)).rejects.toThrow(SimulatedCrash);
     expect(await t.inbox(email)).toHaveLength(1);
 

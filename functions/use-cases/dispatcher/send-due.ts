@@ -2,7 +2,7 @@ import { isAppError } from '../../core/errors';
 import { decideFailure } from '../../core/schedule/failure-decision';
 import type { StoredMessage } from '../../core/schedule/records';
 import type { SendTarget, SendTargets } from '../../core/ports';
-import { deliver, messageKey, prepareDeliveries, type ClaimedGroup, type SendingPass } from './deliver';
+import { deliver, messageKey, prepareDeliveries, type ClaimedGroup, type PreparedDelivery, type SendingPass } from './deliver';
 import type { DispatchDeps, PassContext } from './pass-context';
 import { consentDelivery, participantDelivery, type GroupDelivery } from './participant-sends';
 import { createSendPacer } from './send-pacer';
@@ -16,12 +16,13 @@ import { wordingCheck } from './wording-check';
 const MAX_BATCH = 50;
 
 /**
- * Recipients per batch: about one second of sends at the configured rate (at least the pass's
- * concurrency), so a batch's checks are read at most about a second before its last email leaves,
- * as close as a send waiting its turn at the pacer was before.
+ * Recipients per batch: about half a second of sends at the configured rate (at least the pass's
+ * concurrency). The next batch is claimed, checked and prepared while this one sends, so a
+ * batch's checks are read about a second before its last email leaves at most, as close as a
+ * send waiting its turn at the pacer was before, and the pacer never waits on the database.
  */
 export const batchSize = (settings: Pick<DispatchDeps['dispatch'], 'maxSendRate' | 'concurrency'>): number =>
-  Math.min(MAX_BATCH, Math.max(settings.concurrency, Number.isFinite(settings.maxSendRate) ? Math.ceil(settings.maxSendRate) : MAX_BATCH));
+  Math.min(MAX_BATCH, Math.max(settings.concurrency, Number.isFinite(settings.maxSendRate) ? Math.ceil(settings.maxSendRate / 2) : MAX_BATCH));
 
 /**
  * Sends what is due, batch after batch, until nothing is due or the pass's sending time
@@ -38,58 +39,89 @@ export async function sendDue(ctx: PassContext, spentMs: number): Promise<void> 
   };
   const deadline = performance.now() + deps.dispatch.passBudgetMs - spentMs;
   const size = batchSize(deps.dispatch);
+  const errors: unknown[] = [];
   for (;;) {
     const recovered = await deps.messages.listExpiredLeases(ctx.now(), ctx.limit);
     const due = [...recovered, ...(await deps.messages.listDue(ctx.now(), ctx.limit))];
     const wanted: StoredMessage[] = [];
     for (const message of due) if (await ctx.actsOn(message, messageKey(message))) wanted.push(message);
     const recipients = groupByRecipient(wanted);
+    const batches: StoredMessage[][][] = [];
+    for (let i = 0; i < recipients.length; i += size) batches.push(recipients.slice(i, i + size));
     let claimed = 0;
-    for (let i = 0; i < recipients.length && performance.now() <= deadline; i += size) claimed += await sendBatch(pass, recipients.slice(i, i + size));
+    // One batch ahead: the next is claimed, checked and prepared while this one is sent. A batch
+    // prepared is always sent (its messages are claimed); none is started after the deadline.
+    let next = batches.length > 0 && performance.now() <= deadline ? prepareBatch(pass, batches[0]!) : null;
+    for (let i = 0; next !== null; i++) {
+      const current = await next;
+      next = i + 1 < batches.length && performance.now() <= deadline ? prepareBatch(pass, batches[i + 1]!) : null;
+      claimed += current.claimed;
+      await sendBatch(pass, current);
+      errors.push(...current.errors);
+    }
+    // A failure in one batch (or recipient) does not stop the others; the first is reported once all are done.
+    if (errors.length > 0) throw errors[0];
     // A batch that claimed nothing is all stale index reads or someone else's work: don't spin on it.
     if (due.length < ctx.limit || claimed === 0 || performance.now() > deadline) return;
   }
 }
 
+/** A batch claimed, checked and prepared: what it claimed, the deliveries to make, the errors met so far. */
+interface PreparedBatch {
+  claimed: number;
+  groups: ClaimedGroup[];
+  deliveries: PreparedDelivery[];
+  errors: unknown[];
+}
+
 /**
  * One batch of recipients: each message claimed (one conditional write each, a few at once), then
- * what is still wanted checked with one batched consistent read, links stored in one batched
- * write, and the emails sent at the pacer's rate, a few at once; returns how many it claimed.
+ * what is still wanted checked with one batched consistent read, and the emails to send prepared:
+ * their links stored in one batched write and their audit entries parked in one. Never rejects:
+ * errors are collected, and what a failure left claimed but unsent is put back (releaseUnsettled).
  */
-async function sendBatch(pass: SendingPass, recipients: StoredMessage[][]): Promise<number> {
+async function prepareBatch(pass: SendingPass, recipients: StoredMessage[][]): Promise<PreparedBatch> {
   const { deps } = pass;
-  const groups: ClaimedGroup[] = [];
-  const errors: unknown[] = [];
+  const batch: PreparedBatch = { claimed: 0, groups: [], deliveries: [], errors: [] };
   // A claim that fails (throttled) leaves its recipient to the next pass; the others go ahead.
   await inPool(recipients, deps.dispatch.concurrency, async (due) => {
     const group: ClaimedGroup = { messages: [], settled: new Set() };
-    await claimGroup(pass, due, group).catch((error: unknown) => void errors.push(error));
-    if (group.messages.length > 0) groups.push(group);
+    await claimGroup(pass, due, group).catch((error: unknown) => void batch.errors.push(error));
+    if (group.messages.length > 0) batch.groups.push(group);
   });
-  if (groups.length === 0) {
-    if (errors.length > 0) throw errors[0];
-    return 0;
-  }
+  batch.claimed = batch.groups.reduce((n, g) => n + g.messages.length, 0);
+  if (batch.groups.length === 0) return batch;
   try {
-    const targets = await readTargets(deps, groups.flatMap(({ messages: [first] }) => (first!.kind === 'alert' || first!.kind === 'notice' ? [] : [targetOf(first!)])));
+    const targets = await readTargets(deps, batch.groups.flatMap(({ messages: [first] }) => (first!.kind === 'alert' || first!.kind === 'notice' ? [] : [targetOf(first!)])));
     const deliveries: GroupDelivery[] = [];
     // A recipient whose checks fail (the database unavailable for its hold, say) does not hold up the others.
-    await inPool(groups, deps.dispatch.concurrency, async (group) => {
+    await inPool(batch.groups, deps.dispatch.concurrency, async (group) => {
       try {
         deliveries.push(...(await decide(pass, group, targets)));
       } catch (error) {
-        errors.push(error);
+        batch.errors.push(error);
         await releaseUnsettled(pass, [group], error);
       }
     });
-    const prepared = await prepareDeliveries(pass, deliveries);
-    await inPool(prepared, deps.dispatch.concurrency, async (delivery) => void (await deliver(pass, delivery)));
+    batch.deliveries = await prepareDeliveries(pass, deliveries);
   } catch (error) {
-    await releaseUnsettled(pass, groups, error);
-    throw error;
+    batch.errors.push(error);
+    await releaseUnsettled(pass, batch.groups, error);
   }
-  if (errors.length > 0) throw errors[0];
-  return groups.reduce((n, g) => n + g.messages.length, 0);
+  return batch;
+}
+
+/** Sends a prepared batch at the pacer's rate, a few at once, then appends the audit entries of the sends recorded. Never rejects. */
+async function sendBatch(pass: SendingPass, batch: PreparedBatch): Promise<void> {
+  const [first] = batch.deliveries;
+  if (first === undefined) return;
+  try {
+    await inPool(batch.deliveries, pass.deps.dispatch.concurrency, async (delivery) => void (await deliver(pass, delivery)));
+  } catch (error) {
+    batch.errors.push(error);
+    await releaseUnsettled(pass, batch.groups, error);
+  }
+  await first.audit.close().catch((error: unknown) => void batch.errors.push(error));
 }
 
 /** What a claimed recipient gets: its deliveries (at most one per instance); what is not wanted is held or skipped here. */
