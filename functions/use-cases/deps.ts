@@ -46,6 +46,11 @@ export interface DispatchSettings {
   importBudgetMs: number;
   /** How long a chunk of an import job is leased to a worker before another may take it over (far longer than a chunk takes). */
   importLeaseMs: number;
+  /**
+   * Attempts at enrolling a chunk of an import job before the rows it could not enrol are reported
+   * failed, so that a chunk failing every time ends its job rather than keep it running for ever.
+   */
+  importAttempts: number;
   /** How long one pass may keep sending before it leaves the rest to the next (the Lambda timeout is 55 s). */
   passBudgetMs: number;
   /**
@@ -67,6 +72,8 @@ export const defaultDispatchSettings: DispatchSettings = {
   passBudgetMs: 45_000,
   importBudgetMs: 20_000,
   importLeaseMs: 2 * 60_000,
+  // Five leases of two minutes: a chunk is given up on after about ten minutes of failing.
+  importAttempts: 5,
   concurrency: 8,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };

@@ -115,6 +115,8 @@ export interface ImportRunReport {
   jobsDone: number;
   /** Chunks of dead workers taken over after their lease lapsed. */
   recovered: number;
+  /** Chunks that failed on every attempt (`importAttempts`): their rows not enrolled by then are reported failed. */
+  givenUp: number;
   /** Chunks left for a later run because their enrolment failed (the database unavailable): one line each. */
   errors: string[];
 }
@@ -133,7 +135,7 @@ const ENROL_CONCURRENCY = 16;
 export async function runImportJobs(deps: JobDeps & Pick<Deps, 'dispatch'>, options: { budgetMs: number; worker?: string }): Promise<ImportRunReport> {
   const worker = options.worker ?? `importer:${deps.secrets.id()}`;
   const deadline = performance.now() + options.budgetMs;
-  const report: ImportRunReport = { enrolled: 0, failed: 0, chunks: 0, jobsDone: 0, recovered: 0, errors: [] };
+  const report: ImportRunReport = { enrolled: 0, failed: 0, chunks: 0, jobsDone: 0, recovered: 0, givenUp: 0, errors: [] };
   const studies = new Map<string, Promise<Study | null>>();
   for (const { studyId, jobId } of await deps.importJobs.listUnfinished(deps.clock.now(), 50)) {
     if (performance.now() > deadline) break;
@@ -150,13 +152,18 @@ export async function runImportJobs(deps: JobDeps & Pick<Deps, 'dispatch'>, opti
       if (performance.now() > deadline) break;
       const now = deps.clock.now();
       if (state.status === 'leased' && state.leaseUntil! >= now.toISOString()) continue;
-      const rows = await deps.importJobs.claimChunk(studyId, jobId, state.chunk, worker, now, new Date(now.getTime() + deps.dispatch.importLeaseMs));
-      if (rows === null) continue;
+      const claimed = await deps.importJobs.claimChunk(studyId, jobId, state.chunk, worker, now, new Date(now.getTime() + deps.dispatch.importLeaseMs));
+      if (claimed === null) continue;
+      const { rows, attempt } = claimed;
       if (state.status === 'leased') report.recovered++;
       await deps.importJobs.markStarted(studyId, jobId, now);
       let outcome: ImportChunkOutcome;
       try {
-        outcome = study === null ? { enrolled: 0, enrolledRows: [], failed: rows.map((r) => ({ row: r.row, message: 'the study no longer exists' })) } : await enrolChunk(deps, job, study, rows);
+        if (study === null) outcome = { enrolled: 0, enrolledRows: [], failed: rows.map((r) => ({ row: r.row, message: 'the study no longer exists' })) };
+        else if (attempt > deps.dispatch.importAttempts) {
+          outcome = await givenUpChunk(deps, study, rows, attempt - 1);
+          report.givenUp++;
+        } else outcome = await enrolChunk(deps, job, study, rows);
       } catch (error) {
         // The database unavailable, or a fault: the chunk stays leased and is taken over, whole, once the lease lapses.
         // The rest of the pass (planning, sending) must not depend on an import.
@@ -181,6 +188,24 @@ export async function runImportJobs(deps: JobDeps & Pick<Deps, 'dispatch'>, opti
     }
   }
   return report;
+}
+
+/**
+ * The outcome of a chunk that failed on each of its `attempts`: the rows an attempt did enrol (each
+ * under its assigned code, holding its address) count as enrolled, the others are reported failed,
+ * so the job ends and the coordinator can import those rows again. Only reads: nothing is enrolled.
+ */
+async function givenUpChunk(deps: Pick<JobDeps, 'participants' | 'contacts'>, study: Study, rows: ImportJobRow[], attempts: number): Promise<ImportChunkOutcome> {
+  const address = (row: ImportJobRow) => row.email.trim().toLowerCase();
+  const [existing, holders] = await Promise.all([deps.participants.getMany(study.id, rows.map((r) => r.code)), deps.contacts.heldByMany(study.id, rows.map(address))]);
+  const enrolledRows: ImportEnrolledRow[] = [];
+  const failed: ImportRowFailure[] = [];
+  for (const row of rows) {
+    const participant = existing.get(row.code);
+    if (participant !== undefined && holders.get(address(row)) === row.code) enrolledRows.push({ row: row.row, code: row.code, arm: participant.arm });
+    else failed.push({ row: row.row, message: `not enrolled: this part of the import failed ${attempts} times for a reason not in the row (the dispatcher's log says why); import the row again` });
+  }
+  return { enrolled: enrolledRows.length, enrolledRows, failed };
 }
 
 /** Enrols a chunk's rows with their assigned codes; a row enrolled by an earlier run of this chunk counts as enrolled. */

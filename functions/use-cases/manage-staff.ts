@@ -28,7 +28,7 @@ const changedMeanwhile = (email: string) => conflict(`the account ${email} was c
  * role, fewer studies) ends the account's sessions at once. Every write is conditioned on the
  * account as it was read: a concurrent change makes this one fail with 409, never undoes it.
  */
-export async function putStaffMember(deps: StaffDeps, actor: Actor, email: string, body: unknown): Promise<StaffMember> {
+export async function putStaffMember(deps: StaffDeps, actor: Actor, email: string, body: unknown): Promise<StaffAccountView> {
   const address = emailOf(email);
   const input = parseInput(staffMemberSchema, body);
   for (const id of input.studies) if ((await deps.studies.get(id)) === null) throw badRequest('studies', `no study ${id}`);
@@ -45,7 +45,7 @@ export async function putStaffMember(deps: StaffDeps, actor: Actor, email: strin
       auditEntry(deps, { scope: 'staff', actor, action: 'staff.created', target, after: { email: address, ...input } }),
     );
     if (created === null) throw changedMeanwhile(address);
-    return created;
+    return publicView(created);
   }
   const change = async (current: StaffMember) => {
     const after = await deps.staff.replace(current, input, {
@@ -55,7 +55,7 @@ export async function putStaffMember(deps: StaffDeps, actor: Actor, email: strin
     if (after === null) throw changedMeanwhile(address);
     return after;
   };
-  return before.role === 'admin' && input.role !== 'admin' ? withAdminGuard(deps, actor, address, () => change(before)) : change(before);
+  return publicView(await (before.role === 'admin' && input.role !== 'admin' ? withAdminGuard(deps, actor, address, () => change(before)) : change(before)));
 }
 
 /**
@@ -75,8 +75,14 @@ export async function removeStaffMember(deps: StaffDeps, actor: Actor, email: st
   await (before.role === 'admin' ? withAdminGuard(deps, actor, address, () => remove(before)) : remove(before));
 }
 
-/** The account as the audit trail shows it (storage bookkeeping left out). */
-const publicView = ({ email, name, role, studies }: StaffMember) => ({ email, name, role, studies });
+/**
+ * A staff account as admins see it, and as the audit trail shows it: who, which role, which
+ * studies. Never the session bookkeeping (`sessionEpoch`, `sessionsValidFrom`) or the storage
+ * revision, which say when someone's sessions were ended and are no business of the screen.
+ */
+export type StaffAccountView = Pick<StaffMember, 'email' | 'name' | 'role' | 'studies'>;
+
+const publicView = ({ email, name, role, studies }: StaffMember): StaffAccountView => ({ email, name, role, studies });
 
 /**
  * Runs a change that takes the admin role from `address` while holding the admin guard, the one
@@ -110,6 +116,6 @@ async function withAdminGuard<T>(deps: StaffDeps, actor: Actor, address: string,
 }
 
 /** The staff accounts, for the admins who manage them. */
-export async function listStaff(deps: Pick<Deps, 'staff'>): Promise<{ staff: StaffMember[] }> {
-  return { staff: await deps.staff.list() };
+export async function listStaff(deps: Pick<Deps, 'staff'>): Promise<{ staff: StaffAccountView[] }> {
+  return { staff: (await deps.staff.list()).map(publicView) };
 }

@@ -407,10 +407,11 @@ export const storageCases: StorageCase[] = [
       const s = fresh('study');
       await repos.importJobs.create(importJob(s, 'job-1', 1), [[row(1)]]);
       const leases = await Promise.all(['w1', 'w2'].map((w) => repos.importJobs.claimChunk(s, 'job-1', 0, w, at(0), at(2))));
-      expect(leases.filter((l) => l !== null)).toEqual([[row(1)]]);
-      // A dead worker's lease is taken over once it lapses, not before.
+      expect(leases.filter((l) => l !== null)).toEqual([{ rows: [row(1)], attempt: 1 }]);
+      // A dead worker's lease is taken over once it lapses, not before; each lease counts as an attempt.
       expect(await repos.importJobs.claimChunk(s, 'job-1', 0, 'w3', at(1), at(5))).toBeNull();
-      expect(await repos.importJobs.claimChunk(s, 'job-1', 0, 'w3', at(3), at(5))).toEqual([row(1)]);
+      expect(await repos.importJobs.claimChunk(s, 'job-1', 0, 'w3', at(3), at(5))).toEqual({ rows: [row(1)], attempt: 2 });
+      expect((await repos.importJobs.chunkStates(s, 'job-1'))[0]).toMatchObject({ status: 'leased', leasedBy: 'w3', attempts: 2 });
     },
   },
   {

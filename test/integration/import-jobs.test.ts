@@ -140,7 +140,7 @@ describe('workers that die or race', () => {
 
     // A worker leases chunk 0, enrols its first 100 rows, reserves the 101st's address, and dies.
     const now = t.clock.now();
-    const rows = (await t.deps.importJobs.claimChunk('demo', jobId, 0, 'worker:dead', now, new Date(now.getTime() + t.deps.dispatch.importLeaseMs)))!;
+    const { rows } = (await t.deps.importJobs.claimChunk('demo', jobId, 0, 'worker:dead', now, new Date(now.getTime() + t.deps.dispatch.importLeaseMs)))!;
     expect(rows).toHaveLength(250);
     const study = (await t.deps.studies.get('demo'))!;
     for (const row of rows.slice(0, 100)) {
@@ -191,6 +191,46 @@ describe('a chunk that fails for a reason not its rows', () => {
     expect((await getImportJob(t, location, coordinator)).body).toMatchObject({ status: 'done', enrolled: 4, failed: [] });
     await expectEnrolledOnce(emails);
   }, 60_000);
+});
+
+describe('a chunk that fails on every attempt', () => {
+  it(`is given up on after importAttempts attempts: the rows it enrolled count, the rest are reported failed saying why, and the job ends`, async () => {
+    const emails = Array.from({ length: 4 }, () => t.uniqueEmail('stuck'));
+    const response = await postImport(t, 'demo', csvOf(emails), coordinator);
+    const { jobId } = (await response.json()) as { jobId: string };
+    const location = response.headers.get('location')!;
+    // The contacts table takes one address, then refuses every write (a fault no retry mends).
+    let accepted = 1;
+    const contacts = t.deps.contacts;
+    const stuck = { ...t.deps, contacts: { ...contacts, putContact: (...args: Parameters<typeof contacts.putContact>) => (accepted-- > 0 ? contacts.putContact(...args) : Promise.reject(unavailable('the database is busy just now: please try again in a moment'))) } };
+
+    for (let attempt = 1; attempt <= t.deps.dispatch.importAttempts; attempt++) {
+      expect(await runImportJobs(stuck, { budgetMs: 60_000 })).toMatchObject({ chunks: 0, givenUp: 0, errors: [expect.stringContaining(`import ${jobId} chunk 0`)] });
+      expect((await getImportJob(t, location, coordinator)).body).toMatchObject({ status: 'running', done: 0 });
+      t.clock.advance(t.deps.dispatch.importLeaseMs + 1_000);
+    }
+    expect(await runImportJobs(stuck, { budgetMs: 60_000 })).toMatchObject({ chunks: 1, jobsDone: 1, givenUp: 1, enrolled: 1, failed: 3, errors: [] });
+
+    const { body } = await getImportJob(t, location, coordinator);
+    const attempts = t.deps.dispatch.importAttempts;
+    expect(body).toMatchObject({ status: 'done', rows: 4, done: 4, enrolled: 1 });
+    const failed = (body as { failed: Array<{ row: number; message: string }> }).failed;
+    expect(failed).toHaveLength(3);
+    for (const f of failed) expect(f.message).toBe(`not enrolled: this part of the import failed ${attempts} times for a reason not in the row (the dispatcher's log says why); import the row again`);
+    const [enrolled] = (body as { enrolledRows: Array<{ row: number; code: string }> }).enrolledRows;
+    expect(failed.map((f) => f.row)).not.toContain(enrolled!.row);
+    expect(await t.deps.participants.get('demo', enrolled!.code)).not.toBeNull();
+    expect((await t.deps.audit.list('study:demo')).filter((e) => e.action === 'participants.imported' && e.target === `import:${jobId}`)).toEqual([
+      expect.objectContaining({ after: { rows: 4, enrolled: 1, failed: 3 } }),
+    ]);
+
+    // The rows reported failed can be imported again, and are then enrolled.
+    const again = await postImport(t, 'demo', csvOf(failed.map((f) => emails[f.row - 1]!)), coordinator);
+    expect(again.status).toBe(202);
+    await runImportJobs(t.deps, { budgetMs: 60_000 });
+    expect((await getImportJob(t, again.headers.get('location')!, coordinator)).body).toMatchObject({ status: 'done', enrolled: 3, failed: [] });
+    await expectEnrolledOnce(emails);
+  }, 120_000);
 });
 
 describe('who may start and follow an import', () => {

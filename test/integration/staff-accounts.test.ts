@@ -15,6 +15,20 @@ beforeAll(async () => {
 const staffPath = (email: string) => `/api/staff/${encodeURIComponent(email)}`;
 const codeIn = async (email: string) => /#code=([\w-]+)/.exec((await t.inbox(email)).at(-1)!.body.text)![1]!;
 
+describe('what admins see of staff accounts', () => {
+  it('shows each account\'s address, name, role and studies, never its session bookkeeping or storage revision', async () => {
+    await t.signIn({ email: 'listed@accounts.test', role: 'coordinator', studies: ['demo'] });
+    const put = await t.request('PUT', staffPath('listed@accounts.test'), { token: admin, body: { name: 'Listed', role: 'analyst', studies: ['demo'] } });
+    expect(put.status).toBe(200);
+    const views = [((await put.json()) as { member: object }).member, ...((await (await t.request('GET', '/api/staff', { token: admin })).json()) as { staff: object[] }).staff];
+    // The stored account does carry them (the demotion ended its sessions): they are left out, not absent.
+    expect(await t.deps.staff.get('listed@accounts.test')).toMatchObject({ sessionEpoch: expect.any(Number), version: expect.any(Number) });
+    expect(views.length).toBeGreaterThan(2);
+    for (const view of views) expect(Object.keys(view).sort()).toEqual(['email', 'name', 'role', 'studies']);
+    expect(views[0]).toEqual({ email: 'listed@accounts.test', name: 'Listed', role: 'analyst', studies: ['demo'] });
+  });
+});
+
 describe('removing a staff account', () => {
   it('ends every session of the account at once, bearer and cookie alike, and audits the removal', async () => {
     const token = await t.signIn({ email: 'leaver@accounts.test', role: 'coordinator', studies: ['demo'] });

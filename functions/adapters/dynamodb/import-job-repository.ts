@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ImportChunkOutcome, ImportChunkState, ImportJob, ImportJobRepository, ImportJobRow } from '../../core/import/import-job';
+import type { ClaimedChunk, ImportChunkOutcome, ImportChunkState, ImportJob, ImportJobRepository, ImportJobRow } from '../../core/import/import-job';
 import { auditedWrite } from './audited-write';
 import { importChunkTransitions, importJobTransitions } from '../../core/schedule/transitions';
 import { conditionally, type Db } from './client';
@@ -60,7 +60,7 @@ export function createImportJobRepository(db: Db): ImportJobRepository {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': keys.importJob(studyId, jobId).pk, ':prefix': keys.importChunkPrefix(jobId) },
         // Never the rows: a progress read carries no addresses.
-        ProjectionExpression: 'chunk, #status, leasedBy, leaseUntil, outcome',
+        ProjectionExpression: 'chunk, #status, leasedBy, leaseUntil, attempts, outcome',
         ExpressionAttributeNames: { '#status': 'status' },
         ConsistentRead: true,
       });
@@ -69,6 +69,7 @@ export function createImportJobRepository(db: Db): ImportJobRepository {
           chunk: item.chunk as number,
           status: item.status as ImportChunkState['status'],
           ...(item.leasedBy ? { leasedBy: item.leasedBy as string, leaseUntil: item.leaseUntil as string } : {}),
+          ...(item.attempts ? { attempts: item.attempts as number } : {}),
           ...(item.outcome ? { outcome: item.outcome as ImportChunkOutcome } : {}),
         }))
         .sort((a, b) => a.chunk - b.chunk);
@@ -80,7 +81,7 @@ export function createImportJobRepository(db: Db): ImportJobRepository {
     },
 
     async claimChunk(studyId, jobId, chunk, worker, now, leaseUntil) {
-      let rows: ImportJobRow[] | null = null;
+      let claimed: ClaimedChunk | null = null;
       // Queued, or leased by a worker whose lease has lapsed (it died or stalled): never a done chunk.
       await writeTransition(
         db,
@@ -89,15 +90,15 @@ export function createImportJobRepository(db: Db): ImportJobRepository {
           key: keys.importChunk(studyId, jobId, chunk),
           transition: importChunkTransitions.lease,
           params: { now: now.toISOString() },
-          set: ['leasedBy = :worker', 'leaseUntil = :until'],
-          values: { ':worker': worker, ':until': leaseUntil.toISOString() },
+          set: ['leasedBy = :worker', 'leaseUntil = :until', 'attempts = if_not_exists(attempts, :none) + :one'],
+          values: { ':worker': worker, ':until': leaseUntil.toISOString(), ':none': 0, ':one': 1 },
           returnValues: 'ALL_NEW',
         },
         (attributes) => {
-          rows = (attributes?.rows ?? []) as ImportJobRow[];
+          claimed = { rows: (attributes?.rows ?? []) as ImportJobRow[], attempt: (attributes?.attempts as number | undefined) ?? 1 };
         },
       );
-      return rows;
+      return claimed;
     },
 
     async finishChunk(studyId, jobId, chunk, worker, outcome) {

@@ -1,5 +1,5 @@
 import type { ImportChunkOutcome, ImportChunkState, ImportJob, ImportJobRepository, ImportJobRow } from '../../core/import/import-job';
-import { allows, importChunkTransitions, importJobTransitions } from '../../core/schedule/transitions';
+import { importChunkTransitions, importJobTransitions } from '../../core/schedule/transitions';
 import { audited, key, MemoryTable, pad, type MemoryAuditLog } from './store';
 
 type JobItem = ImportJob & { countedChunks?: number[] };
@@ -36,25 +36,22 @@ export function createMemoryImportJobRepository(log: MemoryAuditLog): ImportJobR
 
     async claimChunk(studyId, jobId, chunk, worker, now, leaseUntil) {
       const k = chunkKey(studyId, jobId, chunk);
-      const item = chunks.peek(k);
       // Queued, or leased by a worker whose lease has lapsed: never a done chunk.
-      if (!allows(importChunkTransitions.lease, item ?? null, { now: now.toISOString() })) return null;
-      chunks.set(k, { ...item!, status: 'leased', leasedBy: worker, leaseUntil: leaseUntil.toISOString() });
-      return chunks.get(k)!.rows ?? [];
+      const leased = chunks.transition(k, importChunkTransitions.lease, { now: now.toISOString() }, (item) => ({ ...item, leasedBy: worker, leaseUntil: leaseUntil.toISOString(), attempts: (item.attempts ?? 0) + 1 }));
+      if (!leased) return null;
+      const { rows, attempts } = chunks.get(k)!;
+      return { rows: rows ?? [], attempt: attempts! };
     },
 
     async finishChunk(studyId, jobId, chunk, worker, outcome: ImportChunkOutcome) {
-      const k = chunkKey(studyId, jobId, chunk);
-      const item = chunks.peek(k);
-      if (!allows(importChunkTransitions.finish, item ?? null, { worker })) return false;
-      const { rows: _rows, leaseUntil: _lease, ...rest } = item!;
-      chunks.set(k, { ...rest, status: 'done', outcome });
-      return true;
+      return chunks.transition(chunkKey(studyId, jobId, chunk), importChunkTransitions.finish, { worker }, (item) => {
+        const { rows: _rows, leaseUntil: _lease, ...rest } = item;
+        return { ...rest, outcome };
+      });
     },
 
     async markStarted(studyId, jobId, now) {
-      const item = jobs.peek(key(studyId, jobId));
-      if (allows(importJobTransitions.start, item ?? null, {})) jobs.set(key(studyId, jobId), { ...item!, status: 'running', startedAt: now.toISOString() });
+      jobs.transition(key(studyId, jobId), importJobTransitions.start, {}, (item) => ({ ...item, startedAt: now.toISOString() }));
     },
 
     async countChunk(studyId, jobId, chunk, outcome) {

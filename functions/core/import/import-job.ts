@@ -75,6 +75,8 @@ export interface ImportChunkState {
   /** Who holds the lease and until when (leased chunks). */
   leasedBy?: string;
   leaseUntil?: string;
+  /** How many times the chunk has been leased: each lease is one attempt to enrol its rows. */
+  attempts?: number;
   /** Done chunks. */
   outcome?: ImportChunkOutcome;
 }
@@ -94,9 +96,10 @@ export interface ImportJobRepository {
   listUnfinished(now: Date, limit: number): Promise<Array<{ studyId: string; jobId: string }>>;
   /**
    * Leases a chunk to `worker` until `leaseUntil` if it is queued or its lease has lapsed by `now`
-   * (a worker that died): one conditional write. Returns its rows, or null when someone else holds it or it is done.
+   * (a worker that died), counting the attempt: one conditional write. Returns its rows and which
+   * attempt this lease is (1 for the first), or null when someone else holds it or it is done.
    */
-  claimChunk(studyId: string, jobId: string, chunk: number, worker: string, now: Date, leaseUntil: Date): Promise<ImportJobRow[] | null>;
+  claimChunk(studyId: string, jobId: string, chunk: number, worker: string, now: Date, leaseUntil: Date): Promise<ClaimedChunk | null>;
   /** Marks a chunk done with its outcome and removes its rows, if `worker` still holds its lease; false otherwise. */
   finishChunk(studyId: string, jobId: string, chunk: number, worker: string, outcome: ImportChunkOutcome): Promise<boolean>;
   /** Sets `startedAt` (once) and `running` on a queued job. */
@@ -105,6 +108,12 @@ export interface ImportJobRepository {
   countChunk(studyId: string, jobId: string, chunk: number, outcome: { enrolled: number; failed: number }): Promise<void>;
   /** Marks the job done once every chunk is counted, and takes it out of the queue; false if it is not (or already) done. */
   finish(studyId: string, jobId: string, now: Date): Promise<boolean>;
+}
+
+/** A chunk leased to a worker: its rows, and which attempt at enrolling them this is (1 for the first). */
+export interface ClaimedChunk {
+  rows: ImportJobRow[];
+  attempt: number;
 }
 
 /** Rows per stored chunk: a chunk of 250 rows is about 40 KB, far under DynamoDB's 400 KB an item. */

@@ -13,5 +13,6 @@ export async function enrolImportJobs(ctx: PassContext): Promise<number> {
   const imports = await runImportJobs(ctx.deps, { budgetMs: ctx.deps.dispatch.importBudgetMs });
   ctx.count('imported', imports.enrolled);
   ctx.count('importErrors', imports.errors.length);
+  ctx.count('importsGivenUp', imports.givenUp);
   return performance.now() - started;
 }

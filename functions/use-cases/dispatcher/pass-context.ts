@@ -27,6 +27,11 @@ export interface DispatchReport {
   imported: number;
   /** Import chunks whose enrolment failed for a reason not the rows' own (the database unavailable): retried once their lease lapses. */
   importErrors: number;
+  /**
+   * Import chunks that failed on every one of `dispatch.importAttempts` attempts and were given up
+   * on: their rows not enrolled are reported failed on the job. Never routine: read the log's earlier importErrors.
+   */
+  importsGivenUp: number;
 }
 
 export interface DispatchOptions {
@@ -102,7 +107,7 @@ export interface PassContext {
 }
 
 export const emptyReport = (): DispatchReport => ({
-  enrolmentsFinished: 0, planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0, held: 0, leftAlone: 0, imported: 0, importErrors: 0,
+  enrolmentsFinished: 0, planned: 0, followedUp: 0, expired: 0, sent: 0, skipped: 0, retried: 0, failed: 0, recovered: 0, auditsRecovered: 0, held: 0, leftAlone: 0, imported: 0, importErrors: 0, importsGivenUp: 0,
 });
 
 /** A fresh context for one pass. */
