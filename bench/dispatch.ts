@@ -76,7 +76,11 @@ async function main(): Promise<void> {
       send: (email) => {
         sends.push(performance.now());
         sample ??= email;
-        return realMailer.send(email);
+        // A failed send is counted by the pass; its reason is shown here, so an invalid run says why.
+        return realMailer.send(email).catch((error: unknown) => {
+          report.log(`a send failed: ${error instanceof Error ? error.message : String(error)}`);
+          throw error;
+        });
       },
     };
     const fast = stack.deps({ clock, mailer, dispatch: { maxSendRate: Infinity, sleep: async () => {} } });
