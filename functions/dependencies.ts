@@ -11,7 +11,7 @@ import type { Config } from './config';
 import type { Clock, Mailer, RandomSource, Sealer } from './core/ports';
 import type { ScoringPlugin } from './core/scoring/engine';
 import type { AppDeps } from './http/env';
-import { bundledCatalogue } from './adapters/bundled-catalogue/bundled-catalogue';
+import { bundledCatalogue } from './adapters/bundled-catalogue/catalogue-port';
 import { defaultDispatchSettings, type DispatchSettings } from './use-cases/deps';
 
 /**

@@ -5,6 +5,7 @@
  * through the product's own use cases, never by writing its items by hand, so a benchmark keeps
  * measuring the product as its storage changes.
  */
+import { findInstrument } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 import { createDb, type Db } from '../../functions/adapters/dynamodb/client';
 import { ensureTables } from '../../functions/adapters/dynamodb/create-tables';
 import { loadConfig, type Config } from '../../functions/config';
@@ -121,10 +122,10 @@ export function seeded(seed: number): () => number {
   };
 }
 
-/** The instruments of a study's timepoint, as the catalogue resolves them. */
-export function batteryOf(deps: AppDeps, instruments: Array<{ id: string; version: string }>): CatalogueInstrument[] {
+/** The instruments of a study's timepoint, as the bundled catalogue (what `deps.catalogue` loads) resolves them. */
+export function batteryOf(_deps: AppDeps, instruments: Array<{ id: string; version: string }>): CatalogueInstrument[] {
   return instruments.map(({ id, version }) => {
-    const found = deps.catalogue.find(id, version);
+    const found = findInstrument(id, version);
     if (found === undefined) throw new Error(`instrument ${id}@${version} is not in the catalogue`);
     return found;
   });

@@ -563,9 +563,17 @@ export interface CatalogueInstrument {
   survey: Record<string, unknown>;
 }
 
+/**
+ * The installed instruments. Asynchronous because the bundled definitions (forms and scoring
+ * rules, over 100 KiB) are loaded on first use rather than with the code that may need them: a
+ * participant's cold start that opens no form does not compile them (bench/README.md#cold-start).
+ * A use case that looks up many instruments takes `list()` once and searches it
+ * (core/catalogue/lookup.ts).
+ */
 export interface InstrumentCatalogue {
-  find(id: string, version?: string): CatalogueInstrument | undefined;
-  list(): CatalogueInstrument[];
+  /** The instrument version (the first listed when `version` is omitted); undefined when it is not installed. */
+  find(id: string, version?: string): Promise<CatalogueInstrument | undefined>;
+  list(): Promise<CatalogueInstrument[]>;
 }
 
 /** One problem a form's own rules find in a set of answers, named by item id. */

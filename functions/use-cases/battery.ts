@@ -17,7 +17,7 @@ export async function loadBattery(
 ): Promise<BatteryInstrument[]> {
   return Promise.all(
     instruments.map(async ({ id, version }) => {
-      const instrument = deps.catalogue.find(id, version);
+      const instrument = await deps.catalogue.find(id, version);
       if (instrument === undefined) throw new Error(`instrument ${id}@${version} is not installed`);
       if (instrument.scoring.licence.textIncluded) return { ...instrument, textInstalled: true };
       const text = await deps.licensedTexts.get(id, version);
@@ -33,7 +33,7 @@ export async function loadBattery(
  * An instrument the catalogue lacks has none.
  */
 export async function wordingInstalled(deps: Pick<Deps, 'catalogue' | 'licensedTexts'>, id: string, version: string): Promise<boolean> {
-  const instrument = deps.catalogue.find(id, version);
+  const instrument = await deps.catalogue.find(id, version);
   if (instrument === undefined) return false;
   return instrument.scoring.licence.textIncluded || (await deps.licensedTexts.get(id, version)) !== null;
 }

@@ -1,22 +1,25 @@
 import { consentTextHash } from '../core/consent/consent-text';
 import { conflict, invalidFields } from '../core/errors';
+import { instrumentLookup } from '../core/catalogue/lookup';
 import { studySchema, type Study } from '../core/study/study';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
 
 /** A study definition checked against the schema and against the installed instruments. */
-export function validateStudy(deps: Pick<Deps, 'catalogue'>, input: unknown): Study {
-  const study = parseInput(studySchema, input);
+export async function validateStudy(deps: Pick<Deps, 'catalogue'>, input: unknown): Promise<Study> {
+  const study = parseInput(studySchema(), input);
+  const installed = await deps.catalogue.list();
+  const find = instrumentLookup(installed);
   const problems = study.protocol.timepoints.flatMap((t, i) =>
     t.instruments
-      .filter(({ id, version }) => deps.catalogue.find(id, version) === undefined)
+      .filter(({ id, version }) => find(id, version) === undefined)
       .map(({ id, version }) => ({
         field: `protocol.timepoints.${i}.instruments`,
         message: `instrument ${id}@${version} is not installed (see \`npx timepoint instruments\`)`,
       })),
   );
   for (const [instrument, rule] of Object.entries(study.missingRules)) {
-    const versions = deps.catalogue.list().filter((i) => i.id === instrument);
+    const versions = installed.filter((i) => i.id === instrument);
     if (versions.length === 0) problems.push({ field: `missingRules.${instrument}`, message: `unknown instrument ${instrument}` });
     else if (!versions.some((i) => i.scoring.missingRules[rule] !== undefined)) {
       problems.push({ field: `missingRules.${instrument}`, message: `${instrument} has no missing-data rule "${rule}" (it has: ${Object.keys(versions[0]!.scoring.missingRules).join(', ')})` });
@@ -26,7 +29,7 @@ export function validateStudy(deps: Pick<Deps, 'catalogue'>, input: unknown): St
   study.protocol.timepoints.forEach((t, i) => {
     const seen = new Map<string, string>();
     for (const { id, version } of t.instruments) {
-      for (const item of deps.catalogue.find(id, version)?.scoring.items ?? []) {
+      for (const item of find(id, version)?.scoring.items ?? []) {
         const other = seen.get(item.id);
         if (other !== undefined && other !== id) {
           problems.push({ field: `protocol.timepoints.${i}.instruments`, message: `${other} and ${id} share item ${item.id}: use one of them per timepoint` });
@@ -42,7 +45,7 @@ export function validateStudy(deps: Pick<Deps, 'catalogue'>, input: unknown): St
 
 /** Creates a study unless one with its id exists (with its consent text, if any); returns whether it was created. */
 export async function createStudyIfAbsent(deps: Pick<Deps, 'studies' | 'catalogue' | 'consents' | 'clock'>, input: unknown): Promise<boolean> {
-  const study = validateStudy(deps, input);
+  const study = await validateStudy(deps, input);
   if (study.consent !== undefined && (await deps.studies.get(study.id)) === null) await publishConsentVersion(deps, study.id, study.consent);
   return deps.studies.createIfAbsent(study);
 }

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify';
+import { instrumentLookup } from '../core/catalogue/lookup';
 import { pipeline, Readable } from 'node:stream';
 import { badRequest, notFound } from '../core/errors';
 import { codebook, codebookColumns, codebookRow } from '../core/export/codebook';
@@ -77,7 +78,7 @@ export async function exportStudy(
   const older = await Promise.all(
     Array.from({ length: study.protocol.version - 1 }, (_, i) => deps.studies.getProtocol(studyId, i + 1)),
   );
-  const find = deps.catalogue.find;
+  const find = instrumentLookup(await deps.catalogue.list());
   const layout = exportLayout(study, older.filter((p): p is Protocol => p !== null), find);
   const withTest = (specs: ColumnSpec[]) => (options.includeTest ? [...specs, testColumnSpec] : specs);
   const columns = {

@@ -4,7 +4,7 @@ import type { Deps } from './deps';
 
 /** The installed instruments, as a coordinator picks them for a timepoint's battery. */
 export async function listInstruments(deps: Pick<Deps, 'catalogue' | 'licensedTexts'>) {
-  const instruments = deps.catalogue.list();
+  const instruments = await deps.catalogue.list();
   // Usable here: wording that ships, or licensed wording this deployment has loaded.
   const installed = await Promise.all(instruments.map((i) => wordingInstalled(deps, i.id, i.version)));
   return {

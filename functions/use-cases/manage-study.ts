@@ -22,7 +22,7 @@ export async function createStudy(
   session: StaffSession,
   body: unknown,
 ): Promise<Study> {
-  const study = validateStudy(deps, { missingRules: {}, emails: {}, support: {}, ...(body as object), protocol: { version: 1, ...((body as { protocol?: object })?.protocol ?? {}) } });
+  const study = await validateStudy(deps, { missingRules: {}, emails: {}, support: {}, ...(body as object), protocol: { version: 1, ...((body as { protocol?: object })?.protocol ?? {}) } });
   if (study.allocation !== undefined && !can(session.role, 'allocation.manage')) throw forbidden('allocation: only an admin may set a study’s allocation (its block sizes are kept from other staff)');
   if ((await deps.studies.get(study.id)) !== null) throw conflict(`a study with id "${study.id}" already exists`, 'id');
   // The consent text first: a study must never point at a version whose text is not stored.
@@ -82,7 +82,7 @@ export async function updateStudySettings(
   const merged: Record<string, unknown> = { ...study, ...Object.fromEntries(given) };
   // null removes an optional section.
   for (const key of ['allocation', 'consent', 'join'] as const) if (merged[key] === null) delete merged[key];
-  const next = validateStudy(deps, merged);
+  const next = await validateStudy(deps, merged);
   if (!isDeepStrictEqual(next.allocation, study.allocation)) {
     if (!can(options.role ?? 'coordinator', 'allocation.manage')) throw forbidden('allocation: only an admin may change a study’s allocation');
     const first = await deps.allocations.latest(studyId);
@@ -116,7 +116,7 @@ export async function checkProtocolDraft(deps: Pick<Deps, 'studies' | 'catalogue
   if (study === null) throw notFound(`study ${studyId}`);
   const draft = (body as { protocol?: object } | null)?.protocol ?? {};
   try {
-    const { protocol } = validateStudy(deps, { ...study, protocol: { ...draft, version: study.protocol.version + 1 } });
+    const { protocol } = await validateStudy(deps, { ...study, protocol: { ...draft, version: study.protocol.version + 1 } });
     return { ok: true as const, version: protocol.version, problems: [] };
   } catch (error) {
     if (isAppError(error) && error.kind === 'bad_request') {
@@ -158,7 +158,7 @@ export async function previewEmail(deps: Pick<Deps, 'studies' | 'catalogue' | 'b
   const { kind, emails } = parseInput(emailPreviewSchema, body);
   const saved = await deps.studies.get(studyId);
   if (saved === null) throw notFound(`study ${studyId}`);
-  const study = emails === undefined ? saved : validateStudy(deps, { ...saved, emails });
+  const study = emails === undefined ? saved : await validateStudy(deps, { ...saved, emails });
   const timepoint = study.protocol.timepoints[0]!;
   const closesAt = new Date(deps.clock.now().getTime() + timepoint.window.closesDaysAfter * 86_400_000).toISOString();
   return renderParticipantEmail({

@@ -4,6 +4,7 @@ import type { OutcomeSummary } from '../core/analysis/outcome-summary';
 import type { InstanceStatus } from '../core/schedule/records';
 import { summaryColumns, summaryTableRows } from '../core/analysis/summary-table';
 import type { PlotLabels } from '../core/analysis/trajectory-plot';
+import { instrumentLookup } from '../core/catalogue/lookup';
 import { badRequest, notFound } from '../core/errors';
 import { groupLongRows, type LongRow } from '../core/export/long-rows';
 import { participantGroups } from '../core/export/participant-groups';
@@ -37,9 +38,10 @@ export async function studyLongRows(
   const rows: LongRow[] = [];
   // The flow counts need each instance's state only, gathered on the same single pass.
   const states: Array<{ code: string; timepoint: string; status: InstanceStatus }> = [];
+  const find = instrumentLookup(await deps.catalogue.list());
   for await (const group of participantGroups(participants, deps.instances.pagesForStudy(studyId))) {
     if (!options.includeTest && tests.has(group.code)) continue;
-    rows.push(...groupLongRows(group, deps.catalogue.find, order));
+    rows.push(...groupLongRows(group, find, order));
     for (const i of group.instances) states.push({ code: i.code, timepoint: i.timepoint, status: i.status });
   }
   const screening = study.join ? await deps.joins.counts(studyId) : null;
@@ -48,10 +50,11 @@ export async function studyLongRows(
 }
 
 /** Instrument names and scale labels from the catalogue, for the figure's titles and axis labels. */
-function plotLabels(deps: Pick<Deps, 'catalogue'>, study: Study): PlotLabels {
+async function plotLabels(deps: Pick<Deps, 'catalogue'>, study: Study): Promise<PlotLabels> {
   const scales: PlotLabels['scales'] = [];
+  const find = instrumentLookup(await deps.catalogue.list());
   for (const { id, version } of scheduleOrder(study.protocol.timepoints).flatMap((t) => t.instruments)) {
-    const scoring = deps.catalogue.find(id, version)?.scoring;
+    const scoring = find(id, version)?.scoring;
     for (const scale of scoring?.scales ?? []) {
       if (!scales.some((s) => s.instrument === id && s.scale === scale.id)) {
         scales.push({ instrument: id, scale: scale.id, instrumentName: scoring!.name, label: scale.label });
@@ -137,7 +140,7 @@ export async function studyOutcomeSummary(
     }
     case 'svg': {
       const { trajectorySvg } = await import('../core/analysis/trajectory-plot');
-      return { format, contentType: 'image/svg+xml; charset=utf-8', filename: `${stem}.svg`, body: trajectorySvg(summary, plotLabels(deps, study)) };
+      return { format, contentType: 'image/svg+xml; charset=utf-8', filename: `${stem}.svg`, body: trajectorySvg(summary, await plotLabels(deps, study)) };
     }
     default:
       return { format: 'json', summary: { ...summary, consort, testParticipants: { count: testParticipants, included: includeTest } } };

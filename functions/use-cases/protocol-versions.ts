@@ -26,7 +26,7 @@ export async function publishProtocol(
   const { protocol: draft } = parseInput(publishSchema, body);
   // Checked as part of the whole study (arms, installed instruments, shared item ids, anchors), so
   // errors name fields as the body does: protocol.timepoints.0.sendAt …
-  const { protocol } = validateStudy(deps, { ...study, protocol: { ...draft, version: study.protocol.version + 1 } });
+  const { protocol } = await validateStudy(deps, { ...study, protocol: { ...draft, version: study.protocol.version + 1 } });
   const audit = auditEntry(deps, { scope: `study:${studyId}`, actor, action: 'protocol.published', target: `study:${studyId}`, before: { version: study.protocol.version }, after: protocol });
   if (!(await deps.studies.publishProtocol(studyId, protocol, deps.clock.now(), audit))) {
     throw conflict(`protocol version ${protocol.version} was published by someone else meanwhile: reload and try again`);

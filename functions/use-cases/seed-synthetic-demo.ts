@@ -1,4 +1,5 @@
 import { normal, seededRandom, syntheticAnswers } from '../core/demo/synthetic-answers';
+import { instrumentLookup } from '../core/catalogue/lookup';
 import type { Clock, Mailer, OutgoingEmail } from '../core/ports';
 import type { Answers } from '../core/schedule/records';
 import type { Study } from '../core/study/study';
@@ -130,8 +131,9 @@ export async function seedSyntheticDemo(
   const plans = syntheticPlans();
   const email = (p: Plan) => `${p.code.toLowerCase()}@${SYNTHETIC_DOMAIN}`;
   const battery = (timepoint: string) => study.protocol.timepoints.find((t) => t.id === timepoint)?.instruments ?? [];
+  const find = instrumentLookup(await deps.catalogue.list());
   const answersAt = (timepoint: string, severity: number, urgent = false): Answers =>
-    Object.assign({}, ...battery(timepoint).map(({ id, version }) => syntheticAnswers(deps.catalogue.find(id, version)!.scoring, severity, random, { urgent })));
+    Object.assign({}, ...battery(timepoint).map(({ id, version }) => syntheticAnswers(find(id, version)!.scoring, severity, random, { urgent })));
   const followupId = study.protocol.timepoints.find((t) => t.id !== study.protocol.timepoints[0]?.id && t.arms.includes('mbpm'))?.id ?? 'week8';
   const baselineId = study.protocol.timepoints[0]?.id ?? 'baseline';
   // Passes that act on synthetic participants only (every other pass leaves them alone).

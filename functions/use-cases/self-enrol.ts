@@ -1,19 +1,18 @@
-import * as z from 'zod';
 import { strataProblems, type StrataValues } from '../core/allocation/strata';
 import { consentShown } from '../core/consent/consent-text';
 import { renderAlreadyEnrolledEmail, renderJoinVerificationEmail } from '../core/email/enrolment-emails';
 import { formatMailbox } from '../core/email/html';
 import { participantLink } from '../core/email/links';
 import { badRequest, conflict, gone, invalidFields, notFound, tooManyRequests, unavailable } from '../core/errors';
-import { languageSchema, type Language } from '../core/i18n/language';
+import type { Language } from '../core/i18n/language';
 import { MailerError, type JoinRequest } from '../core/ports';
-import { screenerQuestions, timezoneSchema, type Participant, type Study } from '../core/study/study';
+import { screenerQuestions, type Participant, type Study } from '../core/study/study';
 import { AllocationClaimed, allocateAndCreate, createFromSlot } from './allocate-participant';
 import { recordAudit } from './audit';
 import type { Deps } from './deps';
-import { consentBodySchema } from './give-consent';
 import { parseInput } from './parse-input';
 import { planAndStore } from './plan-participant';
+import { joinConfirmSchema, joinRequestSchema, joinTokenSchema } from './self-enrol-input';
 
 /** How long a verification link works. */
 export const JOIN_LINK_HOURS = 24;
@@ -28,23 +27,6 @@ export const JOIN_ACCEPTED = {
   status: 'received',
   message: 'If you can take part, an email is on its way to confirm your address. Please check your inbox (and spam folder).',
 } as const;
-
-export const joinRequestSchema = z.strictObject({
-  /** Required when the screener finds the person eligible; never kept for anyone else. */
-  email: z.email().max(254).optional(),
-  language: languageSchema.default('en'),
-  timezone: timezoneSchema.optional(),
-  /** The screener's answers, by question name. */
-  answers: z.record(z.string().max(100), z.unknown()).refine((a) => Object.keys(a).length <= 200, 'at most 200 answers'),
-});
-
-export const joinTokenSchema = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{32,64}$/, 'the token from the email') });
-
-export const joinConfirmSchema = z.strictObject({
-  token: joinTokenSchema.shape.token,
-  /** Required when the study asks for consent: the typed name and agree: true. */
-  consent: consentBodySchema.optional(),
-});
 
 type JoinDeps = Pick<
   Deps,

@@ -76,7 +76,7 @@ export function registerInstrumentsCommand(program: Command): void {
       } catch (error) {
         return fail(`${opts.file}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      const parsed = licensedTextSchema.safeParse(raw);
+      const parsed = licensedTextSchema().safeParse(raw);
       if (!parsed.success) return fail(parsed.error.issues.map((i) => `${opts.file}: ${i.path.join('.') || '(top)'}: ${i.message}`).join('\n'));
       const text = parsed.data;
       const instrument = listInstruments().find((i) => i.id === text.instrument && i.version === text.version);

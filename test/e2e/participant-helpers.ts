@@ -67,7 +67,7 @@ export class ParticipantFixtures {
     );
     // The long battery: its study, PROMIS-29's stand-in licensed wording, and the coordinator on it.
     await createStudyIfAbsent(deps, longStudy);
-    const promis = deps.catalogue.find('promis29', '2.0')!;
+    const promis = (await deps.catalogue.find('promis29', '2.0'))!;
     await deps.licensedTexts.put(fakeLicensedText(promis.scoring));
     const coordinator = (await deps.staff.get('coordinator@example.org'))!;
     await deps.staff.put({ ...coordinator, studies: [...new Set([...coordinator.studies, longStudy.id])] });
@@ -111,7 +111,8 @@ export class ParticipantFixtures {
 
   /** Every item of a study's baseline answered with its first real code, submitted through the API. */
   async completeByApi(token: string, study: Study = demoStudy): Promise<void> {
-    const definitions = study.protocol.timepoints[0]!.instruments.map(({ id, version }) => this.deps.catalogue.find(id, version)!.scoring);
+    const installed = await this.deps.catalogue.list();
+    const definitions = study.protocol.timepoints[0]!.instruments.map(({ id, version }) => installed.find((i) => i.id === id && i.version === version)!.scoring);
     const response = await fetch(`${this.platform.url}/api/p/submit`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [LINK_TOKEN_HEADER]: token },

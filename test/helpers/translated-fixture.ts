@@ -20,7 +20,7 @@ export function catalogueWithFrench(real: InstrumentCatalogue, ids: string[]): I
   const translate = (instrument: CatalogueInstrument | undefined) =>
     instrument !== undefined && ids.includes(instrument.id) ? { ...instrument, survey: withStandInFrench(instrument.survey) } : instrument;
   return {
-    find: (id, version) => translate(real.find(id, version)),
-    list: () => real.list().map((i) => translate(i)!),
+    find: async (id, version) => translate(await real.find(id, version)),
+    list: async () => (await real.list()).map((i) => translate(i)!),
   };
 }

@@ -70,6 +70,21 @@ describe('the participant Lambda bundle', () => {
     }
   });
 
+  it('compiles self-enrolment\'s use cases (schedule planning, allocation, enrolment emails, luxon) only on the first request to /api/join', () => {
+    expect(participant.atLoad).toContain('functions/http/routes/join-routes.ts');
+    for (const file of ['functions/use-cases/self-enrol.ts', 'functions/use-cases/allocate-participant.ts', 'functions/core/schedule/plan.ts', 'functions/core/email/enrolment-emails.ts']) {
+      expect(participant.atLoad, file).not.toContain(file);
+      expect(participant.onFirstUse, file).toContain(file);
+    }
+    expect(has(participant.atLoad, /node_modules\/luxon\//)).toEqual([]);
+    expect(has(participant.onFirstUse, /node_modules\/luxon\//).length).toBeGreaterThan(0);
+  });
+
+  it('compiles the instrument catalogue (every form and scoring definition) only on its first look-up', () => {
+    expect(has(participant.atLoad, /^surveys\/|functions\/adapters\/bundled-catalogue\/bundled-catalogue\.ts$/)).toEqual([]);
+    expect(participant.onFirstUse).toEqual(expect.arrayContaining(['surveys/catalogue.ts', 'surveys/phq9/survey.json', 'surveys/phq9/scoring.json', 'functions/adapters/bundled-catalogue/bundled-catalogue.ts']));
+  });
+
   it('leaves out zod\'s translations of its messages (only the English ones are used)', () => {
     expect(has(participant.atLoad, /node_modules\/zod\/v4\/locales\/(?!en\.js)/)).toEqual([]);
   });
@@ -79,6 +94,11 @@ describe('the staff API bundle', () => {
   it('holds every route, and compiles survey-core, the PDF library, the MIME composer and the SES client only when first used', () => {
     expect(staff.atLoad).toEqual(expect.arrayContaining(['functions/http/app.ts', 'functions/http/routes/study-routes.ts', 'functions/http/routes/participant-routes.ts']));
     for (const library of ['survey-core', 'pdf-lib', 'nodemailer', '@aws-sdk/client-ses']) expect(has(staff.atLoad, new RegExp(`node_modules/${library}/`)), library).toEqual([]);
+  });
+
+  it('compiles the instrument catalogue and self-enrolment\'s use cases only when first used', () => {
+    expect(has(staff.atLoad, /^surveys\/|functions\/adapters\/bundled-catalogue\/bundled-catalogue\.ts$|functions\/use-cases\/self-enrol\.ts$/)).toEqual([]);
+    expect(staff.onFirstUse).toEqual(expect.arrayContaining(['surveys/catalogue.ts', 'functions/adapters/bundled-catalogue/bundled-catalogue.ts', 'functions/use-cases/self-enrol.ts']));
   });
 
   it('compiles the outcome summary\'s statistics (jstat) and chart (d3), and the CSV import\'s parser, only when first used', () => {

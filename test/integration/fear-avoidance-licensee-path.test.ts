@@ -11,7 +11,7 @@ import { createTestContext, type TestContext } from '../helpers/test-context';
 // fear-avoidance instrument's wording may ship, so a study that measures fear-avoidance loads a
 // wording file. The tracked example (docs/examples/tsk11-wording-placeholder.json) is placeholder
 // text in the real format; here it goes through the whole path.
-const example = licensedTextSchema.parse(
+const example = licensedTextSchema().parse(
   JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'examples', 'tsk11-wording-placeholder.json'), 'utf8')),
 );
 

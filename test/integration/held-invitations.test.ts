@@ -63,7 +63,7 @@ describe('invitations to questionnaires whose licensed wording is not installed'
     const participant = await enrol('released');
     await runDispatch(t.deps);
     expect((await invitation(participant.code)).status).toBe('held');
-    await t.deps.licensedTexts.put(fakeLicensedText(t.deps.catalogue.find('bdi2', '1.0')!.scoring));
+    await t.deps.licensedTexts.put(fakeLicensedText((await t.deps.catalogue.find('bdi2', '1.0'))!.scoring));
     t.clock.set(new Date(t.clock.now().getTime() + t.deps.dispatch.heldRecheckMs).toISOString());
     await runDispatch(t.deps);
     const mails = await t.inbox(participant.email);
@@ -81,7 +81,7 @@ describe('a held invitation whose window closes before the wording arrives', () 
     const participant = await u.enrol({ arm: 'mbpm' }, 'closing');
     await runDispatch(u.deps);
     u.clock.set('2026-03-10T10:00:00.000Z');
-    await u.deps.licensedTexts.put(fakeLicensedText(u.deps.catalogue.find('bdi2', '1.0')!.scoring));
+    await u.deps.licensedTexts.put(fakeLicensedText((await u.deps.catalogue.find('bdi2', '1.0'))!.scoring));
     await runDispatch(u.deps);
     expect(await u.inbox(participant.email)).toEqual([]);
     const message = (await u.deps.messages.listForParticipant('closing', participant.code)).find((m) => m.timepoint === 'baseline' && m.kind === 'invitation');

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { findInstrument } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 import { aygunStudy } from '../../functions/demo/demo-study';
 import { runDispatch } from '../../functions/use-cases/dispatch';
 import { completeAnswers, fakeLicensedText } from '../helpers/licensed-fixtures';
@@ -9,7 +10,7 @@ beforeAll(async () => {
   t = await createTestContext({ now: '2026-03-02T10:00:00.000Z', study: aygunStudy });
 });
 
-const battery = () => aygunStudy.protocol.timepoints[0]!.instruments.map(({ id, version }) => t.deps.catalogue.find(id, version)!);
+const battery = () => aygunStudy.protocol.timepoints[0]!.instruments.map(({ id, version }) => findInstrument(id, version)!);
 
 /**
  * A link to a battery whose wording is missing. The dispatcher never emails one (the invitation is

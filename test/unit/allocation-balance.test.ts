@@ -30,7 +30,7 @@ const spreadOf = (counts: Record<string, number>, arms: string[], ratios: Record
 };
 
 describe('permuted blocks', () => {
-  const config = allocationSchema.parse({ method: 'blocked', arms: { mbpm: 1, waitlist: 1 }, blockSizes: [4, 6], strata: ['site', 'sex'], levels });
+  const config = allocationSchema().parse({ method: 'blocked', arms: { mbpm: 1, waitlist: 1 }, blockSizes: [4, 6], strata: ['site', 'sex'], levels });
 
   it(`keeps every stratum within half the largest block at every allocation, in ${RUNS} simulated trials of ${TRIAL_SIZE}`, { timeout: 60_000 }, () => {
     const random = seededRandom(15);
@@ -59,7 +59,7 @@ describe('permuted blocks', () => {
   });
 
   it('respects unequal ratios: 2:1 blocks of 6 hold four of one arm and two of the other', () => {
-    const twoToOne = allocationSchema.parse({ method: 'blocked', arms: { mbpm: 2, waitlist: 1 }, blockSizes: [3, 6] });
+    const twoToOne = allocationSchema().parse({ method: 'blocked', arms: { mbpm: 2, waitlist: 1 }, blockSizes: [3, 6] });
     const random = seededRandom(3);
     let state = emptyAllocationState();
     for (let i = 0; i < 3_000; i++) state = allocate(twoToOne, state, {}, random).state;
@@ -70,7 +70,7 @@ describe('permuted blocks', () => {
 
   it('orders each block at random: every one of the six orders of a block of four appears about as often', () => {
     const random = seededRandom(11);
-    const four = allocationSchema.parse({ method: 'blocked', arms: { a: 1, b: 1 }, blockSizes: [4] });
+    const four = allocationSchema().parse({ method: 'blocked', arms: { a: 1, b: 1 }, blockSizes: [4] });
     const seen = new Map<string, number>();
     for (let i = 0; i < 6_000; i++) {
       const key = newBlock(four, random).join('');
@@ -82,9 +82,9 @@ describe('permuted blocks', () => {
 });
 
 describe('Pocock–Simon minimisation', () => {
-  const oneFactor = allocationSchema.parse({ method: 'minimisation', arms: { mbpm: 1, waitlist: 1 }, strata: ['site'], levels: { site: levels.site } });
+  const oneFactor = allocationSchema().parse({ method: 'minimisation', arms: { mbpm: 1, waitlist: 1 }, strata: ['site'], levels: { site: levels.site } });
   const twoFactors = (probability?: number) =>
-    allocationSchema.parse({ method: 'minimisation', arms: { mbpm: 1, waitlist: 1 }, strata: ['site', 'sex'], levels, ...(probability ? { probability } : {}) });
+    allocationSchema().parse({ method: 'minimisation', arms: { mbpm: 1, waitlist: 1 }, strata: ['site', 'sex'], levels, ...(probability ? { probability } : {}) });
 
   /** Per factor level, the share of runs whose marginal imbalance at the end is at most 2. */
   function shareBalanced(config: AllocationConfig, seed: number): Map<string, number> {
@@ -143,7 +143,7 @@ describe('Pocock–Simon minimisation', () => {
 
   it('balances to unequal ratios: 2:1 minimisation allocates two to one', { timeout: 60_000 }, () => {
     const random = seededRandom(12);
-    const twoToOne = allocationSchema.parse({ method: 'minimisation', arms: { mbpm: 2, waitlist: 1 }, strata: ['site', 'sex'], levels });
+    const twoToOne = allocationSchema().parse({ method: 'minimisation', arms: { mbpm: 2, waitlist: 1 }, strata: ['site', 'sex'], levels });
     const state = simulate(twoToOne, random, 3_000, () => {});
     const mbpm = Object.values(state.counts).reduce((n, c) => n + (c.mbpm ?? 0), 0);
     expect(mbpm / 3_000).toBeGreaterThan(0.65);
@@ -151,7 +151,7 @@ describe('Pocock–Simon minimisation', () => {
   });
 
   it('scores imbalance by range or by variance, weighting factors', () => {
-    const weighted = allocationSchema.parse({ method: 'minimisation', arms: { a: 1, b: 1, c: 1 }, strata: ['site', 'sex'], levels, weights: { site: 2 }, imbalance: 'variance' });
+    const weighted = allocationSchema().parse({ method: 'minimisation', arms: { a: 1, b: 1, c: 1 }, strata: ['site', 'sex'], levels, weights: { site: 2 }, imbalance: 'variance' });
     const totals = { site: { lyon: { a: 2, b: 1, c: 0 } }, sex: { f: { a: 0, b: 1, c: 1 } } };
     const scores = imbalanceScores(weighted, totals, { site: 'lyon', sex: 'f' });
     // Assigning to c: lyon (2,1,1) variance 2/9, f (0,1,2) variance 6/9 → 2·2/9 + 6/9.
@@ -162,7 +162,7 @@ describe('Pocock–Simon minimisation', () => {
 
 describe('allocation design and strata', () => {
   it('refuses block sizes that are not multiples of the ratios, minimisation without factors, and levels of undeclared factors', () => {
-    const problems = (input: unknown) => allocationSchema.safeParse(input).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+    const problems = (input: unknown) => allocationSchema().safeParse(input).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
     expect(problems({ method: 'blocked', arms: { a: 2, b: 1 }, blockSizes: [4] })).toEqual(['blockSizes.0: 4 is not a multiple of 3, the sum of the arms\' ratios']);
     expect(problems({ method: 'minimisation', arms: { a: 1, b: 1 } })).toEqual(['strata: minimisation needs at least one factor']);
     expect(problems({ method: 'blocked', arms: { a: 1 }, blockSizes: [2] })).toContain('arms: at least two randomised arms');
@@ -171,7 +171,7 @@ describe('allocation design and strata', () => {
   });
 
   it('names a stratum by every factor level in declared order, and checks every enrolment’s strata', () => {
-    const config = allocationSchema.parse({ method: 'blocked', arms: { a: 1, b: 1 }, blockSizes: [2], strata: ['site', 'sex'], levels });
+    const config = allocationSchema().parse({ method: 'blocked', arms: { a: 1, b: 1 }, blockSizes: [2], strata: ['site', 'sex'], levels });
     expect(stratumOf(config, { sex: 'f', site: 'lyon' })).toBe('site=lyon|sex=f');
     expect(levelsOf('site=lyon|sex=f')).toEqual({ site: 'lyon', sex: 'f' });
     expect(strataProblems(config, { site: 'nice', age: '40' })).toEqual([
@@ -182,7 +182,7 @@ describe('allocation design and strata', () => {
   });
 
   it('counts an arm chosen by hand towards the balance without taking a place in any block', () => {
-    const config = allocationSchema.parse({ method: 'blocked', arms: { a: 1, b: 1 }, blockSizes: [2], strata: ['sex'], levels: { sex: ['f', 'm'] } });
+    const config = allocationSchema().parse({ method: 'blocked', arms: { a: 1, b: 1 }, blockSizes: [2], strata: ['sex'], levels: { sex: ['f', 'm'] } });
     const random = seededRandom(1);
     const first = allocate(config, emptyAllocationState(), { sex: 'f' }, random);
     const manual = recordManual(config, first.state, { sex: 'f' }, 'a');

@@ -5,7 +5,7 @@ import { parseInput } from '../../functions/use-cases/parse-input';
 
 const problems = (input: unknown) => {
   try {
-    parseInput(studySchema, input);
+    parseInput(studySchema(), input);
     return [];
   } catch (error) {
     if (!isAppError(error)) throw error;

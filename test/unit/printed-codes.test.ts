@@ -50,10 +50,10 @@ describe('printed codes (paper forms whose options are not the stored numbers)',
       scales: [{ id: 'total', label: 'Total', items: ['X_1'], formula: 'sum', missing: 'all' }],
       missingRules: { all: { kind: 'all_required', description: 'all' } },
     });
-    expect(scoringDefinitionSchema.safeParse(definition({ '0': 0, a: 1, b: 2 })).success).toBe(true);
-    expect(scoringDefinitionSchema.safeParse(definition({ '0': 0, a: 1 })).success).toBe(false);
-    expect(scoringDefinitionSchema.safeParse(definition({ '0': 0, a: 1, b: 7 })).success).toBe(false);
-    expect(scoringDefinitionSchema.safeParse(definition({ '0': 0, a: 1, A: 2 })).success).toBe(false);
+    expect(scoringDefinitionSchema().safeParse(definition({ '0': 0, a: 1, b: 2 })).success).toBe(true);
+    expect(scoringDefinitionSchema().safeParse(definition({ '0': 0, a: 1 })).success).toBe(false);
+    expect(scoringDefinitionSchema().safeParse(definition({ '0': 0, a: 1, b: 7 })).success).toBe(false);
+    expect(scoringDefinitionSchema().safeParse(definition({ '0': 0, a: 1, A: 2 })).success).toBe(false);
   });
 
   it('score as the manual says when entered from paper: 1a and 1b → 1, 2a and 2b → 2, 3a and 3b → 3', () => {

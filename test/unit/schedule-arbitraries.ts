@@ -275,7 +275,7 @@ export const protocolArbitrary = (zone = 'Europe/London'): fc.Arbitrary<Protocol
     .chain(([version, ids]) =>
       fc
         .tuple(...ids.map((id, i) => timepointArbitrary(id, ids.slice(0, i), zone)))
-        .map((timepoints) => protocolSchema.parse({ version, timepoints: withReachableArms(timepoints) })),
+        .map((timepoints) => protocolSchema().parse({ version, timepoints: withReachableArms(timepoints) })),
     );
 
 /** Days after an anchor's local date on which something of this timepoint happens (due, reminders, window edges). */

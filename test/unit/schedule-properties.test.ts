@@ -272,7 +272,7 @@ afterEach(() => vi.useRealTimers());
  */
 const fallBackExample: [Scenario, number, number] = [
   {
-    protocol: protocolSchema.parse({
+    protocol: protocolSchema().parse({
       version: 1,
       timepoints: [
         {
@@ -327,7 +327,7 @@ describe('planner properties', () => {
 
 describe('the documented behaviour in and around the changes, by example', () => {
   const oneTimepoint = (sendAt: string, offsetDays: number) =>
-    protocolSchema.parse({ ...fallBackExample[0].protocol, timepoints: [{ ...fallBackExample[0].protocol.timepoints[0]!, sendAt, offsetDays }] });
+    protocolSchema().parse({ ...fallBackExample[0].protocol, timepoints: [{ ...fallBackExample[0].protocol.timepoints[0]!, sendAt, offsetDays }] });
   const invitation = (zone: string, enrolledAt: string, sendAt: string, offsetDays: number) =>
     planParticipant(oneTimepoint(sendAt, offsetDays), { ...fallBackExample[0].participant, timezone: zone, enrolledAt }).messages[0]!.sendAt;
 

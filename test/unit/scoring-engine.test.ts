@@ -3,7 +3,7 @@ import { scoringDefinitionSchema, type ScoringDefinition } from '../../functions
 import { scoreInstrument } from '../../functions/core/scoring/engine';
 
 /** A small made-up instrument exercising each engine feature. */
-const toy: ScoringDefinition = scoringDefinitionSchema.parse({
+const toy: ScoringDefinition = scoringDefinitionSchema().parse({
   id: 'toy',
   version: '1',
   scoringVersion: '1',
@@ -99,7 +99,7 @@ describe('the scoring engine', () => {
 });
 
 describe('engine features for particular instruments', () => {
-  const special = scoringDefinitionSchema.parse({
+  const special = scoringDefinitionSchema().parse({
     ...toy,
     items: [
       // Options 0, 1a, 1b, 2a, 2b coded 0–4 on the form; both letters of a level score the level.
@@ -158,7 +158,7 @@ describe('engine features for particular instruments', () => {
 describe('scoring definitions', () => {
   it('reject a scale that names an unknown item or missing rule', () => {
     const bad = { ...toy, scales: [{ ...toy.scales[0], items: ['NOPE'], missing: 'nope' }] };
-    const result = scoringDefinitionSchema.safeParse(bad);
+    const result = scoringDefinitionSchema().safeParse(bad);
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => i.message)).toEqual(expect.arrayContaining(['unknown item NOPE', 'unknown missing rule nope']));
   });

@@ -96,7 +96,7 @@ function lookupTablesAreCompleteAndMonotone(def: ScoringDefinition): void {
 
 /** A one-item definition scoring the item twice: as is, and reversed. */
 function mirror(item: ItemDefinition): ScoringDefinition {
-  return scoringDefinitionSchema.parse({
+  return scoringDefinitionSchema().parse({
     id: 'mirror',
     version: '1',
     scoringVersion: '1',

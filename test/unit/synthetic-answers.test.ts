@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { higherIsBetter, seededRandom, syntheticAnswers } from '../../functions/core/demo/synthetic-answers';
 import { scoreInstrument } from '../../functions/core/scoring/engine';
-import { bundledCatalogue } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
+import { findInstrument, listInstruments } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 
-const find = (id: string) => bundledCatalogue.find(id)!.scoring;
+const find = (id: string) => findInstrument(id)!.scoring;
 
 describe('the clinically better direction of a scale', () => {
   it.each([
@@ -25,7 +25,7 @@ describe('the clinically better direction of a scale', () => {
 
 describe('synthetic answers', () => {
   it('are valid codes that score worse at a higher severity, on every bundled instrument', () => {
-    for (const instrument of bundledCatalogue.list()) {
+    for (const instrument of listInstruments()) {
       const { scoring } = instrument;
       if (scoring.scales.every((s) => s.formula === 'plugin')) continue;
       const well = scoreInstrument(scoring, syntheticAnswers(scoring, 0.1, seededRandom(1)));

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { aygunStudy, demoStudy } from '../../functions/demo/demo-study';
-import { bundledCatalogue } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
+import { bundledCatalogue } from '../../functions/adapters/bundled-catalogue/catalogue-port';
 import { validateStudy } from '../../functions/use-cases/create-study';
 
 const deps = { catalogue: bundledCatalogue };
-const problemsOf = (input: unknown) => {
+const problemsOf = async (input: unknown) => {
   try {
-    validateStudy(deps, input);
+    await validateStudy(deps, input);
     return [];
   } catch (error) {
     return (error as { details?: Array<{ field: string; message: string }> }).details ?? [];
@@ -14,38 +14,38 @@ const problemsOf = (input: unknown) => {
 };
 
 describe('study definitions', () => {
-  it('accept both seeded studies', () => {
-    expect(problemsOf(demoStudy)).toEqual([]);
-    expect(problemsOf(aygunStudy)).toEqual([]);
+  it('accept both seeded studies', async () => {
+    expect(await problemsOf(demoStudy)).toEqual([]);
+    expect(await problemsOf(aygunStudy)).toEqual([]);
   });
 
-  it('refuse an instrument version that is not installed', () => {
+  it('refuse an instrument version that is not installed', async () => {
     const study = { ...demoStudy, protocol: { ...demoStudy.protocol, timepoints: [{ ...demoStudy.protocol.timepoints[0]!, instruments: [{ id: 'phq9', version: '7' }] }] } };
-    expect(problemsOf(study)).toEqual([{ field: 'protocol.timepoints.0.instruments', message: 'instrument phq9@7 is not installed (see `npx timepoint instruments`)' }]);
+    expect(await problemsOf(study)).toEqual([{ field: 'protocol.timepoints.0.instruments', message: 'instrument phq9@7 is not installed (see `npx timepoint instruments`)' }]);
   });
 
-  it('accept a named missing-data rule of the instrument and refuse an unknown one', () => {
-    expect(problemsOf({ ...demoStudy, missingRules: { phq9: 'all_required', promis29: 'promis_legacy_50' } })).toEqual([]);
-    expect(problemsOf({ ...demoStudy, missingRules: { phq9: 'round_up' } })).toEqual([
+  it('accept a named missing-data rule of the instrument and refuse an unknown one', async () => {
+    expect(await problemsOf({ ...demoStudy, missingRules: { phq9: 'all_required', promis29: 'promis_legacy_50' } })).toEqual([]);
+    expect(await problemsOf({ ...demoStudy, missingRules: { phq9: 'round_up' } })).toEqual([
       { field: 'missingRules.phq9', message: 'phq9 has no missing-data rule "round_up" (it has: nhs_mean_substitution, all_required)' },
     ]);
   });
 
-  it('refuse a timepoint holding two instruments that share item ids (FFMQ-39 and FFMQ-15)', () => {
+  it('refuse a timepoint holding two instruments that share item ids (FFMQ-39 and FFMQ-15)', async () => {
     const both = [{ id: 'ffmq39', version: '1.0' }, { id: 'ffmq15', version: '1.0' }];
     const study = { ...demoStudy, protocol: { ...demoStudy.protocol, timepoints: [{ ...demoStudy.protocol.timepoints[0]!, instruments: both }] } };
-    expect(problemsOf(study)[0]?.message).toMatch(/ffmq39 and ffmq15 share item FFMQ_/);
+    expect((await problemsOf(study))[0]?.message).toMatch(/ffmq39 and ffmq15 share item FFMQ_/);
   });
 
-  it('refuse a timepoint anchored on the completion of one its arms never get', () => {
+  it('refuse a timepoint anchored on the completion of one its arms never get', async () => {
     const [baseline, week8] = demoStudy.protocol.timepoints;
     const study = { ...demoStudy, protocol: { version: 1, timepoints: [{ ...baseline!, arms: ['mbpm'] }, { ...week8!, anchor: 'baseline.completed' }] } };
-    expect(problemsOf(study)).toEqual([{ field: 'protocol.timepoints.1.anchor', message: 'arm waitlist never gets "baseline", so would never get "week8"' }]);
+    expect(await problemsOf(study)).toEqual([{ field: 'protocol.timepoints.1.anchor', message: 'arm waitlist never gets "baseline", so would never get "week8"' }]);
   });
 
-  it('refuse timepoints for arms the study does not have, and anchors on unknown timepoints', () => {
+  it('refuse timepoints for arms the study does not have, and anchors on unknown timepoints', async () => {
     const t = demoStudy.protocol.timepoints[1]!;
     const study = { ...demoStudy, protocol: { version: 1, timepoints: [{ ...t, arms: ['placebo'], anchor: 'screening.completed' }] } };
-    expect(problemsOf(study).map((p) => p.message)).toEqual(expect.arrayContaining(['anchors on unknown timepoint "screening"', 'unknown arm "placebo"']));
+    expect((await problemsOf(study)).map((p) => p.message)).toEqual(expect.arrayContaining(['anchors on unknown timepoint "screening"', 'unknown arm "placebo"']));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { wordingLanguages } from '../../functions/core/catalogue/wording-languages';
-import { bundledCatalogue } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
+import { listInstruments } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 
 const item = (title: unknown, choices: unknown[]) => ({ pages: [{ elements: [{ type: 'radiogroup', name: 'X_1', title, choices }] }] });
 
@@ -25,6 +25,6 @@ describe('the languages a form ships wording in', () => {
   });
 
   it('reads every bundled form without failing', () => {
-    for (const instrument of bundledCatalogue.list()) expect(wordingLanguages(instrument.survey)).toContain('en');
+    for (const instrument of listInstruments()) expect(wordingLanguages(instrument.survey)).toContain('en');
   });
 });

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import type { ScoringDefinition } from '../scoring/definition';
 
 /**
@@ -6,25 +7,27 @@ import type { ScoringDefinition } from '../scoring/definition';
  * (BDI-II, SF-MPQ, PROMIS …). It lives in the deployment's own database, loaded with
  * `npx timepoint instruments load-text`, never in this repository.
  */
-export const licensedTextSchema = z.strictObject({
-  instrument: z.string().min(1),
-  version: z.string().min(1),
-  title: z.string().min(1).max(300).optional(),
-  description: z.string().max(5000).optional(),
-  /** Per item: the question text and, for coded items, each code's label (keys are the codes). */
-  items: z.record(
-    z.string(),
-    z.strictObject({
-      title: z.string().min(1).max(2000),
-      description: z.string().max(2000).optional(),
-      choices: z.record(z.string(), z.string().min(1).max(500)).optional(),
-      minRateDescription: z.string().max(200).optional(),
-      maxRateDescription: z.string().max(200).optional(),
-    }),
-  ),
-});
+export const licensedTextSchema = lazySchema(() =>
+  z.strictObject({
+    instrument: z.string().min(1),
+    version: z.string().min(1),
+    title: z.string().min(1).max(300).optional(),
+    description: z.string().max(5000).optional(),
+    /** Per item: the question text and, for coded items, each code's label (keys are the codes). */
+    items: z.record(
+      z.string(),
+      z.strictObject({
+        title: z.string().min(1).max(2000),
+        description: z.string().max(2000).optional(),
+        choices: z.record(z.string(), z.string().min(1).max(500)).optional(),
+        minRateDescription: z.string().max(200).optional(),
+        maxRateDescription: z.string().max(200).optional(),
+      }),
+    ),
+  }),
+);
 
-export type LicensedText = z.infer<typeof licensedTextSchema>;
+export type LicensedText = z.infer<ReturnType<typeof licensedTextSchema>>;
 
 /** Every way a wording file fails to cover the instrument exactly: each problem names the item. */
 export function checkLicensedText(definition: ScoringDefinition, text: LicensedText): Array<{ field: string; message: string }> {

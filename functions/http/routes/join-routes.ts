@@ -1,9 +1,15 @@
-import { confirmJoin, joinConfirmSchema, joinPage, joinRequestSchema, joinTokenSchema, requestJoin, verifyJoin } from '../../use-cases/self-enrol';
+import { joinConfirmSchema, joinRequestSchema, joinTokenSchema } from '../../use-cases/self-enrol-input';
 import { defineRoute, type RouteServing } from '../define-route';
 import { atLeast, limitProbing } from '../probing';
 import { readJson } from '../read-json';
 
 const tag = 'Self-enrolment (public)';
+/**
+ * Self-enrolment's use cases, imported on the first /api/join request: only they need date
+ * arithmetic (luxon), schedule planning, allocation and the enrolment emails, which every
+ * participant link's cold start would otherwise compile (bench/README.md#cold-start).
+ */
+const selfEnrol = () => import('../../use-cases/self-enrol');
 /** The emailed link's token is looked up: a client that keeps finding nothing is guessing. */
 const tokenLookUp: RouteServing = { before: (deps) => limitProbing(deps, 'join-link', (status) => status === 404) };
 
@@ -17,7 +23,7 @@ export const joinRoutes = [
       summary: 'The public join page: study, eligibility screener (SurveyJS) and its eligibility expression',
       responses: { 200: '{study, screener, eligibility, consent, languages}', 404: 'No open join link' },
     },
-    async (c, deps) => c.json(await joinPage(deps, c.req.param('studyId'))),
+    async (c, deps) => c.json(await (await selfEnrol()).joinPage(deps, c.req.param('studyId'))),
   ),
   defineRoute(
     {
@@ -29,7 +35,10 @@ export const joinRoutes = [
       responses: { 202: '{status, message} (the same for everyone)', 400: 'Invalid answers, or no email from someone eligible', 404: 'No open join link', 429: 'Too many requests from this client' },
     },
     // Every outcome takes as long as the slowest (an email sent), so timing tells nothing either.
-    async (c, deps) => c.json(await atLeast(deps.signInResponseMs, requestJoin(deps, c.req.param('studyId'), await readJson(c), deps.clientAddress?.(c) ?? 'unknown')), 202),
+    async (c, deps) => {
+      const { requestJoin } = await selfEnrol();
+      return c.json(await atLeast(deps.signInResponseMs, requestJoin(deps, c.req.param('studyId'), await readJson(c), deps.clientAddress?.(c) ?? 'unknown')), 202);
+    },
   ),
   defineRoute(
     {
@@ -40,7 +49,7 @@ export const joinRoutes = [
       body: joinTokenSchema,
       responses: { 200: '{status, study, language, consent?}', 404: 'Unknown link', 410: 'Expired' },
     },
-    async (c, deps) => c.json(await verifyJoin(deps, c.req.param('studyId'), await readJson(c))),
+    async (c, deps) => c.json(await (await selfEnrol()).verifyJoin(deps, c.req.param('studyId'), await readJson(c))),
     tokenLookUp,
   ),
   defineRoute(
@@ -52,7 +61,7 @@ export const joinRoutes = [
       body: joinConfirmSchema,
       responses: { 200: '{status, link, opensAt}', 400: 'No consent given', 404: 'Unknown link', 409: 'Already taking part, or the consent text changed', 410: 'Expired' },
     },
-    async (c, deps) => c.json(await confirmJoin(deps, c.req.param('studyId'), await readJson(c))),
+    async (c, deps) => c.json(await (await selfEnrol()).confirmJoin(deps, c.req.param('studyId'), await readJson(c))),
     tokenLookUp,
   ),
 ] as const;

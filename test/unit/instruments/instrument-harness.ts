@@ -16,7 +16,7 @@ export interface LoadedInstrument {
 /** Reads an instrument's files from surveys/<id>/ and parses its scoring definition. */
 export function loadInstrument(id: string): LoadedInstrument {
   const read = (file: string) => JSON.parse(readFileSync(join(surveysDir, id, file), 'utf8')) as Record<string, unknown>;
-  const scoring = scoringDefinitionSchema.parse(read('scoring.json'));
+  const scoring = scoringDefinitionSchema().parse(read('scoring.json'));
   return { scoring, survey: read('survey.json'), score: (answers, options) => scoreInstrument(scoring, answers, options) };
 }
 
