@@ -76,7 +76,11 @@ async function main(): Promise<void> {
       send: (email) => {
         sends.push(performance.now());
         sample ??= email;
-        return realMailer.send(email);
+        // A failed send is counted by the pass; its reason is shown here, so an invalid run says why.
+        return realMailer.send(email).catch((error: unknown) => {
+          report.log(`a send failed: ${error instanceof Error ? error.message : String(error)}`);
+          throw error;
+        });
       },
     };
     const fast = stack.deps({ clock, mailer, dispatch: { maxSendRate: Infinity, sleep: async () => {} } });
@@ -140,6 +144,7 @@ async function main(): Promise<void> {
     const perMessage = await alternate({ dispatcher: dispatcherRound, baseline }, { rounds: opts.rounds, progress: (r) => report.log(`round ${r}/${opts.rounds}`) });
     report.recordUsage('message sent', db.usage(opts.rounds * opts.messages, { emails: 1, sequential: undefined, ms: stats(perMessage.dispatcher).median }));
     const commands = db.commands(opts.rounds * opts.messages);
+    const targets = db.targets(opts.rounds * opts.messages);
 
     // ---- The backlog, at the configured rate ----
     report.log(`writing a backlog of ${fmtInt(opts.backlog)} due invitations`);
@@ -173,7 +178,8 @@ async function main(): Promise<void> {
     report.section(
       `Per message, ${opts.rounds} rounds of ${opts.messages} (no pacing; time per message of each round)`,
       table(['path', 'median (p90, min–max)'], [['runDispatch passes: due query, claim, checks, render, send, ledger', fmtSpread(d)], [`baseline: SendEmail + conditional UpdateItem, ${concurrency} in flight`, fmtSpread(b)]]) +
-        `\ndispatcher's DynamoDB calls per message: ${commands}`,
+        `\ndispatcher's DynamoDB calls per message: ${commands}` +
+        `\nby the kind of item they touch (bench/README.md#dispatch accounts for each): ${targets}`,
     );
     report.section(
       `Backlog of ${fmtInt(opts.backlog)} at ${opts.rate} emails/s`,

@@ -137,8 +137,18 @@ async function main(): Promise<void> {
     report.section(
       'Peak resident set of each process (RSS before the export: modules loaded, clients built)',
       table(
-        ['participants', 'process', 'rows', 'CSV', 'time', 'RSS before', 'peak RSS'],
-        results.map(({ size, mode, r }) => [fmtInt(size), LABEL[mode], fmtInt(r.rows), r.bytes > 0 ? fmtBytes(r.bytes) : '—', fmtMs(r.ms), fmtMiB(r.idleRss), fmtMiB(r.peakRss)]),
+        ['participants', 'process', 'rows', 'CSV', 'time', 'RSS before', 'peak RSS', 'peak V8 heap used / reserved', 'peak external (array buffers)'],
+        results.map(({ size, mode, r }) => [
+          fmtInt(size),
+          LABEL[mode],
+          fmtInt(r.rows),
+          r.bytes > 0 ? fmtBytes(r.bytes) : '—',
+          fmtMs(r.ms),
+          fmtMiB(r.idleRss),
+          fmtMiB(r.peakRss),
+          `${fmtMiB(r.peakHeapUsed)} / ${fmtMiB(r.peakHeapTotal)}`,
+          `${fmtMiB(r.peakExternal)} (${fmtMiB(r.peakArrayBuffers)})`,
+        ]),
       ),
     );
     const [small, large] = [sizes[0]!, sizes.at(-1)!];
@@ -161,7 +171,7 @@ async function main(): Promise<void> {
       met: growth <= 1.1,
     });
     report.note(
-      `export sizes: ${sizes.map((size) => `${fmtBytes(get(size, 'lambda').bytes)} at ${fmtInt(size)}`).join(', ')}, streamed by the export Lambda ` +
+      `export sizes: ${sizes.map((size) => `${fmtBytes(get(size, 'lambda').bytes)} in ${fmtInt(get(size, 'lambda').chunks)} writes at ${fmtInt(size)}`).join(', ')}, streamed by the export Lambda ` +
         `(a buffered Lambda response stops at 6 MB; a streamed one at ${fmtBytes(STREAMED_RESPONSE_LIMIT)})`,
     );
     report.note(`rows checked at every size: each export holds exactly the rows of the stored scores (${fmtInt(expectedFor(perTemplate, large))} at ${fmtInt(large)}); the raw read found 2 instances per participant`);

@@ -29,11 +29,14 @@ export class DbCallRecorder {
   wru = 0;
   indexWru = 0;
   readonly byCommand = new Map<string, number>();
+  /** Calls by command and the kind of item they touch (`UpdateItem MESSAGE`, `Query due index`), for accounting tables. */
+  readonly byTarget = new Map<string, number>();
   private inFlight = 0;
 
   reset(): void {
     this.calls = this.sequential = this.rru = this.wru = this.indexWru = 0;
     this.byCommand.clear();
+    this.byTarget.clear();
   }
 
   /** Runs `work` with recording on, from a clean slate; returns its result (the counts stay readable). */
@@ -57,6 +60,11 @@ export class DbCallRecorder {
     return [...this.byCommand].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${(n / per).toFixed(2)}`).join(', ');
   }
 
+  /** `UpdateItem MESSAGE 2.00, PutItem SES 1.00, …` per operation: each command by the kind of item it touches. */
+  targets(per: number): string {
+    return [...this.byTarget].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${(n / per).toFixed(2)}`).join(', ');
+  }
+
   started(): void {
     if (this.inFlight++ === 0) this.sequential++;
     this.calls++;
@@ -65,6 +73,8 @@ export class DbCallRecorder {
   ended(command: string, input: Record<string, unknown>, output: Record<string, unknown> | undefined, refused: boolean): void {
     this.inFlight--;
     this.byCommand.set(command, (this.byCommand.get(command) ?? 0) + 1);
+    const target = `${command} ${targetOf(input)}`;
+    this.byTarget.set(target, (this.byTarget.get(target) ?? 0) + 1);
     const reported = [output?.ConsumedCapacity ?? []].flat() as Capacity[];
     const units = reported.reduce((s, c) => s + (c.CapacityUnits ?? 0), 0);
     if (/^(Get|BatchGet|Query|Scan)/.test(command)) {
@@ -77,6 +87,27 @@ export class DbCallRecorder {
       if (JSON.stringify(input).includes('duePk')) this.indexWru += tableWru;
     }
   }
+}
+
+/** The kind of item a key names: its sort key's prefix (`MESSAGE`, `CONTACT`), or its partition key's for single-item partitions (`SES`, `LINK`). */
+const kindOf = (key: Record<string, unknown> | undefined): string => {
+  const [pk, sk] = [String(key?.pk ?? ''), String(key?.sk ?? '')];
+  return sk.includes('#') && !/^\d{4}-/.test(sk) ? sk.slice(0, sk.indexOf('#')) : pk.slice(0, pk.includes('#') ? pk.indexOf('#') : undefined);
+};
+
+/** What a call touches, as kinds of item (several for a batch, joined with `+`). */
+function targetOf(input: Record<string, unknown>): string {
+  if (input.IndexName) return `${String(input.IndexName)} index`;
+  if (input.Key || input.Item) return kindOf((input.Key ?? input.Item) as Record<string, unknown>);
+  if (input.RequestItems) {
+    const requests = Object.values(input.RequestItems as Record<string, unknown>).flatMap((r) => {
+      if (Array.isArray(r)) return r.map((w: { PutRequest?: { Item?: Record<string, unknown> }; DeleteRequest?: { Key?: Record<string, unknown> } }) => w.PutRequest?.Item ?? w.DeleteRequest?.Key);
+      return ((r as { Keys?: Array<Record<string, unknown>> }).Keys ?? []) as Array<Record<string, unknown> | undefined>;
+    });
+    return [...new Set(requests.map(kindOf))].sort().join('+');
+  }
+  const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+  return kindOf({ pk: values[':pk'], sk: values[':prefix'] ?? values[':sk'] });
 }
 
 let installed: DbCallRecorder | null = null;

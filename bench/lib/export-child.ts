@@ -34,8 +34,15 @@ export interface ChildResult {
   /** Rows (CSV lines after the header; read: instances) and bytes of the export. */
   rows: number;
   bytes: number;
+  /** lambda: the writes into the response stream that carried those bytes (0 otherwise). */
+  chunks: number;
   status: number;
   ms: number;
+  /** Bytes, the largest sampled (every 20 ms): V8's heap in use and reserved, and memory outside it (`external`, of which `arrayBuffers`: Buffers and web-stream chunks). */
+  peakHeapUsed: number;
+  peakHeapTotal: number;
+  peakExternal: number;
+  peakArrayBuffers: number;
 }
 
 const statusKb = (field: string) => Number(/\d+/.exec(readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith(`${field}:`)) ?? '0')?.[0] ?? 0) * 1024;
@@ -50,9 +57,13 @@ const lines = (chunk: Buffer | string) => {
 async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2]!) as ChildInput;
   Object.assign(process.env, input.env);
-  let sampled = 0;
-  const sampler = setInterval(() => (sampled = Math.max(sampled, process.memoryUsage().rss)), 20);
-  let run: () => Promise<{ rows: number; bytes: number; status: number }>;
+  const peak = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };
+  const sample = () => {
+    const usage = process.memoryUsage();
+    for (const key of Object.keys(peak) as Array<keyof typeof peak>) peak[key] = Math.max(peak[key], usage[key]);
+  };
+  const sampler = setInterval(sample, 20);
+  let run: () => Promise<{ rows: number; bytes: number; chunks?: number; status: number }>;
   if (input.mode === 'read') {
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const { DynamoDBDocumentClient, QueryCommand } = await import('@aws-sdk/lib-dynamodb');
@@ -101,7 +112,7 @@ async function main(): Promise<void> {
       // As the export behaviour's CloudFront function forwards it: the bearer token moved aside.
       const event = apiEvent('GET', `/api/studies/${input.studyId}/export`, { query: 'format=long', headers: { [FORWARDED_AUTHORIZATION_HEADER]: `Bearer ${input.token}` } });
       const result = await invokeStreaming(handler, event);
-      return { rows: result.lines - 1, bytes: result.bytes, status: result.statusCode };
+      return { rows: result.lines - 1, bytes: result.bytes, chunks: result.chunks, status: result.statusCode };
     };
   }
   const idleRss = process.memoryUsage().rss;
@@ -109,7 +120,18 @@ async function main(): Promise<void> {
   const outcome = await run();
   const ms = performance.now() - started;
   clearInterval(sampler);
-  const result: ChildResult = { ...outcome, ms, idleRss, peakRss: Math.max(statusKb('VmHWM'), sampled, process.memoryUsage().rss) };
+  sample();
+  const result: ChildResult = {
+    chunks: 0,
+    ...outcome,
+    ms,
+    idleRss,
+    peakRss: Math.max(statusKb('VmHWM'), peak.rss),
+    peakHeapUsed: peak.heapUsed,
+    peakHeapTotal: peak.heapTotal,
+    peakExternal: peak.external,
+    peakArrayBuffers: peak.arrayBuffers,
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

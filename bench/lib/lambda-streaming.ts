@@ -15,9 +15,10 @@ export interface StreamedPrelude {
 }
 
 export interface StreamedResponse extends StreamedPrelude {
-  /** Body bytes and newlines (CSV rows + header, NDJSON lines). */
+  /** Body bytes and newlines (CSV rows + header, NDJSON lines), and the writes that carried them. */
   bytes: number;
   lines: number;
+  chunks: number;
   /** The body as text, only when kept (`keepBody`). */
   body?: string;
 }
@@ -49,6 +50,7 @@ class ResponseStream extends Writable {
   prelude: StreamedPrelude | undefined;
   bytes = 0;
   lines = 0;
+  chunks = 0;
   private readonly kept: Buffer[] | undefined;
 
   constructor(keepBody: boolean) {
@@ -59,6 +61,7 @@ class ResponseStream extends Writable {
   override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     this.bytes += buffer.length;
+    this.chunks++;
     for (let at = buffer.indexOf(10); at !== -1; at = buffer.indexOf(10, at + 1)) this.lines++;
     this.kept?.push(buffer);
     setImmediate(done);
@@ -83,5 +86,5 @@ export async function invokeStreaming(handler: unknown, event: unknown, options:
   await finished;
   if (stream.prelude === undefined) throw new Error('the handler streamed no status and headers');
   const body = stream.body();
-  return { ...stream.prelude, bytes: stream.bytes, lines: stream.lines, ...(body !== undefined ? { body } : {}) };
+  return { ...stream.prelude, bytes: stream.bytes, lines: stream.lines, chunks: stream.chunks, ...(body !== undefined ? { body } : {}) };
 }

@@ -351,6 +351,14 @@ export interface InstanceRepository {
   postponeExpiry(instance: Instance, until: string): Promise<void>;
 }
 
+/** The audit of a batch of sends (MessageRepository.auditSends). */
+export interface SendAudit {
+  /** claimed (by `claimant`) → sent, carrying the message's entry of the batch; as MessageRepository.markSent. */
+  markSent(message: StoredMessage, claimant: string, providerId: string, at: Date): Promise<boolean>;
+  /** Appends the entries of the sends recorded so far; the batch's entries are then settled. */
+  close(): Promise<void>;
+}
+
 export interface MessageRepository {
   /** Plans a message, or moves it while it is still only planned or held (or revives a cancelled one). Sent messages never change. */
   upsertPlanned(message: PlannedMessage): Promise<void>;
@@ -371,6 +379,15 @@ export interface MessageRepository {
   claim(message: StoredMessage, claimant: string, at: Date, leaseMs: number): Promise<boolean>;
   /** claimed (by `claimant`) → sent; also indexes the provider id for delivery feedback. */
   markSent(message: StoredMessage, claimant: string, providerId: string, at: Date, audit?: AuditedChange): Promise<boolean>;
+  /**
+   * Opens the audit of a batch of sends, before any of their emails leaves: each message with the
+   * entry its send must leave in the trail. `markSent` of the batch records a send with its entry
+   * as part of the write, as `markSent(…, audit)` does, without writing the entry on its own; `close`
+   * (once every send of the batch is done) appends the entries of the sends recorded, together.
+   * Should the dispatcher die in between, the next pass's audit outbox recovery appends the entry of
+   * every send that was recorded, and of no other.
+   */
+  auditSends(sends: ReadonlyArray<{ message: StoredMessage; entry: AuditEntry }>): Promise<SendAudit>;
   markSkipped(message: StoredMessage, claimant: string, reason: string, at: Date): Promise<void>;
   markFailed(message: StoredMessage, claimant: string, reason: string, at: Date): Promise<void>;
   /**
@@ -399,8 +416,48 @@ export interface LinkTargetReader {
   get(studyId: string, code: string, timepoint: string): Promise<{ study: Study | null; participant: Participant | null; instance: Instance | null }>;
 }
 
+/** Whom a batch of due messages is for: each participant (and, for a questionnaire, its instance). */
+export interface SendTarget {
+  studyId: string;
+  code: string;
+  /** The instance a questionnaire message is for; absent for a consent copy. */
+  timepoint?: string;
+}
+
+/** What a batch of due messages needs checked before sending, as read just now; absent records are simply not found. */
+export interface SendTargets {
+  participant(studyId: string, code: string): Participant | null;
+  instance(studyId: string, code: string, timepoint: string): Instance | null;
+  contact(studyId: string, code: string): Contact | null;
+}
+
+/**
+ * The dispatcher's checks before sending, for a batch of claimed messages at once: every target's
+ * participant, instance and contact, strongly consistent (the same items, and the same
+ * consistency, as the three repositories' own reads), in a few batched reads rather than three
+ * reads a message.
+ */
+export interface SendTargetReader {
+  read(targets: readonly SendTarget[]): Promise<SendTargets>;
+}
+
+/** A participant link and its unsubscribe link, as the dispatcher mints them for one email. */
+export interface LinkPair {
+  hash: string;
+  link: { studyId: string; code: string; timepoint: string; createdAt: string; epoch?: number };
+  unsubscribeHash: string;
+  unsubscribe: { studyId: string; code: string; createdAt: string; epoch?: number };
+}
+
 export interface LinkTokenRepository {
   put(hash: string, link: { studyId: string; code: string; timepoint: string; createdAt: string; epoch?: number }): Promise<void>;
+  /**
+   * Stores the links of a batch of emails at once (the dispatcher, before any of them is sent);
+   * resolves only once every one is stored. Hashes of fresh random tokens never collide, so
+   * nothing is conditioned on absence here, and a link whose email is never sent is harmless: its
+   * token never left the process.
+   */
+  putMany(pairs: readonly LinkPair[]): Promise<void>;
   get(hash: string): Promise<{ studyId: string; code: string; timepoint: string; epoch: number } | null>;
   putUnsubscribe(hash: string, target: { studyId: string; code: string; createdAt: string; epoch?: number }): Promise<void>;
   getUnsubscribe(hash: string): Promise<{ studyId: string; code: string; epoch: number } | null>;

@@ -33,6 +33,8 @@ export type CsvDelimiter = keyof typeof csvDelimiters;
 export interface ExportOptions {
   onProgress?: (progress: ExportProgress) => void;
   pageSize?: number;
+  /** Bytes the body gathers before it passes them on (default `EXPORT_CHUNK_BYTES`; the last chunk may be shorter). */
+  chunkBytes?: number;
   /** Include test participants, with a `test` column (1/0) last in every tabular format. */
   includeTest?: boolean;
   /** CSV only: start the file with a UTF-8 byte-order mark, so Excel reads accents right. */
@@ -131,8 +133,9 @@ export async function exportStudy(
     body,
     participantsTotal,
   });
+  const chunkBytes = options.chunkBytes ?? EXPORT_CHUNK_BYTES;
   const csv = (records: AsyncIterable<unknown> | Iterable<unknown>, header: readonly string[]) =>
-    file('csv', 'text/csv; charset=utf-8', csvStream(records, header, { bom: options.bom === true, delimiter: csvDelimiters[options.delimiter ?? 'comma'] }));
+    file('csv', 'text/csv; charset=utf-8', csvStream(records, header, { bom: options.bom === true, delimiter: csvDelimiters[options.delimiter ?? 'comma'] }, chunkBytes));
 
   switch (chosen) {
     case 'long': {
@@ -166,7 +169,7 @@ export async function exportStudy(
         );
         for await (const resource of resources) yield `${JSON.stringify(resource)}\n`;
       }
-      return file('ndjson', 'application/fhir+ndjson', Readable.from(lines(), { objectMode: false }));
+      return file('ndjson', 'application/fhir+ndjson', Readable.from(inChunks(lines(), chunkBytes), { objectMode: false }));
     }
   }
 }
@@ -182,11 +185,39 @@ const names = (columns: ColumnSpec[]) => columns.map((c) => c.name);
  * output with that error instead of leaving it open: a reader sees a failed download, and the
  * CLI removes its half-written file.
  */
-function csvStream(records: AsyncIterable<unknown> | Iterable<unknown>, header: readonly string[], format: { bom: boolean; delimiter: string }): Readable {
-  return pipeline(
+function csvStream(records: AsyncIterable<unknown> | Iterable<unknown>, header: readonly string[], format: { bom: boolean; delimiter: string }, chunkBytes: number): Readable {
+  const rows = pipeline(
     Readable.from(records),
     // Numbers keep their decimal point whatever the delimiter: a semicolon file changes the separator only.
     stringify({ header: true, columns: [...header], bom: format.bom, delimiter: format.delimiter, cast: spreadsheetSafeCast }),
     () => {},
   );
+  return Readable.from(inChunks(rows, chunkBytes), { objectMode: false });
+}
+
+/** Bytes per chunk of an export's body (at least; the last may be less). */
+export const EXPORT_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The file in chunks of at least `bytes` (the last may be shorter) instead of one per row or
+ * line: every chunk costs each stage it passes through (the response's web stream, the Lambda
+ * response stream, a write to the socket) a few objects and promises, so a row at a time turns a
+ * 10,000-participant `long` export into 660,000 trips and as much garbage, which V8 collects in
+ * bursts that set the export Lambda's peak memory (bench/README.md#export-memory); 64 KB at a time
+ * is under 2,000. Memory stays bounded: one chunk is held while it fills.
+ */
+async function* inChunks(parts: AsyncIterable<Buffer | string>, bytes: number): AsyncGenerator<Buffer> {
+  let held: Buffer[] = [];
+  let size = 0;
+  for await (const part of parts) {
+    const buffer = typeof part === 'string' ? Buffer.from(part) : part;
+    held.push(buffer);
+    size += buffer.length;
+    if (size >= bytes) {
+      yield Buffer.concat(held, size);
+      held = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield Buffer.concat(held, size);
 }

@@ -147,6 +147,42 @@ export const storageCases: StorageCase[] = [
     },
   },
   {
+    name: "record a batch's sends and their audit entries",
+    async run(repos) {
+      const s = fresh('study');
+      const scope = `study:${s}`;
+      const codes = ['P-0001', 'P-0002', 'P-0003'];
+      for (const code of codes) {
+        await repos.messages.upsertPlanned(message(s, code));
+        await repos.messages.claim(await one(repos, s, code), 'd', at(0), 60_000);
+      }
+      const claimed = await Promise.all(codes.map((code) => one(repos, s, code)));
+      const entries = claimed.map(() => entry(scope, 1));
+      const audit = await repos.messages.auditSends(claimed.map((m, i) => ({ message: m, entry: entries[i]! })));
+      expect(await audit.markSent(claimed[0]!, 'd', fresh('ses'), at(1))).toBe(true);
+      // Not our claim: nothing recorded, no entry. The third is never sent (its send failed).
+      expect(await audit.markSent(claimed[1]!, 'someone else', fresh('ses'), at(1))).toBe(false);
+      await audit.close();
+      expect((await repos.audit.list(scope)).map((e) => e.id)).toEqual([entries[0]!.id]);
+      expect((await one(repos, s, 'P-0001')).status).toBe('sent');
+      expect((await one(repos, s, 'P-0002')).status).toBe('claimed');
+      // The outbox recovery, later, adds nothing: the batch was settled.
+      await repos.auditOutbox.recover(at(10), 1000);
+      expect((await repos.audit.list(scope)).map((e) => e.id)).toEqual([entries[0]!.id]);
+
+      // A dispatcher that dies before closing its batch: the recovery appends the entry of the send
+      // that was recorded, once, and of no other.
+      const dying = await repos.messages.auditSends([{ message: claimed[1]!, entry: entry(scope, 2) }, { message: claimed[2]!, entry: entry(scope, 2) }]);
+      expect(await dying.markSent(claimed[1]!, 'd', fresh('ses'), at(2))).toBe(true);
+      await repos.auditOutbox.recover(at(12), 1000);
+      await repos.auditOutbox.recover(at(13), 1000);
+      const trail = await repos.audit.list(scope);
+      expect(trail).toHaveLength(2);
+      expect(trail[1]).toMatchObject({ at: iso(2), action: 'test.change' });
+      expect((await one(repos, s, 'P-0003')).status).toBe('claimed');
+    },
+  },
+  {
     name: 'resolve a participant link',
     async run(repos) {
       const hash = fresh('hash');
@@ -157,6 +193,62 @@ export const storageCases: StorageCase[] = [
       await repos.links.putUnsubscribe(unsubscribe, { studyId: 's', code: 'P-0001', createdAt: iso(0) });
       expect(await repos.links.getUnsubscribe(unsubscribe)).toEqual({ studyId: 's', code: 'P-0001', epoch: 0 });
       expect(await repos.links.get(fresh('hash'))).toBeNull();
+    },
+  },
+  {
+    name: "store a batch's links",
+    async run(repos) {
+      // More than one BatchWriteItem's 25 items: 30 emails' links, 60 items.
+      const pairs = Array.from({ length: 30 }, (_, i) => ({
+        hash: fresh('hash'),
+        link: { studyId: 's', code: `P-${String(i).padStart(4, '0')}`, timepoint: 'baseline', createdAt: iso(0), epoch: i % 3 },
+        unsubscribeHash: fresh('hash'),
+        unsubscribe: { studyId: 's', code: `P-${String(i).padStart(4, '0')}`, createdAt: iso(0), epoch: i % 3 },
+      }));
+      await repos.links.putMany(pairs);
+      for (const [i, pair] of pairs.entries()) {
+        expect(await repos.links.get(pair.hash)).toEqual({ studyId: 's', code: pair.link.code, timepoint: 'baseline', epoch: i % 3 });
+        expect(await repos.links.getUnsubscribe(pair.unsubscribeHash)).toEqual({ studyId: 's', code: pair.link.code, epoch: i % 3 });
+      }
+      // A participant link's hash is never an unsubscribe link's, nor the reverse.
+      expect(await repos.links.getUnsubscribe(pairs[0]!.hash)).toBeNull();
+      expect(await repos.links.get(pairs[0]!.unsubscribeHash)).toBeNull();
+      await repos.links.putMany([]);
+    },
+  },
+  {
+    name: 'check a batch of due messages before sending',
+    async run(repos) {
+      const s = fresh('study');
+      const codes = Array.from({ length: 60 }, (_, i) => `P-${String(i + 1).padStart(4, '0')}`);
+      for (const code of codes) {
+        await repos.participants.create(participant(s, code));
+        await repos.instances.upsertPlanned(instance(s, code, 'baseline'));
+        await repos.contacts.putContact(s, code, `${code.toLowerCase()}@example.org`);
+      }
+      await repos.contacts.suppress(s, 'P-0002', 'hard bounce', at(1));
+      await repos.contacts.unsubscribe(s, 'P-0003', at(1));
+      await repos.instances.markOpened(s, 'P-0004', 'baseline', at(1));
+      // More recipients than one BatchGetItem's 100 keys, a consent copy's target (no instance), and absent records.
+      const targets = [...codes.map((code) => ({ studyId: s, code, timepoint: 'baseline' })), { studyId: s, code: 'P-0404', timepoint: 'baseline' }, { studyId: s, code: 'P-0005' }];
+      const read = await repos.sendTargets.read(targets);
+      for (const code of codes) {
+        expect(read.participant(s, code)).toMatchObject({ code, status: 'active', revision: 1 });
+        expect(read.instance(s, code, 'baseline')).toMatchObject({ code, timepoint: 'baseline' });
+        expect(read.contact(s, code)?.email).toBe(`${code.toLowerCase()}@example.org`);
+      }
+      // Each is read as it is now (strongly consistent: the writes just above are seen).
+      expect(read.contact(s, 'P-0002')?.suppressed).toMatchObject({ reason: 'hard bounce' });
+      expect(read.contact(s, 'P-0003')?.unsubscribedAt).toBe(iso(1));
+      expect(read.contact(s, 'P-0001')).toEqual({ email: 'p-0001@example.org' });
+      expect(read.instance(s, 'P-0004', 'baseline')).toMatchObject({ status: 'open' });
+      expect(read.instance(s, 'P-0001', 'baseline')).toMatchObject({ status: 'scheduled' });
+      // What is absent, or was not asked for, is null, not an error.
+      expect(read.participant(s, 'P-0404')).toBeNull();
+      expect(read.instance(s, 'P-0404', 'baseline')).toBeNull();
+      expect(read.contact(s, 'P-0404')).toBeNull();
+      expect(read.instance(s, 'P-0001', 'week8')).toBeNull();
+      expect(read.participant(fresh('study'), 'P-0001')).toBeNull();
     },
   },
   {

@@ -22,8 +22,8 @@ describe('sending exactly once', () => {
   it('a dispatcher that dies between claim and send loses nothing: the claim is retried once its lease runs out', async () => {
     const t = await createTestContext({ now: MONDAY_10AM, dispatch: { leaseMs: minutes(10) } });
     const { email, code } = await t.enrol({ arm: 'mbpm' });
-    // Link tokens are written after the claim and before SES is called: the process dies there.
-    const dying = { ...t.deps, links: failNext(t.deps.links, 'put', { before: () => { throw new SimulatedCrash('after the claim, before SES'); } }) };
+    // Link tokens are written (a batch's at once) after the claim and before SES is called: the process dies there.
+    const dying = { ...t.deps, links: failNext(t.deps.links, 'putMany', { before: () => { throw new SimulatedCrash('after the claim, before SES'); } }) };
     await expect(runDispatch(dying)).rejects.toThrow(SimulatedCrash);
     expect(await t.inbox(email)).toEqual([]);
     const invitation = () => t.deps.messages.listForParticipant('demo', code).then((ms) => ms.find((m) => m.kind === 'invitation')!);
@@ -44,7 +44,9 @@ describe('sending exactly once', () => {
     let spy!: ReturnType<typeof spyingMailer>;
     const t = await createTestContext({ now: MONDAY_10AM, mailer: (real) => (spy = spyingMailer(real)) });
     const { email, code } = await t.enrol({ arm: 'mbpm' });
-    const dying = { ...t.deps, messages: failNext(t.deps.messages, 'markSent', { before: () => { throw new SimulatedCrash('after SES accepted, before the ledger'); } }) };
+    // A send is recorded through its batch's audit (MessageRepository.auditSends): the process dies at that write.
+    const crash = { before: (): never => { throw new SimulatedCrash('after SES accepted, before the ledger'); } };
+    const dying = { ...t.deps, messages: { ...t.deps.messages, auditSends: async (sends: Parameters<typeof t.deps.messages.auditSends>[0]) => failNext(await t.deps.messages.auditSends(sends), 'markSent', crash) } };
     await expect(runDispatch(dying)).rejects.toThrow(SimulatedCrash);
     expect(await t.inbox(email)).toHaveLength(1);
 

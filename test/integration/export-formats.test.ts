@@ -8,7 +8,7 @@ import type { Instance } from '../../functions/core/schedule/records';
 import { scoreInstrument } from '../../functions/core/scoring/engine';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { runDispatch } from '../../functions/use-cases/dispatch';
-import { exportFormats, exportStudy } from '../../functions/use-cases/export-study';
+import { EXPORT_CHUNK_BYTES, exportFormats, exportStudy } from '../../functions/use-cases/export-study';
 import { findInstrument } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 import { fhirProblems, parseNdjson } from '../helpers/fhir-r4';
 import { createTestContext, type TestContext } from '../helpers/test-context';
@@ -285,7 +285,8 @@ describe('reading a study for export', () => {
     };
     for (const format of ['long', 'wide', 'items', 'fhir'] as const) {
       events.length = 0;
-      const file = await exportStudy({ ...t.deps, instances }, 'system:test', 'demo', format, { pageSize: 1 });
+      // A byte at a time: this study's whole file is smaller than one chunk of the default size.
+      const file = await exportStudy({ ...t.deps, instances }, 'system:test', 'demo', format, { pageSize: 1, chunkBytes: 1 });
       let text = '';
       for await (const chunk of file.body) {
         events.push('data');
@@ -295,6 +296,23 @@ describe('reading a study for export', () => {
       expect(events.filter((e) => e === 'page'), format).toHaveLength(7);
       expect(events.indexOf('data'), format).toBeLessThan(events.lastIndexOf('page'));
     }
+  });
+
+  it('passes the file on in chunks of at least the chunk size, not a row at a time, the same bytes in every format', async () => {
+    for (const format of ['long', 'wide', 'items', 'fhir', 'codebook'] as const) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of (await exportStudy(t.deps, 'system:test', 'demo', format, { pageSize: 1, chunkBytes: 500 })).body) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).toString('utf8'), format).toBe(texts[format]);
+      // Rows are far shorter than 500 bytes: a row at a time would leave short chunks before the last.
+      expect(chunks.slice(0, -1).filter((chunk) => chunk.length < 500), format).toEqual([]);
+      expect(chunks.at(-1)!.length, format).toBeGreaterThan(0);
+    }
+    // By default 64 KB: the whole of this small study's file arrives as one chunk.
+    expect(EXPORT_CHUNK_BYTES).toBe(64 * 1024);
+    const whole: Buffer[] = [];
+    for await (const chunk of (await exportStudy(t.deps, 'system:test', 'demo', 'long')).body) whole.push(chunk as Buffer);
+    expect(whole).toHaveLength(1);
+    expect(whole[0]!.toString('utf8')).toBe(texts.long);
   });
 
   it('reports progress per participant', async () => {

@@ -186,7 +186,8 @@ describe('dispatching while storage and email fail', () => {
     ['the due-index read times out', [{ command: 'QueryCommand', fault: 'timeout', when: (input) => input.IndexName === 'due' && JSON.stringify(input).includes('DUE#MESSAGE#') }], 'dynamodb'],
     ['a claim is throttled', [{ command: 'UpdateItemCommand', fault: 'throttle', when: isClaim, nth: 2 }], 'dynamodb'],
     ['a claim is stored but its answer is lost, so the SDK repeats it', [{ command: 'UpdateItemCommand', fault: 'lost-response', layer: 'attempt', when: isClaim, nth: 2 }], 'dynamodb'],
-    ['a read after the claim is throttled', [{ command: 'GetItemCommand', fault: 'throttle', when: onItem('CONTACT#'), nth: 2 }], 'dynamodb'],
+    ['the batched read after the claims is throttled', [{ command: 'BatchGetItemCommand', fault: 'throttle', when: (input) => JSON.stringify(input).includes('CONTACT#') }], 'dynamodb'],
+    ['the batched write of the links is throttled', [{ command: 'BatchWriteItemCommand', fault: 'throttle', when: (input) => JSON.stringify(input).includes('LINK#') }], 'dynamodb'],
     ['SES throttles a send', [{ command: 'SendRawEmailCommand', fault: 'throttle', nth: 2 }], 'ses'],
     ['a send cannot connect to SES (connection timeout)', [{ command: 'SendRawEmailCommand', fault: 'timeout', nth: 2 }], 'ses'],
   ];

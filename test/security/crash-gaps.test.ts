@@ -172,7 +172,11 @@ describe('the process killed between a state change and its audit entry', () => 
     const expected = c.entry(state);
     expect(await lines(t, scope)).not.toContain(expected);
 
-    const crash = injectFaults(t.db.raw, [{ command: 'PutItemCommand', fault: 'crash', when: onPartition('AUDIT#') }]);
+    // The entry's own write: a PutItem, or (the dispatcher's sends) a BatchWriteItem of a batch's entries.
+    const crash = injectFaults(t.db.raw, [
+      { command: 'PutItemCommand', fault: 'crash', when: onPartition('AUDIT#') },
+      { command: 'BatchWriteItemCommand', fault: 'crash', when: (input) => JSON.stringify(input.RequestItems).includes('"pk":"AUDIT#') },
+    ]);
     const outcome = await Promise.resolve(c.change(t, state)).catch((error: unknown) => error);
     crash.remove();
     expect(crash.hits).toHaveLength(1);

@@ -2,6 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../../core/audit';
 import type { AuditOutbox } from '../../core/ports';
 import { createAuditLog } from './audit-log';
+import { batchPut } from './batch-write';
 import { conditionally, type Db } from './client';
 import { keys } from './keys';
 import { queryDue } from './query';
@@ -96,6 +97,58 @@ export async function auditedWrite(db: Db, entry: AuditEntry | undefined, target
   return applied;
 }
 
+/** Audited changes of a batch, their entries parked together (see openAuditBatch). */
+export interface AuditBatch {
+  /** Runs `write` (a conditional write that must include `mark`) with the batch's `entry` as part of it; as auditedWrite. */
+  write(entry: AuditEntry, target: AuditTarget, write: (mark: AuditMark) => Promise<boolean>): Promise<boolean>;
+  /** Appends the entries of the changes that applied, together, and drops the parked ones. */
+  close(): Promise<void>;
+}
+
+/**
+ * auditedWrite for a batch of changes (the dispatcher's sends), without three writes a change for
+ * their entries: every entry is parked in one item before the first change (one write), each
+ * change's own write adds its entry's mark (as auditedWrite's), and `close` appends the entries of
+ * the changes that applied (BatchWriteItem: an entry's key holds its id, so a repeat is the same
+ * item) and drops the parked item. The outbox recovery treats a parked batch as it treats a parked
+ * entry, entry by entry: appended if its record carries the mark, dropped if not. A change whose
+ * outcome is unknown (its write threw) leaves the parked item to it.
+ */
+export async function openAuditBatch(db: Db, changes: ReadonlyArray<{ entry: AuditEntry; target: AuditTarget }>): Promise<AuditBatch> {
+  const applied: AuditEntry[] = [];
+  let uncertain = false;
+  const parked = changes.length === 0 ? null : keys.pendingAudit(`batch-${changes[0]!.entry.id}`);
+  if (parked !== null) {
+    const first = Math.min(...changes.map((c) => Date.parse(c.entry.at)));
+    await conditionally(() =>
+      db.doc.send(
+        new PutCommand({
+          TableName: db.tables.research,
+          Item: { ...parked, type: 'pending-audit', entries: changes, ...keys.due('AUDIT', new Date(first + AUDIT_GRACE_MS).toISOString(), parked) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  }
+  return {
+    async write(entry, target, write) {
+      try {
+        const done = (await write(markOf(entry))) || (await isMarked(db, target, entry.id));
+        if (done) applied.push(entry);
+        return done;
+      } catch (error) {
+        uncertain = true;
+        throw error;
+      }
+    },
+    async close() {
+      if (parked === null) return;
+      await batchPut(db, db.tables.research, applied.map((entry) => ({ ...keys.audit(entry.scope, entry.at, entry.id), type: 'audit', ...entry })));
+      if (!uncertain) await db.doc.send(new DeleteCommand({ TableName: db.tables.research, Key: parked }));
+    },
+  };
+}
+
 /** The dispatcher's half: finishes parked entries whose writer is gone. */
 export function createAuditOutbox(db: Db): AuditOutbox {
   const log = createAuditLog(db);
@@ -104,10 +157,13 @@ export function createAuditOutbox(db: Db): AuditOutbox {
       const parked = await queryDue<Record<string, unknown>>(db, 'AUDIT', now, limit);
       let appended = 0;
       for (const item of parked) {
-        const entry = item.entry as AuditEntry;
-        if (await isMarked(db, item.target as AuditTarget, entry.id)) {
-          await log.append(entry);
-          appended++;
+        // A parked entry, or a parked batch's entries (openAuditBatch): each appended if its change happened.
+        const changes = (item.entries as Array<{ entry: AuditEntry; target: AuditTarget }> | undefined) ?? [{ entry: item.entry as AuditEntry, target: item.target as AuditTarget }];
+        for (const { entry, target } of changes) {
+          if (await isMarked(db, target, entry.id)) {
+            await log.append(entry);
+            appended++;
+          }
         }
         await db.doc.send(new DeleteCommand({ TableName: db.tables.research, Key: { pk: item.pk as string, sk: item.sk as string } }));
       }

@@ -1,10 +1,17 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ContactRepository } from '../../core/ports';
+import type { Contact, ContactRepository } from '../../core/ports';
 import { auditedWrite } from './audited-write';
 import { batchGet } from './batch-get';
 import { conditionally, type Db } from './client';
 import { queryAll } from './query';
 import { keys } from './keys';
+
+/** A contact item as the port's record. */
+export const toContact = (item: Record<string, unknown>): Contact => ({
+  email: item.email as string,
+  ...(item.suppressed ? { suppressed: item.suppressed as { reason: string; at: string } } : {}),
+  ...(item.unsubscribedAt ? { unsubscribedAt: item.unsubscribedAt as string } : {}),
+});
 
 /** Contact details live in their own table: the only place an email address is stored. */
 export function createContactRepository(db: Db): ContactRepository {
@@ -70,12 +77,7 @@ export function createContactRepository(db: Db): ContactRepository {
     async get(studyId, code) {
       // Consistent: the dispatcher checks suppression and unsubscription here just before sending.
       const { Item } = await db.doc.send(new GetCommand({ TableName, Key: keys.contact(studyId, code), ConsistentRead: true }));
-      if (!Item) return null;
-      return {
-        email: Item.email as string,
-        ...(Item.suppressed ? { suppressed: Item.suppressed as { reason: string; at: string } } : {}),
-        ...(Item.unsubscribedAt ? { unsubscribedAt: Item.unsubscribedAt as string } : {}),
-      };
+      return Item ? toContact(Item) : null;
     },
 
     async suppress(studyId, code, reason, at) {

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LinkTokenRepository } from '../../core/ports';
+import { batchPut } from './batch-write';
 import type { Db } from './client';
 import { keys } from './keys';
 
@@ -14,6 +15,16 @@ export function createLinkTokenRepository(db: Db): LinkTokenRepository {
           Item: { ...keys.link(hash), type: 'link', ...link },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
+      );
+    },
+    async putMany(pairs) {
+      await batchPut(
+        db,
+        TableName,
+        pairs.flatMap((pair) => [
+          { ...keys.link(pair.hash), type: 'link', ...pair.link },
+          { ...keys.unsubscribe(pair.unsubscribeHash), type: 'unsubscribe-link', ...pair.unsubscribe },
+        ]),
       );
     },
     async get(hash) {

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { MessageRepository } from '../../core/ports';
 import type { PlannedMessage, StoredMessage } from '../../core/schedule/records';
 import type { AuditEntry } from '../../core/audit';
-import { auditedWrite, type AuditMark } from './audited-write';
+import { auditedWrite, openAuditBatch, type AuditMark } from './audited-write';
 import { messageTransitions, type Transition } from '../../core/schedule/transitions';
 import { conditionally, type Db } from './client';
 import { conditionOf, writeTransition } from './transition-write';
@@ -22,20 +22,26 @@ const feedbackTransition = { delivered: 'deliver', bounced: 'bounce', complained
 export function createMessageRepository(db: Db): MessageRepository {
   const TableName = db.tables.research;
 
-  /** Settles a claim (sent, skipped, failed): only its holder may, and it leaves the due index. */
+  /** The write that settles a claim (sent, skipped, failed): only its holder may, and it leaves the due index. */
+  const settleWrite = (message: StoredMessage, claimant: string, transition: Transition<string>, set: string[], values: Record<string, unknown>) => (mark: AuditMark) =>
+    writeTransition(db, {
+      table: TableName,
+      key: keyOf(message),
+      transition,
+      params: { claimant },
+      set,
+      remove: ['duePk', 'dueSk', 'leaseExpiresAt'],
+      add: [mark.add],
+      values: { ...values, ...mark.values },
+    });
   const settle = (message: StoredMessage, claimant: string, transition: Transition<string>, set: string[], values: Record<string, unknown>, audit?: AuditEntry) =>
-    auditedWrite(db, audit, { table: 'research', key: keyOf(message) }, (mark: AuditMark) =>
-      writeTransition(db, {
-        table: TableName,
-        key: keyOf(message),
-        transition,
-        params: { claimant },
-        set,
-        remove: ['duePk', 'dueSk', 'leaseExpiresAt'],
-        add: [mark.add],
-        values: { ...values, ...mark.values },
-      }),
-    );
+    auditedWrite(db, audit, { table: 'research', key: keyOf(message) }, settleWrite(message, claimant, transition, set, values));
+  /** The provider id is indexed first: feedback may arrive before the ledger write that records the send. */
+  const indexProviderId = (message: StoredMessage, providerId: string, at: Date) =>
+    db.doc.send(new PutCommand({ TableName, Item: { ...keys.providerMessage(providerId), type: 'provider-message', message: keyOf(message), at: at.toISOString() } }));
+  const sentWrite = (message: StoredMessage, claimant: string, providerId: string, at: Date) =>
+    settleWrite(message, claimant, messageTransitions.send, ['providerId = :id', 'sentAt = :at'], { ':id': providerId, ':at': at.toISOString() });
+  const messageId = (m: StoredMessage) => keyOf(m).sk + '\u0000' + m.studyId;
 
   return {
     async upsertPlanned(message) {
@@ -142,14 +148,22 @@ export function createMessageRepository(db: Db): MessageRepository {
     },
 
     async markSent(message, claimant, providerId, at, audit) {
-      // The provider id is indexed first: feedback may arrive before the ledger write below.
-      await db.doc.send(
-        new PutCommand({
-          TableName,
-          Item: { ...keys.providerMessage(providerId), type: 'provider-message', message: keyOf(message), at: at.toISOString() },
-        }),
-      );
-      return settle(message, claimant, messageTransitions.send, ['providerId = :id', 'sentAt = :at'], { ':id': providerId, ':at': at.toISOString() }, audit);
+      await indexProviderId(message, providerId, at);
+      return auditedWrite(db, audit, { table: 'research', key: keyOf(message) }, sentWrite(message, claimant, providerId, at));
+    },
+
+    async auditSends(sends) {
+      const batch = await openAuditBatch(db, sends.map(({ message, entry }) => ({ entry, target: { table: 'research' as const, key: keyOf(message) } })));
+      const entries = new Map(sends.map(({ message, entry }) => [messageId(message), entry]));
+      return {
+        async markSent(message, claimant, providerId, at) {
+          await indexProviderId(message, providerId, at);
+          const entry = entries.get(messageId(message));
+          const write = sentWrite(message, claimant, providerId, at);
+          return entry === undefined ? write({ add: null, values: {}, item: {} }) : batch.write(entry, { table: 'research', key: keyOf(message) }, write);
+        },
+        close: () => batch.close(),
+      };
     },
 
     async markSkipped(message, claimant, reason, at) {

@@ -13,6 +13,7 @@ import { createLinkTokenRepository } from './link-token-repository';
 import { createMessageRepository } from './message-repository';
 import { createParticipantRepository } from './participant-repository';
 import { createRateCounter } from './rate-counter';
+import { createSendTargetReader } from './send-target-reader';
 import { createStaffRepository } from './staff-repository';
 import { createStudyRepository } from './study-repository';
 
@@ -26,6 +27,7 @@ export function createRepositories(db: Db) {
     messages: createMessageRepository(db),
     links: createLinkTokenRepository(db),
     linkTargets: createLinkTargetReader(db),
+    sendTargets: createSendTargetReader(db),
     staff: createStaffRepository(db),
     audit: createAuditLog(db),
     auditOutbox: createAuditOutbox(db),

@@ -10,6 +10,12 @@ export function createMemoryLinkTokenRepository(): LinkTokenRepository {
       if (links.peek(hash) !== undefined) throw conditionFailed('the link exists');
       links.set(hash, { studyId, code, timepoint, epoch });
     },
+    async putMany(pairs) {
+      for (const { hash, link, unsubscribeHash, unsubscribe } of pairs) {
+        links.set(hash, { studyId: link.studyId, code: link.code, timepoint: link.timepoint, epoch: link.epoch });
+        unsubscribes.set(unsubscribeHash, { studyId: unsubscribe.studyId, code: unsubscribe.code, epoch: unsubscribe.epoch });
+      }
+    },
     async get(hash) {
       const link = links.get(hash);
       // Links minted before generations existed belong to generation 0.

@@ -16,7 +16,7 @@ export function createMemoryMessageRepository(log: MemoryAuditLog): MessageRepos
   const settle = (message: StoredMessage, claimant: string, t: Transition<string>, fields: Partial<StoredMessage>) =>
     messages.transition(keyOf(message), t, { claimant }, ({ due: _due, leaseExpiresAt: _lease, ...item }) => ({ ...item, ...fields }));
 
-  return {
+  const repository: MessageRepository = {
     async upsertPlanned(message) {
       messages.transition(keyOf(message), messageTransitions.plan, {}, ({ reason: _reason, ...item }) => ({
         ...item,
@@ -68,6 +68,15 @@ export function createMemoryMessageRepository(log: MemoryAuditLog): MessageRepos
       return audited(log, audit, settle(message, claimant, messageTransitions.send, { providerId, sentAt: at.toISOString() }));
     },
 
+    async auditSends(sends) {
+      // A change and its entry are one step in memory: each send's entry is recorded with it, and nothing is parked.
+      const entries = new Map(sends.map(({ message, entry }) => [keyOf(message), entry]));
+      return {
+        markSent: (message, claimant, providerId, at) => repository.markSent(message, claimant, providerId, at, entries.get(keyOf(message))),
+        close: async () => {},
+      };
+    },
+
     async markSkipped(message, claimant, reason, at) {
       settle(message, claimant, messageTransitions.skip, { reason, settledAt: at.toISOString() });
     },
@@ -105,4 +114,5 @@ export function createMemoryMessageRepository(log: MemoryAuditLog): MessageRepos
       return messages.get(k);
     },
   };
+  return repository;
 }

@@ -12,6 +12,7 @@ import { createMemoryLinkTokenRepository } from './link-token-repository';
 import { createMemoryMessageRepository } from './message-repository';
 import { createMemoryParticipantRepository } from './participant-repository';
 import { createMemoryRateCounter } from './rate-counter';
+import { createMemorySendTargetReader } from './send-target-reader';
 import { createMemoryStaffRepository } from './staff-repository';
 import { createMemoryStudyRepository } from './study-repository';
 
@@ -24,14 +25,16 @@ export function createMemoryRepositories(): Repositories {
   const studies = createMemoryStudyRepository(audit);
   const participants = createMemoryParticipantRepository(audit);
   const instances = createMemoryInstanceRepository(audit);
+  const contacts = createMemoryContactRepository(audit);
   return {
     studies,
     participants,
-    contacts: createMemoryContactRepository(audit),
+    contacts,
     instances,
     messages: createMemoryMessageRepository(audit),
     links: createMemoryLinkTokenRepository(),
     linkTargets: createMemoryLinkTargetReader({ studies, participants, instances }),
+    sendTargets: createMemorySendTargetReader({ participants, instances, contacts }),
     staff: createMemoryStaffRepository(audit),
     audit,
     auditOutbox: memoryAuditOutbox,

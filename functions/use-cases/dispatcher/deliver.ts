@@ -1,10 +1,10 @@
 import { composeEmail } from '../../core/email/compose-email';
-import { MailerError } from '../../core/ports';
+import { MailerError, type SendAudit } from '../../core/ports';
 import { decideFailure, type FailureDecision, type FailureKind } from '../../core/schedule/failure-decision';
 import type { StoredMessage } from '../../core/schedule/records';
 import type { Study } from '../../core/study/study';
 import { auditEntry } from '../audit';
-import { gatherMaterial, type Recipient } from './email-material';
+import { gatherMaterial, type Material, type Recipient } from './email-material';
 import type { PassContext } from './pass-context';
 import type { SendPacer } from './send-pacer';
 import type { WordingCheck } from './wording-check';
@@ -37,6 +37,40 @@ export interface Delivery {
   afterSend?: () => Promise<unknown>;
 }
 
+/** A delivery with its email's material gathered (null: nothing to send to), its group, and the audit of its batch. */
+export interface PreparedDelivery extends Delivery {
+  group: ClaimedGroup;
+  material: Material | null;
+  audit: SendAudit;
+}
+
+/** The audit entry an email leaving Timepoint leaves in the trail: never its address, only whose instance it concerns. */
+const sentEntry = (deps: SendingPass['deps'], message: StoredMessage) =>
+  auditEntry(deps, {
+    scope: `study:${message.studyId}`,
+    actor: 'system:dispatcher',
+    action: 'message.sent',
+    target: `instance:${message.code}/${message.timepoint}`,
+    after: { kind: message.kind, n: message.n },
+  });
+
+/**
+ * Gathers the material of a batch's deliveries, then stores every link they carry in one batched
+ * write: each email's link is valid before any of the batch's emails leaves. A link whose email
+ * is then not sent (the send failed) is harmless: its token never left the process.
+ */
+export async function prepareDeliveries(pass: SendingPass, deliveries: Array<Delivery & { group: ClaimedGroup }>): Promise<PreparedDelivery[]> {
+  const { deps } = pass;
+  const gathered = await Promise.all(
+    deliveries.map(async (d) => ({ ...d, material: d.study === null ? null : await gatherMaterial(deps, d.message, d.study, d.recipient) })),
+  );
+  const links = gathered.flatMap((d) => (d.material?.links ? [d.material.links] : []));
+  if (links.length > 0) await deps.links.putMany(links);
+  // Every email that may leave has its entry parked before the first one does (see MessageRepository.auditSends).
+  const audit = await deps.messages.auditSends(gathered.filter((d) => d.material !== null).map(({ message }) => ({ message, entry: sentEntry(deps, message) })));
+  return gathered.map((d) => ({ ...d, audit }));
+}
+
 /** How a mailer's failure reads to the failure policy. */
 export function failureKindOf(error: unknown): FailureKind {
   if (!(error instanceof MailerError)) return 'transient';
@@ -56,13 +90,12 @@ export async function applyFailure(pass: SendingPass, message: StoredMessage, de
 }
 
 /**
- * Composes, sends and records one claimed message; returns whether the mailer accepted it. A
- * failed send is handled by the failure policy (core/schedule/failure-decision.ts).
+ * Composes, sends and records one claimed, prepared message; returns whether the mailer accepted
+ * it. A failed send is handled by the failure policy (core/schedule/failure-decision.ts).
  */
-export async function deliver(pass: SendingPass, group: ClaimedGroup, { message, study, recipient, afterSend }: Delivery): Promise<boolean> {
+export async function deliver(pass: SendingPass, { group, message, study, material, audit, afterSend }: PreparedDelivery): Promise<boolean> {
   const { deps } = pass;
-  const material = study === null ? null : await gatherMaterial(deps, message, study, recipient);
-  const email = study === null || material === null ? null : composeEmail(message, study, deps.baseUrl, material);
+  const email = study === null || material === null ? null : composeEmail(message, study, deps.baseUrl, material.material);
   if (email === null) {
     await deps.messages.markFailed(message, pass.claimant, study === null ? 'study no longer exists' : 'no recipient: the study has no contact for this message', pass.now());
     pass.count('failed');
@@ -83,17 +116,9 @@ export async function deliver(pass: SendingPass, group: ClaimedGroup, { message,
   // Outside the try: once SES has accepted, a failing ledger write must not look like a failed send
   // (that would resend at once). It propagates; the claim's lease expiry is the only path to a resend.
   // The write answers false only if our lease ran out and another dispatcher took over (it records
-  // the send it makes). An email leaving Timepoint is a change the trail must show (with the write
-  // that records it); never its address, only whose instance it concerns.
-  const audit = auditEntry(deps, {
-    scope: `study:${message.studyId}`,
-    actor: 'system:dispatcher',
-    action: 'message.sent',
-    target: `instance:${message.code}/${message.timepoint}`,
-    after: { kind: message.kind, n: message.n },
-  });
+  // the send it makes). The write carries the send's audit entry (the batch's audit appends it).
   // The two writes touch different records and neither waits on the other.
-  const [recorded, followed] = await Promise.allSettled([deps.messages.markSent(message, pass.claimant, providerId, pass.now(), audit), afterSend?.()]);
+  const [recorded, followed] = await Promise.allSettled([audit.markSent(message, pass.claimant, providerId, pass.now()), afterSend?.()]);
   if (recorded.status === 'rejected') throw recorded.reason;
   pass.count('sent');
   if (followed.status === 'rejected') throw followed.reason;

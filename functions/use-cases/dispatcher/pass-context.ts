@@ -56,6 +56,7 @@ export type DispatchDeps = Pick<
   | 'studies'
   | 'participants'
   | 'contacts'
+  | 'sendTargets'
   | 'instances'
   | 'messages'
   | 'links'
