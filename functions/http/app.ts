@@ -16,10 +16,10 @@ export type { AppDeps } from './env';
  */
 export function createApp(deps: AppDeps) {
   // The document never changes while the process runs: built once, on first request.
-  let document: Record<string, unknown> | undefined;
+  let document: Promise<Record<string, unknown>> | undefined;
   return composeApp(deps, (app) => {
     app.get('/api/health', (c) => c.json({ ok: true }));
-    app.get('/api/openapi.json', (c) => c.json((document ??= openApiDocument(apiRoutes))));
+    app.get('/api/openapi.json', async (c) => c.json(await (document ??= openApiDocument(apiRoutes))));
     mountRoutes(app, deps, staffApiRoutes, (capability) => requireStaff(deps, rolesFor(capability)));
     mountParticipantRoutes(app, deps);
   });

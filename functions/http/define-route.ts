@@ -19,8 +19,13 @@ export interface RouteSpec {
   tag: string;
   /** Who may call it (the roles come from core/auth/permissions.ts); omitted for public endpoints (links, sign-in, self-enrolment). */
   capability?: Capability;
-  /** The JSON body's schema (the use case validates with the same schema). */
-  body?: z.ZodType;
+  /**
+   * The JSON body's schema (the use case validates with the same schema), or a function that
+   * imports it: a route a Lambda serves often whose body schema is only needed when a request
+   * carries a body (or when the OpenAPI document is written) names it this way, so the Lambda's
+   * cold start builds no schema and loads no zod for it (bench/README.md#cold-start).
+   */
+  body?: z.ZodType | (() => Promise<z.ZodType>);
   /** Set instead of `body` for a non-JSON request body (e.g. text/csv). */
   bodyMediaType?: string;
   query?: z.ZodObject;
@@ -67,6 +72,9 @@ export function mountRoutes(app: Hono<AppEnv>, deps: AppDeps, routes: readonly R
     app.on(route.method.toUpperCase(), route.path, ...handlers);
   }
 }
+
+/** The schema a route's body is checked with, whichever way it is declared. */
+export type BodySchema<R> = R extends { body: () => Promise<infer S> } ? S : R extends { body: infer S extends z.ZodType } ? S : never;
 
 /** The JSON a route answers on success, as the client receives it (dates as strings). */
 export type RouteOutput<R> = R extends { handle: (...args: never[]) => infer Out } ? SuccessJson<Awaited<Out>> : never;

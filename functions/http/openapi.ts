@@ -30,9 +30,10 @@ const errorBody = {
  * The OpenAPI 3.1 document of `routes`, generated from their declarations: paths, zod schemas,
  * and who may call each (its capability and the roles that have it, from core/auth/permissions.ts).
  */
-export function openApiDocument(routes: readonly RouteSpec[]): Record<string, unknown> {
+export async function openApiDocument(routes: readonly RouteSpec[]): Promise<Record<string, unknown>> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
+    const body = typeof route.body === 'function' ? await route.body() : route.body;
     const path = openApiPath(route.path);
     const roles = route.capability === undefined ? undefined : rolesFor(route.capability);
     const parameters = [
@@ -50,12 +51,12 @@ export function openApiDocument(routes: readonly RouteSpec[]): Record<string, un
       tags: [route.tag],
       ...(roles ? { security: [{ bearer: [] }, { cookie: [] }], 'x-capability': route.capability, 'x-roles': roles } : { security: [] }),
       ...(parameters.length > 0 ? { parameters } : {}),
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body) } } } } : {}),
+      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(body) } } } } : {}),
       ...(route.bodyMediaType ? { requestBody: { required: true, content: { [route.bodyMediaType]: { schema: { type: 'string' } } } } } : {}),
       responses: Object.fromEntries(
         Object.entries({
           ...route.responses,
-          ...(route.body || route.query || route.bodyMediaType ? { 400: 'Invalid input; the message names the field' } : {}),
+          ...(body || route.query || route.bodyMediaType ? { 400: 'Invalid input; the message names the field' } : {}),
           ...(roles ? { 401: 'Not signed in', 403: 'Not allowed for this role or study' } : {}),
         }).map(([status, value]) => {
           const { description, mediaType } = typeof value === 'string' ? { description: value, mediaType: 'application/json' } : value;

@@ -1,4 +1,4 @@
-import { applyLicensedText } from '../core/catalogue/licensed-text';
+import { applyLicensedText } from '../core/catalogue/apply-licensed-text';
 import type { CatalogueInstrument } from '../core/ports';
 import type { Deps } from './deps';
 

@@ -5,7 +5,7 @@ import { randomisedArms } from '../core/allocation/allocation-config';
 import { strataProblems, type StrataValues } from '../core/allocation/strata';
 import type { StaffRole } from '../core/auth/staff';
 import { badRequest, conflict, forbidden, invalidFields, notFound } from '../core/errors';
-import { languageSchema } from '../core/i18n/language';
+import { languageSchema } from '../core/i18n/language-schema';
 import type { AllocationRecord } from '../core/ports';
 import { participantCodeSchema, timezoneSchema, type Participant, type Study } from '../core/study/study';
 import { AllocationClaimed, allocateAndCreate, createFromSlot } from './allocate-participant';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import { consentShown } from '../core/consent/consent-text';
 import { conflict, gone } from '../core/errors';
 import type { ConsentRecord } from '../core/ports';
@@ -7,16 +7,13 @@ import { auditEntry, recordAudit } from './audit';
 import { carryFromStore } from './revoke-links';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
+import type { consentBodySchema } from './participant-input';
 import { resolveLink } from './participant-link';
 
-export const consentBodySchema = z.strictObject({
-  /** The participant's name, typed as their signature. */
-  name: z.string().trim().min(2, 'type your full name').max(200),
-  /** Must be true: consent is an explicit act. */
-  agree: z.literal(true, 'must be true to give consent'),
-  /** SHA-256 of the text the page showed: if the study published a new version meanwhile, the consent is refused (409) and the new text shown. */
-  textHash: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 (hex) of the text shown').optional(),
-});
+/** The consent body's schema, imported (with zod) on the first consent given (participant-input.ts). */
+export const consentBody = () => import('./participant-input').then((m) => m.consentBodySchema);
+/** The withdrawal body's schema, imported on the first withdrawal (participant-input.ts). */
+export const participantWithdrawalBody = () => import('./participant-input').then((m) => m.participantWithdrawalSchema);
 
 type ConsentDeps = Pick<Deps, 'consents' | 'participants' | 'messages' | 'audit' | 'clock' | 'secrets'>;
 
@@ -74,7 +71,7 @@ export async function giveConsent(
   token: string,
   body: unknown,
 ): Promise<{ consented: true; version: string; at: string }> {
-  const input = parseInput(consentBodySchema, body);
+  const input = parseInput(await consentBody(), body);
   const { study, participant, status } = await resolveLink(deps, token);
   if (status === 'withdrawn') throw gone('this participation has ended');
   if (status === 'expired') throw gone('the time to complete these questionnaires has passed');
@@ -87,11 +84,6 @@ export async function giveConsent(
   return { consented: true, version: record.version, at: record.agreedAt };
 }
 
-export const participantWithdrawalSchema = z.strictObject({
-  /** In their own words, optional. */
-  reason: z.string().trim().max(500).optional(),
-});
-
 /**
  * POST /api/p/:token/withdraw: the participant withdraws their consent from their own link.
  * A withdrawal like any other (all mail stops, open questionnaires close, data stays), marked as
@@ -102,7 +94,7 @@ export async function withdrawConsent(
   token: string,
   body: unknown,
 ): Promise<{ withdrawn: true; at: string }> {
-  const { reason } = parseInput(participantWithdrawalSchema, body ?? {});
+  const { reason } = parseInput(await participantWithdrawalBody(), body ?? {});
   const { study, participant } = await resolveLink(deps, token);
   if (participant.status === 'withdrawn') return { withdrawn: true, at: participant.withdrawal?.at ?? participant.enrolledAt };
   const at = deps.clock.now().toISOString();

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { badRequest, conflict, notFound } from '../core/errors';
-import { languageSchema, type Language } from '../core/i18n/language';
+import type { Language } from '../core/i18n/language';
+import { languageSchema } from '../core/i18n/language-schema';
 import { supportText, urgentFlags } from '../core/safety/support-text';
 import type { ScoreResult } from '../core/scoring/engine';
 import type { Study, Timepoint } from '../core/study/study';
@@ -9,7 +10,7 @@ import type { Deps } from './deps';
 import { surveyView, type SurveyView } from './open-survey';
 import { parseInput } from './parse-input';
 import { checkAndScore } from './score-battery';
-import { submissionSchema } from './submit-answers';
+import { submissionSchema } from './participant-input';
 
 export const previewQuerySchema = z.object({
   timepoint: z.string().min(1).max(40).describe('the timepoint whose battery to show'),

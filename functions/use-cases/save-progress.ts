@@ -7,7 +7,7 @@ import { loadBattery } from './battery';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
 import { resolveLink } from './participant-link';
-import { submissionSchema } from './submit-answers';
+import { submissionBody } from './submit-answers';
 
 type ProgressDeps = Pick<Deps, 'links' | 'studies' | 'participants' | 'instances' | 'secrets' | 'clock' | 'catalogue' | 'licensedTexts' | 'audit'>;
 
@@ -17,7 +17,7 @@ type ProgressDeps = Pick<Deps, 'links' | 'studies' | 'participants' | 'instances
  * still be missing. Saves from two devices merge item by item, the later save winning an item.
  */
 export async function saveProgress(deps: ProgressDeps, token: string, body: unknown): Promise<{ savedAt: string; answered: number }> {
-  const { answers } = parseInput(submissionSchema, body);
+  const { answers } = parseInput(await submissionBody(), body);
   for (let attempt = 0; attempt < 8; attempt++) {
     // Contended (several tabs saving at once): back off a little, randomly, before reading again.
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 15 * attempt));

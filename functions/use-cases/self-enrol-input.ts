@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { languageSchema } from '../core/i18n/language';
+import { languageSchema } from '../core/i18n/language-schema';
 import { timezoneSchema } from '../core/study/study';
-import { consentBodySchema } from './give-consent';
+import { consentBodySchema } from './participant-input';
 
 /*
  * The bodies of self-enrolment's requests, apart from its use cases (self-enrol.ts): the route

@@ -1,5 +1,4 @@
 import { isDeepStrictEqual } from 'node:util';
-import * as z from 'zod';
 import type { AuditEntry } from '../core/audit';
 import { needsConsent } from '../core/consent/consent-text';
 import { conflict, forbidden, gone } from '../core/errors';
@@ -14,14 +13,8 @@ import { parseInput } from './parse-input';
 import { resolveLink } from './participant-link';
 import { checkAndScore } from './score-battery';
 
-/** At most this many answers in one submission: far above any battery, far below abuse. */
-const MAX_ANSWERS = 2_000;
-
-export const submissionSchema = z.object({
-  answers: z
-    .record(z.string().max(64), z.unknown())
-    .refine((a) => Object.keys(a).length <= MAX_ANSWERS, `at most ${MAX_ANSWERS} answers`),
-});
+/** The schema of saved and submitted answers, imported (with zod) on the first request that carries some (participant-input.ts). */
+export const submissionBody = () => import('./participant-input').then((m) => m.submissionSchema);
 
 /** What the participant page gets back from a submission that was stored. */
 export interface SubmitResult {
@@ -45,7 +38,7 @@ export async function submitAnswers(
   token: string,
   body: unknown,
 ): Promise<SubmitResult> {
-  const { answers } = parseInput(submissionSchema, body);
+  const { answers } = parseInput(await submissionBody(), body);
   const { study, participant, instance, status, linkEpoch } = await resolveLink(deps, token);
   const after = { study, language: participant.language ?? 'en' };
   if (status === 'completed') return repeated(deps, after, instance, answers);

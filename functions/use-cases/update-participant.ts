@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { randomisedArms } from '../core/allocation/allocation-config';
 import type { StaffRole } from '../core/auth/staff';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors';
-import { languageSchema } from '../core/i18n/language';
+import { languageSchema } from '../core/i18n/language-schema';
 import { participantCodeSchema, timezoneSchema, type Participant } from '../core/study/study';
 import type { AuditEntry } from '../core/audit';
 import { auditEntry } from './audit';

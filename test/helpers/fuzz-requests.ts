@@ -106,8 +106,8 @@ interface OpenApiDocument {
  * Every endpoint of the OpenAPI document the app serves at /api/openapi.json (generated from the
  * route declarations), known when tests are collected, so each gets its own named test.
  */
-export function documentedEndpoints(): Endpoint[] {
-  const document = openApiDocument(apiRoutes) as unknown as OpenApiDocument;
+export async function documentedEndpoints(): Promise<Endpoint[]> {
+  const document = (await openApiDocument(apiRoutes)) as unknown as OpenApiDocument;
   return Object.entries(document.paths).flatMap(([path, operations]) =>
     Object.entries(operations).map(([method, operation]) => endpointOf(method, path, operation)),
   );

@@ -85,8 +85,18 @@ describe('the participant Lambda bundle', () => {
     expect(participant.onFirstUse).toEqual(expect.arrayContaining(['surveys/catalogue.ts', 'surveys/phq9/survey.json', 'surveys/phq9/scoring.json', 'functions/adapters/bundled-catalogue/bundled-catalogue.ts']));
   });
 
+  it('compiles zod, and every schema built with it, only when a request has a body to check: opening a link loads none', () => {
+    expect(has(participant.atLoad, /node_modules\/zod\//)).toEqual([]);
+    expect(has(participant.onFirstUse, /node_modules\/zod\//).length).toBeGreaterThan(0);
+    expect(participant.atLoad).toEqual(expect.arrayContaining(['functions/config.ts', 'functions/use-cases/open-survey.ts', 'functions/use-cases/submit-answers.ts', 'functions/core/catalogue/apply-licensed-text.ts']));
+    for (const file of ['functions/use-cases/participant-input.ts', 'functions/use-cases/self-enrol-input.ts', 'functions/core/i18n/language-schema.ts', 'functions/core/catalogue/licensed-text.ts', 'functions/core/study/study.ts']) {
+      expect(participant.atLoad, file).not.toContain(file);
+    }
+    expect(participant.onFirstUse).toEqual(expect.arrayContaining(['functions/use-cases/participant-input.ts', 'functions/use-cases/self-enrol-input.ts']));
+  });
+
   it('leaves out zod\'s translations of its messages (only the English ones are used)', () => {
-    expect(has(participant.atLoad, /node_modules\/zod\/v4\/locales\/(?!en\.js)/)).toEqual([]);
+    expect(has([...participant.atLoad, ...participant.onFirstUse], /node_modules\/zod\/v4\/locales\/(?!en\.js)/)).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ import { createFuzzFixture, documentedEndpoints, fuzzEndpoint, identities, type 
  * file: there are many more endpoints, and authorisation rejects most identities early anyway.
  */
 
-const endpoints = documentedEndpoints().filter((e) => e.roles !== undefined);
+const endpoints = (await documentedEndpoints()).filter((e) => e.roles !== undefined);
 let fixture: FuzzFixture;
 const tally: StatusTally = new Map();
 beforeAll(async () => {

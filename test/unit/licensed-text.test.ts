@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyLicensedText, checkLicensedText } from '../../functions/core/catalogue/licensed-text';
+import { applyLicensedText } from '../../functions/core/catalogue/apply-licensed-text';
+import { checkLicensedText } from '../../functions/core/catalogue/licensed-text';
 import { findInstrument } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 import { fakeLicensedText } from '../helpers/licensed-fixtures';
 

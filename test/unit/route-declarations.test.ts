@@ -6,7 +6,7 @@ import { publicRoutes } from '../../functions/http/participant-app';
 import { urlOf } from '../../web/src/console/lib/client';
 
 const routes = apiRoutes as readonly RouteSpec[];
-const document = openApiDocument(routes) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; 'x-capability'?: string; 'x-roles'?: string[] }>> };
+const document = (await openApiDocument(routes)) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; 'x-capability'?: string; 'x-roles'?: string[] }>> };
 
 describe('route declarations', () => {
   it('declare each method and path once', () => {

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { allocationSchema, randomisedArms } from '../allocation/allocation-config';
 import type { StrataValues } from '../allocation/strata';
-import { languageSchema, type Language } from '../i18n/language';
+import type { Language } from '../i18n/language';
+import { languageSchema } from '../i18n/language-schema';
 import { lazySchema } from '../lazy-schema';
 import { isIanaZone } from './time-zone';
 

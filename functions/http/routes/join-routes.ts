@@ -1,4 +1,3 @@
-import { joinConfirmSchema, joinRequestSchema, joinTokenSchema } from '../../use-cases/self-enrol-input';
 import { defineRoute, type RouteServing } from '../define-route';
 import { atLeast, limitProbing } from '../probing';
 import { readJson } from '../read-json';
@@ -10,6 +9,8 @@ const tag = 'Self-enrolment (public)';
  * participant link's cold start would otherwise compile (bench/README.md#cold-start).
  */
 const selfEnrol = () => import('../../use-cases/self-enrol');
+/** The request bodies' schemas (zod, the study's schemas), imported with self-enrolment's use cases, not at load. */
+const input = () => import('../../use-cases/self-enrol-input');
 /** The emailed link's token is looked up: a client that keeps finding nothing is guessing. */
 const tokenLookUp: RouteServing = { before: (deps) => limitProbing(deps, 'join-link', (status) => status === 404) };
 
@@ -31,7 +32,7 @@ export const joinRoutes = [
       path: '/api/join/:studyId',
       tag,
       summary: 'Screener answers (and, if eligible, an email address): always 202 with the same body; eligible people are emailed a verification link; per-address and per-client limits',
-      body: joinRequestSchema,
+      body: () => input().then((m) => m.joinRequestSchema),
       responses: { 202: '{status, message} (the same for everyone)', 400: 'Invalid answers, or no email from someone eligible', 404: 'No open join link', 429: 'Too many requests from this client' },
     },
     // Every outcome takes as long as the slowest (an email sent), so timing tells nothing either.
@@ -46,7 +47,7 @@ export const joinRoutes = [
       path: '/api/join/:studyId/verify',
       tag,
       summary: 'The emailed link was opened: the address is verified; answers the consent text to read',
-      body: joinTokenSchema,
+      body: () => input().then((m) => m.joinTokenSchema),
       responses: { 200: '{status, study, language, consent?}', 404: 'Unknown link', 410: 'Expired' },
     },
     async (c, deps) => c.json(await (await selfEnrol()).verifyJoin(deps, c.req.param('studyId'), await readJson(c))),
@@ -58,7 +59,7 @@ export const joinRoutes = [
       path: '/api/join/:studyId/enrol',
       tag,
       summary: 'Consent (typed name, agree), then allocation, then enrolment: answers a link to the questionnaires open now',
-      body: joinConfirmSchema,
+      body: () => input().then((m) => m.joinConfirmSchema),
       responses: { 200: '{status, link, opensAt}', 400: 'No consent given', 404: 'Unknown link', 409: 'Already taking part, or the consent text changed', 410: 'Expired' },
     },
     async (c, deps) => c.json(await (await selfEnrol()).confirmJoin(deps, c.req.param('studyId'), await readJson(c))),

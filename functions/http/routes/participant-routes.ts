@@ -1,7 +1,7 @@
-import { consentBodySchema, giveConsent, participantWithdrawalSchema, withdrawConsent } from '../../use-cases/give-consent';
+import { consentBody, giveConsent, participantWithdrawalBody, withdrawConsent } from '../../use-cases/give-consent';
 import { openSurvey } from '../../use-cases/open-survey';
 import { saveProgress } from '../../use-cases/save-progress';
-import { submissionSchema, submitAnswers } from '../../use-cases/submit-answers';
+import { submissionBody, submitAnswers } from '../../use-cases/submit-answers';
 import { unsubscribe, unsubscribeStatus } from '../../use-cases/unsubscribe';
 import type { LinkProbe } from '../../use-cases/participant-link';
 import { defineRoute, type RouteServing } from '../define-route';
@@ -38,7 +38,7 @@ export const participantRoutes = [
       path: '/api/p/answers',
       tag,
       summary: `Save answers so far (not scored); merges with saves from other devices. ${viaHeader}`,
-      body: submissionSchema,
+      body: submissionBody,
       responses: { 200: '{savedAt, answered}', 404: 'Unknown link', 409: 'Completed or not open', 410: 'Expired or withdrawn' },
     },
     async (c, deps) => c.json(await saveProgress(probed(c, deps), linkTokenOf(c), await readJson(c))),
@@ -50,7 +50,7 @@ export const participantRoutes = [
       path: '/api/p/submit',
       tag,
       summary: `Final answers: checked, scored, stored. ${viaHeader}`,
-      body: submissionSchema,
+      body: submissionBody,
       responses: { 200: '{status, completedAt}', 404: 'Unknown link', 409: 'Already completed, or not open', 410: 'Expired or withdrawn' },
     },
     async (c, deps) => c.json(await submitAnswers(probed(c, deps), linkTokenOf(c), await readJson(c))),
@@ -62,7 +62,7 @@ export const participantRoutes = [
       path: '/api/p/consent',
       tag,
       summary: `Give consent to the current version: typed name, agree: true (records version, SHA-256 of the text shown, time, language; emails a copy). ${viaHeader}`,
-      body: consentBodySchema,
+      body: consentBody,
       responses: { 200: '{consented, version, at}', 400: 'No name, or agree is not true', 404: 'Unknown link', 409: 'The text changed since it was shown, or completed', 410: 'Expired, withdrawn or revoked' },
     },
     async (c, deps) => c.json(await giveConsent(probed(c, deps), linkTokenOf(c), await readJson(c))),
@@ -74,7 +74,7 @@ export const participantRoutes = [
       path: '/api/p/withdraw',
       tag,
       summary: `Withdraw consent: leave the study (no more emails, every link revoked; data kept), with an optional reason. ${viaHeader}`,
-      body: participantWithdrawalSchema,
+      body: participantWithdrawalBody,
       responses: { 200: '{withdrawn, at}', 404: 'Unknown link', 410: 'Revoked' },
     },
     async (c, deps) => c.json(await withdrawConsent(probed(c, deps), linkTokenOf(c), await readOptionalJson(c))),
@@ -86,12 +86,12 @@ export const participantRoutes = [
     linkLookUp,
   ),
   defineRoute(
-    { method: 'put', path: '/api/p/:token/answers', tag, summary: pathForm, body: submissionSchema, responses: { 200: '{savedAt, answered}', 404: 'Unknown link', 409: 'Completed or not open', 410: 'Expired or withdrawn' } },
+    { method: 'put', path: '/api/p/:token/answers', tag, summary: pathForm, body: submissionBody, responses: { 200: '{savedAt, answered}', 404: 'Unknown link', 409: 'Completed or not open', 410: 'Expired or withdrawn' } },
     async (c, deps) => c.json(await saveProgress(probed(c, deps), c.req.param('token'), await readJson(c))),
     linkLookUp,
   ),
   defineRoute(
-    { method: 'post', path: '/api/p/:token/submit', tag, summary: pathForm, body: submissionSchema, responses: { 200: '{status, completedAt}', 404: 'Unknown link', 409: 'Already completed, or not open', 410: 'Expired or withdrawn' } },
+    { method: 'post', path: '/api/p/:token/submit', tag, summary: pathForm, body: submissionBody, responses: { 200: '{status, completedAt}', 404: 'Unknown link', 409: 'Already completed, or not open', 410: 'Expired or withdrawn' } },
     async (c, deps) => c.json(await submitAnswers(probed(c, deps), c.req.param('token'), await readJson(c))),
     linkLookUp,
   ),

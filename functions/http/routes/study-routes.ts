@@ -18,7 +18,7 @@ import {
 } from '../../use-cases/manage-study';
 import { previewQuerySchema, previewTimepoint, scorePreview } from '../../use-cases/preview-timepoint';
 import { migrateParticipants, migrationSchema, previewMigration, publishProtocol, publishSchema } from '../../use-cases/protocol-versions';
-import { submissionSchema } from '../../use-cases/submit-answers';
+import { submissionSchema } from '../../use-cases/participant-input';
 import { studyDashboard } from '../../use-cases/study-dashboard';
 import { defineRoute } from '../define-route';
 import { readJson, readOptionalJson } from '../read-json';
