@@ -88,8 +88,8 @@ export interface Deps {
   links: LinkTokenRepository;
   /** A link's study, participant and instance in one read, where the store can batch them; without it, three reads at once. */
   linkTargets?: LinkTargetReader;
-  /** The dispatcher's checks for a batch of claimed messages in a few batched reads, where the store can batch them; without it, three reads a message. */
-  sendTargets?: SendTargetReader;
+  /** The dispatcher's checks for a batch of claimed messages in a few batched reads. */
+  sendTargets: SendTargetReader;
   staff: StaffRepository;
   audit: AuditLog;
   /** Finishes audit entries whose change happened but whose append was interrupted. */

@@ -1,6 +1,6 @@
 import { chunkRows, type ImportChunkOutcome, type ImportEnrolledRow, type ImportJob, type ImportJobRow, type ImportJobStatus, type ImportRowFailure } from '../core/import/import-job';
 import { isAppError, notFound } from '../core/errors';
-import type { Study } from '../core/study/study';
+import type { Participant, Study } from '../core/study/study';
 import { auditEntry, recordAudit } from './audit';
 import type { Actor, Deps } from './deps';
 import { enrolmentWarnings, enrolOne } from './enrol-participant';
@@ -196,27 +196,37 @@ export async function runImportJobs(deps: JobDeps & Pick<Deps, 'dispatch'>, opti
  * so the job ends and the coordinator can import those rows again. Only reads: nothing is enrolled.
  */
 async function givenUpChunk(deps: Pick<JobDeps, 'participants' | 'contacts'>, study: Study, rows: ImportJobRow[], attempts: number): Promise<ImportChunkOutcome> {
-  const address = (row: ImportJobRow) => row.email.trim().toLowerCase();
-  const [existing, holders] = await Promise.all([deps.participants.getMany(study.id, rows.map((r) => r.code)), deps.contacts.heldByMany(study.id, rows.map(address))]);
+  const enrolledBefore = await earlierEnrolments(deps, study, rows);
   const enrolledRows: ImportEnrolledRow[] = [];
   const failed: ImportRowFailure[] = [];
   for (const row of rows) {
-    const participant = existing.get(row.code);
-    if (participant !== undefined && holders.get(address(row)) === row.code) enrolledRows.push({ row: row.row, code: row.code, arm: participant.arm });
+    const participant = enrolledBefore(row);
+    if (participant !== undefined) enrolledRows.push({ row: row.row, code: row.code, arm: participant.arm });
     else failed.push({ row: row.row, message: `not enrolled: this part of the import failed ${attempts} times for a reason not in the row (the dispatcher's log says why); import the row again` });
   }
   return { enrolled: enrolledRows.length, enrolledRows, failed };
 }
 
+/**
+ * What an earlier run of a chunk enrolled, in two batched reads: a row's participant when it
+ * exists under the row's assigned code and holds the row's address (the contact is written
+ * before the participant, so such a row is enrolled whole); undefined otherwise.
+ */
+async function earlierEnrolments(deps: Pick<JobDeps, 'participants' | 'contacts'>, study: Study, rows: ImportJobRow[]): Promise<(row: ImportJobRow) => Participant | undefined> {
+  const address = (row: ImportJobRow) => row.email.trim().toLowerCase();
+  const [existing, holders] = await Promise.all([deps.participants.getMany(study.id, rows.map((r) => r.code)), deps.contacts.heldByMany(study.id, rows.map(address))]);
+  return (row) => (holders.get(address(row)) === row.code ? existing.get(row.code) : undefined);
+}
+
 /** Enrols a chunk's rows with their assigned codes; a row enrolled by an earlier run of this chunk counts as enrolled. */
 async function enrolChunk(deps: JobDeps, job: ImportJob, study: Study, rows: ImportJobRow[]): Promise<ImportChunkOutcome> {
-  const existing = await deps.participants.getMany(study.id, rows.map((r) => r.code));
-  const holders = await deps.contacts.heldByMany(study.id, rows.map((r) => r.email.trim().toLowerCase()));
+  const enrolledBefore = await earlierEnrolments(deps, study, rows);
   const enrolledRows: ImportEnrolledRow[] = [];
   const failed: ImportRowFailure[] = [];
   await inParallel(rows, ENROL_CONCURRENCY, async (row) => {
-    if (existing.has(row.code) && holders.get(row.email.trim().toLowerCase()) === row.code) {
-      enrolledRows.push({ row: row.row, code: row.code, arm: existing.get(row.code)!.arm });
+    const earlier = enrolledBefore(row);
+    if (earlier !== undefined) {
+      enrolledRows.push({ row: row.row, code: row.code, arm: earlier.arm });
       return;
     }
     const input = {

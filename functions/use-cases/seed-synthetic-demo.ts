@@ -88,6 +88,7 @@ interface SeedDeps
     | 'sealer'
     | 'random'
     | 'importJobs'
+    | 'sendTargets'
   > {
   clock: Clock;
 }

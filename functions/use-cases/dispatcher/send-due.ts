@@ -92,7 +92,7 @@ async function prepareBatch(pass: SendingPass, recipients: StoredMessage[][]): P
   batch.claimed = batch.groups.reduce((n, g) => n + g.messages.length, 0);
   if (batch.groups.length === 0) return batch;
   try {
-    const targets = await readTargets(deps, batch.groups.flatMap(({ messages: [first] }) => (first!.kind === 'alert' || first!.kind === 'notice' ? [] : [targetOf(first!)])));
+    const targets = await deps.sendTargets.read(batch.groups.flatMap(({ messages: [first] }) => (first!.kind === 'alert' || first!.kind === 'notice' ? [] : [targetOf(first!)])));
     const deliveries: GroupDelivery[] = [];
     // A recipient whose checks fail (the database unavailable for its hold, say) does not hold up the others.
     await inPool(batch.groups, deps.dispatch.concurrency, async (group) => {
@@ -171,29 +171,6 @@ async function claimGroup(pass: SendingPass, due: StoredMessage[], group: Claime
 
 /** What a participant message is checked against: the participant, their contact and (for a questionnaire) the instance. */
 const targetOf = (m: StoredMessage): SendTarget => (m.kind === 'consent' ? { studyId: m.studyId, code: m.code } : { studyId: m.studyId, code: m.code, timepoint: m.timepoint });
-
-/** The batch's checks in a few batched reads where the store has them; otherwise each record on its own (all at once). */
-async function readTargets(deps: Pick<DispatchDeps, 'sendTargets' | 'participants' | 'instances' | 'contacts'>, targets: SendTarget[]): Promise<SendTargets> {
-  if (deps.sendTargets) return deps.sendTargets.read(targets);
-  const found = new Map<string, unknown>();
-  await Promise.all(
-    targets.map(async ({ studyId, code, timepoint }) => {
-      const [participant, contact, instance] = await Promise.all([
-        deps.participants.get(studyId, code),
-        deps.contacts.get(studyId, code),
-        timepoint === undefined ? null : deps.instances.get(studyId, code, timepoint),
-      ]);
-      found.set(`p|${studyId}|${code}`, participant).set(`c|${studyId}|${code}`, contact);
-      if (timepoint !== undefined) found.set(`i|${studyId}|${code}|${timepoint}`, instance);
-    }),
-  );
-  const get = <T>(key: string) => (found.get(key) as T | null | undefined) ?? null;
-  return {
-    participant: (studyId, code) => get(`p|${studyId}|${code}`),
-    instance: (studyId, code, timepoint) => get(`i|${studyId}|${code}|${timepoint}`),
-    contact: (studyId, code) => get(`c|${studyId}|${code}`),
-  };
-}
 
 /**
  * Runs `work` over `items` with at most `size` in flight. One item failing does not stop the
