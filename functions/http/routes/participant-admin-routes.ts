@@ -10,18 +10,15 @@ import { importRefusal, startImport } from './import-job-routes';
 const tag = 'Participants';
 const capability = 'participants.manage';
 
-/*
- * The use cases that plan a participant's schedule (luxon's calendar arithmetic, the planner,
- * allocation), imported on the first request that needs them rather than at every staff API cold
- * start (bench/README.md#cold-start); their request bodies' schemas come with them.
- */
-/** Enrolling one participant. */
+// The use cases that plan a participant's schedule (the planner, luxon's calendar arithmetic,
+// allocation) are imported by the first request that needs them, not at every staff API cold
+// start (bench/README.md#cold-start); their request bodies' schemas come with them.
 const enrolment = () => import('../../use-cases/enrol-participant');
-/** Checking a participants CSV (the dry run). */
+/** The dry run's checks (the import itself is a job: import-job-routes.ts). */
 const csvImport = () => import('../../use-cases/import-participants');
-/** The participants list, a participant's timeline and their plan under a protocol version. */
+/** The participants list, a participant's timeline, and their plan under a protocol version. */
 const views = () => import('../../use-cases/participant-views');
-/** Changing or withdrawing a participant (their schedule is planned again). */
+/** Changing or withdrawing a participant: their schedule is planned again. */
 const changes = () => import('../../use-cases/update-participant');
 
 /** Coordinators' participant management. */
