@@ -23,19 +23,13 @@ import { staffActor } from '../staff-actor';
 
 const tag = 'Studies';
 /**
- * Publishing, previewing and migrating protocol versions, imported on the first such request:
- * they plan schedules (luxon's calendar arithmetic), which listing, reading or monitoring a study
- * never does, so the staff API's cold start does not compile them (bench/README.md#cold-start).
- * Their request bodies' schemas come with them (the OpenAPI document imports them when written).
+ * Publishing, previewing and migrating protocol versions (they plan schedules) and the export,
+ * imported by the first request that needs them (on-first-use.ts); their request bodies' schemas
+ * come with them (the OpenAPI document imports them when it is written).
  */
-const protocolVersions = () => import('../../use-cases/protocol-versions');
-const protocolBody = () => protocolVersions().then((m) => m.publishSchema);
-const migrationBody = () => protocolVersions().then((m) => m.migrationSchema);
-/**
- * The export's reading and file writing (CSV, FHIR), imported on the first export: in AWS the
- * export function serves this route (export-app.ts), so the staff API never loads them there.
- */
-const studyExport = () => import('../../use-cases/export-study');
+const onFirstUse = () => import('./on-first-use');
+const protocolBody = () => onFirstUse().then((m) => m.protocolVersions.publishSchema);
+const migrationBody = () => onFirstUse().then((m) => m.protocolVersions.migrationSchema);
 
 const exportQuery = z.object({
   format: z.string().optional().describe('long (default), wide, items, codebook, codebook-json, fhir'),
@@ -72,7 +66,7 @@ export const studyRoutes = [
   ),
   defineRoute(
     { method: 'put', path: '/api/studies/:studyId/protocol', tag, summary: 'Publish an edited protocol as the next version', capability: 'studies.configure', body: protocolBody, responses: { 201: 'The published protocol' } },
-    async (c, deps) => c.json({ protocol: await (await protocolVersions()).publishProtocol(deps, staffActor(c), c.req.param('studyId'), await readJson(c)) }, 201),
+    async (c, deps) => c.json({ protocol: await (await onFirstUse()).protocolVersions.publishProtocol(deps, staffActor(c), c.req.param('studyId'), await readJson(c)) }, 201),
   ),
   defineRoute(
     { method: 'post', path: '/api/studies/:studyId/protocol/validate', tag, summary: 'Validation report of a draft protocol (nothing saved)', capability: 'studies.configure', body: protocolBody, responses: { 200: '{ok, problems: [{field, message}]}' } },
@@ -80,11 +74,11 @@ export const studyRoutes = [
   ),
   defineRoute(
     { method: 'post', path: '/api/studies/:studyId/protocol/preview', tag, summary: 'Messages a draft would add or move for participants on the current version', capability: 'studies.configure', body: protocolBody, responses: { 200: 'Validation report and changes' } },
-    async (c, deps) => c.json(await (await protocolVersions()).previewProtocolDraft(deps, c.req.param('studyId'), await readJson(c))),
+    async (c, deps) => c.json(await (await onFirstUse()).protocolVersions.previewProtocolDraft(deps, c.req.param('studyId'), await readJson(c))),
   ),
   defineRoute(
     { method: 'post', path: '/api/studies/:studyId/protocol/migrate', tag, summary: 'Move participants to a protocol version (unsent messages move)', capability: 'studies.configure', body: migrationBody, responses: { 200: '{migrated, unchanged}' } },
-    async (c, deps) => c.json(await (await protocolVersions()).migrateParticipants(deps, staffActor(c), c.req.param('studyId'), await readJson(c))),
+    async (c, deps) => c.json(await (await onFirstUse()).protocolVersions.migrateParticipants(deps, staffActor(c), c.req.param('studyId'), await readJson(c))),
   ),
   defineRoute(
     {
@@ -96,7 +90,7 @@ export const studyRoutes = [
       body: migrationBody,
       responses: { 200: '{version, participants, fromVersions, changes}' },
     },
-    async (c, deps) => c.json(await (await protocolVersions()).previewMigration(deps, c.req.param('studyId'), await readJson(c))),
+    async (c, deps) => c.json(await (await onFirstUse()).protocolVersions.previewMigration(deps, c.req.param('studyId'), await readJson(c))),
   ),
   defineRoute(
     { method: 'post', path: '/api/studies/:studyId/email-preview', tag, summary: 'An invitation or reminder rendered with sample values', capability: 'studies.configure', body: emailPreviewSchema, responses: { 200: '{subject, text, html}' } },
@@ -165,7 +159,7 @@ export const studyRoutes = [
     },
     async (c, deps) => {
       const query = parseInput(exportQuery, c.req.query());
-      const file = await (await studyExport()).exportStudy(deps, staffActor(c), c.req.param('studyId'), query.format, {
+      const file = await (await onFirstUse()).studyExport.exportStudy(deps, staffActor(c), c.req.param('studyId'), query.format, {
         includeTest: query.include_test === '1',
         bom: query.bom === '1',
         ...(query.delimiter ? { delimiter: query.delimiter } : {}),
