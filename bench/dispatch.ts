@@ -5,7 +5,7 @@
  * and empty. See bench/README.md.
  */
 import { SendEmailCommand } from '@aws-sdk/client-ses';
-import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createSesClient } from '../functions/adapters/ses/ses-client';
 import { createSesMailer } from '../functions/adapters/ses/ses-mailer';
 import type { Mailer, OutgoingEmail } from '../functions/core/ports';
@@ -139,9 +139,46 @@ async function main(): Promise<void> {
       );
       return ms / opts.messages;
     };
+    // The requests docs/scheduling.md's guarantees need for one invitation, made bare at the same
+    // concurrency, with none of the dispatcher's own work: the claim, the send as the product must
+    // make it (raw MIME through the real mailer: unsubscribe headers, a stable Message-ID), then the
+    // ledger's `sent`, the feedback index and the instance's opening. Its ratio to the baseline is
+    // what the guarantees cost before any code runs; the dispatcher's to it, what the code adds.
+    let floorRound = 0;
+    const floor = async () => {
+      const round = floorRound++;
+      const keys = Array.from({ length: opts.messages }, (_, i) => ({ message: { pk: 'BENCH#FLOOR', sk: `${round}#MESSAGE#${pad(i)}` }, instance: { pk: 'BENCH#FLOOR', sk: `${round}#INSTANCE#${pad(i)}` } }));
+      const items = keys.flatMap((k) => [{ ...k.message, status: 'pending' }, { ...k.instance, status: 'scheduled' }]);
+      for (let b = 0; b < items.length; b += 25) {
+        await stack.db.doc.send(new BatchWriteCommand({ RequestItems: { [stack.db.tables.research]: items.slice(b, b + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+      }
+      const transition = (key: Record<string, string>, from: string, to: string, extra: Record<string, unknown> = {}) =>
+        stack.db.doc.send(
+          new UpdateCommand({
+            TableName: stack.db.tables.research,
+            Key: key,
+            UpdateExpression: `SET #s = :to${Object.keys(extra).map((k) => `, ${k} = :${k}`).join('')}`,
+            ConditionExpression: '#s = :from',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':to': to, ':from': from, ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [`:${k}`, v])) },
+          }),
+        );
+      const ms = await time(() =>
+        pool(keys, concurrency, async (key, i) => {
+          await transition(key.message, 'pending', 'claimed', { leaseUntil: clock.now().getTime() + 60_000 });
+          const { messageId: providerId } = await realMailer.send({ ...email, to: [emailOf('floor', round * opts.messages + i)] });
+          await Promise.all([
+            transition(key.message, 'claimed', 'sent', { providerId, sentAt: clock.now().toISOString() }),
+            stack.db.doc.send(new PutCommand({ TableName: stack.db.tables.research, Item: { pk: `BENCH#SES#${providerId}`, sk: 'SES', message: key.message.sk }, ConditionExpression: 'attribute_not_exists(pk)' })),
+            transition(key.instance, 'scheduled', 'open', { openedAt: clock.now().toISOString() }),
+          ]);
+        }),
+      );
+      return ms / opts.messages;
+    };
     report.log(`per message: ${opts.rounds} rounds of ${opts.messages}, alternating`);
     db.reset();
-    const perMessage = await alternate({ dispatcher: dispatcherRound, baseline }, { rounds: opts.rounds, progress: (r) => report.log(`round ${r}/${opts.rounds}`) });
+    const perMessage = await alternate({ dispatcher: dispatcherRound, baseline, floor }, { rounds: opts.rounds, progress: (r) => report.log(`round ${r}/${opts.rounds}`) });
     report.recordUsage('message sent', db.usage(opts.rounds * opts.messages, { emails: 1, sequential: undefined, ms: stats(perMessage.dispatcher).median }));
     const commands = db.commands(opts.rounds * opts.messages);
     const targets = db.targets(opts.rounds * opts.messages);
@@ -174,10 +211,11 @@ async function main(): Promise<void> {
     report.recordUsage('backlog message (paced passes)', { ...backlogUsage, emails: 1, sequential: undefined });
 
     // ---- Report ----
-    const [d, b] = [stats(perMessage.dispatcher), stats(perMessage.baseline)];
+    const [d, b, f] = [stats(perMessage.dispatcher), stats(perMessage.baseline), stats(perMessage.floor)];
     report.section(
       `Per message, ${opts.rounds} rounds of ${opts.messages} (no pacing; time per message of each round)`,
-      table(['path', 'median (p90, min–max)'], [['runDispatch passes: due query, claim, checks, render, send, ledger', fmtSpread(d)], [`baseline: SendEmail + conditional UpdateItem, ${concurrency} in flight`, fmtSpread(b)]]) +
+      table(['path', 'median (p90, min–max)'], [['runDispatch passes: due query, claim, checks, render, send, ledger', fmtSpread(d)], [`baseline: SendEmail + conditional UpdateItem, ${concurrency} in flight`, fmtSpread(b)], [`floor: what the guarantees need, bare: claim, raw send (the product's mailer), then sent + feedback index + instance open; ${concurrency} in flight`, fmtSpread(f)]]) +
+        `\nfloor ÷ baseline: ${(f.median / b.median).toFixed(2)}× (the guarantees' requests); dispatcher ÷ floor: ${(d.median / f.median).toFixed(2)}× (the dispatcher's own work)` +
         `\ndispatcher's DynamoDB calls per message: ${commands}` +
         `\nby the kind of item they touch (bench/README.md#dispatch accounts for each): ${targets}`,
     );
@@ -198,7 +236,7 @@ async function main(): Promise<void> {
     );
     report.section('DynamoDB per operation (RRU/WRU as billed on demand, see bench/lib/db-calls.ts)', report.usageTable());
     const ratio = d.median / b.median;
-    report.target({ name: "dispatcher's time per message, median of rounds", measured: fmtMs(d.median), baseline: `${fmtMs(b.median)} (SendEmail + conditional UpdateItem)`, ratio, goal: '≤ 1.5× the baseline', met: ratio <= 1.5 });
+    report.target({ name: "dispatcher's time per message, median of rounds", measured: `${fmtMs(d.median)}; the guarantees' requests alone ${fmtMs(f.median)} (${(f.median / b.median).toFixed(2)}× the baseline)`, baseline: `${fmtMs(b.median)} (SendEmail + conditional UpdateItem)`, ratio, goal: '≤ 1.5× the baseline', met: ratio <= 1.5 });
     report.target({ name: `backlog of ${fmtInt(opts.backlog)}: busiest one-second window`, measured: `${second.most} sends`, baseline: `${opts.rate}/s configured`, ratio: second.most / opts.rate, goal: `≤ ${opts.rate}, wherever the window starts`, met: second.most <= opts.rate });
     report.target({ name: `backlog of ${fmtInt(opts.backlog)}: busiest ten-second window`, measured: `${tenSeconds.most} sends`, baseline: `${opts.rate}/s configured`, ratio: tenSeconds.most / (10 * opts.rate), goal: `≤ ${10 * opts.rate}, wherever the window starts`, met: tenSeconds.most <= 10 * opts.rate });
     report.target({ name: `backlog of ${fmtInt(opts.backlog)}: drain rate`, measured: `${rate.toFixed(2)} emails/s`, baseline: `${opts.rate}/s configured`, ratio: rate / opts.rate, goal: '≥ 0.95× the configured rate', met: rate >= 0.95 * opts.rate });

@@ -2,6 +2,8 @@ import type { Context, Hono, MiddlewareHandler, TypedResponse } from 'hono';
 import type { ClientErrorStatusCode } from 'hono/utils/http-status';
 import type * as z from 'zod';
 import type { Capability } from '../core/auth/permissions';
+import { invalidFields } from '../core/errors';
+import { parseInput } from '../use-cases/parse-input';
 import type { AppDeps, AppEnv } from './env';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -28,6 +30,12 @@ export interface RouteSpec {
   body?: z.ZodType | (() => Promise<z.ZodType>);
   /** Set instead of `body` for a non-JSON request body (e.g. text/csv). */
   bodyMediaType?: string;
+  /**
+   * The query parameters it reads. The router checks every request's query against this schema
+   * before the handler runs (after the role check), so a value the declaration does not allow is
+   * a 400 naming the parameter, never a default silently taken (`?dryRun=yes` is not a real import).
+   * Parameters it does not name are ignored, as a cache-buster should be.
+   */
   query?: z.ZodObject;
   /** Status code → description (and the media type when it is not JSON). */
   responses: Record<number, string | { description: string; mediaType: string }>;
@@ -65,12 +73,31 @@ export type StaffGuard = (capability: Capability) => MiddlewareHandler<AppEnv>;
 export function mountRoutes(app: Hono<AppEnv>, deps: AppDeps, routes: readonly Route[], guard?: StaffGuard): void {
   for (const route of routes) {
     if (route.capability !== undefined && guard === undefined) throw new Error(`${route.method} ${route.path} needs ${route.capability}, and nothing here checks it`);
-    const middleware = [...(route.capability !== undefined && guard ? [guard(route.capability)] : []), ...(route.before ? [route.before(deps)] : [])];
+    const middleware = [
+      ...(route.capability !== undefined && guard ? [guard(route.capability)] : []),
+      ...(route.query ? [checkQuery(route.query)] : []),
+      ...(route.before ? [route.before(deps)] : []),
+    ];
     const serve: MiddlewareHandler<AppEnv> = async (c) => route.handle(c, deps);
     // Hono types each arity of `on` separately; the handlers here are a list.
     const handlers = [...middleware, serve] as [MiddlewareHandler<AppEnv>];
     app.on(route.method.toUpperCase(), route.path, ...handlers);
   }
+}
+
+/**
+ * Refuses a request whose query the route's declaration does not allow: one 400 naming every bad
+ * parameter. A parameter given twice is refused too: which of the two a handler would read is not
+ * something a caller should have to guess.
+ */
+function checkQuery(schema: z.ZodObject): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const all = c.req.queries();
+    const repeated = Object.keys(schema.shape).filter((name) => (all[name]?.length ?? 0) > 1);
+    if (repeated.length > 0) throw invalidFields(repeated.map((field) => ({ field, message: 'is given more than once' })));
+    parseInput(schema, Object.fromEntries(Object.entries(all).map(([name, values]) => [name, values[0]])));
+    await next();
+  };
 }
 
 /** The schema a route's body is checked with, whichever way it is declared. */
