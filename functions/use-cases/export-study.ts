@@ -32,6 +32,7 @@ export type CsvDelimiter = keyof typeof csvDelimiters;
 
 export interface ExportOptions {
   onProgress?: (progress: ExportProgress) => void;
+  /** Items per page of both reads (default: `EXPORT_PARTICIPANTS_PER_PAGE` participants, and instances in DynamoDB's 1 MB pages). */
   pageSize?: number;
   /** Bytes the body gathers before it passes them on (default `EXPORT_CHUNK_BYTES`; the last chunk may be shorter). */
   chunkBytes?: number;
