@@ -1,6 +1,6 @@
 /**
  * Lambda's response streaming, as the Node.js runtime provides it to a handler wrapped in
- * `awslambda.streamifyResponse` (hono/aws-lambda's `streamHandle`): the runtime's `awslambda`
+ * `awslambda.streamifyResponse` (the export Lambda, functions/http/lambda-stream.ts): the runtime's `awslambda`
  * global, and a response stream that is consumed as a function URL consumes it, a chunk at a
  * time with backpressure, never collected unless asked. Used by the export benchmark's child
  * process (bench/lib/export-child.ts) and the export Lambda's tests; nothing of the harness.
@@ -27,7 +27,7 @@ type StreamingHandler = (event: unknown, responseStream: Writable, context: unkn
 
 /**
  * Defines the `awslambda` global the Lambda runtime defines, before the handler module is loaded
- * (`streamHandle` calls `awslambda.streamifyResponse` at load).
+ * (the export Lambda calls `awslambda.streamifyResponse` at load).
  */
 export function installLambdaStreamingRuntime(): void {
   (globalThis as { awslambda?: unknown }).awslambda = {
@@ -51,11 +51,21 @@ class ResponseStream extends Writable {
   bytes = 0;
   lines = 0;
   chunks = 0;
+  /** What the handler tried to write after the stream was destroyed or ended (a well-behaved handler writes nothing then). */
+  readonly late: string[] = [];
   private readonly kept: Buffer[] | undefined;
 
-  constructor(keepBody: boolean) {
+  constructor(
+    keepBody: boolean,
+    private readonly onWrite?: (bytes: number) => void,
+  ) {
     super({ highWaterMark: 16 * 1024 });
     this.kept = keepBody ? [] : undefined;
+  }
+
+  override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    if (this.destroyed || this.writableEnded) this.late.push(String(chunk));
+    return super.write(chunk, encoding as BufferEncoding, callback as (error?: Error | null) => void);
   }
 
   override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
@@ -64,6 +74,7 @@ class ResponseStream extends Writable {
     this.chunks++;
     for (let at = buffer.indexOf(10); at !== -1; at = buffer.indexOf(10, at + 1)) this.lines++;
     this.kept?.push(buffer);
+    this.onWrite?.(this.bytes);
     setImmediate(done);
   }
 
@@ -87,4 +98,42 @@ export async function invokeStreaming(handler: unknown, event: unknown, options:
   if (stream.prelude === undefined) throw new Error('the handler streamed no status and headers');
   const body = stream.body();
   return { ...stream.prelude, bytes: stream.bytes, lines: stream.lines, chunks: stream.chunks, ...(body !== undefined ? { body } : {}) };
+}
+
+/** How a streamed invocation ended, whatever happened: the handler's outcome and the response stream's, apart. */
+export interface StreamedOutcome {
+  /** The handler's promise: resolved (the invocation succeeded) or the error it rejected with (Lambda reports the invocation failed). */
+  handlerError: unknown;
+  handlerRejected: boolean;
+  /** The stream ended normally (`end()`, every byte flushed): what a client sees as a complete response. */
+  finished: boolean;
+  /** The stream was destroyed, and with what error (an aborted response). */
+  destroyed: boolean;
+  streamError: Error | undefined;
+  prelude: StreamedPrelude | undefined;
+  bytes: number;
+  body: string;
+  /** Writes attempted after the stream was destroyed or ended. */
+  late: string[];
+}
+
+/** Invokes a streaming handler as the runtime does and reports how both the handler and its response ended, keeping the body; `onWrite` hears the bytes received so far after each write. */
+export async function invokeStreamingSettled(handler: unknown, event: unknown, options: { onWrite?: (bytes: number) => void } = {}): Promise<StreamedOutcome> {
+  const stream = new ResponseStream(true, options.onWrite);
+  let streamError: Error | undefined;
+  let finished = false;
+  const closed = new Promise<void>((resolve) => stream.on('close', resolve));
+  stream.on('error', (error) => (streamError = error));
+  stream.on('finish', () => (finished = true));
+  let handlerError: unknown;
+  let handlerRejected = false;
+  try {
+    await (handler as StreamingHandler)(event, stream, {});
+  } catch (error) {
+    handlerRejected = true;
+    handlerError = error;
+  }
+  if (!stream.writableEnded && !stream.destroyed) throw new Error('the handler returned with its response stream neither ended nor destroyed');
+  await closed;
+  return { handlerError, handlerRejected, finished, destroyed: stream.destroyed, streamError, prelude: stream.prelude, bytes: stream.bytes, body: stream.body() ?? '', late: stream.late };
 }

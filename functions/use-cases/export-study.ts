@@ -32,6 +32,7 @@ export type CsvDelimiter = keyof typeof csvDelimiters;
 
 export interface ExportOptions {
   onProgress?: (progress: ExportProgress) => void;
+  /** Items per page of both reads (default: `EXPORT_PARTICIPANTS_PER_PAGE` participants, and instances in DynamoDB's 1 MB pages). */
   pageSize?: number;
   /** Bytes the body gathers before it passes them on (default `EXPORT_CHUNK_BYTES`; the last chunk may be shorter). */
   chunkBytes?: number;
@@ -90,10 +91,11 @@ export async function exportStudy(
   };
   const needsData = chosen !== 'codebook' && chosen !== 'codebook-json';
   const paging = options.pageSize !== undefined ? { pageSize: options.pageSize } : {};
+  const participantPaging = { pageSize: options.pageSize ?? EXPORT_PARTICIPANTS_PER_PAGE };
   // Test participants are a coordinator trying the study out, not research data: left out unless asked for.
   const included = (participant: Participant | undefined) => options.includeTest === true || participant?.test !== true;
   let participantsTotal = 0;
-  if (needsData) for await (const page of deps.participants.pagesForStudy(studyId, paging)) participantsTotal += page.filter(included).length;
+  if (needsData) for await (const page of deps.participants.pagesForStudy(studyId, participantPaging)) participantsTotal += page.filter(included).length;
   await recordAudit(deps, {
     scope: `study:${studyId}`,
     actor,
@@ -106,7 +108,7 @@ export async function exportStudy(
   const report = () => options.onProgress?.({ ...progress });
   /** Each participant's records, as the instance pages arrive. */
   async function* perParticipant<T>(shape: (group: ParticipantGroup) => Iterable<T>): AsyncGenerator<T> {
-    const groups = participantGroups(deps.participants.pagesForStudy(studyId, paging), deps.instances.pagesForStudy(studyId, paging));
+    const groups = participantGroups(deps.participants.pagesForStudy(studyId, participantPaging), deps.instances.pagesForStudy(studyId, paging));
     for await (const group of groups) {
       if (!included(group.participant)) continue;
       for (const record of shape(group)) {
@@ -194,6 +196,16 @@ function csvStream(records: AsyncIterable<unknown> | Iterable<unknown>, header: 
   );
   return Readable.from(inChunks(rows, chunkBytes), { objectMode: false });
 }
+
+/**
+ * Participants per page the export reads (the join with the instance pages holds the current
+ * page until its last participant is written). Without it a page is DynamoDB's 1 MB, about 6,400
+ * participants, so a 1,000-participant study was one page and a 10,000-participant study held
+ * pages six times larger: the 9 MiB of heap by which the export Lambda's peak grew with the study
+ * (bench/README.md#export-memory). Instance pages need no cap: at their 1 MB they hold a few
+ * hundred instances whatever the study's size.
+ */
+export const EXPORT_PARTICIPANTS_PER_PAGE = 500;
 
 /** Bytes per chunk of an export's body (at least; the last may be less). */
 export const EXPORT_CHUNK_BYTES = 64 * 1024;

@@ -8,7 +8,7 @@ import type { Instance } from '../../functions/core/schedule/records';
 import { scoreInstrument } from '../../functions/core/scoring/engine';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { runDispatch } from '../../functions/use-cases/dispatch';
-import { EXPORT_CHUNK_BYTES, exportFormats, exportStudy } from '../../functions/use-cases/export-study';
+import { EXPORT_CHUNK_BYTES, EXPORT_PARTICIPANTS_PER_PAGE, exportFormats, exportStudy } from '../../functions/use-cases/export-study';
 import { findInstrument } from '../../functions/adapters/bundled-catalogue/bundled-catalogue';
 import { fhirProblems, parseNdjson } from '../helpers/fhir-r4';
 import { createTestContext, type TestContext } from '../helpers/test-context';
@@ -296,6 +296,29 @@ describe('reading a study for export', () => {
       expect(events.filter((e) => e === 'page'), format).toHaveLength(7);
       expect(events.indexOf('data'), format).toBeLessThan(events.lastIndexOf('page'));
     }
+  });
+
+  it('reads participants in pages of a bounded size, not DynamoDB\'s 1 MB pages (thousands of participants), with the same file', async () => {
+    const asked: Array<number | undefined> = [];
+    const participants = {
+      ...t.deps.participants,
+      pagesForStudy(studyId: string, options?: { pageSize?: number }) {
+        asked.push(options?.pageSize);
+        return t.deps.participants.pagesForStudy(studyId, options);
+      },
+    };
+    for (const format of ['long', 'wide', 'items', 'fhir'] as const) {
+      asked.length = 0;
+      const chunks: Buffer[] = [];
+      for await (const chunk of (await exportStudy({ ...t.deps, participants }, 'system:test', 'demo', format)).body) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).toString('utf8'), format).toBe(texts[format]);
+      // Counted in a first pass, then read again beside the instances: both a page of at most the cap.
+      expect(asked, format).toEqual([EXPORT_PARTICIPANTS_PER_PAGE, EXPORT_PARTICIPANTS_PER_PAGE]);
+    }
+    expect(EXPORT_PARTICIPANTS_PER_PAGE).toBeLessThanOrEqual(1000);
+    const pages: number[] = [];
+    for await (const page of t.deps.participants.pagesForStudy('demo', { pageSize: 2 })) pages.push(page.length);
+    expect(pages).toEqual([2, 2]);
   });
 
   it('passes the file on in chunks of at least the chunk size, not a row at a time, the same bytes in every format', async () => {

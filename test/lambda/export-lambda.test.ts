@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { installLambdaStreamingRuntime, invokeStreaming } from '../../bench/lib/lambda-streaming';
+import { installLambdaStreamingRuntime, invokeStreaming, invokeStreamingSettled, type StreamedOutcome } from '../../bench/lib/lambda-streaming';
 import { demoStudy } from '../../functions/demo/demo-study';
 import { FORWARDED_AUTHORIZATION_HEADER } from '../../functions/http/edge-headers';
 import { seedSyntheticDemo } from '../../functions/use-cases/seed-synthetic-demo';
-import { createExportApp } from '../../functions/http/export-app';
+import type { AppDeps } from '../../functions/http/env';
 import { EXPORT_CHUNK_BYTES } from '../../functions/use-cases/export-study';
 import type { Instance } from '../../functions/core/schedule/records';
 import { apiEvent, BENCH_ORIGIN_SECRET } from '../../bench/lib/lambda-event';
@@ -57,6 +57,12 @@ describe('the export Lambda (response streaming)', () => {
     expect(streamed.statusCode).toBe(200);
   });
 
+  it("takes the console's session cookie from the function URL event's cookies, as CloudFront forwards it", async () => {
+    const event = { ...apiEvent('GET', '/api/studies/demo/export', { query: 'format=codebook' }), cookies: ['theme=dark', `tp_session=${token}`] };
+    expect((await invokeStreaming(handler, event)).statusCode).toBe(200);
+    expect((await invokeStreaming(handler, apiEvent('GET', '/api/studies/demo/export', { query: 'format=codebook' }))).statusCode).toBe(401);
+  });
+
   it('audits each export, as the API does', async () => {
     const before = (await t.deps.audit.list('study:demo')).filter((e) => e.action === 'export.downloaded').length;
     await invokeStreaming(handler, exportEvent('/api/studies/demo/export', 'format=wide'));
@@ -84,23 +90,51 @@ describe('the export Lambda (response streaming)', () => {
     }
   });
 
-  it('aborts the response when reading fails after the file has started, so a truncated export never ends like a complete one', async () => {
-    const { streamHandle } = await import('hono/aws-lambda');
+  /**
+   * The export Lambda over the same tables, its instance pages failing once the body has started:
+   * the next page after the first bytes reached the response stream throws.
+   */
+  async function failingAfterFirstChunk() {
+    let started: () => void = () => {};
+    const firstChunk = new Promise<void>((resolve) => (started = resolve));
     const pages = t.deps.instances.pagesForStudy.bind(t.deps.instances);
     async function* failing(studyId: string): AsyncGenerator<Instance[]> {
-      let n = 0;
       for await (const page of pages(studyId, { pageSize: 5 })) {
-        if (++n === 3) throw new Error('table unreadable');
         yield page;
+        if (await Promise.race([firstChunk.then(() => true), new Promise((resolve) => setImmediate(resolve, false))])) throw new Error('table unreadable');
       }
     }
-    const broken = streamHandle(createExportApp({ ...t.deps, viaFrontDoor: undefined, instances: { ...t.deps.instances, pagesForStudy: failing } }));
+    const { exportHandler } = (await import('../../functions/entrypoints/export-lambda')) as { exportHandler: (deps: AppDeps) => unknown };
+    return { handler: exportHandler({ ...t.deps, viaFrontDoor: undefined, instances: { ...t.deps.instances, pagesForStudy: failing } }), onWrite: () => started() };
+  }
+
+  it('aborts an export that fails after its body has started: the response is destroyed with the error, nothing is appended, and the invocation fails', async () => {
+    const complete = await (await t.request('GET', '/api/studies/demo/export?format=fhir', { token })).text();
+    expect(Buffer.byteLength(complete)).toBeGreaterThan(2 * EXPORT_CHUNK_BYTES);
     const quiet = console.error;
     console.error = () => {};
+    let outcome: StreamedOutcome;
     try {
-      await expect(invokeStreaming(broken, exportEvent('/api/studies/demo/export', 'format=long'))).rejects.toThrow('table unreadable');
+      const { handler: failing, onWrite } = await failingAfterFirstChunk();
+      outcome = await invokeStreamingSettled(failing, exportEvent('/api/studies/demo/export', 'format=fhir'), { onWrite });
     } finally {
       console.error = quiet;
     }
-  });
+    // The failure came after the first chunk had gone out, as a 200 with the file's headers.
+    expect(outcome.prelude?.statusCode).toBe(200);
+    expect(outcome.bytes).toBeGreaterThanOrEqual(EXPORT_CHUNK_BYTES);
+    expect(outcome.bytes).toBeLessThan(Buffer.byteLength(complete));
+    // Aborted, not ended: a client sees a broken transfer, never a complete response.
+    expect(outcome.finished).toBe(false);
+    expect(outcome.destroyed).toBe(true);
+    expect(outcome.streamError?.message).toBe('table unreadable');
+    // Lambda reports the invocation as failed (the handler rejects), without the error's text.
+    expect(outcome.handlerRejected).toBe(true);
+    expect(String(outcome.handlerError)).not.toContain('table unreadable');
+    // Nothing but the file's own bytes: no text written after the failure, and what arrived is the start of the export.
+    expect(outcome.late).toEqual([]);
+    expect(outcome.body).not.toContain('Internal Server Error');
+    expect(complete.startsWith(outcome.body)).toBe(true);
+  }, 60_000);
+
 });

@@ -17,15 +17,21 @@ export async function queryAll<T>(db: Db, input: QueryCommandInput): Promise<T[]
 /**
  * A query's items a page at a time, as the caller reads them: only the page being read is held,
  * so a whole study can be streamed in flat memory. `Limit` caps a page (default: DynamoDB's 1 MB).
+ * The raw page is let go before its mapped items are handed over, so a page is held once, not
+ * twice, while the caller works through it.
  */
 export async function* queryPages<T>(db: Db, input: QueryCommandInput, map: (item: Record<string, unknown>) => T): AsyncGenerator<T[]> {
   let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
   do {
-    const page = await db.doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-    const items = (page.Items ?? []).map(map);
+    const { items, next } = await queryPage(db, { ...input, ExclusiveStartKey }, map);
+    ExclusiveStartKey = next;
     if (items.length > 0) yield items;
-    ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey !== undefined);
+}
+
+async function queryPage<T>(db: Db, input: QueryCommandInput, map: (item: Record<string, unknown>) => T): Promise<{ items: T[]; next: QueryCommandInput['ExclusiveStartKey'] }> {
+  const page = await db.doc.send(new QueryCommand(input));
+  return { items: (page.Items ?? []).map(map), next: page.LastEvaluatedKey };
 }
 
 /**
