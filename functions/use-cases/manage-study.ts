@@ -4,12 +4,11 @@ import { badRequest, conflict, forbidden, isAppError, notFound } from '../core/e
 import { canAccessStudy, type StaffRole, type StaffSession } from '../core/auth/staff';
 import { renderParticipantEmail } from '../core/email/templates';
 import { participantLink, unsubscribePageLink } from '../core/email/links';
-import type { Protocol, Study } from '../core/study/study';
+import type { Study } from '../core/study/study';
 import { auditEntry, recordAudit } from './audit';
 import { publishConsentVersion, validateStudy } from './create-study';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
-import { previewSchedule } from './protocol-versions';
 import { can } from '../core/auth/permissions';
 import { concealBlockSizes } from '../core/allocation/allocation-config';
 
@@ -124,25 +123,6 @@ export async function checkProtocolDraft(deps: Pick<Deps, 'studies' | 'catalogue
     }
     throw error;
   }
-}
-
-/**
- * What publishing a draft and migrating everyone on the current version would send or move,
- * participant by participant: the planner's output against the ledger, before anything changes.
- */
-export async function previewProtocolDraft(deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages' | 'catalogue'>, studyId: string, body: unknown) {
-  const report = await checkProtocolDraft(deps, studyId, body);
-  if (!report.ok) return { ...report, changes: [] };
-  const study = (await deps.studies.get(studyId))!;
-  const protocol = { ...(body as { protocol: object }).protocol, version: report.version } as Protocol;
-  const participants = (await deps.participants.list(studyId)).filter((p) => p.status === 'active' && p.protocolVersion === study.protocol.version);
-  const changes = [];
-  for (const participant of participants) {
-    for (const change of await previewSchedule(deps, studyId, participant.code, protocol)) {
-      if (change.change === 'new' || change.change === 'moved' || change.change === 'cancelled') changes.push({ participant: participant.code, ...change });
-    }
-  }
-  return { ...report, participants: participants.length, changes };
 }
 
 export const emailPreviewSchema = z.strictObject({

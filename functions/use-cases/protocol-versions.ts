@@ -6,6 +6,7 @@ import type { Protocol } from '../core/study/study';
 import { auditEntry } from './audit';
 import { validateStudy } from './create-study';
 import type { Actor, Deps } from './deps';
+import { checkProtocolDraft } from './manage-study';
 import { parseInput } from './parse-input';
 
 /** The edited protocol; its version is assigned on publishing. The full check happens with the study. */
@@ -110,6 +111,25 @@ export async function previewSchedule(
     const change = stored === undefined ? 'new' : !waiting ? 'already handled' : stored.sendAt === m.sendAt ? 'unchanged' : 'moved';
     return { timepoint: m.timepoint, kind: m.kind, n: m.n, sendAt: m.sendAt, change, ...(stored && stored.sendAt !== m.sendAt ? { was: stored.sendAt } : {}) };
   }), ...dropped];
+}
+
+/**
+ * What publishing a draft and migrating everyone on the current version would send or move,
+ * participant by participant: the planner's output against the ledger, before anything changes.
+ */
+export async function previewProtocolDraft(deps: Pick<Deps, 'studies' | 'participants' | 'instances' | 'messages' | 'catalogue'>, studyId: string, body: unknown) {
+  const report = await checkProtocolDraft(deps, studyId, body);
+  if (!report.ok) return { ...report, changes: [] };
+  const study = (await deps.studies.get(studyId))!;
+  const protocol = { ...(body as { protocol: object }).protocol, version: report.version } as Protocol;
+  const participants = (await deps.participants.list(studyId)).filter((p) => p.status === 'active' && p.protocolVersion === study.protocol.version);
+  const changes = [];
+  for (const participant of participants) {
+    for (const change of await previewSchedule(deps, studyId, participant.code, protocol)) {
+      if (change.change === 'new' || change.change === 'moved' || change.change === 'cancelled') changes.push({ participant: participant.code, ...change });
+    }
+  }
+  return { ...report, participants: participants.length, changes };
 }
 
 /**

@@ -111,6 +111,33 @@ describe('the staff API bundle', () => {
     expect(staff.onFirstUse).toEqual(expect.arrayContaining(['surveys/catalogue.ts', 'functions/adapters/bundled-catalogue/bundled-catalogue.ts', 'functions/use-cases/self-enrol.ts']));
   });
 
+  it('compiles luxon, and every use case that plans a schedule with it, only when first used: signing in, listing studies and reading a dashboard load none', () => {
+    expect(has(staff.atLoad, /node_modules\/luxon\//)).toEqual([]);
+    expect(has(staff.onFirstUse, /node_modules\/luxon\//).length).toBeGreaterThan(0);
+    expect(staff.atLoad).toEqual(
+      expect.arrayContaining(['functions/http/auth.ts', 'functions/use-cases/sign-in.ts', 'functions/core/email/templates.ts', 'functions/use-cases/manage-study.ts', 'functions/use-cases/study-dashboard.ts']),
+    );
+    const scheduling = [
+      'functions/core/schedule/plan.ts',
+      'functions/core/schedule/local-time.ts',
+      'functions/use-cases/enrol-participant.ts',
+      'functions/use-cases/update-participant.ts',
+      'functions/use-cases/participant-views.ts',
+      'functions/use-cases/protocol-versions.ts',
+      'functions/use-cases/import-participants.ts',
+      'functions/use-cases/import-jobs.ts',
+    ];
+    for (const file of scheduling) {
+      expect(staff.atLoad, file).not.toContain(file);
+      expect(staff.onFirstUse, file).toContain(file);
+    }
+  });
+
+  it('compiles the export (its reading, CSV and FHIR writers), which the export function serves in AWS, only when first used', () => {
+    expect(has(staff.atLoad, /functions\/use-cases\/export-study\.ts$|node_modules\/csv-stringify\//)).toEqual([]);
+    expect(staff.onFirstUse).toContain('functions/use-cases/export-study.ts');
+  });
+
   it('compiles the outcome summary\'s statistics (jstat) and chart (d3), and the CSV import\'s parser, only when first used', () => {
     for (const library of ['jstat', 'd3-scale', 'd3-shape', 'csv-parse']) {
       expect(has(staff.atLoad, new RegExp(`node_modules/${library}/`)), library).toEqual([]);

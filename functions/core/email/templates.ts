@@ -1,7 +1,7 @@
-import { DateTime } from 'luxon';
 import type { MessageKind } from '../schedule/records';
 import type { Study, Timepoint } from '../study/study';
-import { localeOf, type Language } from '../i18n/language';
+import type { Language } from '../i18n/language';
+import { formatClosingTime } from '../i18n/local-date-time';
 import { emailLayout } from './html';
 import { participantWording } from './participant-wording';
 
@@ -10,9 +10,6 @@ export interface RenderedEmail {
   text: string;
   html: string;
 }
-
-const formatLocal = (iso: string, zone: string, language: Language) =>
-  DateTime.fromISO(iso, { zone }).setLocale(localeOf[language]).toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
 
 /** The invitation or a reminder to complete one timepoint's questionnaires, in the participant's language. */
 export function renderParticipantEmail(input: {
@@ -35,7 +32,7 @@ export function renderParticipantEmail(input: {
   const values: Record<string, string> = {
     study: study.name,
     timepoint: timepoint.labels?.[language] ?? timepoint.label,
-    closes: formatLocal(input.closesAt, input.timezone, language),
+    closes: formatClosingTime(input.closesAt, input.timezone, language),
     name: contact?.name ?? '',
     email: contact?.email ?? '',
   };

@@ -1,9 +1,11 @@
 import type { Context } from 'hono';
 import type { Actor } from '../../use-cases/deps';
-import { createImportJob, importJobView } from '../../use-cases/import-jobs';
 import type { ImportReport } from '../../use-cases/import-participants';
 import type { AppDeps, AppEnv } from '../env';
 import { defineRoute } from '../define-route';
+
+/** Import jobs (they check rows and enrol with the planner), imported on the first import or look at one (on-first-use.ts). */
+const onFirstUse = () => import('./on-first-use');
 
 /**
  * A participants CSV with a bad row: the report, inside the same error envelope as every other
@@ -21,7 +23,7 @@ export function importRefusal(c: Context<AppEnv>, report: ImportReport) {
  * 202 at once with where to follow it; the dispatcher enrols the rows (locally, kicked now).
  */
 export async function startImport(c: Context<AppEnv>, deps: AppDeps, actor: Actor, studyId: string, csv: string) {
-  const created = await createImportJob(deps, actor, studyId, csv);
+  const created = await (await onFirstUse()).importJobs.createImportJob(deps, actor, studyId, csv);
   if ('report' in created) return importRefusal(c, created.report);
   deps.onScheduleChanged?.();
   c.header('Location', `/api/studies/${encodeURIComponent(studyId)}/participants/imports/${created.job.jobId}`);
@@ -39,6 +41,6 @@ export const importJobRoutes = [
       capability: 'participants.manage',
       responses: { 200: '{jobId, status, rows, done, enrolled, failed: [{row, field?, message}], createdAt, startedAt, finishedAt}', 404: "No such import in this study (another study's import included)" },
     },
-    async (c, deps) => c.json(await importJobView(deps, c.req.param('studyId'), c.req.param('jobId'))),
+    async (c, deps) => c.json(await (await onFirstUse()).importJobs.importJobView(deps, c.req.param('studyId'), c.req.param('jobId'))),
   ),
 ] as const;

@@ -1,11 +1,7 @@
 import * as z from 'zod';
 import { consentRecordPdf } from '../../use-cases/consent-download';
-import { enrolmentSchema, enrolParticipant } from '../../use-cases/enrol-participant';
 import { eraseContact } from '../../use-cases/erase-contact';
-import { importParticipants } from '../../use-cases/import-participants';
-import { listParticipants, participantPlan, participantTimeline } from '../../use-cases/participant-views';
 import { resendLink, resendSchema } from '../../use-cases/resend-link';
-import { participantChangeSchema, updateParticipant, withdrawalSchema, withdrawParticipant } from '../../use-cases/update-participant';
 import { defineRoute } from '../define-route';
 import { readJson, readOptionalJson } from '../read-json';
 import { staffActor } from '../staff-actor';
@@ -13,6 +9,9 @@ import { importRefusal, startImport } from './import-job-routes';
 
 const tag = 'Participants';
 const capability = 'participants.manage';
+
+/** The use cases that plan schedules, imported by the first request that needs one (on-first-use.ts). */
+const onFirstUse = () => import('./on-first-use');
 
 /** Coordinators' participant management. */
 export const participantAdminRoutes = [
@@ -25,7 +24,7 @@ export const participantAdminRoutes = [
       capability,
       responses: { 200: '{participants}' },
     },
-    async (c, deps) => c.json(await listParticipants(deps, c.req.param('studyId'))),
+    async (c, deps) => c.json(await (await onFirstUse()).participantViews.listParticipants(deps, c.req.param('studyId'))),
   ),
   defineRoute(
     {
@@ -34,11 +33,11 @@ export const participantAdminRoutes = [
       tag,
       summary: 'Enrol a participant; in a study that allocates, leave arm out (with strata) and the arm is allocated (a test participant is never allocated: give their arm)',
       capability,
-      body: enrolmentSchema,
+      body: () => onFirstUse().then((m) => m.enrolment.enrolmentSchema),
       responses: { 201: '{code, arm, allocation, firstInvitationAt, warnings}', 400: 'Bad field, missing strata, or a randomised arm chosen by hand without an admin’s reason', 403: 'A randomised arm chosen by hand by a non-admin', 409: 'Email or code already in the study' },
     },
     async (c, deps) => {
-      const result = await enrolParticipant(deps, staffActor(c), c.req.param('studyId'), await readJson(c), { role: c.get('session').role });
+      const result = await (await onFirstUse()).enrolment.enrolParticipant(deps, staffActor(c), c.req.param('studyId'), await readJson(c), { role: c.get('session').role });
       deps.onScheduleChanged?.();
       return c.json(result, 201);
     },
@@ -59,7 +58,7 @@ export const participantAdminRoutes = [
       const [studyId, csv] = [c.req.param('studyId'), await c.req.text()];
       // The import runs as a job (import-job-routes.ts): the request never waits on the enrolments.
       if (c.req.query('dryRun') !== 'true') return startImport(c, deps, staffActor(c), studyId, csv);
-      const report = await importParticipants(deps, staffActor(c), studyId, csv, true);
+      const report = await (await onFirstUse()).csvImport.importParticipants(deps, staffActor(c), studyId, csv, true);
       return report.invalid === 0 ? c.json(report) : importRefusal(c, report);
     },
   ),
@@ -71,10 +70,10 @@ export const participantAdminRoutes = [
       summary:
         'Change arm (with a reason; a randomised arm only by an admin), time zone, email or anchor dates (unsent messages move). A new email revokes every link sent so far and sends a fresh link to each open questionnaire',
       capability,
-      body: participantChangeSchema,
+      body: () => onFirstUse().then((m) => m.participantChanges.participantChangeSchema),
       responses: { 200: '{participant, resentLinks}', 400: 'Bad field, or a change of arm without a reason', 403: 'A randomised arm changed by a non-admin', 409: 'Withdrawn, or changed meanwhile' },
     },
-    async (c, deps) => c.json(await updateParticipant(deps, staffActor(c), c.req.param('studyId'), c.req.param('code'), await readJson(c), { role: c.get('session').role })),
+    async (c, deps) => c.json(await (await onFirstUse()).participantChanges.updateParticipant(deps, staffActor(c), c.req.param('studyId'), c.req.param('code'), await readJson(c), { role: c.get('session').role })),
   ),
   defineRoute(
     {
@@ -83,10 +82,10 @@ export const participantAdminRoutes = [
       tag,
       summary: 'Withdraw (or record a withdrawal of consent): stops all mail and revokes every link sent, keeps data; the reason is kept on the participant',
       capability,
-      body: withdrawalSchema,
+      body: () => onFirstUse().then((m) => m.participantChanges.withdrawalSchema),
       responses: { 200: '{participant}' },
     },
-    async (c, deps) => c.json({ participant: await withdrawParticipant(deps, staffActor(c), c.req.param('studyId'), c.req.param('code'), await readOptionalJson(c)) }),
+    async (c, deps) => c.json({ participant: await (await onFirstUse()).participantChanges.withdrawParticipant(deps, staffActor(c), c.req.param('studyId'), c.req.param('code'), await readOptionalJson(c)) }),
   ),
   defineRoute(
     {
@@ -138,7 +137,7 @@ export const participantAdminRoutes = [
       capability,
       responses: { 200: 'The timeline' },
     },
-    async (c, deps) => c.json(await participantTimeline(deps, c.req.param('studyId'), c.req.param('code'))),
+    async (c, deps) => c.json(await (await onFirstUse()).participantViews.participantTimeline(deps, c.req.param('studyId'), c.req.param('code'))),
   ),
   defineRoute(
     {
@@ -150,6 +149,6 @@ export const participantAdminRoutes = [
       query: z.object({ version: z.string().optional() }),
       responses: { 200: '{messages}' },
     },
-    async (c, deps) => c.json(await participantPlan(deps, c.req.param('studyId'), c.req.param('code'), c.req.query('version'))),
+    async (c, deps) => c.json(await (await onFirstUse()).participantViews.participantPlan(deps, c.req.param('studyId'), c.req.param('code'), c.req.query('version'))),
   ),
 ] as const;

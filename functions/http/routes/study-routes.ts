@@ -3,7 +3,6 @@ import * as z from 'zod';
 import { acknowledgeAlert, acknowledgementSchema } from '../../use-cases/acknowledge-alert';
 import { allocationReport } from '../../use-cases/allocation-report';
 import { auditQuerySchema, auditTrail } from '../../use-cases/audit-trail';
-import { exportStudy } from '../../use-cases/export-study';
 import { parseInput } from '../../use-cases/parse-input';
 import {
   checkProtocolDraft,
@@ -11,13 +10,11 @@ import {
   emailPreviewSchema,
   listStudies,
   previewEmail,
-  previewProtocolDraft,
   settingsSchema,
   studyView,
   updateStudySettings,
 } from '../../use-cases/manage-study';
 import { previewQuerySchema, previewTimepoint, scorePreview } from '../../use-cases/preview-timepoint';
-import { migrateParticipants, migrationSchema, previewMigration, publishProtocol, publishSchema } from '../../use-cases/protocol-versions';
 import { submissionSchema } from '../../use-cases/participant-input';
 import { studyDashboard } from '../../use-cases/study-dashboard';
 import { defineRoute } from '../define-route';
@@ -25,6 +22,14 @@ import { readJson, readOptionalJson } from '../read-json';
 import { staffActor } from '../staff-actor';
 
 const tag = 'Studies';
+/**
+ * Publishing, previewing and migrating protocol versions (they plan schedules) and the export,
+ * imported by the first request that needs them (on-first-use.ts); their request bodies' schemas
+ * come with them (the OpenAPI document imports them when it is written).
+ */
+const onFirstUse = () => import('./on-first-use');
+const protocolBody = () => onFirstUse().then((m) => m.protocolVersions.publishSchema);
+const migrationBody = () => onFirstUse().then((m) => m.protocolVersions.migrationSchema);
 
 const exportQuery = z.object({
   format: z.string().optional().describe('long (default), wide, items, codebook, codebook-json, fhir'),
@@ -60,20 +65,20 @@ export const studyRoutes = [
     async (c, deps) => c.json({ study: await updateStudySettings(deps, staffActor(c), c.req.param('studyId'), await readJson(c), { role: c.get('session').role }) }),
   ),
   defineRoute(
-    { method: 'put', path: '/api/studies/:studyId/protocol', tag, summary: 'Publish an edited protocol as the next version', capability: 'studies.configure', body: publishSchema, responses: { 201: 'The published protocol' } },
-    async (c, deps) => c.json({ protocol: await publishProtocol(deps, staffActor(c), c.req.param('studyId'), await readJson(c)) }, 201),
+    { method: 'put', path: '/api/studies/:studyId/protocol', tag, summary: 'Publish an edited protocol as the next version', capability: 'studies.configure', body: protocolBody, responses: { 201: 'The published protocol' } },
+    async (c, deps) => c.json({ protocol: await (await onFirstUse()).protocolVersions.publishProtocol(deps, staffActor(c), c.req.param('studyId'), await readJson(c)) }, 201),
   ),
   defineRoute(
-    { method: 'post', path: '/api/studies/:studyId/protocol/validate', tag, summary: 'Validation report of a draft protocol (nothing saved)', capability: 'studies.configure', body: publishSchema, responses: { 200: '{ok, problems: [{field, message}]}' } },
+    { method: 'post', path: '/api/studies/:studyId/protocol/validate', tag, summary: 'Validation report of a draft protocol (nothing saved)', capability: 'studies.configure', body: protocolBody, responses: { 200: '{ok, problems: [{field, message}]}' } },
     async (c, deps) => c.json(await checkProtocolDraft(deps, c.req.param('studyId'), await readJson(c))),
   ),
   defineRoute(
-    { method: 'post', path: '/api/studies/:studyId/protocol/preview', tag, summary: 'Messages a draft would add or move for participants on the current version', capability: 'studies.configure', body: publishSchema, responses: { 200: 'Validation report and changes' } },
-    async (c, deps) => c.json(await previewProtocolDraft(deps, c.req.param('studyId'), await readJson(c))),
+    { method: 'post', path: '/api/studies/:studyId/protocol/preview', tag, summary: 'Messages a draft would add or move for participants on the current version', capability: 'studies.configure', body: protocolBody, responses: { 200: 'Validation report and changes' } },
+    async (c, deps) => c.json(await (await onFirstUse()).protocolVersions.previewProtocolDraft(deps, c.req.param('studyId'), await readJson(c))),
   ),
   defineRoute(
-    { method: 'post', path: '/api/studies/:studyId/protocol/migrate', tag, summary: 'Move participants to a protocol version (unsent messages move)', capability: 'studies.configure', body: migrationSchema, responses: { 200: '{migrated, unchanged}' } },
-    async (c, deps) => c.json(await migrateParticipants(deps, staffActor(c), c.req.param('studyId'), await readJson(c))),
+    { method: 'post', path: '/api/studies/:studyId/protocol/migrate', tag, summary: 'Move participants to a protocol version (unsent messages move)', capability: 'studies.configure', body: migrationBody, responses: { 200: '{migrated, unchanged}' } },
+    async (c, deps) => c.json(await (await onFirstUse()).protocolVersions.migrateParticipants(deps, staffActor(c), c.req.param('studyId'), await readJson(c))),
   ),
   defineRoute(
     {
@@ -82,10 +87,10 @@ export const studyRoutes = [
       tag,
       summary: 'What migrating participants to a protocol version would add, move or cancel (nothing changes); any time after publishing',
       capability: 'studies.configure',
-      body: migrationSchema,
+      body: migrationBody,
       responses: { 200: '{version, participants, fromVersions, changes}' },
     },
-    async (c, deps) => c.json(await previewMigration(deps, c.req.param('studyId'), await readJson(c))),
+    async (c, deps) => c.json(await (await onFirstUse()).protocolVersions.previewMigration(deps, c.req.param('studyId'), await readJson(c))),
   ),
   defineRoute(
     { method: 'post', path: '/api/studies/:studyId/email-preview', tag, summary: 'An invitation or reminder rendered with sample values', capability: 'studies.configure', body: emailPreviewSchema, responses: { 200: '{subject, text, html}' } },
@@ -154,7 +159,7 @@ export const studyRoutes = [
     },
     async (c, deps) => {
       const query = parseInput(exportQuery, c.req.query());
-      const file = await exportStudy(deps, staffActor(c), c.req.param('studyId'), query.format, {
+      const file = await (await onFirstUse()).studyExport.exportStudy(deps, staffActor(c), c.req.param('studyId'), query.format, {
         includeTest: query.include_test === '1',
         bom: query.bom === '1',
         ...(query.delimiter ? { delimiter: query.delimiter } : {}),
