@@ -1,12 +1,17 @@
 import { consentTextHash } from '../core/consent/consent-text';
 import { conflict, invalidFields } from '../core/errors';
 import { instrumentLookup } from '../core/catalogue/lookup';
-import { studySchema, type Study } from '../core/study/study';
+import type { Study } from '../core/study/study';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
 
-/** A study definition checked against the schema and against the installed instruments. */
+/**
+ * A study definition checked against the schema and against the installed instruments. The
+ * schema (and zod with it) is imported on the first study checked, so a cold start that only
+ * reads studies loads neither (bench/README.md#cold-start).
+ */
 export async function validateStudy(deps: Pick<Deps, 'catalogue'>, input: unknown): Promise<Study> {
+  const { studySchema } = await import('../core/study/study');
   const study = parseInput(studySchema(), input);
   const installed = await deps.catalogue.list();
   const find = instrumentLookup(installed);
