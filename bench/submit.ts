@@ -142,6 +142,7 @@ async function main(): Promise<void> {
     const samples = await alternate({ submit: timedSubmit, put }, { rounds: opts.n, progress: (r) => r % 50 === 0 && report.log(`${r}/${opts.n}`) });
     const submitUsage = db.usage(opts.n);
     const commands = db.commands(opts.n);
+    const targets = db.targets(opts.n);
     const [sub, base] = [stats(samples.submit), stats(samples.put)];
     const [waited, worked, baseWaited, baseWorked] = [stats(split.submit.idle), stats(split.submit.working), stats(split.put.idle), stats(split.put.working)];
     report.recordUsage('submission', { ...submitUsage, ms: sub.median });
@@ -193,7 +194,7 @@ async function main(): Promise<void> {
     report.section('CPU-only steps of a submission, timed apart (median)', table(['step', 'time'], steps.map(([name, ms]) => [name, fmtMs(ms)])));
     report.section(
       "DynamoDB per step of a participant's path (per operation; RRU/WRU as billed on demand, see bench/lib/db-calls.ts)",
-      `${report.usageTable()}\nsubmission's calls: ${commands}`,
+      `${report.usageTable()}\nsubmission's calls: ${commands}\nby the kind of item they touch: ${targets}`,
     );
     const ratio = sub.median / base.median;
     report.target({
