@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import * as z from 'zod';
+import { once } from '../../core/once';
 import { acknowledgeAlert, acknowledgementSchema } from '../../use-cases/acknowledge-alert';
 import { allocationReport } from '../../use-cases/allocation-report';
 import { auditQuerySchema, auditTrail } from '../../use-cases/audit-trail';
@@ -27,7 +28,7 @@ const tag = 'Studies';
  * imported by the first request that needs them (on-first-use.ts); their request bodies' schemas
  * come with them (the OpenAPI document imports them when it is written).
  */
-const onFirstUse = () => import('./on-first-use');
+const onFirstUse = once(() => import('./on-first-use'));
 const protocolBody = () => onFirstUse().then((m) => m.protocolVersions.publishSchema);
 const migrationBody = () => onFirstUse().then((m) => m.protocolVersions.migrationSchema);
 
