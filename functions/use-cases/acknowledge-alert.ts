@@ -2,6 +2,7 @@ import { conflict, notFound } from '../core/errors';
 import { auditEntry } from './audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
+import { staffInput } from './staff-input-loader';
 
 /** Records that a safety alert was seen and handled, by whom, once. */
 export async function acknowledgeAlert(
@@ -12,7 +13,7 @@ export async function acknowledgeAlert(
   timepoint: string,
   body: unknown,
 ) {
-  const { note } = parseInput((await import('./staff-input')).acknowledgementSchema, body);
+  const { note } = parseInput((await staffInput()).acknowledgementSchema, body);
   const alert = (await deps.messages.listForParticipant(studyId, code)).find((m) => m.kind === 'alert' && m.timepoint === timepoint);
   if (alert === undefined) throw notFound(`safety alert for ${code} at ${timepoint}`);
   const at = deps.clock.now();

@@ -3,10 +3,11 @@ import type { AuditEntry } from '../core/audit';
 import type { StaffRole } from '../core/auth/staff';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
+import { staffInput } from './staff-input-loader';
 
 /** A study's audit entries, newest first, filtered. The log is append-only; this only reads it. */
 export async function auditTrail(deps: Pick<Deps, 'audit'>, scope: string, query: unknown, options: { role?: StaffRole } = {}): Promise<{ entries: AuditEntry[]; truncated: boolean }> {
-  const filter = parseInput((await import('./staff-input')).auditQuerySchema, query);
+  const filter = parseInput((await staffInput()).auditQuerySchema, query);
   const matching = (await deps.audit.list(scope))
     .filter((e) => (filter.actor ? e.actor.includes(filter.actor) : true))
     .filter((e) => (filter.action ? e.action.startsWith(filter.action) : true))

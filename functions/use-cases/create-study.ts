@@ -4,6 +4,9 @@ import { instrumentLookup } from '../core/catalogue/lookup';
 import type { Study } from '../core/study/study';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
+import { once } from '../core/once';
+
+const studySchemaModule = once(() => import('../core/study/study'));
 
 /**
  * A study definition checked against the schema and against the installed instruments. The
@@ -11,8 +14,7 @@ import { parseInput } from './parse-input';
  * reads studies loads neither (bench/README.md#cold-start).
  */
 export async function validateStudy(deps: Pick<Deps, 'catalogue'>, input: unknown): Promise<Study> {
-  const { studySchema } = await import('../core/study/study');
-  const study = parseInput(studySchema(), input);
+  const study = parseInput((await studySchemaModule()).studySchema(), input);
   const installed = await deps.catalogue.list();
   const find = instrumentLookup(installed);
   const problems = study.protocol.timepoints.flatMap((t, i) =>

@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import { consentShown } from '../core/consent/consent-text';
 import { conflict, gone } from '../core/errors';
+import { once } from '../core/once';
 import type { ConsentRecord } from '../core/ports';
 import type { Participant, Study } from '../core/study/study';
 import { auditEntry, recordAudit } from './audit';
@@ -11,9 +12,9 @@ import type { consentBodySchema } from './participant-input';
 import { resolveLink } from './participant-link';
 
 /** The consent body's schema, imported (with zod) on the first consent given (participant-input.ts). */
-export const consentBody = () => import('./participant-input').then((m) => m.consentBodySchema);
+export const consentBody = once(() => import('./participant-input').then((m) => m.consentBodySchema));
 /** The withdrawal body's schema, imported on the first withdrawal (participant-input.ts). */
-export const participantWithdrawalBody = () => import('./participant-input').then((m) => m.participantWithdrawalSchema);
+export const participantWithdrawalBody = once(() => import('./participant-input').then((m) => m.participantWithdrawalSchema));
 
 type ConsentDeps = Pick<Deps, 'consents' | 'participants' | 'messages' | 'audit' | 'clock' | 'secrets'>;
 

@@ -3,6 +3,7 @@ import { staffRoles, takesAccessAway, type StaffMember } from '../core/auth/staf
 import { auditEntry } from './audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
+import { staffInput } from './staff-input-loader';
 
 type StaffDeps = Pick<Deps, 'staff' | 'studies' | 'audit' | 'clock' | 'secrets'>;
 
@@ -10,7 +11,7 @@ type StaffDeps = Pick<Deps, 'staff' | 'studies' | 'audit' | 'clock' | 'secrets'>
 const ADMIN_GUARD_LEASE_MS = 15_000;
 
 const emailOf = async (email: string) => {
-  if (!(await import('./staff-input')).staffEmailSchema.safeParse(email).success) throw badRequest('email', 'not an email address');
+  if (!(await staffInput()).staffEmailSchema.safeParse(email).success) throw badRequest('email', 'not an email address');
   return email.toLowerCase();
 };
 
@@ -23,7 +24,7 @@ const changedMeanwhile = (email: string) => conflict(`the account ${email} was c
  */
 export async function putStaffMember(deps: StaffDeps, actor: Actor, email: string, body: unknown): Promise<StaffAccountView> {
   const address = await emailOf(email);
-  const input = parseInput((await import('./staff-input')).staffMemberSchema, body);
+  const input = parseInput((await staffInput()).staffMemberSchema, body);
   for (const id of input.studies) if ((await deps.studies.get(id)) === null) throw badRequest('studies', `no study ${id}`);
   const before = await deps.staff.get(address);
   // An admin demoting themselves could leave the deployment with no admin at all.

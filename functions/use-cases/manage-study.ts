@@ -10,6 +10,7 @@ import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { can } from '../core/auth/permissions';
 import { concealBlockSizes } from '../core/allocation/allocation-config';
+import { staffInput } from './staff-input-loader';
 
 /**
  * Creates a study from a full definition. A coordinator who creates one becomes its
@@ -54,7 +55,7 @@ export async function updateStudySettings(
   body: unknown,
   options: { role?: StaffRole } = {},
 ): Promise<Study> {
-  const changes = parseInput((await import('./staff-input')).settingsSchema, body);
+  const changes = parseInput((await staffInput()).settingsSchema, body);
   const read = await deps.studies.read(studyId);
   if (read === null) throw notFound(`study ${studyId}`);
   const { study, revision } = read;
@@ -109,7 +110,7 @@ export async function checkProtocolDraft(deps: Pick<Deps, 'studies' | 'catalogue
 
 /** An invitation or reminder as a participant would get it, with sample values. */
 export async function previewEmail(deps: Pick<Deps, 'studies' | 'catalogue' | 'baseUrl' | 'clock'>, studyId: string, body: unknown) {
-  const { kind, emails } = parseInput((await import('./staff-input')).emailPreviewSchema, body);
+  const { kind, emails } = parseInput((await staffInput()).emailPreviewSchema, body);
   const saved = await deps.studies.get(studyId);
   if (saved === null) throw notFound(`study ${studyId}`);
   const study = emails === undefined ? saved : await validateStudy(deps, { ...saved, emails });

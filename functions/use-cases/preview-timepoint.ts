@@ -8,11 +8,13 @@ import type { Deps } from './deps';
 import { surveyView, type SurveyView } from './open-survey';
 import { parseInput } from './parse-input';
 import { checkAndScore } from './score-battery';
+import { staffInput } from './staff-input-loader';
+import { submissionBody } from './submit-answers';
 
 const DAY = 86_400_000;
 
 async function target(deps: Pick<Deps, 'studies'>, studyId: string, query: unknown): Promise<{ study: Study; timepoint: Timepoint; language: Language }> {
-  const input = parseInput((await import('./staff-input')).previewQuerySchema, query);
+  const input = parseInput((await staffInput()).previewQuerySchema, query);
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
   const timepoint = study.protocol.timepoints.find((t) => t.id === input.timepoint);
@@ -66,7 +68,7 @@ export async function scorePreview(
   query: unknown,
   body: unknown,
 ): Promise<PreviewScores> {
-  const { answers } = parseInput((await import('./participant-input')).submissionSchema, body);
+  const { answers } = parseInput(await submissionBody(), body);
   const { study, timepoint, language } = await target(deps, studyId, query);
   const battery = await loadBattery(deps, timepoint.instruments);
   const missing = battery.filter((i) => !i.textInstalled);

@@ -4,6 +4,7 @@ import { auditEntry } from './audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { queueFreshLinks, reachableTimepoints, revokeParticipantLinks } from './revoke-links';
+import { staffInput } from './staff-input-loader';
 
 /**
  * Sends a participant a fresh link to an open timepoint now (they lost the email, it went to
@@ -19,7 +20,7 @@ export async function resendLink(
   code: string,
   body: unknown,
 ): Promise<{ queued: true; n: number; timepoints: string[] }> {
-  const { timepoint } = parseInput((await import('./staff-input')).resendSchema, body);
+  const { timepoint } = parseInput((await staffInput()).resendSchema, body);
   const [participant, instances] = await Promise.all([deps.participants.get(studyId, code), deps.instances.listForParticipant(studyId, code)]);
   if (participant === null) throw notFound(`participant ${code}`);
   const instance = instances.find((i) => i.timepoint === timepoint);

@@ -5,10 +5,11 @@ import { MailerError } from '../core/ports';
 import { recordAudit } from './audit';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
+import { staffInput } from './staff-input-loader';
 
 /** The sign-in bodies' schemas, imported (with zod) on the first sign-in request (staff-input.ts). */
-export const signInRequestBody = () => import('./staff-input').then((m) => m.signInRequestSchema);
-export const signInVerifyBody = () => import('./staff-input').then((m) => m.signInVerifySchema);
+export const signInRequestBody = () => staffInput().then((m) => m.signInRequestSchema);
+export const signInVerifyBody = () => staffInput().then((m) => m.signInVerifySchema);
 
 /** Sign-in emails one address may be sent in a sliding window (each makes the earlier codes useless). */
 export const SIGN_IN_EMAILS_PER_ADDRESS = 5;

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { AuditEntry } from '../core/audit';
 import { needsConsent } from '../core/consent/consent-text';
+import { once } from '../core/once';
 import { conflict, forbidden, gone } from '../core/errors';
 import type { Language } from '../core/i18n/language';
 import { supportText, urgentFlags } from '../core/safety/support-text';
@@ -14,7 +15,7 @@ import { resolveLink } from './participant-link';
 import { checkAndScore } from './score-battery';
 
 /** The schema of saved and submitted answers, imported (with zod) on the first request that carries some (participant-input.ts). */
-export const submissionBody = () => import('./participant-input').then((m) => m.submissionSchema);
+export const submissionBody = once(() => import('./participant-input').then((m) => m.submissionSchema));
 
 /** What the participant page gets back from a submission that was stored. */
 export interface SubmitResult {

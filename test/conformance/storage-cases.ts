@@ -42,6 +42,46 @@ const ofStudy = <T extends { studyId: string }>(items: T[], studyId: string) => 
 export const storageCases: StorageCase[] = [
   // ---- access patterns (docs/data-model.md, "Access patterns") ----
   {
+    name: 'count an attempt',
+    async run(repos) {
+      const key = fresh('attempts');
+      const windowMs = 10 * 60_000;
+      const A = T0.getTime();
+      const t = (ms: number) => new Date(A + ms);
+      // Concurrent attempts each get their own place in the count: none slips past a limit.
+      const hits = await Promise.all(Array.from({ length: 12 }, () => repos.rateLimits.hit(key, windowMs, t(60_000))));
+      expect(hits.map((h) => h.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      expect(new Set(hits.map((h) => h.windowStart))).toEqual(new Set([A]));
+      // Half-way through the next window, the previous window's 12 count by the half still covered.
+      expect((await repos.rateLimits.hit(key, windowMs, t(windowMs * 1.5))).count).toBe(1 + 6);
+      // Further on, attempts from before the previous window count no more.
+      expect((await repos.rateLimits.hit(key, windowMs, t(windowMs * 3 + 60_000))).count).toBe(1);
+      expect((await repos.rateLimits.hit(key, windowMs, t(windowMs * 3 + 60_000))).count).toBe(2);
+      // Another key counts apart.
+      expect((await repos.rateLimits.hit(fresh('attempts'), windowMs, t(windowMs * 3 + 60_000))).count).toBe(1);
+    },
+  },
+  {
+    name: 'give an attempt back',
+    async run(repos) {
+      const key = fresh('attempts');
+      const windowMs = 10 * 60_000;
+      const [A, B, C] = [0, 1, 2].map((n) => T0.getTime() + n * windowMs) as [number, number, number];
+      const minuteInto = (start: number) => new Date(start + 60_000);
+      await repos.rateLimits.hit(key, windowMs, minuteInto(A));
+      const second = await repos.rateLimits.hit(key, windowMs, minuteInto(A));
+      await repos.rateLimits.refund(key, second.windowStart, windowMs);
+      expect((await repos.rateLimits.hit(key, windowMs, minuteInto(A))).count).toBe(2);
+      await repos.rateLimits.hit(key, windowMs, minuteInto(A)); // A holds 3
+      // A minute into B, 90% of A still counts: 1 + ceil(3 × 0.9).
+      expect((await repos.rateLimits.hit(key, windowMs, minuteInto(B))).count).toBe(4);
+      // Given back late, after B has begun: it leaves A (now 2: 2 + ceil(2 × 0.9)), not B.
+      await repos.rateLimits.refund(key, A, windowMs);
+      expect((await repos.rateLimits.hit(key, windowMs, minuteInto(B))).count).toBe(4);
+      expect((await repos.rateLimits.hit(key, windowMs, minuteInto(C))).count).toBe(1 + 2);
+    },
+  },
+  {
     name: 'get a study / participant / instance',
     async run(repos) {
       const s = study();

@@ -1,4 +1,7 @@
+import { once } from '../../core/once';
 import type { InstrumentCatalogue } from '../../core/ports';
+
+const load = once(() => import('./bundled-catalogue'));
 
 /**
  * The bundled instruments (bundled-catalogue.ts) as the use cases' catalogue port, imported on
@@ -7,6 +10,6 @@ import type { InstrumentCatalogue } from '../../core/ports';
  * (bench/README.md#cold-start). The command line and tests read bundled-catalogue.ts directly.
  */
 export const bundledCatalogue: InstrumentCatalogue = {
-  find: async (id, version) => (await import('./bundled-catalogue')).findInstrument(id, version),
-  list: async () => (await import('./bundled-catalogue')).listInstruments(),
+  find: async (id, version) => (await load()).findInstrument(id, version),
+  list: async () => (await load()).listInstruments(),
 };

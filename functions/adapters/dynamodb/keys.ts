@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
  *   participant link        LINK#<token hash>     LINK
  *   unsubscribe link        UNSUB#<token hash>    UNSUB
  *   SES message id          SES#<message id>      SES                         (→ the ledger message, for feedback)
- *   attempt count           RATE#<purpose>:<key hash>  <window start ms>      (rate limits; expires by TTL)
+ *   attempt counts          RATE#<purpose>:<key hash>  COUNTS                 (rate limits: a count per window; expires by TTL)
  *   staff member            STAFF#<email>         STAFF                       (versioned; a tombstone once removed)
  *   staff index             STAFF                 STAFF#<email>
  *   admin guard             STAFF_GUARD           ADMINS                      (held while the last admin could be lost)
@@ -77,7 +77,7 @@ export const keys = {
   link: (hash: string) => ({ pk: `LINK#${hash}`, sk: 'LINK' }),
   unsubscribe: (hash: string) => ({ pk: `UNSUB#${hash}`, sk: 'UNSUB' }),
   providerMessage: (providerId: string) => ({ pk: `SES#${providerId}`, sk: 'SES' }),
-  rate: (key: string, windowStart: number) => ({ pk: `RATE#${key}`, sk: String(windowStart) }),
+  rate: (key: string) => ({ pk: `RATE#${key}`, sk: 'COUNTS' }),
   staff: (email: string) => ({ pk: `STAFF#${email.toLowerCase()}`, sk: 'STAFF' }),
   adminGuard: () => ({ pk: 'STAFF_GUARD', sk: 'ADMINS' }),
   signInLatest: (email: string) => ({ pk: `STAFF#${email.toLowerCase()}`, sk: 'SIGNIN_LATEST' }),

@@ -1,10 +1,12 @@
 import type { Model } from 'survey-core';
+import { once } from '../../core/once';
 import type { FormProblem, FormValidator } from '../../core/ports';
 
 /** What SurveyJS itself says about a set of answers to one form. */
 export type SurveyValidator = (survey: Record<string, unknown>, answers: Record<string, unknown>) => FormProblem[];
 
 let loading: Promise<SurveyValidator> | undefined;
+const loadSurveyCore = once(() => import('survey-core'));
 
 /**
  * SurveyJS's own checks of a set of answers to one form: required questions left empty, numeric
@@ -16,7 +18,7 @@ let loading: Promise<SurveyValidator> | undefined;
  * link, saving progress, the console) skips evaluating it.
  */
 export function loadSurveyValidator(): Promise<SurveyValidator> {
-  return (loading ??= import('survey-core').then((surveyCore) => {
+  return (loading ??= loadSurveyCore().then((surveyCore) => {
     // Building a Model costs tens of milliseconds, most of a submission's CPU; one per form is
     // reused (setting `data` replaces every value and validate() recomputes every error; it is
     // synchronous, so no two submissions share a model at once). Keyed by the form's JSON, since
@@ -54,7 +56,7 @@ export const surveyJsForms: FormValidator = {
     return (await loadSurveyValidator())(survey, answers);
   },
   async isTrue(expression, answers) {
-    const { ExpressionRunner } = await import('survey-core');
+    const { ExpressionRunner } = await loadSurveyCore();
     return new ExpressionRunner(expression).runValues({ ...answers }) === true;
   },
 };

@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
+import { once } from '../../core/once';
 import type { Actor } from '../../use-cases/deps';
 import type { ImportReport } from '../../use-cases/import-participants';
 import type { AppDeps, AppEnv } from '../env';
 import { defineRoute } from '../define-route';
 
 /** Import jobs (they check rows and enrol with the planner), imported on the first import or look at one (on-first-use.ts). */
-const onFirstUse = () => import('./on-first-use');
+const onFirstUse = once(() => import('./on-first-use'));
 
 /**
  * A participants CSV with a bad row: the report, inside the same error envelope as every other

@@ -1,3 +1,4 @@
+import { once } from '../../core/once';
 import { defineRoute, type RouteServing } from '../define-route';
 import { atLeast, limitProbing } from '../probing';
 import { readJson } from '../read-json';
@@ -8,9 +9,9 @@ const tag = 'Self-enrolment (public)';
  * arithmetic (luxon), schedule planning, allocation and the enrolment emails, which every
  * participant link's cold start would otherwise compile (bench/README.md#cold-start).
  */
-const selfEnrol = () => import('../../use-cases/self-enrol');
+const selfEnrol = once(() => import('../../use-cases/self-enrol'));
 /** The request bodies' schemas (zod, the study's schemas), imported with self-enrolment's use cases, not at load. */
-const input = () => import('../../use-cases/self-enrol-input');
+const input = once(() => import('../../use-cases/self-enrol-input'));
 /** The emailed link's token is looked up: a client that keeps finding nothing is guessing. */
 const tokenLookUp: RouteServing = { before: (deps) => limitProbing(deps, 'join-link', (status) => status === 404) };
 

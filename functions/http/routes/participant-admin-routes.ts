@@ -1,3 +1,4 @@
+import { once } from '../../core/once';
 import { consentRecordPdf } from '../../use-cases/consent-download';
 import { eraseContact } from '../../use-cases/erase-contact';
 import { resendLink } from '../../use-cases/resend-link';
@@ -11,7 +12,7 @@ const tag = 'Participants';
 const capability = 'participants.manage';
 
 /** The use cases that plan schedules, imported by the first request that needs one (on-first-use.ts). */
-const onFirstUse = () => import('./on-first-use');
+const onFirstUse = once(() => import('./on-first-use'));
 
 /** Coordinators' participant management. */
 export const participantAdminRoutes = [

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { once } from '../../core/once';
 import { acknowledgeAlert } from '../../use-cases/acknowledge-alert';
 import { allocationReport } from '../../use-cases/allocation-report';
 import { auditTrail } from '../../use-cases/audit-trail';
@@ -17,6 +18,7 @@ import { studyDashboard } from '../../use-cases/study-dashboard';
 import { defineRoute } from '../define-route';
 import { readJson, readOptionalJson } from '../read-json';
 import { staffActor } from '../staff-actor';
+import { submissionBody } from '../../use-cases/submit-answers';
 
 const tag = 'Studies';
 /**
@@ -24,7 +26,7 @@ const tag = 'Studies';
  * imported by the first request that needs them (on-first-use.ts); their request bodies' schemas
  * come with them (the OpenAPI document imports them when it is written).
  */
-const onFirstUse = () => import('./on-first-use');
+const onFirstUse = once(() => import('./on-first-use'));
 const protocolBody = () => onFirstUse().then((m) => m.protocolVersions.publishSchema);
 const migrationBody = () => onFirstUse().then((m) => m.protocolVersions.migrationSchema);
 
@@ -108,7 +110,7 @@ export const studyRoutes = [
       summary: 'Check and score preview answers as a submission would be; says which safety alert would fire, without firing it; stores nothing',
       capability: 'studies.read',
       query: () => staffInput().then((m) => m.previewQuerySchema),
-      body: () => import('../../use-cases/participant-input').then((m) => m.submissionSchema),
+      body: submissionBody,
       responses: { 200: '{scores, alert, support}', 409: 'Licensed wording not installed' },
     },
     async (c, deps) => c.json(await scorePreview(deps, c.req.param('studyId'), c.req.query(), await readJson(c))),
