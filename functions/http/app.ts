@@ -4,7 +4,6 @@ import { requireStaff } from './auth';
 import { composeApp } from './app-shell';
 import { mountRoutes } from './define-route';
 import type { AppDeps } from './env';
-import { openApiDocument } from './openapi';
 import { mountParticipantRoutes } from './participant-app';
 
 export type { AppDeps } from './env';
@@ -15,11 +14,12 @@ export type { AppDeps } from './env';
  * ones the participant Lambda serves (participant-app.ts).
  */
 export function createApp(deps: AppDeps) {
-  // The document never changes while the process runs: built once, on first request.
+  // The document never changes while the process runs: built once, on first request. Its generator
+  // (and zod's JSON Schema output, and every schema it resolves) is imported then, not at start.
   let document: Promise<Record<string, unknown>> | undefined;
   return composeApp(deps, (app) => {
     app.get('/api/health', (c) => c.json({ ok: true }));
-    app.get('/api/openapi.json', async (c) => c.json(await (document ??= openApiDocument(apiRoutes))));
+    app.get('/api/openapi.json', async (c) => c.json(await (document ??= import('./openapi').then((m) => m.openApiDocument(apiRoutes)))));
     mountRoutes(app, deps, staffApiRoutes, (capability) => requireStaff(deps, rolesFor(capability)));
     mountParticipantRoutes(app, deps);
   });

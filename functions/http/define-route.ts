@@ -34,9 +34,11 @@ export interface RouteSpec {
    * The query parameters it reads. The router checks every request's query against this schema
    * before the handler runs (after the role check), so a value the declaration does not allow is
    * a 400 naming the parameter, never a default silently taken (`?dryRun=yes` is not a real import).
-   * Parameters it does not name are ignored, as a cache-buster should be.
+   * Parameters it does not name are ignored, as a cache-buster should be. Like `body`, a function
+   * that imports the schema: the router imports it on the route's first request, so declaring the
+   * route builds no schema and the cold start loads no zod for it.
    */
-  query?: z.ZodObject;
+  query?: z.ZodObject | (() => Promise<z.ZodObject>);
   /** Status code → description (and the media type when it is not JSON). */
   responses: Record<number, string | { description: string; mediaType: string }>;
 }
@@ -90,8 +92,10 @@ export function mountRoutes(app: Hono<AppEnv>, deps: AppDeps, routes: readonly R
  * parameter. A parameter given twice is refused too: which of the two a handler would read is not
  * something a caller should have to guess.
  */
-function checkQuery(schema: z.ZodObject): MiddlewareHandler<AppEnv> {
+function checkQuery(declared: NonNullable<RouteSpec['query']>): MiddlewareHandler<AppEnv> {
+  let resolved: Promise<z.ZodObject> | undefined;
   return async (c, next) => {
+    const schema = await (resolved ??= querySchemaOf({ query: declared })!);
     const all = c.req.queries();
     const repeated = Object.keys(schema.shape).filter((name) => (all[name]?.length ?? 0) > 1);
     if (repeated.length > 0) throw invalidFields(repeated.map((field) => ({ field, message: 'is given more than once' })));
@@ -99,6 +103,19 @@ function checkQuery(schema: z.ZodObject): MiddlewareHandler<AppEnv> {
     await next();
   };
 }
+
+/** A route's query schema, whichever way it is declared (undefined when it reads no query). */
+export function querySchemaOf(route: Pick<RouteSpec, 'query'>): Promise<z.ZodObject> | undefined {
+  return typeof route.query === 'function' ? route.query() : route.query === undefined ? undefined : Promise.resolve(route.query);
+}
+
+/** A route's body schema, whichever way it is declared (undefined when it takes no JSON body). */
+export function bodySchemaOf(route: Pick<RouteSpec, 'body'>): Promise<z.ZodType> | undefined {
+  return typeof route.body === 'function' ? route.body() : route.body === undefined ? undefined : Promise.resolve(route.body);
+}
+
+/** The query schema a route's parameters are checked with, whichever way it is declared. */
+export type QuerySchema<R> = R extends { query: () => Promise<infer S> } ? S : R extends { query: infer S extends z.ZodObject } ? S : never;
 
 /** The schema a route's body is checked with, whichever way it is declared. */
 export type BodySchema<R> = R extends { body: () => Promise<infer S> } ? S : R extends { body: infer S extends z.ZodType } ? S : never;

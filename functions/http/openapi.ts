@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { rolesFor } from '../core/auth/permissions';
-import type { RouteSpec } from './define-route';
+import { bodySchemaOf, querySchemaOf, type RouteSpec } from './define-route';
 
 /** `/api/studies/:studyId` as OpenAPI writes it: `/api/studies/{studyId}`. */
 export const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
@@ -33,12 +33,13 @@ const errorBody = {
 export async function openApiDocument(routes: readonly RouteSpec[]): Promise<Record<string, unknown>> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const body = typeof route.body === 'function' ? await route.body() : route.body;
+    const body = await bodySchemaOf(route);
+    const query = await querySchemaOf(route);
     const path = openApiPath(route.path);
     const roles = route.capability === undefined ? undefined : rolesFor(route.capability);
     const parameters = [
       ...[...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
-      ...Object.entries(route.query?.shape ?? {}).map(([name, schema]) => ({
+      ...Object.entries(query?.shape ?? {}).map(([name, schema]) => ({
         name,
         in: 'query',
         required: !(schema as z.ZodType).safeParse(undefined).success,
@@ -56,7 +57,7 @@ export async function openApiDocument(routes: readonly RouteSpec[]): Promise<Rec
       responses: Object.fromEntries(
         Object.entries({
           ...route.responses,
-          ...(body || route.query || route.bodyMediaType ? { 400: 'Invalid input; the message names the field' } : {}),
+          ...(body || query || route.bodyMediaType ? { 400: 'Invalid input; the message names the field' } : {}),
           ...(roles ? { 401: 'Not signed in', 403: 'Not allowed for this role or study' } : {}),
         }).map(([status, value]) => {
           const { description, mediaType } = typeof value === 'string' ? { description: value, mediaType: 'application/json' } : value;

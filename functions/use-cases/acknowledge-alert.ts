@@ -1,10 +1,8 @@
-import * as z from 'zod';
 import { conflict, notFound } from '../core/errors';
 import { auditEntry } from './audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
-
-export const acknowledgementSchema = z.strictObject({ note: z.string().max(2000).optional() });
+import { staffInput } from './staff-input-loader';
 
 /** Records that a safety alert was seen and handled, by whom, once. */
 export async function acknowledgeAlert(
@@ -15,7 +13,7 @@ export async function acknowledgeAlert(
   timepoint: string,
   body: unknown,
 ) {
-  const { note } = parseInput(acknowledgementSchema, body);
+  const { note } = parseInput((await staffInput()).acknowledgementSchema, body);
   const alert = (await deps.messages.listForParticipant(studyId, code)).find((m) => m.kind === 'alert' && m.timepoint === timepoint);
   if (alert === undefined) throw notFound(`safety alert for ${code} at ${timepoint}`);
   const at = deps.clock.now();

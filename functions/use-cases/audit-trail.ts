@@ -1,25 +1,13 @@
-import * as z from 'zod';
 import { concealBlockSizes } from '../core/allocation/allocation-config';
 import type { AuditEntry } from '../core/audit';
 import type { StaffRole } from '../core/auth/staff';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
-
-export const auditQuerySchema = z.strictObject({
-  /** Substring of the actor, e.g. "staff:" or "P-0007". */
-  actor: z.string().max(200).optional(),
-  /** Action prefix, e.g. "participant." */
-  action: z.string().max(100).optional(),
-  /** Substring of the target, e.g. a participant code. */
-  target: z.string().max(200).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(5000).default(500),
-});
+import { staffInput } from './staff-input-loader';
 
 /** A study's audit entries, newest first, filtered. The log is append-only; this only reads it. */
 export async function auditTrail(deps: Pick<Deps, 'audit'>, scope: string, query: unknown, options: { role?: StaffRole } = {}): Promise<{ entries: AuditEntry[]; truncated: boolean }> {
-  const filter = parseInput(auditQuerySchema, query);
+  const filter = parseInput((await staffInput()).auditQuerySchema, query);
   const matching = (await deps.audit.list(scope))
     .filter((e) => (filter.actor ? e.actor.includes(filter.actor) : true))
     .filter((e) => (filter.action ? e.action.startsWith(filter.action) : true))

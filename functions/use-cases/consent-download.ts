@@ -1,5 +1,5 @@
 import { notFound } from '../core/errors';
-import { participantCodeSchema } from '../core/study/study';
+import { isParticipantCode } from '../core/study/participant-code';
 import { recordAudit } from './audit';
 import { signedConsentPdf } from './consent-record';
 import type { Actor, Deps } from './deps';
@@ -15,7 +15,7 @@ export async function consentRecordPdf(
   code: string,
   version: string | undefined,
 ): Promise<{ filename: string; bytes: Uint8Array }> {
-  if (!participantCodeSchema.safeParse(code).success) throw notFound(`participant ${code}`);
+  if (!isParticipantCode(code)) throw notFound(`participant ${code}`);
   const [study, participant, records] = await Promise.all([deps.studies.get(studyId), deps.participants.get(studyId, code), deps.consents.listRecords(studyId, code)]);
   if (study === null) throw notFound(`study ${studyId}`);
   if (participant === null) throw notFound(`participant ${code}`);

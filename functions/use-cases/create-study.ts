@@ -1,13 +1,20 @@
 import { consentTextHash } from '../core/consent/consent-text';
 import { conflict, invalidFields } from '../core/errors';
 import { instrumentLookup } from '../core/catalogue/lookup';
-import { studySchema, type Study } from '../core/study/study';
+import type { Study } from '../core/study/study';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
+import { once } from '../core/once';
 
-/** A study definition checked against the schema and against the installed instruments. */
+const studySchemaModule = once(() => import('../core/study/study'));
+
+/**
+ * A study definition checked against the schema and against the installed instruments. The
+ * schema (and zod with it) is imported on the first study checked, so a cold start that only
+ * reads studies loads neither (bench/README.md#cold-start).
+ */
 export async function validateStudy(deps: Pick<Deps, 'catalogue'>, input: unknown): Promise<Study> {
-  const study = parseInput(studySchema(), input);
+  const study = parseInput((await studySchemaModule()).studySchema(), input);
   const installed = await deps.catalogue.list();
   const find = instrumentLookup(installed);
   const problems = study.protocol.timepoints.flatMap((t, i) =>

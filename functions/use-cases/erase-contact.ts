@@ -1,7 +1,7 @@
 import { notFound } from '../core/errors';
 import { CONTACT_ERASED } from '../core/schedule/reconcile';
 import { participantKinds } from '../core/schedule/records';
-import { participantCodeSchema } from '../core/study/study';
+import { isParticipantCode } from '../core/study/participant-code';
 import { auditEntry } from './audit';
 import type { Actor, Deps } from './deps';
 import { carryFromStore } from './revoke-links';
@@ -31,7 +31,7 @@ export async function eraseContact(
   studyId: string,
   code: string,
 ): Promise<Erasure> {
-  if (!participantCodeSchema.safeParse(code).success) throw notFound(`participant ${code}`);
+  if (!isParticipantCode(code)) throw notFound(`participant ${code}`);
   const participant = await deps.participants.get(studyId, code);
   if (participant === null) throw notFound(`participant ${code}`);
   const now = deps.clock.now();

@@ -1,23 +1,17 @@
-import * as z from 'zod';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors';
 import { staffRoles, takesAccessAway, type StaffMember } from '../core/auth/staff';
 import { auditEntry } from './audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
-
-export const staffMemberSchema = z.strictObject({
-  name: z.string().min(1).max(200),
-  role: z.enum(staffRoles),
-  studies: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/)).max(200).default([]),
-});
+import { staffInput } from './staff-input-loader';
 
 type StaffDeps = Pick<Deps, 'staff' | 'studies' | 'audit' | 'clock' | 'secrets'>;
 
 /** How long the admin guard holds should its holder die mid-change (a change takes milliseconds). */
 const ADMIN_GUARD_LEASE_MS = 15_000;
 
-const emailOf = (email: string) => {
-  if (!z.email().safeParse(email).success) throw badRequest('email', 'not an email address');
+const emailOf = async (email: string) => {
+  if (!(await staffInput()).staffEmailSchema.safeParse(email).success) throw badRequest('email', 'not an email address');
   return email.toLowerCase();
 };
 
@@ -29,8 +23,8 @@ const changedMeanwhile = (email: string) => conflict(`the account ${email} was c
  * account as it was read: a concurrent change makes this one fail with 409, never undoes it.
  */
 export async function putStaffMember(deps: StaffDeps, actor: Actor, email: string, body: unknown): Promise<StaffAccountView> {
-  const address = emailOf(email);
-  const input = parseInput(staffMemberSchema, body);
+  const address = await emailOf(email);
+  const input = parseInput((await staffInput()).staffMemberSchema, body);
   for (const id of input.studies) if ((await deps.studies.get(id)) === null) throw badRequest('studies', `no study ${id}`);
   const before = await deps.staff.get(address);
   // An admin demoting themselves could leave the deployment with no admin at all.
@@ -64,7 +58,7 @@ export async function putStaffMember(deps: StaffDeps, actor: Actor, email: strin
  * admin cannot remove themselves, and the last admin cannot be removed.
  */
 export async function removeStaffMember(deps: StaffDeps, actor: Actor, email: string): Promise<void> {
-  const address = emailOf(email);
+  const address = await emailOf(email);
   if (actor === `staff:${address}`) throw conflict('you cannot remove your own account: ask another admin', 'email');
   const before = await deps.staff.get(address);
   if (before === null) throw notFound(`staff account ${address}`);

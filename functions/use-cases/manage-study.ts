@@ -1,5 +1,4 @@
 import { isDeepStrictEqual } from 'node:util';
-import * as z from 'zod';
 import { badRequest, conflict, forbidden, isAppError, notFound } from '../core/errors';
 import { canAccessStudy, type StaffRole, type StaffSession } from '../core/auth/staff';
 import { renderParticipantEmail } from '../core/email/templates';
@@ -11,6 +10,7 @@ import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { can } from '../core/auth/permissions';
 import { concealBlockSizes } from '../core/allocation/allocation-config';
+import { staffInput } from './staff-input-loader';
 
 /**
  * Creates a study from a full definition. A coordinator who creates one becomes its
@@ -42,24 +42,6 @@ export async function createStudy(
   return concealBlockSizes(study, session.role);
 }
 
-/** Everything about a study but its protocol (which is versioned: see publishProtocol). */
-export const settingsSchema = z.strictObject({
-  name: z.unknown().optional(),
-  timezone: z.unknown().optional(),
-  arms: z.unknown().optional(),
-  sender: z.unknown().optional(),
-  contacts: z.unknown().optional(),
-  missingRules: z.unknown().optional(),
-  emails: z.unknown().optional(),
-  /** Concealed allocation (admins only; frozen after the first allocation); null removes it. */
-  allocation: z.unknown().optional(),
-  /** The consent text: a new version asks everyone for consent again at their next link; null removes it. */
-  consent: z.unknown().optional(),
-  /** The public self-enrolment link; null removes it. */
-  join: z.unknown().optional(),
-  /** The thank-you page's support text after an urgent answer, per language (`{"en": "…", "fr": "…"}`). */
-  support: z.unknown().optional(),
-});
 
 /**
  * Changes a study's settings; an arm that still has participants can't be removed. The
@@ -73,7 +55,7 @@ export async function updateStudySettings(
   body: unknown,
   options: { role?: StaffRole } = {},
 ): Promise<Study> {
-  const changes = parseInput(settingsSchema, body);
+  const changes = parseInput((await staffInput()).settingsSchema, body);
   const read = await deps.studies.read(studyId);
   if (read === null) throw notFound(`study ${studyId}`);
   const { study, revision } = read;
@@ -125,17 +107,10 @@ export async function checkProtocolDraft(deps: Pick<Deps, 'studies' | 'catalogue
   }
 }
 
-export const emailPreviewSchema = z.strictObject({
-  kind: z.enum(['invitation', 'reminder']),
-  /** Draft wording to preview instead of the saved one. */
-  emails: z.unknown().optional(),
-  /** The thank-you page's support text after an urgent answer, per language (`{"en": "…", "fr": "…"}`). */
-  support: z.unknown().optional(),
-});
 
 /** An invitation or reminder as a participant would get it, with sample values. */
 export async function previewEmail(deps: Pick<Deps, 'studies' | 'catalogue' | 'baseUrl' | 'clock'>, studyId: string, body: unknown) {
-  const { kind, emails } = parseInput(emailPreviewSchema, body);
+  const { kind, emails } = parseInput((await staffInput()).emailPreviewSchema, body);
   const saved = await deps.studies.get(studyId);
   if (saved === null) throw notFound(`study ${studyId}`);
   const study = emails === undefined ? saved : await validateStudy(deps, { ...saved, emails });

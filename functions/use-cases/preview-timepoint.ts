@@ -1,7 +1,5 @@
-import * as z from 'zod';
 import { badRequest, conflict, notFound } from '../core/errors';
 import type { Language } from '../core/i18n/language';
-import { languageSchema } from '../core/i18n/language-schema';
 import { supportText, urgentFlags } from '../core/safety/support-text';
 import type { ScoreResult } from '../core/scoring/engine';
 import type { Study, Timepoint } from '../core/study/study';
@@ -10,18 +8,13 @@ import type { Deps } from './deps';
 import { surveyView, type SurveyView } from './open-survey';
 import { parseInput } from './parse-input';
 import { checkAndScore } from './score-battery';
-import { submissionSchema } from './participant-input';
-
-export const previewQuerySchema = z.object({
-  timepoint: z.string().min(1).max(40).describe('the timepoint whose battery to show'),
-  arm: z.string().min(1).max(40).optional().describe('an arm that gets it (default: the first that does)'),
-  language: languageSchema.optional().describe('the participant language to show it in (default en)'),
-});
+import { staffInput } from './staff-input-loader';
+import { submissionBody } from './submit-answers';
 
 const DAY = 86_400_000;
 
 async function target(deps: Pick<Deps, 'studies'>, studyId: string, query: unknown): Promise<{ study: Study; timepoint: Timepoint; language: Language }> {
-  const input = parseInput(previewQuerySchema, query);
+  const input = parseInput((await staffInput()).previewQuerySchema, query);
   const study = await deps.studies.get(studyId);
   if (study === null) throw notFound(`study ${studyId}`);
   const timepoint = study.protocol.timepoints.find((t) => t.id === input.timepoint);
@@ -75,7 +68,7 @@ export async function scorePreview(
   query: unknown,
   body: unknown,
 ): Promise<PreviewScores> {
-  const { answers } = parseInput(submissionSchema, body);
+  const { answers } = parseInput(await submissionBody(), body);
   const { study, timepoint, language } = await target(deps, studyId, query);
   const battery = await loadBattery(deps, timepoint.instruments);
   const missing = battery.filter((i) => !i.textInstalled);

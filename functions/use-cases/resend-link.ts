@@ -1,12 +1,10 @@
-import * as z from 'zod';
 import { conflict, notFound } from '../core/errors';
 import { openStatuses } from '../core/schedule/records';
 import { auditEntry } from './audit';
 import type { Actor, Deps } from './deps';
 import { parseInput } from './parse-input';
 import { queueFreshLinks, reachableTimepoints, revokeParticipantLinks } from './revoke-links';
-
-export const resendSchema = z.strictObject({ timepoint: z.string().min(1).max(40) });
+import { staffInput } from './staff-input-loader';
 
 /**
  * Sends a participant a fresh link to an open timepoint now (they lost the email, it went to
@@ -22,7 +20,7 @@ export async function resendLink(
   code: string,
   body: unknown,
 ): Promise<{ queued: true; n: number; timepoints: string[] }> {
-  const { timepoint } = parseInput(resendSchema, body);
+  const { timepoint } = parseInput((await staffInput()).resendSchema, body);
   const [participant, instances] = await Promise.all([deps.participants.get(studyId, code), deps.instances.listForParticipant(studyId, code)]);
   if (participant === null) throw notFound(`participant ${code}`);
   const instance = instances.find((i) => i.timepoint === timepoint);

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { SESSION_HOURS, SIGN_IN_CODE_MINUTES, type StaffSession } from '../core/auth/staff';
 import { renderSignInEmail } from '../core/email/templates';
 import { tooManyRequests, unauthorized, unavailable } from '../core/errors';
@@ -6,9 +5,11 @@ import { MailerError } from '../core/ports';
 import { recordAudit } from './audit';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
+import { staffInput } from './staff-input-loader';
 
-export const signInRequestSchema = z.object({ email: z.email().max(254) });
-export const signInVerifySchema = z.object({ code: z.string().min(16).max(128) });
+/** The sign-in bodies' schemas, imported (with zod) on the first sign-in request (staff-input.ts). */
+export const signInRequestBody = () => staffInput().then((m) => m.signInRequestSchema);
+export const signInVerifyBody = () => staffInput().then((m) => m.signInVerifySchema);
 
 /** Sign-in emails one address may be sent in a sliding window (each makes the earlier codes useless). */
 export const SIGN_IN_EMAILS_PER_ADDRESS = 5;
@@ -33,7 +34,7 @@ export async function requestSignIn(
   body: unknown,
   client: string,
 ): Promise<void> {
-  const { email } = parseInput(signInRequestSchema, body);
+  const { email } = parseInput(await signInRequestBody(), body);
   const address = email.toLowerCase();
   const now = deps.clock.now();
   const clientKey = `sign-in-client:${client}`;
@@ -72,7 +73,7 @@ export async function verifySignIn(
   deps: Pick<Deps, 'staff' | 'clock' | 'secrets' | 'audit'>,
   body: unknown,
 ): Promise<{ token: string; session: StaffSession }> {
-  const { code } = parseInput(signInVerifySchema, body);
+  const { code } = parseInput(await signInVerifyBody(), body);
   const now = deps.clock.now();
   const email = await deps.staff.consumeLoginCode(deps.secrets.hash(code), now);
   if (email === null) throw unauthorized('this sign-in code is invalid, already used, expired or replaced by a newer one: use the link in your most recent sign-in email, or ask for a new one');

@@ -133,6 +133,35 @@ describe('the staff API bundle', () => {
     }
   });
 
+  it('compiles zod, every request schema built with it and the OpenAPI generator only when first used: signing in, listing studies and reading a dashboard evaluate none', () => {
+    expect(has(staff.atLoad, /node_modules\/zod\//)).toEqual([]);
+    expect(has(staff.onFirstUse, /node_modules\/zod\//).length).toBeGreaterThan(0);
+    expect(staff.atLoad).toEqual(
+      expect.arrayContaining([
+        'functions/http/define-route.ts',
+        'functions/use-cases/sign-in.ts',
+        'functions/use-cases/manage-study.ts',
+        'functions/use-cases/create-study.ts',
+        'functions/use-cases/manage-staff.ts',
+        'functions/use-cases/audit-trail.ts',
+        'functions/use-cases/preview-timepoint.ts',
+        'functions/core/allocation/allocation-config.ts',
+      ]),
+    );
+    const schemas = [
+      'functions/http/openapi.ts',
+      'functions/use-cases/staff-input.ts',
+      'functions/use-cases/participant-input.ts',
+      'functions/core/study/study.ts',
+      'functions/core/allocation/allocation-schema.ts',
+      'functions/core/i18n/language-schema.ts',
+    ];
+    for (const file of schemas) {
+      expect(staff.atLoad, file).not.toContain(file);
+      expect(staff.onFirstUse, file).toContain(file);
+    }
+  });
+
   it('compiles the export (its reading, CSV and FHIR writers), which the export function serves in AWS, only when first used', () => {
     expect(has(staff.atLoad, /functions\/use-cases\/export-study\.ts$|node_modules\/csv-stringify\//)).toEqual([]);
     expect(staff.onFirstUse).toContain('functions/use-cases/export-study.ts');

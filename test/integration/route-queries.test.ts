@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import { apiRoutes } from '../../functions/http/api-routes';
-import type { RouteSpec } from '../../functions/http/define-route';
+import { querySchemaOf, type RouteSpec } from '../../functions/http/define-route';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 
 /**
@@ -21,11 +21,15 @@ beforeAll(async () => {
   coordinator = await t.signIn({ email: 'coordinator@queries.test', role: 'coordinator', studies: ['demo'] });
 });
 
+/** Each route's query schema, resolved as the router resolves it (a declaration may name it by a function that imports it). */
+const queries = new Map(await Promise.all((apiRoutes as readonly RouteSpec[]).map(async (route) => [route, await querySchemaOf(route)] as const)));
+const shapeOf = (route: RouteSpec) => queries.get(route)?.shape ?? {};
+
 const concrete = (route: RouteSpec) => route.path.replace(':studyId', 'demo').replace(':code', code).replace(':timepoint', 'baseline').replace(':jobId', 'no-such-job');
 
 /** The declared parameters whose values are a closed list (an enum, possibly optional): a value outside it must be refused. */
 const closedParameters = (route: RouteSpec): string[] =>
-  Object.entries(route.query?.shape ?? {}).flatMap(([name, schema]) => {
+  Object.entries(shapeOf(route)).flatMap(([name, schema]) => {
     let def = (schema as z.ZodType)._zod.def as { type: string; innerType?: z.ZodType };
     while (def.innerType && (def.type === 'optional' || def.type === 'default')) def = def.innerType._zod.def as typeof def;
     return def.type === 'enum' ? [name] : [];
@@ -34,7 +38,7 @@ const closedParameters = (route: RouteSpec): string[] =>
 /** Values for the parameters a route needs besides the one under test (a preview needs its timepoint). */
 const required: Record<string, string> = { timepoint: 'baseline' };
 const queryWith = (route: RouteSpec, name: string, value: string) =>
-  new URLSearchParams({ ...Object.fromEntries(Object.keys(route.query?.shape ?? {}).filter((n) => n in required).map((n) => [n, required[n]!])), [name]: value }).toString();
+  new URLSearchParams({ ...Object.fromEntries(Object.keys(shapeOf(route)).filter((n) => n in required).map((n) => [n, required[n]!])), [name]: value }).toString();
 
 const routesWithClosedParameters = (apiRoutes as readonly RouteSpec[]).filter((r) => closedParameters(r).length > 0);
 const auditEntries = async () => ((await (await t.request('GET', '/api/studies/demo/audit', { token: admin })).json()) as { entries: unknown[] }).entries.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocationSchema, type AllocationConfig } from '../../functions/core/allocation/allocation-config';
+import { allocationSchema, type AllocationConfig } from '../../functions/core/allocation/allocation-schema';
 import { allocate, emptyAllocationState, recordManual, type AllocationState } from '../../functions/core/allocation/allocate';
 import { imbalanceScores, marginalTotals, minimise } from '../../functions/core/allocation/minimisation';
 import { newBlock } from '../../functions/core/allocation/permuted-blocks';

@@ -1,5 +1,3 @@
-import * as z from 'zod';
-
 /**
  * The constructs Timepoint delivers questionnaires for (design.md: pain perception,
  * fear-avoidance, mindfulness and interoception, mood, well-being), plus patient activation for
@@ -9,7 +7,6 @@ import * as z from 'zod';
  */
 export const constructs = ['pain', 'fear_avoidance', 'mindfulness_interoception', 'mood', 'well_being', 'activation'] as const;
 export type Construct = (typeof constructs)[number];
-export const constructSchema = z.enum(constructs);
 
 export const constructLabels: Record<Construct, string> = {
   pain: 'Pain perception',

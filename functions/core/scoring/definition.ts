@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { constructSchema } from '../catalogue/constructs';
+import { constructs } from '../catalogue/constructs';
 import { lazySchema } from '../lazy-schema';
 
 /**
@@ -121,7 +121,7 @@ export const scoringDefinitionSchema = lazySchema(() => {
       name: z.string().min(1),
       citation: z.string().min(1),
       /** What the instrument measures (design.md's constructs), for the catalogue's per-construct listing. */
-      constructs: z.array(constructSchema).min(1),
+      constructs: z.array(z.enum(constructs)).min(1),
       licence: licenceSchema,
       items: z.array(itemSchema).min(1),
       /** Items on the form that no scale uses (e.g. PHQ-9 item 10). */

@@ -1,9 +1,11 @@
 import * as z from 'zod';
-import { allocationSchema, randomisedArms } from '../allocation/allocation-config';
+import { randomisedArms } from '../allocation/allocation-config';
+import { allocationSchema } from '../allocation/allocation-schema';
 import type { StrataValues } from '../allocation/strata';
 import type { Language } from '../i18n/language';
 import { languageSchema } from '../i18n/language-schema';
 import { lazySchema } from '../lazy-schema';
+import { participantCodePattern } from './participant-code';
 import { isIanaZone } from './time-zone';
 
 const slug = lazySchema(() =>
@@ -308,5 +310,5 @@ export interface ParticipantConsent {
   at: string;
 }
 
-export const participantCodeSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'letters, digits, - and _ (at most 32)');
+export const participantCodeSchema = z.string().regex(participantCodePattern, 'letters, digits, - and _ (at most 32)');
 export const timezoneSchema = zone;

@@ -1,6 +1,6 @@
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { SESSION_HOURS } from '../../core/auth/staff';
-import { requestSignIn, signInRequestSchema, signInVerifySchema, signOut, verifySignIn, whoIsSignedIn } from '../../use-cases/sign-in';
+import { requestSignIn, signInRequestBody, signInVerifyBody, signOut, verifySignIn, whoIsSignedIn } from '../../use-cases/sign-in';
 import { SESSION_COOKIE, sessionCredential } from '../auth';
 import { assertSameOrigin } from '../csrf';
 import { defineRoute } from '../define-route';
@@ -17,7 +17,7 @@ export const authRoutes = [
       path: '/api/auth/login',
       tag,
       summary: 'Email a one-time sign-in link (same answer for unknown addresses); at most 5 per address and 50 per client in 15 minutes',
-      body: signInRequestSchema,
+      body: signInRequestBody,
       responses: { 202: 'Accepted', 429: 'Too many sign-in links for this address, or requests from this client (Retry-After)', 503: 'The email could not be sent just now' },
     },
     async (c, deps) => {
@@ -34,7 +34,7 @@ export const authRoutes = [
       path: '/api/auth/verify',
       tag,
       summary: 'Exchange the code for a session token (also set as an HttpOnly cookie)',
-      body: signInVerifySchema,
+      body: signInVerifyBody,
       responses: { 200: '{token, role, email, studies, expiresAt}', 401: 'Invalid, used, expired or replaced code', 429: 'Too many invalid codes from this client (Retry-After)' },
     },
     async (c, deps) => {

@@ -1,26 +1,24 @@
 import { Readable } from 'node:stream';
-import * as z from 'zod';
 import { once } from '../../core/once';
-import { acknowledgeAlert, acknowledgementSchema } from '../../use-cases/acknowledge-alert';
+import { acknowledgeAlert } from '../../use-cases/acknowledge-alert';
 import { allocationReport } from '../../use-cases/allocation-report';
-import { auditQuerySchema, auditTrail } from '../../use-cases/audit-trail';
+import { auditTrail } from '../../use-cases/audit-trail';
 import { parseInput } from '../../use-cases/parse-input';
 import {
   checkProtocolDraft,
   createStudy,
-  emailPreviewSchema,
   listStudies,
   previewEmail,
-  settingsSchema,
   studyView,
   updateStudySettings,
 } from '../../use-cases/manage-study';
-import { previewQuerySchema, previewTimepoint, scorePreview } from '../../use-cases/preview-timepoint';
-import { submissionSchema } from '../../use-cases/participant-input';
+import { previewTimepoint, scorePreview } from '../../use-cases/preview-timepoint';
+import { staffInput } from '../../use-cases/staff-input-loader';
 import { studyDashboard } from '../../use-cases/study-dashboard';
 import { defineRoute } from '../define-route';
 import { readJson, readOptionalJson } from '../read-json';
 import { staffActor } from '../staff-actor';
+import { submissionBody } from '../../use-cases/submit-answers';
 
 const tag = 'Studies';
 /**
@@ -32,12 +30,7 @@ const onFirstUse = once(() => import('./on-first-use'));
 const protocolBody = () => onFirstUse().then((m) => m.protocolVersions.publishSchema);
 const migrationBody = () => onFirstUse().then((m) => m.protocolVersions.migrationSchema);
 
-const exportQuery = z.object({
-  format: z.string().optional().describe('long (default), wide, items, codebook, codebook-json, fhir'),
-  include_test: z.enum(['0', '1']).optional().describe('1: include test participants, with a `test` column (1/0) last'),
-  bom: z.enum(['0', '1']).optional().describe('1: start CSV with a UTF-8 byte-order mark (Excel)'),
-  delimiter: z.enum(['comma', 'semicolon']).optional().describe('CSV field separator (default comma); the decimal point stays "."'),
-});
+const exportQuery = () => staffInput().then((m) => m.exportQuerySchema);
 
 /** Studies: set-up, protocol versions, previews, adherence, the allocation log, the audit trail and exports. */
 export const studyRoutes = [
@@ -45,7 +38,7 @@ export const studyRoutes = [
     c.json({ studies: await listStudies(deps, c.get('session')) }),
   ),
   defineRoute(
-    { method: 'post', path: '/api/studies', tag, summary: 'Create a study (its protocol becomes version 1)', capability: 'studies.create', body: z.looseObject({}), responses: { 201: 'The study', 409: 'The id is taken' } },
+    { method: 'post', path: '/api/studies', tag, summary: 'Create a study (its protocol becomes version 1)', capability: 'studies.create', body: () => staffInput().then((m) => m.newStudySchema), responses: { 201: 'The study', 409: 'The id is taken' } },
     async (c, deps) => c.json({ study: await createStudy(deps, c.get('session'), await readJson(c)) }, 201),
   ),
   defineRoute(
@@ -60,7 +53,7 @@ export const studyRoutes = [
       summary:
         'Change name, time zone, arms, sender, contacts, email wording, safety support text, missing-data rules, allocation (admins; frozen after the first allocation), consent (a new version asks everyone again), self-enrolment',
       capability: 'studies.configure',
-      body: settingsSchema,
+      body: () => staffInput().then((m) => m.settingsSchema),
       responses: { 200: 'The study', 400: 'Invalid, or a changed consent text without a new version', 403: 'Allocation changed by a non-admin', 409: 'Changed meanwhile, an arm still has participants, the allocation is frozen, or a consent version reused' },
     },
     async (c, deps) => c.json({ study: await updateStudySettings(deps, staffActor(c), c.req.param('studyId'), await readJson(c), { role: c.get('session').role }) }),
@@ -94,7 +87,7 @@ export const studyRoutes = [
     async (c, deps) => c.json(await (await onFirstUse()).protocolVersions.previewMigration(deps, c.req.param('studyId'), await readJson(c))),
   ),
   defineRoute(
-    { method: 'post', path: '/api/studies/:studyId/email-preview', tag, summary: 'An invitation or reminder rendered with sample values', capability: 'studies.configure', body: emailPreviewSchema, responses: { 200: '{subject, text, html}' } },
+    { method: 'post', path: '/api/studies/:studyId/email-preview', tag, summary: 'An invitation or reminder rendered with sample values', capability: 'studies.configure', body: () => staffInput().then((m) => m.emailPreviewSchema), responses: { 200: '{subject, text, html}' } },
     async (c, deps) => c.json(await previewEmail(deps, c.req.param('studyId'), await readJson(c))),
   ),
   defineRoute(
@@ -104,7 +97,7 @@ export const studyRoutes = [
       tag,
       summary: "A timepoint's battery exactly as a participant's link shows it (the body of GET /api/p/{token}), as if open now; stores nothing",
       capability: 'studies.read',
-      query: previewQuerySchema,
+      query: () => staffInput().then((m) => m.previewQuerySchema),
       responses: { 200: '{study, timepoint, language, status, instruments, missingText, answers}', 404: 'No such study' },
     },
     async (c, deps) => c.json(await previewTimepoint(deps, c.req.param('studyId'), c.req.query())),
@@ -116,8 +109,8 @@ export const studyRoutes = [
       tag,
       summary: 'Check and score preview answers as a submission would be; says which safety alert would fire, without firing it; stores nothing',
       capability: 'studies.read',
-      query: previewQuerySchema,
-      body: submissionSchema,
+      query: () => staffInput().then((m) => m.previewQuerySchema),
+      body: submissionBody,
       responses: { 200: '{scores, alert, support}', 409: 'Licensed wording not installed' },
     },
     async (c, deps) => c.json(await scorePreview(deps, c.req.param('studyId'), c.req.query(), await readJson(c))),
@@ -138,11 +131,11 @@ export const studyRoutes = [
     async (c, deps) => c.json(await allocationReport(deps, c.req.param('studyId'))),
   ),
   defineRoute(
-    { method: 'get', path: '/api/studies/:studyId/audit', tag, summary: 'Audit trail, newest first', capability: 'audit.read', query: auditQuerySchema, responses: { 200: '{entries, truncated}' } },
+    { method: 'get', path: '/api/studies/:studyId/audit', tag, summary: 'Audit trail, newest first', capability: 'audit.read', query: () => staffInput().then((m) => m.auditQuerySchema), responses: { 200: '{entries, truncated}' } },
     async (c, deps) => c.json(await auditTrail(deps, `study:${c.req.param('studyId')}`, c.req.query(), { role: c.get('session').role })),
   ),
   defineRoute(
-    { method: 'post', path: '/api/studies/:studyId/alerts/:code/:timepoint/acknowledge', tag, summary: 'Acknowledge a safety alert', capability: 'studies.monitor', body: acknowledgementSchema, responses: { 200: 'Who acknowledged it and when', 409: 'Already acknowledged' } },
+    { method: 'post', path: '/api/studies/:studyId/alerts/:code/:timepoint/acknowledge', tag, summary: 'Acknowledge a safety alert', capability: 'studies.monitor', body: () => staffInput().then((m) => m.acknowledgementSchema), responses: { 200: 'Who acknowledged it and when', 409: 'Already acknowledged' } },
     async (c, deps) => {
       const { studyId, code, timepoint } = c.req.param();
       return c.json(await acknowledgeAlert(deps, staffActor(c), studyId, code, timepoint, await readOptionalJson(c)));
@@ -159,7 +152,7 @@ export const studyRoutes = [
       responses: { 200: { description: 'CSV, JSON or FHIR NDJSON, streamed', mediaType: 'text/csv' } },
     },
     async (c, deps) => {
-      const query = parseInput(exportQuery, c.req.query());
+      const query = parseInput(await exportQuery(), c.req.query());
       const file = await (await onFirstUse()).studyExport.exportStudy(deps, staffActor(c), c.req.param('studyId'), query.format, {
         includeTest: query.include_test === '1',
         bom: query.bom === '1',

@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { studyOutcomeSummary, summaryFormats } from '../../use-cases/outcome-summary';
+import { studyOutcomeSummary } from '../../use-cases/outcome-summary';
+import { staffInput } from '../../use-cases/staff-input-loader';
 import { defineRoute } from '../define-route';
 import { staffActor } from '../staff-actor';
 
@@ -17,13 +17,7 @@ export const summaryRoutes = [
       summary:
         'Outcome summary: per arm × scale, baseline and follow-up mean (SD), within-arm change with 95% CI and d_z, difference in change vs a reference arm (Welch); or the trajectory figure (docs/outcome-summary.md)',
       capability: 'data.export',
-      query: z.object({
-        format: z.enum(summaryFormats).optional().describe('json (default), csv, svg'),
-        followup: z.string().optional().describe('the follow-up timepoint (default: the last timepoint, in schedule order, that the reference arm gets)'),
-        reference: z.string().optional().describe('the reference arm (default: the first arm that gets the follow-up)'),
-        scale: z.string().optional().describe('only one instrument (phq9) or one scale (phq9.total)'),
-        include_test: z.enum(['0', '1']).optional().describe('1: count test participants too (left out by default)'),
-      }),
+      query: () => staffInput().then((m) => m.summaryQuerySchema),
       responses: {
         200: 'The summary (JSON), one row per instrument × scale × arm (text/csv), or the figure (image/svg+xml)',
         404: 'No such study',

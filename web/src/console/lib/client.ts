@@ -6,7 +6,7 @@
  */
 import type * as z from 'zod';
 import type { ApiRoute } from '../../../../functions/http/api-routes';
-import type { BodySchema, Method, RouteOutput } from '../../../../functions/http/define-route';
+import type { BodySchema, Method, QuerySchema, RouteOutput } from '../../../../functions/http/define-route';
 import { api } from '../../shared/api';
 
 type RouteAt<M extends Method, P extends string> = Extract<ApiRoute, { method: M; path: P }>;
@@ -16,7 +16,7 @@ export type PathOf<M extends Method> = Extract<ApiRoute, { method: M }>['path'];
 
 type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}` ? Name | ParamNames<`/${Rest}`> : P extends `${string}:${infer Name}` ? Name : never;
 type ParamsInput<P extends string> = [ParamNames<P>] extends [never] ? unknown : { params: Record<ParamNames<P>, string> };
-type QueryInput<R> = R extends { query: z.ZodType } ? { query?: z.input<R['query']> } : unknown;
+type QueryInput<R> = [QuerySchema<R>] extends [never] ? unknown : { query?: z.input<QuerySchema<R>> };
 type BodyInput<R> = [BodySchema<R>] extends [never] ? unknown : { body: z.input<BodySchema<R>> };
 
 /** What a call of `method path` takes: its path parameters, its query and its JSON body, as the server declares them. */

@@ -1,0 +1,8 @@
+import { once } from '../core/once';
+
+/**
+ * Imports the staff API's request schemas (staff-input.ts, and zod with them) on first use, once:
+ * the route declarations and the use cases name their schemas through it, so declaring a route
+ * builds none and a warm function does not ask the module loader again.
+ */
+export const staffInput = once(() => import('./staff-input'));
