@@ -34,7 +34,7 @@ export interface RouteSpec {
    * The query parameters it reads. The router checks every request's query against this schema
    * before the handler runs (after the role check), so a value the declaration does not allow is
    * a 400 naming the parameter, never a default silently taken (`?dryRun=yes` is not a real import).
-   * Parameters it does not name are ignored, as a cache-buster should be. Like `body`, a function
+   * Parameters it does not name pass (a cache-buster), unless the schema is strict (the audit trail's filters). Like `body`, a function
    * that imports the schema: the router imports it on the route's first request, so declaring the
    * route builds no schema and the cold start loads no zod for it.
    */

@@ -2,31 +2,13 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamodb/keys';
+import { commandsDuring } from '../helpers/db-commands';
 import { createTestContext, type TestContext } from '../helpers/test-context';
 
 let t: TestContext;
 beforeAll(async () => {
   t = await createTestContext({ now: '2026-03-02T10:00:00.000Z' });
 });
-
-/** Commands the DynamoDB client sends while `work` runs. */
-async function commandsDuring(work: () => Promise<unknown>): Promise<string[]> {
-  const sent: string[] = [];
-  const name = `count-${Math.random()}`;
-  t.db.raw.middlewareStack.add(
-    (next, context) => async (args) => {
-      sent.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  try {
-    await work();
-  } finally {
-    t.db.raw.middlewareStack.remove(name);
-  }
-  return sent;
-}
 
 const WINDOW = 10 * 60_000;
 const T0 = Date.parse('2026-03-02T10:00:00.000Z');
@@ -40,8 +22,8 @@ describe('attempt counts in DynamoDB (the rate limits of docs/security.md §3)',
   it('an attempt is one UpdateItem that returns both windows, and so is giving it back', async () => {
     const key = freshKey();
     await t.deps.rateLimits.hit(key, WINDOW, new Date(T0 + 60_000));
-    expect(await commandsDuring(() => t.deps.rateLimits.hit(key, WINDOW, new Date(T0 + WINDOW + 60_000)))).toEqual(['UpdateItemCommand']);
-    expect(await commandsDuring(() => t.deps.rateLimits.refund(key, T0 + WINDOW, WINDOW))).toEqual(['UpdateItemCommand']);
+    expect(await commandsDuring(t.db, () => t.deps.rateLimits.hit(key, WINDOW, new Date(T0 + WINDOW + 60_000)))).toEqual(['UpdateItemCommand']);
+    expect(await commandsDuring(t.db, () => t.deps.rateLimits.refund(key, T0 + WINDOW, WINDOW))).toEqual(['UpdateItemCommand']);
   });
 
   it('holds at most the current and previous windows, however sparse the attempts', async () => {
