@@ -1,3 +1,5 @@
+import { once } from './once';
+
 /**
  * A schema built on its first use instead of when its module is imported. Building a zod schema
  * is work (each refinement clones its parent), and the Lambdas import every module their routes
@@ -6,7 +8,4 @@
  * every cold start, before the first request is served (bench/README.md#cold-start). Types are
  * inferred from the same declaration: `z.infer<ReturnType<typeof studySchema>>`.
  */
-export function lazySchema<T>(build: () => T): () => T {
-  let built: T | undefined;
-  return () => (built ??= build());
-}
+export const lazySchema: <T>(build: () => T) => () => T = once;

@@ -95,7 +95,7 @@ export function mountRoutes(app: Hono<AppEnv>, deps: AppDeps, routes: readonly R
 function checkQuery(declared: NonNullable<RouteSpec['query']>): MiddlewareHandler<AppEnv> {
   let resolved: Promise<z.ZodObject> | undefined;
   return async (c, next) => {
-    const schema = await (resolved ??= querySchemaOf({ query: declared })!);
+    const schema = await (resolved ??= resolveSchema(declared)!);
     const all = c.req.queries();
     const repeated = Object.keys(schema.shape).filter((name) => (all[name]?.length ?? 0) > 1);
     if (repeated.length > 0) throw invalidFields(repeated.map((field) => ({ field, message: 'is given more than once' })));
@@ -104,15 +104,16 @@ function checkQuery(declared: NonNullable<RouteSpec['query']>): MiddlewareHandle
   };
 }
 
-/** A route's query schema, whichever way it is declared (undefined when it reads no query). */
-export function querySchemaOf(route: Pick<RouteSpec, 'query'>): Promise<z.ZodObject> | undefined {
-  return typeof route.query === 'function' ? route.query() : route.query === undefined ? undefined : Promise.resolve(route.query);
+/** A schema declared as itself or as a function that imports it, as a promise (undefined when none is declared). */
+function resolveSchema<S extends z.ZodType>(declared: S | (() => Promise<S>) | undefined): Promise<S> | undefined {
+  return typeof declared === 'function' ? declared() : declared === undefined ? undefined : Promise.resolve(declared);
 }
 
+/** A route's query schema, whichever way it is declared (undefined when it reads no query). */
+export const querySchemaOf = (route: Pick<RouteSpec, 'query'>) => resolveSchema(route.query);
+
 /** A route's body schema, whichever way it is declared (undefined when it takes no JSON body). */
-export function bodySchemaOf(route: Pick<RouteSpec, 'body'>): Promise<z.ZodType> | undefined {
-  return typeof route.body === 'function' ? route.body() : route.body === undefined ? undefined : Promise.resolve(route.body);
-}
+export const bodySchemaOf = (route: Pick<RouteSpec, 'body'>) => resolveSchema(route.body);
 
 /** The query schema a route's parameters are checked with, whichever way it is declared. */
 export type QuerySchema<R> = R extends { query: () => Promise<infer S> } ? S : R extends { query: infer S extends z.ZodObject } ? S : never;

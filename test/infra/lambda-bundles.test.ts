@@ -41,6 +41,23 @@ function bundle(entry: string): Bundle {
 
 const has = (files: string[], pattern: RegExp) => files.filter((f) => pattern.test(f));
 
+/** Each source file waits in a chunk until first used: not compiled at load, but in the bundle. */
+function expectFilesOnFirstUseOnly(b: Bundle, files: string[]) {
+  for (const file of files) {
+    expect(b.atLoad, file).not.toContain(file);
+    expect(b.onFirstUse, file).toContain(file);
+  }
+}
+
+/** Each package (its files under node_modules) waits in a chunk until first used. */
+function expectPackagesOnFirstUseOnly(b: Bundle, packages: string[]) {
+  for (const name of packages) {
+    const pattern = new RegExp(`node_modules/${name}/`);
+    expect(has(b.atLoad, pattern), name).toEqual([]);
+    expect(has(b.onFirstUse, pattern).length, name).toBeGreaterThan(0);
+  }
+}
+
 let participant: Bundle;
 let staff: Bundle;
 beforeAll(() => {
@@ -64,20 +81,13 @@ describe('the participant Lambda bundle', () => {
   });
 
   it('compiles survey-core (a submission), the MIME composer and the SES client (an email) and the KMS client (an allocation) only when first used', () => {
-    for (const library of ['survey-core', 'nodemailer', '@aws-sdk/client-ses', '@aws-sdk/client-kms']) {
-      expect(has(participant.atLoad, new RegExp(`node_modules/${library}/`)), library).toEqual([]);
-      expect(has(participant.onFirstUse, new RegExp(`node_modules/${library}/`)).length, library).toBeGreaterThan(0);
-    }
+    expectPackagesOnFirstUseOnly(participant, ['survey-core', 'nodemailer', '@aws-sdk/client-ses', '@aws-sdk/client-kms']);
   });
 
   it('compiles self-enrolment\'s use cases (schedule planning, allocation, enrolment emails, luxon) only on the first request to /api/join', () => {
     expect(participant.atLoad).toContain('functions/http/routes/join-routes.ts');
-    for (const file of ['functions/use-cases/self-enrol.ts', 'functions/use-cases/allocate-participant.ts', 'functions/core/schedule/plan.ts', 'functions/core/email/enrolment-emails.ts']) {
-      expect(participant.atLoad, file).not.toContain(file);
-      expect(participant.onFirstUse, file).toContain(file);
-    }
-    expect(has(participant.atLoad, /node_modules\/luxon\//)).toEqual([]);
-    expect(has(participant.onFirstUse, /node_modules\/luxon\//).length).toBeGreaterThan(0);
+    expectFilesOnFirstUseOnly(participant, ['functions/use-cases/self-enrol.ts', 'functions/use-cases/allocate-participant.ts', 'functions/core/schedule/plan.ts', 'functions/core/email/enrolment-emails.ts']);
+    expectPackagesOnFirstUseOnly(participant, ['luxon']);
   });
 
   it('compiles the instrument catalogue (every form and scoring definition) only on its first look-up', () => {
@@ -86,8 +96,7 @@ describe('the participant Lambda bundle', () => {
   });
 
   it('compiles zod, and every schema built with it, only when a request has a body to check: opening a link loads none', () => {
-    expect(has(participant.atLoad, /node_modules\/zod\//)).toEqual([]);
-    expect(has(participant.onFirstUse, /node_modules\/zod\//).length).toBeGreaterThan(0);
+    expectPackagesOnFirstUseOnly(participant, ['zod']);
     expect(participant.atLoad).toEqual(expect.arrayContaining(['functions/config.ts', 'functions/use-cases/open-survey.ts', 'functions/use-cases/submit-answers.ts', 'functions/core/catalogue/apply-licensed-text.ts']));
     for (const file of ['functions/use-cases/participant-input.ts', 'functions/use-cases/self-enrol-input.ts', 'functions/core/i18n/language-schema.ts', 'functions/core/catalogue/licensed-text.ts', 'functions/core/study/study.ts']) {
       expect(participant.atLoad, file).not.toContain(file);
@@ -112,12 +121,11 @@ describe('the staff API bundle', () => {
   });
 
   it('compiles luxon, and every use case that plans a schedule with it, only when first used: signing in, listing studies and reading a dashboard load none', () => {
-    expect(has(staff.atLoad, /node_modules\/luxon\//)).toEqual([]);
-    expect(has(staff.onFirstUse, /node_modules\/luxon\//).length).toBeGreaterThan(0);
+    expectPackagesOnFirstUseOnly(staff, ['luxon']);
     expect(staff.atLoad).toEqual(
       expect.arrayContaining(['functions/http/auth.ts', 'functions/use-cases/sign-in.ts', 'functions/core/email/templates.ts', 'functions/use-cases/manage-study.ts', 'functions/use-cases/study-dashboard.ts']),
     );
-    const scheduling = [
+    expectFilesOnFirstUseOnly(staff, [
       'functions/core/schedule/plan.ts',
       'functions/core/schedule/local-time.ts',
       'functions/use-cases/enrol-participant.ts',
@@ -126,16 +134,11 @@ describe('the staff API bundle', () => {
       'functions/use-cases/protocol-versions.ts',
       'functions/use-cases/import-participants.ts',
       'functions/use-cases/import-jobs.ts',
-    ];
-    for (const file of scheduling) {
-      expect(staff.atLoad, file).not.toContain(file);
-      expect(staff.onFirstUse, file).toContain(file);
-    }
+    ]);
   });
 
   it('compiles zod, every request schema built with it and the OpenAPI generator only when first used: signing in, listing studies and reading a dashboard evaluate none', () => {
-    expect(has(staff.atLoad, /node_modules\/zod\//)).toEqual([]);
-    expect(has(staff.onFirstUse, /node_modules\/zod\//).length).toBeGreaterThan(0);
+    expectPackagesOnFirstUseOnly(staff, ['zod']);
     expect(staff.atLoad).toEqual(
       expect.arrayContaining([
         'functions/http/define-route.ts',
@@ -148,18 +151,14 @@ describe('the staff API bundle', () => {
         'functions/core/allocation/allocation-config.ts',
       ]),
     );
-    const schemas = [
+    expectFilesOnFirstUseOnly(staff, [
       'functions/http/openapi.ts',
       'functions/use-cases/staff-input.ts',
       'functions/use-cases/participant-input.ts',
       'functions/core/study/study.ts',
       'functions/core/allocation/allocation-schema.ts',
       'functions/core/i18n/language-schema.ts',
-    ];
-    for (const file of schemas) {
-      expect(staff.atLoad, file).not.toContain(file);
-      expect(staff.onFirstUse, file).toContain(file);
-    }
+    ]);
   });
 
   it('compiles the export (its reading, CSV and FHIR writers), which the export function serves in AWS, only when first used', () => {
@@ -168,10 +167,7 @@ describe('the staff API bundle', () => {
   });
 
   it('compiles the outcome summary\'s statistics (jstat) and chart (d3), and the CSV import\'s parser, only when first used', () => {
-    for (const library of ['jstat', 'd3-scale', 'd3-shape', 'csv-parse']) {
-      expect(has(staff.atLoad, new RegExp(`node_modules/${library}/`)), library).toEqual([]);
-      expect(has(staff.onFirstUse, new RegExp(`node_modules/${library}/`)).length, library).toBeGreaterThan(0);
-    }
+    expectPackagesOnFirstUseOnly(staff, ['jstat', 'd3-scale', 'd3-shape', 'csv-parse']);
   });
 });
 
