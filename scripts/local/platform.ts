@@ -21,6 +21,7 @@ import { seedSyntheticDemo } from '../../functions/use-cases/seed-synthetic-demo
 import { LOCAL_TABLES } from './data-connection';
 import { checkDatabaseFolder, claimDataFolder } from './data-folder';
 import { startDispatcherLoop } from './dispatcher-loop';
+import { passSummary } from './pass-summary';
 import { startEmulators } from './emulators';
 import { ensurePortsFree, portSetupError } from './ports';
 import { ensureWebBuild } from './web-build';
@@ -152,9 +153,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         // The synthetic history is written on its own virtual clock: the first real pass waits for it.
         await seeding;
         const report = await runDispatch(deps);
-        if (report.planned + report.sent + report.skipped + report.failed + report.imported > 0) {
-          log(`dispatcher: ${report.imported > 0 ? `imported ${report.imported}, ` : ''}planned ${report.planned}, sent ${report.sent}, skipped ${report.skipped}, failed ${report.failed}`);
-        }
+        const summary = passSummary(report);
+        if (summary !== null) log(`dispatcher: ${summary}`);
         // An import job may have more chunks than one pass's budget: go on at once rather than in a minute.
         if (report.imported > 0) kick();
       },

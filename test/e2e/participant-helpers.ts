@@ -98,10 +98,19 @@ export class ParticipantFixtures {
     });
     if (response.status !== 201) throw new Error(`enrolment failed: ${response.status} ${await response.text()}`);
     const { code } = (await response.json()) as { code: string };
-    const invitation = await waitForEmail(this.platform, email, /./, 30_000);
+    const invitation = await waitForEmail(this.platform, email, /./, 30_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}\nthe participant's ledger: ${await this.ledger(options.study ?? 'demo', code)}`);
+    });
     const url = /(http:\/\/\S+\/p\/#[\w-]{43})/.exec(invitation.body.text)![1]!;
     const unsubscribeUrl = /(http:\/\/\S+\/u\/#[\w-]+)/.exec(invitation.body.text)![1]!;
     return { code, email, url, unsubscribeUrl, token: url.split('/p/#')[1]! };
+  }
+
+  /** A participant's messages as the dispatcher left them (kind, status, attempts, reason), for a failure message. */
+  private async ledger(study: string, code: string): Promise<string> {
+    const messages = await this.deps.messages.listForParticipant(study, code).catch((error: Error) => error);
+    if (messages instanceof Error) return `unreadable (${messages.message})`;
+    return JSON.stringify(messages.map(({ timepoint, kind, n, status, sendAt, attempts, reason }) => ({ timepoint, kind, n, status, sendAt, attempts, reason })));
   }
 
   /** What the link API says now (status, saved answers …). */

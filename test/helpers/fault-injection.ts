@@ -100,10 +100,11 @@ const faultError = (kind: Exclude<FaultKind, 'crash'>, clientName: string): Erro
       ? awsError('Throttling', 'Maximum sending rate exceeded.', 400)
       : awsError('ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.', 400)
     : kind === 'timeout'
-      ? // What @smithy/node-http-handler throws when connectionTimeout elapses: the request never left.
-        Object.assign(new Error('Socket timed out without establishing a connection within 3000 ms'), { name: 'TimeoutError', $metadata: {} })
-      : // What it throws when requestTimeout elapses: the request left, its answer never came.
-        Object.assign(new Error('Connection timed out after 10000 ms'), { name: 'TimeoutError', $metadata: {} });
+      ? // What @smithy/node-http-handler 4.x throws when connectionTimeout elapses: the request never left
+        // (test/integration/unanswered-calls.test.ts has the real one).
+        Object.assign(new Error('@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 3000 ms.'), { name: 'TimeoutError', $metadata: {} })
+      : // What it throws when requestTimeout elapses (with throwOnRequestTimeout): the request left, its answer never came.
+        Object.assign(new Error('@smithy/node-http-handler - [ERROR] a request has exceeded the configured 10000 ms requestTimeout.'), { name: 'TimeoutError', code: 'ETIMEDOUT', $metadata: {} });
 
 let injectorCount = 0;
 

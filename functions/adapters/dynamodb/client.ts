@@ -1,11 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unavailable } from '../../core/errors';
+import { boundedRequestHandler, type RequestTimeouts } from '../aws-timeouts';
 
 export interface DynamoConnection {
   /** Set for the local emulator; unset in AWS. */
   endpoint?: string;
   region: string;
+  /** How long one attempt may take (defaultRequestTimeouts unless set; tests shorten them). */
+  timeouts?: RequestTimeouts;
 }
 
 /** Table names as deployed (CDK generates them; locally they are fixed per data folder). */
@@ -26,6 +29,8 @@ export function createDb(connection: DynamoConnection, tables: TableNames): Db {
     ...(connection.endpoint
       ? { endpoint: connection.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
+    // A timed-out attempt is retried like a throttled one: every write here is conditional or idempotent.
+    requestHandler: boundedRequestHandler(connection.timeouts),
     maxAttempts: 5,
   });
   // Outermost, so it sees only what the SDK's own retries could not absorb.

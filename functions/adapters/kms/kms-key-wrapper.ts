@@ -1,4 +1,5 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
+import { boundedRequestHandler } from '../aws-timeouts';
 import { unavailable } from '../../core/errors';
 import type { KeyWrapper } from '../system/envelope-sealer';
 
@@ -11,7 +12,7 @@ import type { KeyWrapper } from '../system/envelope-sealer';
 export function kmsKeyWrapper(keyId: string, region: string): KeyWrapper {
   let client: Promise<{ kms: KMSClient; sdk: typeof import('@aws-sdk/client-kms') }> | undefined;
   const load = () =>
-    (client ??= import('@aws-sdk/client-kms').then((sdk) => ({ sdk, kms: new sdk.KMSClient({ region, maxAttempts: 3 }) })));
+    (client ??= import('@aws-sdk/client-kms').then((sdk) => ({ sdk, kms: new sdk.KMSClient({ region, maxAttempts: 3, requestHandler: boundedRequestHandler() }) })));
   return {
     id: 'kms',
     async newDataKey(context) {

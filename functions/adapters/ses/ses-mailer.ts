@@ -41,7 +41,9 @@ export function classifySesError(error: unknown): 'refused' | 'transient' | 'unk
   if (transientNames.has(e.name ?? '')) return 'transient';
   if (notSentCodes.has(e.code ?? '')) return 'transient';
   // @smithy/node-http-handler's connectionTimeout: the socket never connected, so nothing was sent.
-  if (e.name === 'TimeoutError' && /without establishing a connection/i.test(e.message ?? '')) return 'transient';
+  // Its wording changed in 4.x ("did not establish a connection"); test/integration/unanswered-calls.test.ts
+  // holds this to what the installed handler throws.
+  if (e.name === 'TimeoutError' && /(without establishing|did not establish) a connection/i.test(e.message ?? '')) return 'transient';
   return 'unknown';
 }
 
