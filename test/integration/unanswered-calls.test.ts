@@ -4,6 +4,7 @@ import type { RequestTimeouts } from '../../functions/adapters/aws-timeouts';
 import { createDb } from '../../functions/adapters/dynamodb/client';
 import { createSesMailer } from '../../functions/adapters/ses/ses-mailer';
 import { isAppError } from '../../functions/core/errors';
+import type { StoredMessage } from '../../functions/core/schedule/records';
 import { MailerError, type Mailer, type OutgoingEmail } from '../../functions/core/ports';
 import { runDispatch, type DispatchReport } from '../../functions/use-cases/dispatch';
 import { createTestContext } from '../helpers/test-context';
@@ -37,6 +38,20 @@ const participantMailTo = (ses: UnansweringEndpoint) => (real: Mailer): Mailer =
   const quiet = createSesMailer({ endpoint: ses.url, region: 'eu-west-2', timeouts });
   return { send: (email) => (email.to.every((to) => to.endsWith('@participants.test')) ? quiet.send(email) : real.send(email)) };
 };
+
+/**
+ * Enrols a participant and runs one dispatcher pass with their email going to `ses`: the pass's
+ * report and their invitation as it left it. The pass must end well within its budget (the send's
+ * 400 ms and its own writes).
+ */
+async function passWithParticipantMailTo(ses: UnansweringEndpoint): Promise<{ report: DispatchReport; invitation: StoredMessage | undefined }> {
+  const t = await createTestContext({ mailer: participantMailTo(ses) });
+  const { code } = await t.enrol({ arm: 'mbpm' });
+  let report!: DispatchReport;
+  expect(await elapsed(async () => (report = await runDispatch(t.deps)))).toBeLessThan(10_000);
+  const invitation = (await t.deps.messages.listForParticipant('demo', code)).find((m) => m.kind === 'invitation');
+  return { report, invitation };
+}
 
 const email: OutgoingEmail = { from: 'timepoint@example.org', to: ['someone@participants.test'], subject: 'Your questionnaires', text: 'Hello', html: '<p>Hello</p>' };
 
@@ -72,25 +87,15 @@ describe('a call that is never answered', () => {
 
   it('a dispatcher pass whose SES goes quiet ends: the invitation is parked as possibly sent (never sent twice), and the pass reports it', async () => {
     const ses = await open(silentServer);
-    const t = await createTestContext({ mailer: participantMailTo(ses) });
-    const { code } = await t.enrol({ arm: 'mbpm' });
-    let report!: DispatchReport;
-    // The send's 400 ms and the pass's own writes: well within a pass's budget.
-    expect(await elapsed(async () => (report = await runDispatch(t.deps)))).toBeLessThan(10_000);
+    const { report, invitation } = await passWithParticipantMailTo(ses);
     expect(report).toMatchObject({ sent: 0, failed: 1 });
-    const invitation = (await t.deps.messages.listForParticipant('demo', code)).find((m) => m.kind === 'invitation');
     expect(invitation).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^outcome unknown/) });
     expect(ses.attempts()).toBe(1);
   });
 
   it('a dispatcher pass whose SES cannot be reached ends: the invitation is put back for a later attempt', async () => {
-    const ses = await open(unreachableServer);
-    const t = await createTestContext({ mailer: participantMailTo(ses) });
-    const { code } = await t.enrol({ arm: 'mbpm' });
-    let report!: DispatchReport;
-    expect(await elapsed(async () => (report = await runDispatch(t.deps)))).toBeLessThan(10_000);
+    const { report, invitation } = await passWithParticipantMailTo(await open(unreachableServer));
     expect(report).toMatchObject({ sent: 0, retried: 1, failed: 0 });
-    const invitation = (await t.deps.messages.listForParticipant('demo', code)).find((m) => m.kind === 'invitation');
     expect(invitation).toMatchObject({ status: 'planned', reason: expect.stringMatching(/^attempt 1 failed/) });
   });
 });
