@@ -1,4 +1,5 @@
 import { rolesFor } from '../core/auth/permissions';
+import { once } from '../core/once';
 import { apiRoutes, staffApiRoutes } from './api-routes';
 import { requireStaff } from './auth';
 import { composeApp } from './app-shell';
@@ -16,10 +17,10 @@ export type { AppDeps } from './env';
 export function createApp(deps: AppDeps) {
   // The document never changes while the process runs: built once, on first request. Its generator
   // (and zod's JSON Schema output, and every schema it resolves) is imported then, not at start.
-  let document: Promise<Record<string, unknown>> | undefined;
+  const document = once(() => import('./openapi').then((m) => m.openApiDocument(apiRoutes)));
   return composeApp(deps, (app) => {
     app.get('/api/health', (c) => c.json({ ok: true }));
-    app.get('/api/openapi.json', async (c) => c.json(await (document ??= import('./openapi').then((m) => m.openApiDocument(apiRoutes)))));
+    app.get('/api/openapi.json', async (c) => c.json(await document()));
     mountRoutes(app, deps, staffApiRoutes, (capability) => requireStaff(deps, rolesFor(capability)));
     mountParticipantRoutes(app, deps);
   });

@@ -2,6 +2,7 @@ import type { Context, Hono, MiddlewareHandler, TypedResponse } from 'hono';
 import type { ClientErrorStatusCode } from 'hono/utils/http-status';
 import type * as z from 'zod';
 import type { Capability } from '../core/auth/permissions';
+import { once } from '../core/once';
 import { invalidFields } from '../core/errors';
 import { parseInput } from '../use-cases/parse-input';
 import type { AppDeps, AppEnv } from './env';
@@ -93,9 +94,9 @@ export function mountRoutes(app: Hono<AppEnv>, deps: AppDeps, routes: readonly R
  * something a caller should have to guess.
  */
 function checkQuery(declared: NonNullable<RouteSpec['query']>): MiddlewareHandler<AppEnv> {
-  let resolved: Promise<z.ZodObject> | undefined;
+  const resolved = once(() => resolveSchema(declared)!);
   return async (c, next) => {
-    const schema = await (resolved ??= resolveSchema(declared)!);
+    const schema = await resolved();
     const all = c.req.queries();
     const repeated = Object.keys(schema.shape).filter((name) => (all[name]?.length ?? 0) > 1);
     if (repeated.length > 0) throw invalidFields(repeated.map((field) => ({ field, message: 'is given more than once' })));

@@ -1,10 +1,10 @@
 import { consentTextHash } from '../core/consent/consent-text';
 import { conflict, invalidFields } from '../core/errors';
 import { instrumentLookup } from '../core/catalogue/lookup';
+import { once } from '../core/once';
 import type { Study } from '../core/study/study';
 import type { Deps } from './deps';
 import { parseInput } from './parse-input';
-import { once } from '../core/once';
 
 const studySchemaModule = once(() => import('../core/study/study'));
 

@@ -42,7 +42,6 @@ export async function createStudy(
   return concealBlockSizes(study, session.role);
 }
 
-
 /**
  * Changes a study's settings; an arm that still has participants can't be removed. The
  * allocation is an admin's to set, and is frozen once anyone has been allocated; a changed
@@ -106,7 +105,6 @@ export async function checkProtocolDraft(deps: Pick<Deps, 'studies' | 'catalogue
     throw error;
   }
 }
-
 
 /** An invitation or reminder as a participant would get it, with sample values. */
 export async function previewEmail(deps: Pick<Deps, 'studies' | 'catalogue' | 'baseUrl' | 'clock'>, studyId: string, body: unknown) {

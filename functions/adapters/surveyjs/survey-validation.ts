@@ -5,7 +5,6 @@ import type { FormProblem, FormValidator } from '../../core/ports';
 /** What SurveyJS itself says about a set of answers to one form. */
 export type SurveyValidator = (survey: Record<string, unknown>, answers: Record<string, unknown>) => FormProblem[];
 
-let loading: Promise<SurveyValidator> | undefined;
 const loadSurveyCore = once(() => import('survey-core'));
 
 /**
@@ -17,8 +16,8 @@ const loadSurveyCore = once(() => import('survey-core'));
  * bundle and only a submission needs it, so a cold start that serves anything else (opening a
  * link, saving progress, the console) skips evaluating it.
  */
-export function loadSurveyValidator(): Promise<SurveyValidator> {
-  return (loading ??= loadSurveyCore().then((surveyCore) => {
+export const loadSurveyValidator: () => Promise<SurveyValidator> = once(() =>
+  loadSurveyCore().then((surveyCore): SurveyValidator => {
     // Building a Model costs tens of milliseconds, most of a submission's CPU; one per form is
     // reused (setting `data` replaces every value and validate() recomputes every error; it is
     // synchronous, so no two submissions share a model at once). Keyed by the form's JSON, since
@@ -35,8 +34,8 @@ export function loadSurveyValidator(): Promise<SurveyValidator> {
       return model;
     };
     return (survey, answers) => validateWith(modelFor(survey), answers);
-  }));
-}
+  }),
+);
 
 /** Forms kept built: a deployment's instruments, with room to spare. */
 const MAX_CACHED_FORMS = 64;

@@ -2,7 +2,7 @@ import { once } from '../../core/once';
 import { consentRecordPdf } from '../../use-cases/consent-download';
 import { eraseContact } from '../../use-cases/erase-contact';
 import { resendLink } from '../../use-cases/resend-link';
-import { staffInput } from '../../use-cases/staff-input-loader';
+import { staffSchema } from '../../use-cases/staff-input-loader';
 import { defineRoute } from '../define-route';
 import { readJson, readOptionalJson } from '../read-json';
 import { staffActor } from '../staff-actor';
@@ -52,7 +52,7 @@ export const participantAdminRoutes = [
         'Bulk enrolment from CSV (code, email, arm, timezone, enrolment_date, language); every bad row reported before anything is written. A dry run answers with the report; the import answers 202 at once and enrols in the background (follow it at Location)',
       capability,
       bodyMediaType: 'text/csv',
-      query: () => staffInput().then((m) => m.importQuerySchema),
+      query: staffSchema('importQuerySchema'),
       responses: { 200: 'Dry run: the report, every row and its problems', 202: 'Import queued: {jobId, rows, status, warnings?}; Location: /api/studies/{studyId}/participants/imports/{jobId}', 400: 'Some rows are invalid (nothing written); the report lists them' },
     },
     async (c, deps) => {
@@ -106,7 +106,7 @@ export const participantAdminRoutes = [
       tag,
       summary: 'Send a fresh link to an open timepoint now; every earlier link stops working (other open timepoints get a fresh link too)',
       capability,
-      body: () => staffInput().then((m) => m.resendSchema),
+      body: staffSchema('resendSchema'),
       responses: { 202: '{queued, n, timepoints}', 409: 'Not open, withdrawn or erased' },
     },
     async (c, deps) => c.json(await resendLink(deps, staffActor(c), c.req.param('studyId'), c.req.param('code'), await readJson(c)), 202),
@@ -118,7 +118,7 @@ export const participantAdminRoutes = [
       tag,
       summary: "The participant's signed consent as a PDF (the latest, or ?version=): text, its SHA-256, typed name, time, language",
       capability,
-      query: () => staffInput().then((m) => m.versionQuerySchema),
+      query: staffSchema('versionQuerySchema'),
       responses: { 200: { description: 'The signed record', mediaType: 'application/pdf' }, 404: 'No such participant, or no consent given (to that version)' },
     },
     async (c, deps) => {
@@ -147,7 +147,7 @@ export const participantAdminRoutes = [
       tag,
       summary: 'The plan under a protocol version, against the ledger',
       capability,
-      query: () => staffInput().then((m) => m.versionQuerySchema),
+      query: staffSchema('versionQuerySchema'),
       responses: { 200: '{messages}' },
     },
     async (c, deps) => c.json(await (await onFirstUse()).participantViews.participantPlan(deps, c.req.param('studyId'), c.req.param('code'), c.req.query('version'))),

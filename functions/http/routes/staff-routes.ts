@@ -1,6 +1,6 @@
 import { auditTrail } from '../../use-cases/audit-trail';
 import { listStaff, putStaffMember, removeStaffMember } from '../../use-cases/manage-staff';
-import { staffInput } from '../../use-cases/staff-input-loader';
+import { staffSchema } from '../../use-cases/staff-input-loader';
 import { defineRoute } from '../define-route';
 import { readJson } from '../read-json';
 import { staffActor } from '../staff-actor';
@@ -11,7 +11,7 @@ const tag = 'Staff';
 export const staffRoutes = [
   defineRoute({ method: 'get', path: '/api/staff', tag, summary: 'Staff accounts', capability: 'staff.manage', responses: { 200: '{staff}' } }, async (c, deps) => c.json(await listStaff(deps))),
   defineRoute(
-    { method: 'get', path: '/api/staff/audit', tag, summary: 'Sign-ins and account changes, newest first', capability: 'staff.manage', query: () => staffInput().then((m) => m.auditQuerySchema), responses: { 200: '{entries, truncated}' } },
+    { method: 'get', path: '/api/staff/audit', tag, summary: 'Sign-ins and account changes, newest first', capability: 'staff.manage', query: staffSchema('auditQuerySchema'), responses: { 200: '{entries, truncated}' } },
     async (c, deps) => c.json(await auditTrail(deps, 'staff', c.req.query())),
   ),
   defineRoute(
@@ -21,7 +21,7 @@ export const staffRoutes = [
       tag,
       summary: 'Create or change a staff account; a lower role or fewer studies ends its sessions at once',
       capability: 'staff.manage',
-      body: () => staffInput().then((m) => m.staffMemberSchema),
+      body: staffSchema('staffMemberSchema'),
       responses: { 200: '{member}', 409: 'Changed by someone else meanwhile, your own admin role, or the last admin' },
     },
     async (c, deps) => c.json({ member: await putStaffMember(deps, staffActor(c), c.req.param('email'), await readJson(c)) }),

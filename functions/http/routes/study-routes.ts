@@ -13,7 +13,7 @@ import {
   updateStudySettings,
 } from '../../use-cases/manage-study';
 import { previewTimepoint, scorePreview } from '../../use-cases/preview-timepoint';
-import { staffInput } from '../../use-cases/staff-input-loader';
+import { staffSchema } from '../../use-cases/staff-input-loader';
 import { studyDashboard } from '../../use-cases/study-dashboard';
 import { defineRoute } from '../define-route';
 import { readJson, readOptionalJson } from '../read-json';
@@ -30,7 +30,7 @@ const onFirstUse = once(() => import('./on-first-use'));
 const protocolBody = () => onFirstUse().then((m) => m.protocolVersions.publishSchema);
 const migrationBody = () => onFirstUse().then((m) => m.protocolVersions.migrationSchema);
 
-const exportQuery = () => staffInput().then((m) => m.exportQuerySchema);
+const exportQuery = staffSchema('exportQuerySchema');
 
 /** Studies: set-up, protocol versions, previews, adherence, the allocation log, the audit trail and exports. */
 export const studyRoutes = [
@@ -38,7 +38,7 @@ export const studyRoutes = [
     c.json({ studies: await listStudies(deps, c.get('session')) }),
   ),
   defineRoute(
-    { method: 'post', path: '/api/studies', tag, summary: 'Create a study (its protocol becomes version 1)', capability: 'studies.create', body: () => staffInput().then((m) => m.newStudySchema), responses: { 201: 'The study', 409: 'The id is taken' } },
+    { method: 'post', path: '/api/studies', tag, summary: 'Create a study (its protocol becomes version 1)', capability: 'studies.create', body: staffSchema('newStudySchema'), responses: { 201: 'The study', 409: 'The id is taken' } },
     async (c, deps) => c.json({ study: await createStudy(deps, c.get('session'), await readJson(c)) }, 201),
   ),
   defineRoute(
@@ -53,7 +53,7 @@ export const studyRoutes = [
       summary:
         'Change name, time zone, arms, sender, contacts, email wording, safety support text, missing-data rules, allocation (admins; frozen after the first allocation), consent (a new version asks everyone again), self-enrolment',
       capability: 'studies.configure',
-      body: () => staffInput().then((m) => m.settingsSchema),
+      body: staffSchema('settingsSchema'),
       responses: { 200: 'The study', 400: 'Invalid, or a changed consent text without a new version', 403: 'Allocation changed by a non-admin', 409: 'Changed meanwhile, an arm still has participants, the allocation is frozen, or a consent version reused' },
     },
     async (c, deps) => c.json({ study: await updateStudySettings(deps, staffActor(c), c.req.param('studyId'), await readJson(c), { role: c.get('session').role }) }),
@@ -87,7 +87,7 @@ export const studyRoutes = [
     async (c, deps) => c.json(await (await onFirstUse()).protocolVersions.previewMigration(deps, c.req.param('studyId'), await readJson(c))),
   ),
   defineRoute(
-    { method: 'post', path: '/api/studies/:studyId/email-preview', tag, summary: 'An invitation or reminder rendered with sample values', capability: 'studies.configure', body: () => staffInput().then((m) => m.emailPreviewSchema), responses: { 200: '{subject, text, html}' } },
+    { method: 'post', path: '/api/studies/:studyId/email-preview', tag, summary: 'An invitation or reminder rendered with sample values', capability: 'studies.configure', body: staffSchema('emailPreviewSchema'), responses: { 200: '{subject, text, html}' } },
     async (c, deps) => c.json(await previewEmail(deps, c.req.param('studyId'), await readJson(c))),
   ),
   defineRoute(
@@ -97,7 +97,7 @@ export const studyRoutes = [
       tag,
       summary: "A timepoint's battery exactly as a participant's link shows it (the body of GET /api/p/{token}), as if open now; stores nothing",
       capability: 'studies.read',
-      query: () => staffInput().then((m) => m.previewQuerySchema),
+      query: staffSchema('previewQuerySchema'),
       responses: { 200: '{study, timepoint, language, status, instruments, missingText, answers}', 404: 'No such study' },
     },
     async (c, deps) => c.json(await previewTimepoint(deps, c.req.param('studyId'), c.req.query())),
@@ -109,7 +109,7 @@ export const studyRoutes = [
       tag,
       summary: 'Check and score preview answers as a submission would be; says which safety alert would fire, without firing it; stores nothing',
       capability: 'studies.read',
-      query: () => staffInput().then((m) => m.previewQuerySchema),
+      query: staffSchema('previewQuerySchema'),
       body: submissionBody,
       responses: { 200: '{scores, alert, support}', 409: 'Licensed wording not installed' },
     },
@@ -131,11 +131,11 @@ export const studyRoutes = [
     async (c, deps) => c.json(await allocationReport(deps, c.req.param('studyId'))),
   ),
   defineRoute(
-    { method: 'get', path: '/api/studies/:studyId/audit', tag, summary: 'Audit trail, newest first', capability: 'audit.read', query: () => staffInput().then((m) => m.auditQuerySchema), responses: { 200: '{entries, truncated}' } },
+    { method: 'get', path: '/api/studies/:studyId/audit', tag, summary: 'Audit trail, newest first', capability: 'audit.read', query: staffSchema('auditQuerySchema'), responses: { 200: '{entries, truncated}' } },
     async (c, deps) => c.json(await auditTrail(deps, `study:${c.req.param('studyId')}`, c.req.query(), { role: c.get('session').role })),
   ),
   defineRoute(
-    { method: 'post', path: '/api/studies/:studyId/alerts/:code/:timepoint/acknowledge', tag, summary: 'Acknowledge a safety alert', capability: 'studies.monitor', body: () => staffInput().then((m) => m.acknowledgementSchema), responses: { 200: 'Who acknowledged it and when', 409: 'Already acknowledged' } },
+    { method: 'post', path: '/api/studies/:studyId/alerts/:code/:timepoint/acknowledge', tag, summary: 'Acknowledge a safety alert', capability: 'studies.monitor', body: staffSchema('acknowledgementSchema'), responses: { 200: 'Who acknowledged it and when', 409: 'Already acknowledged' } },
     async (c, deps) => {
       const { studyId, code, timepoint } = c.req.param();
       return c.json(await acknowledgeAlert(deps, staffActor(c), studyId, code, timepoint, await readOptionalJson(c)));

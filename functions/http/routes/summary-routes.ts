@@ -1,5 +1,5 @@
 import { studyOutcomeSummary } from '../../use-cases/outcome-summary';
-import { staffInput } from '../../use-cases/staff-input-loader';
+import { staffSchema } from '../../use-cases/staff-input-loader';
 import { defineRoute } from '../define-route';
 import { staffActor } from '../staff-actor';
 
@@ -17,7 +17,7 @@ export const summaryRoutes = [
       summary:
         'Outcome summary: per arm × scale, baseline and follow-up mean (SD), within-arm change with 95% CI and d_z, difference in change vs a reference arm (Welch); or the trajectory figure (docs/outcome-summary.md)',
       capability: 'data.export',
-      query: () => staffInput().then((m) => m.summaryQuerySchema),
+      query: staffSchema('summaryQuerySchema'),
       responses: {
         200: 'The summary (JSON), one row per instrument × scale × arm (text/csv), or the figure (image/svg+xml)',
         404: 'No such study',
